@@ -1,0 +1,31 @@
+use crate::enums::*;
+use sea_orm::entity::prelude::*;
+
+/// A state's part in hosting a conference.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "conference_hosts")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique_key = "conference_state", indexed)]
+    pub conference_id: i32,
+    #[sea_orm(unique_key = "conference_state", indexed)]
+    pub state_id: i32,
+    pub role: HostRole,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::conference::Entity", from = "Column::ConferenceId", to = "super::conference::Column::Id")]
+    Conference,
+    #[sea_orm(belongs_to = "super::state::Entity", from = "Column::StateId", to = "super::state::Column::Id")]
+    State,
+}
+
+impl Related<super::conference::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Conference.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,34 @@
+
+use sea_orm::entity::prelude::*;
+
+/// A funder of a funding: a state or an organization.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "funding_funders")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique_key = "funding_funder", indexed)]
+    pub funding_id: i32,
+    #[sea_orm(unique_key = "funding_funder", indexed)]
+    pub state_id: Option<i32>,
+    #[sea_orm(unique_key = "funding_funder", indexed)]
+    pub organization_id: Option<i32>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::funding::Entity", from = "Column::FundingId", to = "super::funding::Column::Id")]
+    Funding,
+    #[sea_orm(belongs_to = "super::state::Entity", from = "Column::StateId", to = "super::state::Column::Id")]
+    State,
+    #[sea_orm(belongs_to = "super::organization::Entity", from = "Column::OrganizationId", to = "super::organization::Column::Id")]
+    Organization,
+}
+
+impl Related<super::funding::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Funding.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

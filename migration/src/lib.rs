@@ -1,0 +1,16 @@
+//! Schema migrations of foc-graph. The data itself is not here: it is loaded from
+//! `data/foc.toml` by the seed step.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_create_tables;
+
+/// Runs the migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_create_tables::Migration)]
+    }
+}

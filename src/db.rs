@@ -1,0 +1,78 @@
+//! Connecting to the database, migrating it and seeding it.
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, EntityTrait, PaginatorTrait};
+
+use crate::dataset::{self, Dataset, DatasetError, SeedReport};
+
+/// Why the database could not be prepared.
+#[derive(Debug, thiserror::Error)]
+pub enum DbSetupError {
+    /// The URL names no database this server can use.
+    #[error("unsupported database URL `{0}`: use sqlite://FILE?mode=rwc or postgres://USER@HOST/DB")]
+    UnsupportedUrl(String),
+    /// Connecting failed.
+    #[error("cannot connect to the database: {0}")]
+    Connect(String),
+    /// A migration failed.
+    #[error("cannot migrate the database: {0}")]
+    Migrate(String),
+    /// The dataset could not be loaded.
+    #[error(transparent)]
+    Dataset(#[from] DatasetError),
+}
+
+/// Connects to the database at `url`.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbSetupError> {
+    if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Err(DbSetupError::UnsupportedUrl(redact(url)));
+    }
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(16)
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .acquire_timeout(std::time::Duration::from_secs(5))
+        .sqlx_logging(false);
+    Database::connect(options).await.map_err(|e| DbSetupError::Connect(e.to_string()))
+}
+
+/// Applies pending migrations.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbSetupError> {
+    Migrator::up(db, None).await.map_err(|e| DbSetupError::Migrate(e.to_string()))
+}
+
+/// Loads the built-in dataset, or the given file's text.
+pub async fn seed(db: &DatabaseConnection, text: Option<&str>) -> Result<SeedReport, DbSetupError> {
+    let data = Dataset::parse(text.unwrap_or(dataset::DEFAULT_DATASET))?;
+    Ok(dataset::seed(db, &data).await?)
+}
+
+/// Connects, migrates, and seeds the built-in dataset when the database holds no data yet.
+pub async fn prepare(url: &str) -> Result<DatabaseConnection, DbSetupError> {
+    let db = connect(url).await?;
+    migrate(&db).await?;
+    let empty = entity::source::Entity::find()
+        .count(&db)
+        .await
+        .map_err(|e| DbSetupError::Migrate(e.to_string()))?
+        == 0;
+    if empty {
+        let report = seed(&db, None).await?;
+        tracing::info!(rows = report.total(), "seeded an empty database with the built-in dataset");
+    }
+    Ok(db)
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}

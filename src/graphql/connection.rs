@@ -1,0 +1,264 @@
+//! Relay cursor connections: page-size rules, cursors, and the connection and edge types
+//! every list in the API uses.
+
+use std::borrow::Cow;
+
+use async_graphql::connection::EmptyFields;
+use async_graphql::{Context, Object, ObjectType, OutputType, TypeName};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sea_orm::{EntityTrait, PaginatorTrait, QuerySelect, Select};
+
+use super::error::{ApiError, ApiResult, OrGraphql};
+use super::loader::Db;
+
+/// Items per page when neither `first` nor `last` is given.
+pub const DEFAULT_PAGE_SIZE: usize = 50;
+/// The most items one page may ask for.
+pub const MAX_PAGE_SIZE: usize = 100;
+
+/// The paging arguments of a connection field, checked.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PageArgs {
+    after: Option<usize>,
+    before: Option<usize>,
+    first: Option<usize>,
+    last: Option<usize>,
+}
+
+impl PageArgs {
+    /// Checks the arguments: sizes between 1 and 100, cursors this server issued.
+    pub fn new(
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> ApiResult<Self> {
+        let size = |field: &'static str, value: Option<i32>| -> Result<Option<usize>, ApiError> {
+            match value {
+                None => Ok(None),
+                Some(n) if (1..=MAX_PAGE_SIZE as i32).contains(&n) => Ok(Some(n as usize)),
+                Some(n) => Err(ApiError::invalid(
+                    field,
+                    format!("{n} is out of range: ask for between 1 and {MAX_PAGE_SIZE} items"),
+                )),
+            }
+        };
+        let (first, last) = (size("first", first).or_gql()?, size("last", last).or_gql()?);
+        let after = after.map(|c| decode_cursor("after", &c)).transpose().or_gql()?;
+        let before = before.map(|c| decode_cursor("before", &c)).transpose().or_gql()?;
+        Ok(Self { after, before, first, last })
+    }
+
+    /// The half-open range of positions `[start, end)` this page covers in a list of `total`.
+    pub fn window(&self, total: usize) -> (usize, usize) {
+        let mut start = self.after.map_or(0, |a| a + 1).min(total);
+        let mut end = self.before.map_or(total, |b| b.min(total)).max(start);
+        if self.first.is_none() && self.last.is_none() {
+            end = end.min(start + DEFAULT_PAGE_SIZE);
+        }
+        if let Some(first) = self.first {
+            end = end.min(start + first);
+        }
+        if let Some(last) = self.last {
+            start = start.max(end.saturating_sub(last));
+        }
+        (start, end)
+    }
+}
+
+fn encode_cursor(position: usize) -> String {
+    URL_SAFE_NO_PAD.encode(format!("cursor:{position}"))
+}
+
+fn decode_cursor(field: &'static str, cursor: &str) -> Result<usize, ApiError> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| text.strip_prefix("cursor:")?.parse().ok())
+        .ok_or_else(|| ApiError::invalid(field, "not a cursor of this list"))
+}
+
+/// Extra fields an edge carries about the relationship itself, and the name they give it.
+pub trait EdgeFields: ObjectType + Send + Sync + 'static {
+    /// The word inserted in the connection's type name (`StateHostingConnection`).
+    fn label() -> &'static str;
+}
+
+impl EdgeFields for EmptyFields {
+    fn label() -> &'static str {
+        ""
+    }
+}
+
+/// A page of a list.
+pub struct Connection<N, X = EmptyFields> {
+    edges: Vec<Edge<N, X>>,
+    total_count: usize,
+    has_previous_page: bool,
+    has_next_page: bool,
+}
+
+/// One item of a page and its cursor.
+pub struct Edge<N, X> {
+    cursor: String,
+    node: N,
+    fields: X,
+}
+
+/// Information to aid in pagination.
+#[derive(async_graphql::SimpleObject)]
+pub struct PageInfo {
+    /// Whether items come before this page.
+    has_previous_page: bool,
+    /// Whether items come after this page.
+    has_next_page: bool,
+    /// The cursor of the first item of the page, to page backwards with `before`.
+    start_cursor: Option<String>,
+    /// The cursor of the last item of the page, to page forwards with `after`.
+    end_cursor: Option<String>,
+}
+
+/// A page of a list, in Relay cursor-connection form: `first`/`after` page forwards,
+/// `last`/`before` backwards.
+#[Object(name_type)]
+impl<N: OutputType, X: EdgeFields> Connection<N, X> {
+    /// The items of this page with their cursors.
+    async fn edges(&self) -> &[Edge<N, X>] {
+        &self.edges
+    }
+
+    /// The items of this page.
+    async fn nodes(&self) -> Vec<&N> {
+        self.edges.iter().map(|e| &e.node).collect()
+    }
+
+    /// Pagination state.
+    async fn page_info(&self) -> PageInfo {
+        PageInfo {
+            has_previous_page: self.has_previous_page,
+            has_next_page: self.has_next_page,
+            start_cursor: self.edges.first().map(|e| e.cursor.clone()),
+            end_cursor: self.edges.last().map(|e| e.cursor.clone()),
+        }
+    }
+
+    /// The number of items in the whole list, across all pages.
+    async fn total_count(&self) -> usize {
+        self.total_count
+    }
+}
+
+impl<N: OutputType, X: EdgeFields> TypeName for Connection<N, X> {
+    fn type_name() -> Cow<'static, str> {
+        format!("{}{}Connection", N::type_name(), X::label()).into()
+    }
+}
+
+/// An item of a list and where it stands in it.
+#[Object(name_type)]
+impl<N: OutputType, X: EdgeFields> Edge<N, X> {
+    /// An opaque position, for `after` and `before`.
+    async fn cursor(&self) -> &str {
+        &self.cursor
+    }
+
+    /// The item.
+    async fn node(&self) -> &N {
+        &self.node
+    }
+
+    #[graphql(flatten)]
+    async fn fields(&self) -> &X {
+        &self.fields
+    }
+}
+
+impl<N: OutputType, X: EdgeFields> TypeName for Edge<N, X> {
+    fn type_name() -> Cow<'static, str> {
+        format!("{}{}Edge", N::type_name(), X::label()).into()
+    }
+}
+
+impl<N, X> Connection<N, X> {
+    /// A page cut from a complete, ordered list (for lists already loaded in one batch).
+    pub fn from_items(items: Vec<(N, X)>, args: &PageArgs) -> Self {
+        let total = items.len();
+        let (start, end) = args.window(total);
+        let edges = items
+            .into_iter()
+            .enumerate()
+            .skip(start)
+            .take(end - start)
+            .map(|(i, (node, fields))| Edge { cursor: encode_cursor(i), node, fields })
+            .collect();
+        Self { edges, total_count: total, has_previous_page: start > 0, has_next_page: end < total }
+    }
+}
+
+impl<N> Connection<N, EmptyFields> {
+    /// A page of plain items.
+    pub fn from_nodes(items: Vec<N>, args: &PageArgs) -> Self {
+        Self::from_items(items.into_iter().map(|n| (n, EmptyFields)).collect(), args)
+    }
+
+    /// A page read from the database: one statement counts the list, one reads the page.
+    pub async fn from_select<E>(
+        ctx: &Context<'_>,
+        select: Select<E>,
+        args: &PageArgs,
+        wrap: impl Fn(E::Model) -> N,
+    ) -> ApiResult<Self>
+    where
+        E: EntityTrait,
+        E::Model: Sync,
+    {
+        let db = ctx.data::<Db>()?;
+        let total = select.clone().count(&db.conn).await.or_gql()? as usize;
+        let (start, end) = args.window(total);
+        let rows = if end > start {
+            select
+                .offset(start as u64)
+                .limit((end - start) as u64)
+                .all(&db.conn)
+                .await
+                .or_gql()?
+        } else {
+            Vec::new()
+        };
+        let edges = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, m)| Edge { cursor: encode_cursor(start + i), node: wrap(m), fields: EmptyFields })
+            .collect();
+        Ok(Self { edges, total_count: total, has_previous_page: start > 0, has_next_page: end < total })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(after: Option<usize>, before: Option<usize>, first: Option<usize>, last: Option<usize>) -> PageArgs {
+        PageArgs { after, before, first, last }
+    }
+
+    #[test]
+    fn windows_follow_relay_rules() {
+        assert_eq!(args(None, None, Some(5), None).window(37), (0, 5));
+        assert_eq!(args(Some(4), None, Some(5), None).window(37), (5, 10));
+        assert_eq!(args(None, None, None, Some(5)).window(37), (32, 37));
+        assert_eq!(args(None, Some(10), None, Some(3)).window(37), (7, 10));
+        assert_eq!(args(Some(35), None, Some(5), None).window(37), (36, 37));
+        assert_eq!(args(Some(40), None, Some(5), None).window(37), (37, 37));
+        assert_eq!(args(None, None, None, None).window(120), (0, DEFAULT_PAGE_SIZE));
+    }
+
+    #[test]
+    fn cursors_round_trip_and_foreign_ones_are_refused() {
+        assert_eq!(decode_cursor("after", &encode_cursor(17)).ok(), Some(17));
+        assert!(decode_cursor("after", "bm90IGEgY3Vyc29y").is_err());
+        assert!(decode_cursor("after", "%%%").is_err());
+    }
+}

@@ -1,0 +1,96 @@
+//! The `Date` scalar and the uncertain-date interval as the API shows it.
+
+use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value};
+use chrono::NaiveDate;
+use entity::enums::Precision;
+use sea_orm::{EntityTrait, ModelTrait};
+use std::str::FromStr;
+
+use crate::dates::UncertainDate;
+
+/// A calendar day, written `YYYY-MM-DD`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date(pub NaiveDate);
+
+/// A calendar day in ISO 8601 form, `YYYY-MM-DD`.
+#[Scalar(name = "Date")]
+impl ScalarType for Date {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Date)
+                .map_err(|_| InputValueError::custom(format!("`{s}` is not a date: use YYYY-MM-DD"))),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.format("%Y-%m-%d").to_string())
+    }
+}
+
+/// A date that sources may give only to a year or a month: the interval it is known to lie
+/// in, with the precision and wording of the source, and what narrowed it.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct DateInterval {
+    /// The date as the source wrote it (`2014`, `2014-01`, `2014-04-25`); null when no source
+    /// gives it and only other facts bound it.
+    pub stated: Option<String>,
+    /// How precisely the source gave the date.
+    pub precision: Option<Precision>,
+    /// The earliest day the date can be; null when unbounded.
+    pub earliest: Option<Date>,
+    /// The latest day the date can be; null when unbounded.
+    pub latest: Option<Date>,
+    /// Keys of the sources whose facts narrowed the interval beyond the stated date.
+    pub narrowed_by: Vec<String>,
+    /// Why the interval is narrower than the stated date.
+    pub narrowing_note: Option<String>,
+}
+
+impl From<UncertainDate> for DateInterval {
+    fn from(d: UncertainDate) -> Self {
+        Self {
+            stated: d.stated,
+            precision: d.precision,
+            earliest: d.earliest.map(Date),
+            latest: d.latest.map(Date),
+            narrowed_by: d.narrowed_by,
+            narrowing_note: d.narrowing_note,
+        }
+    }
+}
+
+/// Reads the six columns of an uncertain date (`<prefix>_stated`, ...) from any row; `None`
+/// when the row has no such date.
+pub fn read_date<M: ModelTrait>(model: &M, prefix: &str) -> Option<UncertainDate> {
+    let get = |suffix: &str| {
+        <<M::Entity as EntityTrait>::Column as FromStr>::from_str(&format!("{prefix}_{suffix}"))
+            .ok()
+            .map(|c| model.get(c))
+    };
+    let text = |suffix: &str| match get(suffix) {
+        Some(sea_orm::Value::String(Some(s))) => Some(s),
+        _ => None,
+    };
+    let day = |suffix: &str| match get(suffix) {
+        Some(sea_orm::Value::ChronoDate(Some(d))) => Some(d),
+        _ => None,
+    };
+    let date = UncertainDate {
+        stated: text("stated"),
+        precision: text("precision").and_then(|p| match p.as_str() {
+            "year" => Some(Precision::Year),
+            "month" => Some(Precision::Month),
+            "day" => Some(Precision::Day),
+            _ => None,
+        }),
+        earliest: day("earliest"),
+        latest: day("latest"),
+        narrowed_by: text("narrowed_by")
+            .map(|s| s.split(',').map(str::to_owned).collect())
+            .unwrap_or_default(),
+        narrowing_note: text("narrowing_note"),
+    };
+    (date.stated.is_some() || date.earliest.is_some() || date.latest.is_some()).then_some(date)
+}

@@ -1,0 +1,56 @@
+//! The GraphQL API: one module per domain concept (its object type and root fields), plus the
+//! shared machinery: connections, batched loaders, global ids, dates and errors.
+
+pub mod chairship;
+pub mod claim;
+pub mod coalition;
+pub mod commitment;
+pub mod conference;
+pub mod connection;
+pub mod dates;
+pub mod document;
+pub mod error;
+pub mod funding;
+pub mod initiative;
+pub mod loader;
+pub mod membership;
+pub mod node;
+pub mod organization;
+pub mod person;
+pub mod source;
+pub mod state;
+
+use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
+
+/// The query root: every concept's root fields.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(
+    coalition::CoalitionQuery,
+    state::StateQuery,
+    conference::ConferenceQuery,
+    chairship::ChairshipQuery,
+    commitment::CommitmentQuery,
+    document::DocumentQuery,
+    initiative::InitiativeQuery,
+    organization::OrganizationQuery,
+    funding::FundingQuery,
+    person::PersonQuery,
+    source::SourceQuery,
+    claim::ClaimQuery,
+    node::NodeQuery,
+);
+
+/// The schema type.
+pub type FocSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+
+/// Builds the schema. Each request brings its own database handle and loader (see
+/// `loader::Db`), so nothing is cached across requests.
+pub fn schema() -> FocSchema {
+    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription).finish()
+}
+
+/// The schema in SDL, as `schema.graphql` holds it.
+pub fn sdl() -> String {
+    schema().sdl()
+}
