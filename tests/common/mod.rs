@@ -1,0 +1,235 @@
+//! The test harness: starts the real server on a free port over a fresh database (a temporary
+//! SQLite file, or a PostgreSQL database created for the test and dropped after) and talks
+//! to it over HTTP like any client.
+
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+
+/// The environment variable that names a PostgreSQL server for the tests.
+pub const POSTGRES_ENV: &str = "FOC_TEST_POSTGRES_URL";
+
+/// Which database a test runs on.
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running server over its own database.
+pub struct TestApp {
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    pub url: String,
+    pub client: reqwest::Client,
+    /// A direct connection to the test's database, for setting up data.
+    pub db: DatabaseConnection,
+    pub database_url: String,
+    _guard: DatabaseGuard,
+}
+
+enum DatabaseGuard {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for DatabaseGuard {
+    fn drop(&mut self) {
+        if let DatabaseGuard::Postgres { admin_url, name } = self {
+            let (admin_url, name) = (admin_url.clone(), name.clone());
+            // Drop runs outside async code, so use a runtime of its own on a plain thread.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                if let Ok(runtime) = runtime {
+                    runtime.block_on(async {
+                        if let Ok(admin) = Database::connect(&admin_url).await {
+                            let _ = admin
+                                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                                .await;
+                            let _ = admin.close().await;
+                        }
+                    });
+                }
+            })
+            .join();
+        }
+    }
+}
+
+/// The PostgreSQL admin URL, or None when the PostgreSQL tests should be skipped. Under CI
+/// (`CI=true`) a missing URL is an error: both backends must run there.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var(POSTGRES_ENV) {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "{POSTGRES_ENV} must be set under CI: the PostgreSQL tests may not be skipped"
+            );
+            eprintln!("skipping: set {POSTGRES_ENV} to run the PostgreSQL tests");
+            None
+        }
+    }
+}
+
+/// A database name no other test uses.
+fn unique_name() -> String {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    format!("foc_test_{}_{}_{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+/// The URL of database `name` on the server of `admin_url`.
+fn with_database(admin_url: &str, name: &str) -> String {
+    let (base, query) = match admin_url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (admin_url, None),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let host_part = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{host_part}/{name}?{q}"),
+        None => format!("{host_part}/{name}"),
+    }
+}
+
+/// Creates a fresh database for `backend`; None when PostgreSQL is not configured.
+pub async fn fresh_database(backend: Backend) -> Option<(String, DatabaseGuardHandle)> {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temporary directory");
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("foc.sqlite").display());
+            Some((url, DatabaseGuardHandle(DatabaseGuard::Sqlite(dir))))
+        }
+        Backend::Postgres => {
+            let admin_url = postgres_url()?;
+            let name = unique_name();
+            let admin = Database::connect(&admin_url).await.expect("connect to the PostgreSQL server");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("create a test database");
+            let _ = admin.close().await;
+            let url = with_database(&admin_url, &name);
+            Some((url, DatabaseGuardHandle(DatabaseGuard::Postgres { admin_url, name })))
+        }
+    }
+}
+
+/// Keeps a test database alive; dropping it removes the database.
+pub struct DatabaseGuardHandle(DatabaseGuard);
+
+/// Starts the server over a fresh, migrated and seeded database. None when the backend is
+/// not available (PostgreSQL without its URL, outside CI).
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    let (database_url, guard) = fresh_database(backend).await?;
+    let pool = foc_graph::db::prepare(&database_url).await.expect("prepare the database");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
+    let addr = listener.local_addr().expect("local address");
+    let router = foc_graph::http::router(pool.clone());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    Some(TestApp {
+        url: format!("http://{addr}"),
+        client: reqwest::Client::new(),
+        db: pool,
+        database_url,
+        _guard: guard.0,
+    })
+}
+
+/// A GraphQL response: its data, errors and extensions.
+pub struct Answer {
+    pub body: Value,
+}
+
+impl Answer {
+    /// The `data` member; panics with the errors when there are any.
+    pub fn data(&self) -> &Value {
+        assert!(self.body.get("errors").is_none(), "unexpected errors: {}", self.body);
+        &self.body["data"]
+    }
+
+    /// The messages of the errors.
+    pub fn error_messages(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|errors| {
+                errors.iter().filter_map(|e| e["message"].as_str().map(str::to_owned)).collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// How many SQL statements the request ran, as the server reports it.
+    pub fn sql_statements(&self) -> u64 {
+        self.body["extensions"]["sqlStatements"].as_u64().expect("sqlStatements extension")
+    }
+}
+
+impl TestApp {
+    /// POSTs a query with variables to /graphql.
+    pub async fn query_with(&self, query: &str, variables: Value) -> Answer {
+        let response = self
+            .client
+            .post(format!("{}/graphql", self.url))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("send the request");
+        assert!(response.status().is_success(), "HTTP status {}", response.status());
+        Answer { body: response.json().await.expect("a JSON body") }
+    }
+
+    /// POSTs a query to /graphql.
+    pub async fn query(&self, query: &str) -> Answer {
+        self.query_with(query, json!({})).await
+    }
+}
+
+/// Defines a test that runs on SQLite and on PostgreSQL: `mod name { sqlite, postgres }`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn check($app: common::TestApp) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                if let Some(app) = common::spawn_app(common::Backend::Sqlite).await {
+                    check(app).await;
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = common::spawn_app(common::Backend::Postgres).await {
+                    check(app).await;
+                }
+            }
+        }
+    };
+}
+
+/// The values of `field` in a list of objects, sorted.
+pub fn sorted_strings(list: &Value, field: &str) -> Vec<String> {
+    let mut values: Vec<String> = list
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|item| item[field].as_str().expect("a string field").to_owned())
+        .collect();
+    values.sort();
+    values
+}
