@@ -8,13 +8,13 @@ use sea_orm::{EntityTrait, QueryOrder};
 use super::connection::{Connection, PageArgs};
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
-use super::loader::maybe;
+use super::loader::Loaded;
 use super::node::global_id;
 use super::source::{Source, cited_by};
 use super::state::State;
 
 /// A period of the Coalition's chair.
-pub struct Chairship(pub chairship::Model);
+pub struct Chairship(pub Loaded<chairship::Model>);
 
 /// A period of the Coalition's chair. `chair` is null when no state chaired (then `interim`
 /// says who acted instead) or when no source names the chair.
@@ -27,7 +27,7 @@ impl Chairship {
 
     /// The state that chaired; null when none did or none is confirmed.
     async fn chair(&self, ctx: &Context<'_>) -> ApiResult<Option<State>> {
-        Ok(maybe::<state::Entity>(ctx, self.0.state_id).await?.map(State))
+        Ok(self.0.related::<state::Entity>(ctx, |m| m.state_id, "state_id").await?.map(State))
     }
 
     /// Who acted in place of a chair, e.g. the "Friends of the Chair" in 2016-2017.
@@ -37,12 +37,12 @@ impl Chairship {
 
     /// When the period began.
     async fn start(&self) -> Option<DateInterval> {
-        read_date(&self.0, "start").map(Into::into)
+        read_date(&self.0.model, "start").map(Into::into)
     }
 
     /// When the period ended.
     async fn end(&self) -> Option<DateInterval> {
-        read_date(&self.0, "end").map(Into::into)
+        read_date(&self.0.model, "end").map(Into::into)
     }
 
     /// What the sources add, including disagreements between them.
@@ -59,7 +59,7 @@ impl Chairship {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, RecordKind::Chairship, self.0.id, PageArgs::new(after, before, first, last)?).await
+        cited_by(ctx, &self.0, RecordKind::Chairship, PageArgs::new(after, before, first, last)?).await
     }
 }
 

@@ -8,11 +8,12 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use super::connection::{Connection, PageArgs};
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
+use super::loader::Loaded;
 use super::node::global_id;
 use super::source::{Source, cited_by};
 
 /// One source's claim on a disputed or reported fact.
-pub struct Claim(pub claim::Model);
+pub struct Claim(pub Loaded<claim::Model>);
 
 /// One source's claim on a disputed or reported fact (the number of founders, a member
 /// count on a date, a conference's dates). Claims that disagree are all kept.
@@ -45,7 +46,7 @@ impl Claim {
 
     /// The date the claim describes.
     async fn as_of(&self) -> Option<DateInterval> {
-        read_date(&self.0, "as_of").map(Into::into)
+        read_date(&self.0.model, "as_of").map(Into::into)
     }
 
     /// The sources of this record.
@@ -57,7 +58,7 @@ impl Claim {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, RecordKind::Claim, self.0.id, PageArgs::new(after, before, first, last)?).await
+        cited_by(ctx, &self.0, RecordKind::Claim, PageArgs::new(after, before, first, last)?).await
     }
 }
 

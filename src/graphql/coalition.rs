@@ -8,14 +8,14 @@ use sea_orm::{EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use super::connection::{Connection, PageArgs};
 use super::dates::{Date, DateInterval, read_date};
 use super::error::{ApiResult, OrGraphql};
-use super::loader::Db;
+use super::loader::{Db, Loaded, group};
 use super::membership::state_is_member;
 use super::node::global_id;
 use super::source::{Source, cited_by};
 use super::state::State;
 
 /// The Freedom Online Coalition.
-pub struct Coalition(pub coalition::Model);
+pub struct Coalition(pub Loaded<coalition::Model>);
 
 /// The Freedom Online Coalition: its purpose, founding and membership rules.
 #[Object]
@@ -37,7 +37,7 @@ impl Coalition {
 
     /// When it was founded.
     async fn founded(&self) -> Option<DateInterval> {
-        read_date(&self.0, "founded").map(Into::into)
+        read_date(&self.0.model, "founded").map(Into::into)
     }
 
     /// Where it was founded.
@@ -95,7 +95,7 @@ impl Coalition {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, RecordKind::Coalition, self.0.id, PageArgs::new(after, before, first, last)?).await
+        cited_by(ctx, &self.0, RecordKind::Coalition, PageArgs::new(after, before, first, last)?).await
     }
 }
 
@@ -108,6 +108,7 @@ impl CoalitionQuery {
     /// The Freedom Online Coalition.
     async fn coalition(&self, ctx: &Context<'_>) -> ApiResult<Option<Coalition>> {
         let db = ctx.data::<Db>()?;
-        Ok(coalition::Entity::find().one(&db.conn).await.or_gql()?.map(Coalition))
+        let found = coalition::Entity::find().one(&db.conn).await.or_gql()?;
+        Ok(group(found.into_iter().collect()).pop().map(Coalition))
     }
 }

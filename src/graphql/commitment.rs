@@ -9,14 +9,14 @@ use super::connection::{Connection, EdgeFields, PageArgs};
 use super::dates::{DateInterval, read_date};
 use super::document::Document;
 use super::error::ApiResult;
-use super::loader::{children, many, maybe, one};
+use super::loader::{Loaded, through};
 use super::node::global_id;
 use super::source::{Source, cited_by};
 use super::state::State;
 
 /// What an endorsement edge says.
 pub struct EndorsementFields {
-    model: endorsement::Model,
+    model: Loaded<endorsement::Model>,
 }
 
 /// What an endorsement edge says.
@@ -36,13 +36,13 @@ impl EdgeFields for EndorsementFields {
 
 impl EndorsementFields {
     /// The edge fields of one endorsement.
-    pub fn new(model: endorsement::Model) -> Self {
+    pub fn new(model: Loaded<endorsement::Model>) -> Self {
         Self { model }
     }
 }
 
 /// A principle or area of action members endorse.
-pub struct Commitment(pub commitment::Model);
+pub struct Commitment(pub Loaded<commitment::Model>);
 
 /// A principle members endorse, or an area of concrete action they dedicate themselves to.
 #[Object]
@@ -74,7 +74,7 @@ impl Commitment {
 
     /// The document that sets it out.
     async fn document(&self, ctx: &Context<'_>) -> ApiResult<Option<Document>> {
-        Ok(maybe::<document::Entity>(ctx, self.0.document_id).await?.map(Document))
+        Ok(self.0.related::<document::Entity>(ctx, |m| m.document_id, "document_id").await?.map(Document))
     }
 
     /// The states that endorsed it; each edge gives the endorsement.
@@ -87,11 +87,10 @@ impl Commitment {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<State, EndorsementFields>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let endorsements = children::<endorsement::Entity>(ctx, "commitment_id", self.0.id).await?;
-        let states = many::<state::Entity>(ctx, endorsements.iter().map(|e| e.state_id)).await?;
+        let endorsements = self.0.children::<endorsement::Entity>(ctx, "commitment_id").await?;
+        let states = through::<_, state::Entity>(ctx, endorsements, |e| Some(e.state_id), "state").await?;
         let items = states
             .into_iter()
-            .zip(endorsements)
             .map(|(s, e)| (State(s), EndorsementFields::new(e)))
             .collect();
         Ok(Connection::from_items(items, &args))
@@ -106,12 +105,12 @@ impl Commitment {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, RecordKind::Commitment, self.0.id, PageArgs::new(after, before, first, last)?).await
+        cited_by(ctx, &self.0, RecordKind::Commitment, PageArgs::new(after, before, first, last)?).await
     }
 }
 
 /// A state's endorsement of a commitment.
-pub struct Endorsement(pub endorsement::Model);
+pub struct Endorsement(pub Loaded<endorsement::Model>);
 
 /// A state's endorsement of a commitment, dated by its joining where it came with membership.
 #[Object]
@@ -123,17 +122,17 @@ impl Endorsement {
 
     /// The endorsing state.
     async fn state(&self, ctx: &Context<'_>) -> ApiResult<Option<State>> {
-        Ok(one::<state::Entity>(ctx, self.0.state_id).await?.map(State))
+        Ok(self.0.related::<state::Entity>(ctx, |m| Some(m.state_id), "state_id").await?.map(State))
     }
 
     /// The endorsed commitment.
     async fn commitment(&self, ctx: &Context<'_>) -> ApiResult<Option<Commitment>> {
-        Ok(one::<commitment::Entity>(ctx, self.0.commitment_id).await?.map(Commitment))
+        Ok(self.0.related::<commitment::Entity>(ctx, |m| Some(m.commitment_id), "commitment_id").await?.map(Commitment))
     }
 
     /// When the state endorsed it.
     async fn endorsed(&self) -> Option<DateInterval> {
-        read_date(&self.0, "endorsed").map(Into::into)
+        read_date(&self.0.model, "endorsed").map(Into::into)
     }
 
     /// What the sources add, e.g. project aid through the Digital Defenders Partnership.
@@ -150,7 +149,7 @@ impl Endorsement {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, RecordKind::Endorsement, self.0.id, PageArgs::new(after, before, first, last)?).await
+        cited_by(ctx, &self.0, RecordKind::Endorsement, PageArgs::new(after, before, first, last)?).await
     }
 }
 

@@ -10,7 +10,7 @@ use super::dates::Date;
 use super::document::Document;
 use super::error::{ApiResult, OrGraphql};
 use super::initiative::Initiative;
-use super::loader::{Db, children, many, maybe};
+use super::loader::{Db, Loaded, group, through};
 use super::node::global_id;
 use super::person::Person;
 use super::source::{Source, cited_by};
@@ -30,22 +30,24 @@ impl EdgeFields for HostingFields {
 }
 
 /// What a person did at a conference and the office they held then.
-#[derive(SimpleObject)]
-#[graphql(complex)]
-pub struct ParticipationFields {
-    /// What the person did.
-    pub role: PersonRoleKind,
-    /// The office the person held at the time, e.g. "Minister of Foreign Affairs of the Netherlands".
-    pub office: Option<String>,
-    #[graphql(skip)]
-    pub office_state_id: Option<i32>,
-}
+pub struct ParticipationFields(pub Loaded<person_role::Model>);
 
-#[async_graphql::ComplexObject]
+/// What a person did at a conference and the office they held then.
+#[Object]
 impl ParticipationFields {
+    /// What the person did.
+    async fn role(&self) -> PersonRoleKind {
+        self.0.role
+    }
+
+    /// The office the person held at the time, e.g. "Minister of Foreign Affairs of the Netherlands".
+    async fn office(&self) -> Option<&str> {
+        self.0.office.as_deref()
+    }
+
     /// The state whose office the person held.
     async fn office_state(&self, ctx: &Context<'_>) -> ApiResult<Option<State>> {
-        Ok(maybe::<state::Entity>(ctx, self.office_state_id).await?.map(State))
+        Ok(self.0.related::<state::Entity>(ctx, |r| r.office_state_id, "office_state").await?.map(State))
     }
 }
 
@@ -55,15 +57,9 @@ impl EdgeFields for ParticipationFields {
     }
 }
 
-impl ParticipationFields {
-    /// The edge fields of one role row.
-    pub fn new(role: &person_role::Model) -> Self {
-        Self { role: role.role, office: role.office.clone(), office_state_id: role.office_state_id }
-    }
-}
 
 /// A Coalition meeting.
-pub struct Conference(pub conference::Model);
+pub struct Conference(pub Loaded<conference::Model>);
 
 /// A Coalition meeting: an annual Freedom Online Conference, a strategy meeting or a reception.
 #[Object]
@@ -133,11 +129,10 @@ impl Conference {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<State, HostingFields>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let hosts = children::<conference_host::Entity>(ctx, "conference_id", self.0.id).await?;
-        let states = many::<state::Entity>(ctx, hosts.iter().map(|h| h.state_id)).await?;
+        let hosts = self.0.children::<conference_host::Entity>(ctx, "conference_id").await?;
+        let states = through::<_, state::Entity>(ctx, hosts, |h| Some(h.state_id), "state").await?;
         let items = states
             .into_iter()
-            .zip(hosts)
             .map(|(s, h)| (State(s), HostingFields { role: h.role }))
             .collect();
         Ok(Connection::from_items(items, &args))
@@ -153,7 +148,7 @@ impl Conference {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Document>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let rows = children::<document::Entity>(ctx, "conference_id", self.0.id).await?;
+        let rows = self.0.children::<document::Entity>(ctx, "conference_id").await?;
         Ok(Connection::from_nodes(rows.into_iter().map(Document).collect(), &args))
     }
 
@@ -167,12 +162,11 @@ impl Conference {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Person, ParticipationFields>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let roles = children::<person_role::Entity>(ctx, "conference_id", self.0.id).await?;
-        let people = many::<person::Entity>(ctx, roles.iter().map(|r| r.person_id)).await?;
+        let roles = self.0.children::<person_role::Entity>(ctx, "conference_id").await?;
+        let people = through::<_, person::Entity>(ctx, roles, |r| Some(r.person_id), "person").await?;
         let items = people
             .into_iter()
-            .zip(&roles)
-            .map(|(p, r)| (Person(p), ParticipationFields::new(r)))
+            .map(|(p, r)| (Person(p), ParticipationFields(r)))
             .collect();
         Ok(Connection::from_items(items, &args))
     }
@@ -187,7 +181,7 @@ impl Conference {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Initiative>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let rows = children::<initiative::Entity>(ctx, "launched_at_id", self.0.id).await?;
+        let rows = self.0.children::<initiative::Entity>(ctx, "launched_at_id").await?;
         Ok(Connection::from_nodes(rows.into_iter().map(Initiative).collect(), &args))
     }
 
@@ -200,7 +194,7 @@ impl Conference {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, RecordKind::Conference, self.0.id, PageArgs::new(after, before, first, last)?).await
+        cited_by(ctx, &self.0, RecordKind::Conference, PageArgs::new(after, before, first, last)?).await
     }
 }
 
@@ -242,6 +236,6 @@ impl ConferenceQuery {
             .one(&db.conn)
             .await
             .or_gql()?;
-        Ok(found.map(Conference))
+        Ok(group(found.into_iter().collect()).pop().map(Conference))
     }
 }

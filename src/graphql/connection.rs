@@ -10,7 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::{EntityTrait, PaginatorTrait, QuerySelect, Select};
 
 use super::error::{ApiError, ApiResult, OrGraphql};
-use super::loader::Db;
+use super::loader::{Db, Loaded, group};
 
 /// Items per page when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE_SIZE: usize = 50;
@@ -208,11 +208,11 @@ impl<N> Connection<N, EmptyFields> {
         ctx: &Context<'_>,
         select: Select<E>,
         args: &PageArgs,
-        wrap: impl Fn(E::Model) -> N,
+        wrap: impl Fn(Loaded<E::Model>) -> N,
     ) -> ApiResult<Self>
     where
         E: EntityTrait,
-        E::Model: Sync,
+        E::Model: Clone + Sync,
     {
         let db = ctx.data::<Db>()?;
         let total = select.clone().count(&db.conn).await.or_gql()? as usize;
@@ -227,7 +227,7 @@ impl<N> Connection<N, EmptyFields> {
         } else {
             Vec::new()
         };
-        let edges = rows
+        let edges = group(rows)
             .into_iter()
             .enumerate()
             .map(|(i, m)| Edge { cursor: encode_cursor(start + i), node: wrap(m), fields: EmptyFields })

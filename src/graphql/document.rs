@@ -10,12 +10,12 @@ use super::conference::Conference;
 use super::connection::{Connection, PageArgs};
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
-use super::loader::{children, maybe};
+use super::loader::Loaded;
 use super::node::global_id;
 use super::source::{Source, cited_by};
 
 /// A Coalition document.
-pub struct Document(pub document::Model);
+pub struct Document(pub Loaded<document::Model>);
 
 /// A Coalition document: a declaration, terms of reference, an agenda or a statement.
 #[Object]
@@ -37,12 +37,12 @@ impl Document {
 
     /// When it was adopted.
     async fn adopted(&self) -> Option<DateInterval> {
-        read_date(&self.0, "adopted").map(Into::into)
+        read_date(&self.0.model, "adopted").map(Into::into)
     }
 
     /// The conference it was adopted at, if any.
     async fn conference(&self, ctx: &Context<'_>) -> ApiResult<Option<Conference>> {
-        Ok(maybe::<conference::Entity>(ctx, self.0.conference_id).await?.map(Conference))
+        Ok(self.0.related::<conference::Entity>(ctx, |m| m.conference_id, "conference_id").await?.map(Conference))
     }
 
     /// What the sources add.
@@ -60,7 +60,7 @@ impl Document {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Commitment>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let rows = children::<commitment::Entity>(ctx, "document_id", self.0.id).await?;
+        let rows = self.0.children::<commitment::Entity>(ctx, "document_id").await?;
         Ok(Connection::from_nodes(rows.into_iter().map(Commitment).collect(), &args))
     }
 
@@ -73,7 +73,7 @@ impl Document {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, RecordKind::Document, self.0.id, PageArgs::new(after, before, first, last)?).await
+        cited_by(ctx, &self.0, RecordKind::Document, PageArgs::new(after, before, first, last)?).await
     }
 }
 

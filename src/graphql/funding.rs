@@ -9,7 +9,7 @@ use super::connection::{Connection, PageArgs};
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
 use super::initiative::Initiative;
-use super::loader::{children, many, maybe};
+use super::loader::{Loaded, through};
 use super::node::global_id;
 use super::organization::Organization;
 use super::source::{Source, cited_by};
@@ -25,7 +25,7 @@ pub enum Funder {
 }
 
 /// Money given to an initiative or a programme.
-pub struct Funding(pub funding::Model);
+pub struct Funding(pub Loaded<funding::Model>);
 
 /// Money given to an initiative or a programme, with the qualifier its source used ("more
 /// than EUR 2.5 million").
@@ -58,17 +58,17 @@ impl Funding {
 
     /// Start of the period the money covers.
     async fn period_start(&self) -> Option<DateInterval> {
-        read_date(&self.0, "period_start").map(Into::into)
+        read_date(&self.0.model, "period_start").map(Into::into)
     }
 
     /// End of the period the money covers.
     async fn period_end(&self) -> Option<DateInterval> {
-        read_date(&self.0, "period_end").map(Into::into)
+        read_date(&self.0.model, "period_end").map(Into::into)
     }
 
     /// The initiative that received it, if it went to one.
     async fn recipient_initiative(&self, ctx: &Context<'_>) -> ApiResult<Option<Initiative>> {
-        Ok(maybe::<initiative::Entity>(ctx, self.0.recipient_initiative_id).await?.map(Initiative))
+        Ok(self.0.related::<initiative::Entity>(ctx, |m| m.recipient_initiative_id, "recipient_initiative_id").await?.map(Initiative))
     }
 
     /// The programme that received it, when not an initiative (e.g. "Internet freedom programming").
@@ -96,16 +96,16 @@ impl Funding {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Funder>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let links = children::<funding_funder::Entity>(ctx, "funding_id", self.0.id).await?;
+        let links = self.0.children::<funding_funder::Entity>(ctx, "funding_id").await?;
         let (states, organizations) = futures_util::future::try_join(
-            many::<state::Entity>(ctx, links.iter().filter_map(|l| l.state_id)),
-            many::<organization::Entity>(ctx, links.iter().filter_map(|l| l.organization_id)),
+            through::<_, state::Entity>(ctx, links.clone(), |l| l.state_id, "state"),
+            through::<_, organization::Entity>(ctx, links, |l| l.organization_id, "organization"),
         )
         .await?;
         let funders = states
             .into_iter()
-            .map(|s| Funder::State(State(s)))
-            .chain(organizations.into_iter().map(|o| Funder::Organization(Organization(o))))
+            .map(|(s, _)| Funder::State(State(s)))
+            .chain(organizations.into_iter().map(|(o, _)| Funder::Organization(Organization(o))))
             .collect();
         Ok(Connection::from_nodes(funders, &args))
     }
@@ -119,7 +119,7 @@ impl Funding {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, RecordKind::Funding, self.0.id, PageArgs::new(after, before, first, last)?).await
+        cited_by(ctx, &self.0, RecordKind::Funding, PageArgs::new(after, before, first, last)?).await
     }
 }
 

@@ -10,13 +10,13 @@ use super::connection::{Connection, PageArgs};
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
 use super::funding::Funding;
-use super::loader::{children, maybe};
+use super::loader::Loaded;
 use super::node::global_id;
 use super::organization::Organization;
 use super::source::{Source, cited_by};
 
 /// A Coalition initiative.
-pub struct Initiative(pub initiative::Model);
+pub struct Initiative(pub Loaded<initiative::Model>);
 
 /// A Coalition initiative, such as the Digital Defenders Partnership.
 #[Object]
@@ -38,22 +38,22 @@ impl Initiative {
 
     /// The conference it was launched at.
     async fn launched_at(&self, ctx: &Context<'_>) -> ApiResult<Option<Conference>> {
-        Ok(maybe::<conference::Entity>(ctx, self.0.launched_at_id).await?.map(Conference))
+        Ok(self.0.related::<conference::Entity>(ctx, |m| m.launched_at_id, "launched_at_id").await?.map(Conference))
     }
 
     /// When it was launched.
     async fn launched(&self) -> Option<DateInterval> {
-        read_date(&self.0, "launched").map(Into::into)
+        read_date(&self.0.model, "launched").map(Into::into)
     }
 
     /// Since when it has operated (e.g. made grants).
     async fn operating_since(&self) -> Option<DateInterval> {
-        read_date(&self.0, "operating_since").map(Into::into)
+        read_date(&self.0.model, "operating_since").map(Into::into)
     }
 
     /// The organization that manages it.
     async fn manager(&self, ctx: &Context<'_>) -> ApiResult<Option<Organization>> {
-        Ok(maybe::<organization::Entity>(ctx, self.0.manager_id).await?.map(Organization))
+        Ok(self.0.related::<organization::Entity>(ctx, |m| m.manager_id, "manager_id").await?.map(Organization))
     }
 
     /// Its web site.
@@ -71,7 +71,7 @@ impl Initiative {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Funding>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let rows = children::<funding::Entity>(ctx, "recipient_initiative_id", self.0.id).await?;
+        let rows = self.0.children::<funding::Entity>(ctx, "recipient_initiative_id").await?;
         Ok(Connection::from_nodes(rows.into_iter().map(Funding).collect(), &args))
     }
 
@@ -84,7 +84,7 @@ impl Initiative {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, RecordKind::Initiative, self.0.id, PageArgs::new(after, before, first, last)?).await
+        cited_by(ctx, &self.0, RecordKind::Initiative, PageArgs::new(after, before, first, last)?).await
     }
 }
 

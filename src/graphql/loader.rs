@@ -1,15 +1,21 @@
-//! Batched loading. Every relationship is read through one DataLoader per request, so each
-//! level of a query costs a fixed number of statements whatever the number of rows.
+//! Batched loading. Rows loaded together form a group ([`Loaded`]); a relationship asked of
+//! one row is loaded for its whole group through the request's DataLoader, so each
+//! relationship field of a query costs one batch whatever the number of rows.
 //!
-//! Two generic shapes cover the model: rows by primary key ([`ById`]) and rows whose foreign
-//! key column is one of a set of parent ids ([`ByColumn`]); citations add the record kind.
+//! Two generic key shapes cover the model: rows by primary key ([`ById`]) and rows whose
+//! foreign key column is one of a set of parent ids ([`ByColumn`]); citations add the record
+//! kind ([`CitationsOf`]).
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
+use std::ops::Deref;
 use std::str::FromStr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::OnceCell;
 
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
@@ -46,9 +52,15 @@ impl Db {
 
     /// A batching loader over this handle.
     pub fn loader(&self) -> DataLoader<DbLoader> {
-        DataLoader::new(DbLoader { conn: self.conn.clone() }, tokio::spawn)
+        // One batch per level: a level holds at most 100 x 100 keys for two nested pages of
+        // the largest size, and one IN list of that length stays within both databases'
+        // bind-parameter limits (32766 for SQLite, 65535 for PostgreSQL).
+        DataLoader::new(DbLoader { conn: self.conn.clone() }, tokio::spawn).max_batch_size(MAX_BATCH)
     }
 }
+
+/// The most keys one batch loads in one statement.
+const MAX_BATCH: usize = 10_000;
 
 /// Loads rows of any entity in batches.
 pub struct DbLoader {
@@ -208,52 +220,190 @@ fn loader<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a DataLoader<DbLoader>> {
     ctx.data::<DataLoader<DbLoader>>()
 }
 
-/// The row of `E` with this id, batched with the other lookups of the same level.
-pub async fn one<E>(ctx: &Context<'_>, id: i32) -> ApiResult<Option<E::Model>>
-where
-    E: EntityTrait,
-    E::Model: Clone + Send + Sync + 'static,
-{
-    loader(ctx)?.load_one(ById::<E>::new(id)).await.or_gql()
+/// A row and the rows it was loaded with (its page, or the children of one page).
+///
+/// A relationship asked of one row is loaded for all the rows of its group at once, in one
+/// batch, and the result shared. So a query costs one batch per relationship field however
+/// many rows each level holds, and batching does not depend on timing.
+pub struct Loaded<M> {
+    /// The row.
+    pub model: M,
+    group: Arc<Group<M>>,
 }
 
-/// The row of `E` with this id when there is one.
-pub async fn maybe<E>(ctx: &Context<'_>, id: Option<i32>) -> ApiResult<Option<E::Model>>
-where
-    E: EntityTrait,
-    E::Model: Clone + Send + Sync + 'static,
-{
-    match id {
-        Some(id) => one::<E>(ctx, id).await,
-        None => Ok(None),
+struct Group<M> {
+    rows: Vec<M>,
+    /// One shared result per relationship asked of the group.
+    loads: Mutex<HashMap<String, Arc<OnceCell<Arc<dyn Any + Send + Sync>>>>>,
+}
+
+impl<M: Clone> Clone for Loaded<M> {
+    fn clone(&self) -> Self {
+        Self { model: self.model.clone(), group: self.group.clone() }
     }
 }
 
-/// The rows of `E` with these ids, in the order given.
-pub async fn many<E>(ctx: &Context<'_>, ids: impl IntoIterator<Item = i32>) -> ApiResult<Vec<E::Model>>
+impl<M> Deref for Loaded<M> {
+    type Target = M;
+
+    fn deref(&self) -> &M {
+        &self.model
+    }
+}
+
+/// Puts rows loaded together into one group.
+pub fn group<M: Clone>(rows: Vec<M>) -> Vec<Loaded<M>> {
+    let group = Arc::new(Group { rows: rows.clone(), loads: Mutex::default() });
+    rows.into_iter().map(|model| Loaded { model, group: group.clone() }).collect()
+}
+
+/// The `id` of any row.
+fn id_of<M: ModelTrait>(model: &M) -> Option<i32> {
+    let id = <<M::Entity as EntityTrait>::Column as FromStr>::from_str("id").ok()?;
+    int_of(model, id)
+}
+
+/// Children of the rows of one group, by parent id, themselves one group.
+type ChildrenMap<M> = HashMap<i32, Vec<Loaded<M>>>;
+
+impl<M> Loaded<M>
+where
+    M: ModelTrait + Clone + Send + Sync + 'static,
+{
+    /// Runs `load` once for the whole group under `name` and shares its result.
+    async fn shared<T, F>(&self, name: String, load: F) -> ApiResult<Arc<T>>
+    where
+        T: Send + Sync + 'static,
+        F: Future<Output = ApiResult<T>>,
+    {
+        let cell = {
+            let mut loads = self.group.loads.lock().map_err(|_| ApiError::Unavailable).or_gql()?;
+            loads.entry(name).or_default().clone()
+        };
+        let value = cell
+            .get_or_try_init(|| async { load.await.map(|v| Arc::new(v) as Arc<dyn Any + Send + Sync>) })
+            .await?;
+        value.clone().downcast::<T>().map_err(|_| ApiError::Unavailable).or_gql()
+    }
+
+    /// The rows of `E` whose `column` holds this row's id, ordered by id.
+    pub async fn children<E>(&self, ctx: &Context<'_>, column: &'static str) -> ApiResult<Vec<Loaded<E::Model>>>
+    where
+        E: EntityTrait,
+        E::Model: Clone + Send + Sync + 'static,
+    {
+        let name = format!("children:{}.{column}", E::default().table_name());
+        let map: Arc<ChildrenMap<E::Model>> = self
+            .shared(name, async {
+                let mut parents: Vec<i32> = self.group.rows.iter().filter_map(id_of).collect();
+                parents.sort_unstable();
+                parents.dedup();
+                let keys = parents.iter().map(|id| ByColumn::<E> { column, value: *id, entity: PhantomData });
+                let mut found = loader(ctx)?.load_many(keys).await.or_gql()?;
+                let mut per_parent = Vec::new();
+                let mut all = Vec::new();
+                for parent in parents {
+                    let key = ByColumn::<E> { column, value: parent, entity: PhantomData };
+                    let rows = found.remove(&key).unwrap_or_default();
+                    per_parent.push((parent, rows.len()));
+                    all.extend(rows);
+                }
+                let mut grouped = group(all).into_iter();
+                Ok(per_parent
+                    .into_iter()
+                    .map(|(parent, n)| (parent, grouped.by_ref().take(n).collect()))
+                    .collect::<ChildrenMap<E::Model>>())
+            })
+            .await?;
+        Ok(id_of(&self.model).and_then(|id| map.get(&id).cloned()).unwrap_or_default())
+    }
+
+    /// The row of `E` that `foreign_key` of this row points to, loaded for the whole group.
+    pub async fn related<E>(
+        &self,
+        ctx: &Context<'_>,
+        foreign_key: fn(&M) -> Option<i32>,
+        name: &'static str,
+    ) -> ApiResult<Option<Loaded<E::Model>>>
+    where
+        E: EntityTrait,
+        E::Model: Clone + Send + Sync + 'static,
+    {
+        let Some(target) = foreign_key(&self.model) else {
+            return Ok(None);
+        };
+        let map: Arc<HashMap<i32, Loaded<E::Model>>> = self
+            .shared(format!("related:{name}"), async {
+                let mut ids: Vec<i32> = self.group.rows.iter().filter_map(foreign_key).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                let found = loader(ctx)?.load_many(ids.iter().map(|id| ById::<E>::new(*id))).await.or_gql()?;
+                let rows: Vec<E::Model> = ids.iter().filter_map(|id| found.get(&ById::new(*id)).cloned()).collect();
+                Ok(ids.into_iter().zip(group(rows)).collect::<HashMap<_, _>>())
+            })
+            .await?;
+        Ok(map.get(&target).cloned())
+    }
+
+    /// The sources this row cites, loaded for the whole group.
+    pub async fn sources(&self, ctx: &Context<'_>, kind: RecordKind) -> ApiResult<Vec<Loaded<source::Model>>> {
+        let map: Arc<ChildrenMap<source::Model>> = self
+            .shared("sources".to_owned(), async {
+                let mut ids: Vec<i32> = self.group.rows.iter().filter_map(id_of).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                let mut found = loader(ctx)?
+                    .load_many(ids.iter().map(|id| CitationsOf(kind, *id)))
+                    .await
+                    .or_gql()?;
+                let mut per_record = Vec::new();
+                let mut all = Vec::new();
+                for id in ids {
+                    let rows = found.remove(&CitationsOf(kind, id)).unwrap_or_default();
+                    per_record.push((id, rows.len()));
+                    all.extend(rows);
+                }
+                let mut grouped = group(all).into_iter();
+                Ok(per_record
+                    .into_iter()
+                    .map(|(id, n)| (id, grouped.by_ref().take(n).collect()))
+                    .collect::<ChildrenMap<source::Model>>())
+            })
+            .await?;
+        Ok(id_of(&self.model).and_then(|id| map.get(&id).cloned()).unwrap_or_default())
+    }
+}
+
+/// Rows of `E` by id, in the order given, as one group (for `node(id:)` and `nodes(ids:)`).
+pub async fn by_ids<E>(ctx: &Context<'_>, ids: &[i32]) -> ApiResult<HashMap<i32, Loaded<E::Model>>>
 where
     E: EntityTrait,
     E::Model: Clone + Send + Sync + 'static,
 {
-    let ids: Vec<i32> = ids.into_iter().collect();
-    let found = loader(ctx)?
-        .load_many(ids.iter().map(|id| ById::<E>::new(*id)))
-        .await
-        .or_gql()?;
-    Ok(ids.iter().filter_map(|id| found.get(&ById::new(*id)).cloned()).collect())
+    let found = loader(ctx)?.load_many(ids.iter().map(|id| ById::<E>::new(*id))).await.or_gql()?;
+    let present: Vec<i32> = ids.iter().copied().filter(|id| found.contains_key(&ById::new(*id))).collect();
+    let rows = present.iter().filter_map(|id| found.get(&ById::new(*id)).cloned()).collect();
+    Ok(present.into_iter().zip(group(rows)).collect())
 }
 
-/// The rows of `E` whose `column` is `parent`, ordered by id.
-pub async fn children<E>(ctx: &Context<'_>, column: &'static str, parent: i32) -> ApiResult<Vec<E::Model>>
+/// Follows a link table: for each link row, the row of `E` it points to, paired with the
+/// link. All links of one group resolve in one batch.
+pub async fn through<L, E>(
+    ctx: &Context<'_>,
+    links: Vec<Loaded<L>>,
+    foreign_key: fn(&L) -> Option<i32>,
+    name: &'static str,
+) -> ApiResult<Vec<(Loaded<E::Model>, Loaded<L>)>>
 where
+    L: ModelTrait + Clone + Send + Sync + 'static,
     E: EntityTrait,
     E::Model: Clone + Send + Sync + 'static,
 {
-    let key = ByColumn::<E> { column, value: parent, entity: PhantomData };
-    Ok(loader(ctx)?.load_one(key).await.or_gql()?.unwrap_or_default())
-}
-
-/// The sources a record cites.
-pub async fn sources_of(ctx: &Context<'_>, kind: RecordKind, id: i32) -> ApiResult<Vec<source::Model>> {
-    Ok(loader(ctx)?.load_one(CitationsOf(kind, id)).await.or_gql()?.unwrap_or_default())
+    let targets =
+        futures_util::future::try_join_all(links.iter().map(|l| l.related::<E>(ctx, foreign_key, name))).await?;
+    Ok(targets
+        .into_iter()
+        .zip(links)
+        .filter_map(|(target, link)| Some((target?, link)))
+        .collect())
 }

@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, Condition};
 use super::connection::{Connection, PageArgs};
 use super::dates::{Date, DateInterval, read_date};
 use super::error::ApiResult;
-use super::loader::one;
+use super::loader::Loaded;
 use super::node::global_id;
 use super::source::{Source, cited_by};
 use super::state::State;
@@ -39,7 +39,7 @@ pub fn status_on(m: &membership::Model, day: NaiveDate) -> MembershipStatus {
 }
 
 /// The best status among a state's memberships.
-pub fn state_status_on(memberships: &[membership::Model], day: NaiveDate) -> MembershipStatus {
+pub fn state_status_on(memberships: &[Loaded<membership::Model>], day: NaiveDate) -> MembershipStatus {
     memberships
         .iter()
         .map(|m| status_on(m, day))
@@ -79,7 +79,7 @@ pub fn state_is_member(day: NaiveDate, include_uncertain: bool) -> Condition {
 }
 
 /// A state's period in the Coalition.
-pub struct Membership(pub membership::Model);
+pub struct Membership(pub Loaded<membership::Model>);
 
 /// A state's period in the Coalition: when it joined and, if it did, when it left.
 #[Object]
@@ -91,17 +91,17 @@ impl Membership {
 
     /// The member state.
     async fn state(&self, ctx: &Context<'_>) -> ApiResult<Option<State>> {
-        Ok(one::<state::Entity>(ctx, self.0.state_id).await?.map(State))
+        Ok(self.0.related::<state::Entity>(ctx, |m| Some(m.state_id), "state_id").await?.map(State))
     }
 
     /// When the state joined, as an interval with the precision the source gave.
     async fn joined(&self) -> Option<DateInterval> {
-        read_date(&self.0, "joined").map(Into::into)
+        read_date(&self.0.model, "joined").map(Into::into)
     }
 
     /// When the state left; null while it is a member.
     async fn left(&self) -> Option<DateInterval> {
-        read_date(&self.0, "left").map(Into::into)
+        read_date(&self.0.model, "left").map(Into::into)
     }
 
     /// Whether the state founded the Coalition (endorsed the founding declaration at The
@@ -122,7 +122,7 @@ impl Membership {
 
     /// Whether this membership was in force on a day.
     async fn status(&self, #[graphql(desc = "The day to ask about.")] on: Date) -> MembershipStatus {
-        status_on(&self.0, on.0)
+        status_on(&self.0.model, on.0)
     }
 
     /// The sources of this membership.
@@ -134,6 +134,6 @@ impl Membership {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, RecordKind::Membership, self.0.id, PageArgs::new(after, before, first, last)?).await
+        cited_by(ctx, &self.0, RecordKind::Membership, PageArgs::new(after, before, first, last)?).await
     }
 }

@@ -6,7 +6,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use entity::*;
 
 use super::error::{ApiError, ApiResult, OrGraphql};
-use super::loader::one;
+use super::loader::by_ids;
+use std::collections::HashMap;
 use super::{
     chairship::Chairship, claim::Claim, coalition::Coalition, commitment::Commitment,
     commitment::Endorsement, conference::Conference, document::Document, funding::Funding,
@@ -73,26 +74,36 @@ pub fn parse_global_id(id: &str) -> Result<(&'static str, i32), ApiError> {
     Ok((kind, row))
 }
 
-/// Loads the node a global id names; `None` when no such row exists.
-pub async fn load_node(ctx: &Context<'_>, id: &str) -> ApiResult<Option<Node>> {
-    let (kind, row) = parse_global_id(id).or_gql()?;
-    Ok(match kind {
-        "Coalition" => one::<coalition::Entity>(ctx, row).await?.map(|m| Node::Coalition(Coalition(m))),
-        "State" => one::<state::Entity>(ctx, row).await?.map(|m| Node::State(State(m))),
-        "Membership" => one::<membership::Entity>(ctx, row).await?.map(|m| Node::Membership(Membership(m))),
-        "Conference" => one::<conference::Entity>(ctx, row).await?.map(|m| Node::Conference(Conference(m))),
-        "Chairship" => one::<chairship::Entity>(ctx, row).await?.map(|m| Node::Chairship(Chairship(m))),
-        "Document" => one::<document::Entity>(ctx, row).await?.map(|m| Node::Document(Document(m))),
-        "Commitment" => one::<commitment::Entity>(ctx, row).await?.map(|m| Node::Commitment(Commitment(m))),
-        "Endorsement" => one::<endorsement::Entity>(ctx, row).await?.map(|m| Node::Endorsement(Endorsement(m))),
-        "Organization" => one::<organization::Entity>(ctx, row).await?.map(|m| Node::Organization(Organization(m))),
-        "Initiative" => one::<initiative::Entity>(ctx, row).await?.map(|m| Node::Initiative(Initiative(m))),
-        "Funding" => one::<funding::Entity>(ctx, row).await?.map(|m| Node::Funding(Funding(m))),
-        "Person" => one::<person::Entity>(ctx, row).await?.map(|m| Node::Person(Person(m))),
-        "Source" => one::<source::Entity>(ctx, row).await?.map(|m| Node::Source(Source(m))),
-        "Claim" => one::<claim::Entity>(ctx, row).await?.map(|m| Node::Claim(Claim(m))),
-        _ => None,
-    })
+/// Loads the nodes global ids name, in order; `None` where no such row exists. Ids of one
+/// kind load in one batch and form one group, so their relationships batch too.
+pub async fn load_nodes(ctx: &Context<'_>, ids: &[ID]) -> ApiResult<Vec<Option<Node>>> {
+    let parsed = ids.iter().map(|id| parse_global_id(id)).collect::<Result<Vec<_>, _>>().or_gql()?;
+    let rows_of = |kind: &str| parsed.iter().filter(|(k, _)| *k == kind).map(|(_, row)| *row).collect::<Vec<_>>();
+    macro_rules! kind {
+        ($name:literal, $entity:ident, $variant:ident) => {
+            by_ids::<$entity::Entity>(ctx, &rows_of($name))
+                .await?
+                .into_iter()
+                .map(|(row, loaded)| (($name, row), Node::$variant($variant(loaded))))
+                .collect::<Vec<_>>()
+        };
+    }
+    let mut found: HashMap<(&str, i32), Node> = HashMap::new();
+    found.extend(kind!("Coalition", coalition, Coalition));
+    found.extend(kind!("State", state, State));
+    found.extend(kind!("Membership", membership, Membership));
+    found.extend(kind!("Conference", conference, Conference));
+    found.extend(kind!("Chairship", chairship, Chairship));
+    found.extend(kind!("Document", document, Document));
+    found.extend(kind!("Commitment", commitment, Commitment));
+    found.extend(kind!("Endorsement", endorsement, Endorsement));
+    found.extend(kind!("Organization", organization, Organization));
+    found.extend(kind!("Initiative", initiative, Initiative));
+    found.extend(kind!("Funding", funding, Funding));
+    found.extend(kind!("Person", person, Person));
+    found.extend(kind!("Source", source, Source));
+    found.extend(kind!("Claim", claim, Claim));
+    Ok(parsed.iter().map(|key| found.remove(key)).collect())
 }
 
 /// Root fields for global ids.
@@ -103,7 +114,7 @@ pub struct NodeQuery;
 impl NodeQuery {
     /// The object with this global id, or null when it no longer exists.
     async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "A global id from any `id` field.")] id: ID) -> ApiResult<Option<Node>> {
-        load_node(ctx, &id).await
+        Ok(load_nodes(ctx, &[id]).await?.pop().flatten())
     }
 
     /// The objects with these global ids, in the same order; null where one does not exist.
@@ -115,14 +126,8 @@ impl NodeQuery {
         if ids.len() > 100 {
             return Err(ApiError::invalid("ids", "ask for at most 100 ids at once")).or_gql();
         }
-        futures_join(ctx, &ids).await
+        load_nodes(ctx, &ids).await
     }
-}
-
-/// Resolves all ids concurrently so their loads share batches.
-async fn futures_join(ctx: &Context<'_>, ids: &[ID]) -> ApiResult<Vec<Option<Node>>> {
-    let loads = ids.iter().map(|id| load_node(ctx, id));
-    futures_util::future::try_join_all(loads).await
 }
 
 #[cfg(test)]

@@ -9,13 +9,13 @@ use super::connection::{Connection, PageArgs};
 use super::error::ApiResult;
 use super::funding::Funding;
 use super::initiative::Initiative;
-use super::loader::{children, many, maybe};
+use super::loader::{Loaded, through};
 use super::node::global_id;
 use super::source::{Source, cited_by};
 use super::state::State;
 
 /// An organization.
-pub struct Organization(pub organization::Model);
+pub struct Organization(pub Loaded<organization::Model>);
 
 /// An organization: an NGO or a government body.
 #[Object]
@@ -37,12 +37,12 @@ impl Organization {
 
     /// The state it is based in.
     async fn home_state(&self, ctx: &Context<'_>) -> ApiResult<Option<State>> {
-        Ok(maybe::<state::Entity>(ctx, self.0.state_id).await?.map(State))
+        Ok(self.0.related::<state::Entity>(ctx, |m| m.state_id, "state_id").await?.map(State))
     }
 
     /// The organization it belongs to, e.g. a bureau's department.
     async fn parent(&self, ctx: &Context<'_>) -> ApiResult<Option<Organization>> {
-        Ok(maybe::<organization::Entity>(ctx, self.0.parent_id).await?.map(Organization))
+        Ok(self.0.related::<organization::Entity>(ctx, |m| m.parent_id, "parent_id").await?.map(Organization))
     }
 
     /// The organizations that belong to it.
@@ -55,7 +55,7 @@ impl Organization {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Organization>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let rows = children::<organization::Entity>(ctx, "parent_id", self.0.id).await?;
+        let rows = self.0.children::<organization::Entity>(ctx, "parent_id").await?;
         Ok(Connection::from_nodes(rows.into_iter().map(Organization).collect(), &args))
     }
 
@@ -69,7 +69,7 @@ impl Organization {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Initiative>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let rows = children::<initiative::Entity>(ctx, "manager_id", self.0.id).await?;
+        let rows = self.0.children::<initiative::Entity>(ctx, "manager_id").await?;
         Ok(Connection::from_nodes(rows.into_iter().map(Initiative).collect(), &args))
     }
 
@@ -83,9 +83,9 @@ impl Organization {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Funding>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let links = children::<funding_funder::Entity>(ctx, "organization_id", self.0.id).await?;
-        let rows = many::<funding::Entity>(ctx, links.iter().map(|l| l.funding_id)).await?;
-        Ok(Connection::from_nodes(rows.into_iter().map(Funding).collect(), &args))
+        let links = self.0.children::<funding_funder::Entity>(ctx, "organization_id").await?;
+        let rows = through::<_, funding::Entity>(ctx, links, |l| Some(l.funding_id), "funding").await?;
+        Ok(Connection::from_nodes(rows.into_iter().map(|(f, _)| Funding(f)).collect(), &args))
     }
 
     /// The sources of this record.
@@ -97,7 +97,7 @@ impl Organization {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, RecordKind::Organization, self.0.id, PageArgs::new(after, before, first, last)?).await
+        cited_by(ctx, &self.0, RecordKind::Organization, PageArgs::new(after, before, first, last)?).await
     }
 }
 

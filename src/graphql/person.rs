@@ -8,12 +8,12 @@ use sea_orm::{EntityTrait, QueryOrder};
 use super::conference::{Conference, ParticipationFields};
 use super::connection::{Connection, PageArgs};
 use super::error::ApiResult;
-use super::loader::{children, many};
+use super::loader::{Loaded, through};
 use super::node::global_id;
 use super::source::{Source, cited_by};
 
 /// A person the sources name.
-pub struct Person(pub person::Model);
+pub struct Person(pub Loaded<person::Model>);
 
 /// A person the sources name, such as a minister who spoke at a conference.
 #[Object]
@@ -38,12 +38,11 @@ impl Person {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Conference, ParticipationFields>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let roles = children::<person_role::Entity>(ctx, "person_id", self.0.id).await?;
-        let conferences = many::<conference::Entity>(ctx, roles.iter().map(|r| r.conference_id)).await?;
+        let roles = self.0.children::<person_role::Entity>(ctx, "person_id").await?;
+        let conferences = through::<_, conference::Entity>(ctx, roles, |r| Some(r.conference_id), "conference").await?;
         let items = conferences
             .into_iter()
-            .zip(&roles)
-            .map(|(c, r)| (Conference(c), ParticipationFields::new(r)))
+            .map(|(c, r)| (Conference(c), ParticipationFields(r)))
             .collect();
         Ok(Connection::from_items(items, &args))
     }
@@ -57,7 +56,7 @@ impl Person {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, RecordKind::Person, self.0.id, PageArgs::new(after, before, first, last)?).await
+        cited_by(ctx, &self.0, RecordKind::Person, PageArgs::new(after, before, first, last)?).await
     }
 }
 

@@ -6,22 +6,30 @@ use entity::{
     chairship, citation, claim, coalition, commitment, conference, document, endorsement, funding,
     initiative, membership, organization, person, source, state,
 };
-use sea_orm::{EntityTrait, QueryOrder};
+use sea_orm::{EntityTrait, ModelTrait, QueryOrder};
 
 use super::connection::{Connection, PageArgs};
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
-use super::loader::{children, many, sources_of};
+use super::loader::{Loaded, through};
 use super::node::{Node, global_id};
 
 /// A page of the sources a record cites.
-pub async fn cited_by(ctx: &Context<'_>, kind: RecordKind, id: i32, args: PageArgs) -> ApiResult<Connection<Source>> {
-    let rows = sources_of(ctx, kind, id).await?;
+pub async fn cited_by<M>(
+    ctx: &Context<'_>,
+    record: &Loaded<M>,
+    kind: RecordKind,
+    args: PageArgs,
+) -> ApiResult<Connection<Source>>
+where
+    M: ModelTrait + Clone + Send + Sync + 'static,
+{
+    let rows = record.sources(ctx, kind).await?;
     Ok(Connection::from_nodes(rows.into_iter().map(Source).collect(), &args))
 }
 
 /// A publication records cite.
-pub struct Source(pub source::Model);
+pub struct Source(pub Loaded<source::Model>);
 
 /// A publication records cite: a fact sheet, a ministry's page, a press release.
 #[Object]
@@ -48,7 +56,7 @@ impl Source {
 
     /// When it was published.
     async fn published(&self) -> Option<DateInterval> {
-        read_date(&self.0, "published").map(Into::into)
+        read_date(&self.0.model, "published").map(Into::into)
     }
 
     /// Where it can be read.
@@ -71,43 +79,45 @@ impl Source {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Node>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let citations = children::<citation::Entity>(ctx, "source_id", self.0.id).await?;
-        let ids = |kind: RecordKind| {
-            citations.iter().filter(move |c| c.record_kind == kind).map(|c| c.record_id).collect::<Vec<_>>()
+        let citations = self.0.children::<citation::Entity>(ctx, "source_id").await?;
+        // One batch per kind of record for all the citations of this page of sources.
+        macro_rules! records {
+            ($kind:ident, $entity:ident, $wrap:expr) => {
+                through::<_, $entity::Entity>(
+                    ctx,
+                    citations.clone(),
+                    |c| (c.record_kind == RecordKind::$kind).then_some(c.record_id),
+                    concat!("record:", stringify!($kind)),
+                )
+                .await?
+                .into_iter()
+                .map(|(row, cite)| (cite.id, $wrap(row)))
+                .collect::<Vec<(i32, Node)>>()
+            };
+        }
+        use super::{
+            chairship::Chairship, claim::Claim, coalition::Coalition, commitment::Commitment,
+            commitment::Endorsement, conference::Conference, document::Document, funding::Funding,
+            initiative::Initiative, membership::Membership, organization::Organization,
+            person::Person, state::State,
         };
-        // One batched load per kind of record, all at once.
-        let (coalitions, states, memberships, conferences, chairships, documents, commitments) = tokio::try_join!(
-            many::<coalition::Entity>(ctx, ids(RecordKind::Coalition)),
-            many::<state::Entity>(ctx, ids(RecordKind::State)),
-            many::<membership::Entity>(ctx, ids(RecordKind::Membership)),
-            many::<conference::Entity>(ctx, ids(RecordKind::Conference)),
-            many::<chairship::Entity>(ctx, ids(RecordKind::Chairship)),
-            many::<document::Entity>(ctx, ids(RecordKind::Document)),
-            many::<commitment::Entity>(ctx, ids(RecordKind::Commitment)),
-        )?;
-        let (endorsements, organizations, initiatives, fundings, people, claims) = tokio::try_join!(
-            many::<endorsement::Entity>(ctx, ids(RecordKind::Endorsement)),
-            many::<organization::Entity>(ctx, ids(RecordKind::Organization)),
-            many::<initiative::Entity>(ctx, ids(RecordKind::Initiative)),
-            many::<funding::Entity>(ctx, ids(RecordKind::Funding)),
-            many::<person::Entity>(ctx, ids(RecordKind::Person)),
-            many::<claim::Entity>(ctx, ids(RecordKind::Claim)),
-        )?;
-        use super::{chairship::Chairship, claim::Claim, coalition::Coalition, commitment::{Commitment, Endorsement}, conference::Conference, document::Document, funding::Funding, initiative::Initiative, membership::Membership, organization::Organization, person::Person, state::State};
-        let nodes: Vec<Node> = coalitions.into_iter().map(|m| Node::Coalition(Coalition(m)))
-            .chain(states.into_iter().map(|m| Node::State(State(m))))
-            .chain(memberships.into_iter().map(|m| Node::Membership(Membership(m))))
-            .chain(conferences.into_iter().map(|m| Node::Conference(Conference(m))))
-            .chain(chairships.into_iter().map(|m| Node::Chairship(Chairship(m))))
-            .chain(documents.into_iter().map(|m| Node::Document(Document(m))))
-            .chain(commitments.into_iter().map(|m| Node::Commitment(Commitment(m))))
-            .chain(endorsements.into_iter().map(|m| Node::Endorsement(Endorsement(m))))
-            .chain(organizations.into_iter().map(|m| Node::Organization(Organization(m))))
-            .chain(initiatives.into_iter().map(|m| Node::Initiative(Initiative(m))))
-            .chain(fundings.into_iter().map(|m| Node::Funding(Funding(m))))
-            .chain(people.into_iter().map(|m| Node::Person(Person(m))))
-            .chain(claims.into_iter().map(|m| Node::Claim(Claim(m))))
-            .collect();
+        let mut records: Vec<(i32, Node)> = Vec::new();
+        records.extend(records!(Coalition, coalition, |r| Node::Coalition(Coalition(r))));
+        records.extend(records!(State, state, |r| Node::State(State(r))));
+        records.extend(records!(Membership, membership, |r| Node::Membership(Membership(r))));
+        records.extend(records!(Conference, conference, |r| Node::Conference(Conference(r))));
+        records.extend(records!(Chairship, chairship, |r| Node::Chairship(Chairship(r))));
+        records.extend(records!(Document, document, |r| Node::Document(Document(r))));
+        records.extend(records!(Commitment, commitment, |r| Node::Commitment(Commitment(r))));
+        records.extend(records!(Endorsement, endorsement, |r| Node::Endorsement(Endorsement(r))));
+        records.extend(records!(Organization, organization, |r| Node::Organization(Organization(r))));
+        records.extend(records!(Initiative, initiative, |r| Node::Initiative(Initiative(r))));
+        records.extend(records!(Funding, funding, |r| Node::Funding(Funding(r))));
+        records.extend(records!(Person, person, |r| Node::Person(Person(r))));
+        records.extend(records!(Claim, claim, |r| Node::Claim(Claim(r))));
+        // In the order the citations were recorded.
+        records.sort_by_key(|(citation, _)| *citation);
+        let nodes = records.into_iter().map(|(_, node)| node).collect();
         Ok(Connection::from_nodes(nodes, &args))
     }
 }

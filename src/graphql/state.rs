@@ -15,14 +15,14 @@ use super::connection::{Connection, PageArgs};
 use super::dates::Date;
 use super::error::{ApiResult, OrGraphql};
 use super::funding::Funding;
-use super::loader::{children, many};
+use super::loader::{Loaded, group, through};
 use super::membership::{Membership, MembershipStatus, state_is_member, state_status_on};
 use super::node::global_id;
 use super::organization::Organization;
 use super::source::{Source, cited_by};
 
 /// A government that is or was a member of the Coalition.
-pub struct State(pub state::Model);
+pub struct State(pub Loaded<state::Model>);
 
 /// A government that is or was a member of the Coalition.
 #[Object]
@@ -59,7 +59,7 @@ impl State {
         ctx: &Context<'_>,
         #[graphql(desc = "The day to ask about.")] on: Date,
     ) -> ApiResult<MembershipStatus> {
-        let memberships = children::<membership::Entity>(ctx, "state_id", self.0.id).await?;
+        let memberships = self.0.children::<membership::Entity>(ctx, "state_id").await?;
         Ok(state_status_on(&memberships, on.0))
     }
 
@@ -73,7 +73,7 @@ impl State {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Membership>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let rows = children::<membership::Entity>(ctx, "state_id", self.0.id).await?;
+        let rows = self.0.children::<membership::Entity>(ctx, "state_id").await?;
         Ok(Connection::from_nodes(rows.into_iter().map(Membership).collect(), &args))
     }
 
@@ -87,11 +87,10 @@ impl State {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Conference, HostingFields>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let hosts = children::<conference_host::Entity>(ctx, "state_id", self.0.id).await?;
-        let conferences = many::<conference::Entity>(ctx, hosts.iter().map(|h| h.conference_id)).await?;
+        let hosts = self.0.children::<conference_host::Entity>(ctx, "state_id").await?;
+        let conferences = through::<_, conference::Entity>(ctx, hosts, |h| Some(h.conference_id), "conference").await?;
         let mut items: Vec<_> = conferences
             .into_iter()
-            .zip(hosts)
             .map(|(c, h)| (Conference(c), HostingFields { role: h.role }))
             .collect();
         items.sort_by_key(|(c, _)| (c.0.start_date, c.0.id));
@@ -108,7 +107,7 @@ impl State {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Chairship>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let rows = children::<chairship::Entity>(ctx, "state_id", self.0.id).await?;
+        let rows = self.0.children::<chairship::Entity>(ctx, "state_id").await?;
         Ok(Connection::from_nodes(rows.into_iter().map(Chairship).collect(), &args))
     }
 
@@ -122,11 +121,11 @@ impl State {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Commitment, EndorsementFields>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let endorsements = children::<endorsement::Entity>(ctx, "state_id", self.0.id).await?;
-        let commitments = many::<commitment::Entity>(ctx, endorsements.iter().map(|e| e.commitment_id)).await?;
+        let endorsements = self.0.children::<endorsement::Entity>(ctx, "state_id").await?;
+        let commitments =
+            through::<_, commitment::Entity>(ctx, endorsements, |e| Some(e.commitment_id), "commitment").await?;
         let items = commitments
             .into_iter()
-            .zip(endorsements)
             .map(|(c, e)| (Commitment(c), EndorsementFields::new(e)))
             .collect();
         Ok(Connection::from_items(items, &args))
@@ -142,9 +141,9 @@ impl State {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Funding>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let links = children::<funding_funder::Entity>(ctx, "state_id", self.0.id).await?;
-        let rows = many::<funding::Entity>(ctx, links.iter().map(|l| l.funding_id)).await?;
-        Ok(Connection::from_nodes(rows.into_iter().map(Funding).collect(), &args))
+        let links = self.0.children::<funding_funder::Entity>(ctx, "state_id").await?;
+        let rows = through::<_, funding::Entity>(ctx, links, |l| Some(l.funding_id), "funding").await?;
+        Ok(Connection::from_nodes(rows.into_iter().map(|(f, _)| Funding(f)).collect(), &args))
     }
 
     /// The organizations based in the state.
@@ -157,7 +156,7 @@ impl State {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Organization>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let rows = children::<organization::Entity>(ctx, "state_id", self.0.id).await?;
+        let rows = self.0.children::<organization::Entity>(ctx, "state_id").await?;
         Ok(Connection::from_nodes(rows.into_iter().map(Organization).collect(), &args))
     }
 
@@ -170,7 +169,7 @@ impl State {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, RecordKind::State, self.0.id, PageArgs::new(after, before, first, last)?).await
+        cited_by(ctx, &self.0, RecordKind::State, PageArgs::new(after, before, first, last)?).await
     }
 }
 
@@ -230,6 +229,6 @@ impl StateQuery {
             .one(&db.conn)
             .await
             .or_gql()?;
-        Ok(found.map(State))
+        Ok(group(found.into_iter().collect()).pop().map(State))
     }
 }
