@@ -47,6 +47,8 @@ pub struct ServeArgs {
 
 impl Default for ServeArgs {
     fn default() -> Self {
-        Self { listen: SocketAddr::from(([127, 0, 0, 1], 8000)) }
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8000)),
+        }
     }
 }

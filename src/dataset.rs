@@ -12,8 +12,8 @@ use chrono::NaiveDate;
 use entity::enums::*;
 use entity::*;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait,
-    IntoActiveModel, ModelTrait, TransactionTrait, Value,
+    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, IntoActiveModel,
+    ModelTrait, TransactionTrait, Value,
 };
 use serde::Deserialize;
 
@@ -57,7 +57,13 @@ impl DateSpec {
     fn resolve(&self) -> Result<UncertainDate, String> {
         match self {
             DateSpec::Stated(stated) => UncertainDate::from_stated(stated),
-            DateSpec::Narrowed { stated, not_before, not_after, narrowed_by, note } => {
+            DateSpec::Narrowed {
+                stated,
+                not_before,
+                not_after,
+                narrowed_by,
+                note,
+            } => {
                 let base = match stated {
                     Some(s) => UncertainDate::from_stated(s)?,
                     None => UncertainDate::default(),
@@ -330,16 +336,46 @@ impl Dataset {
                 }
             }
         };
-        check_unique("source", self.sources.iter().map(|s| s.key.as_str()).collect());
-        check_unique("state", self.states.iter().map(|s| s.code.as_str()).collect());
-        check_unique("conference", self.conferences.iter().map(|c| c.key.as_str()).collect());
-        check_unique("document", self.documents.iter().map(|d| d.key.as_str()).collect());
-        check_unique("commitment", self.commitments.iter().map(|c| c.key.as_str()).collect());
-        check_unique("organization", self.organizations.iter().map(|o| o.key.as_str()).collect());
-        check_unique("initiative", self.initiatives.iter().map(|i| i.key.as_str()).collect());
-        check_unique("funding", self.fundings.iter().map(|f| f.key.as_str()).collect());
-        check_unique("person", self.people.iter().map(|p| p.key.as_str()).collect());
-        check_unique("membership", self.memberships.iter().map(|m| m.state.as_str()).collect());
+        check_unique(
+            "source",
+            self.sources.iter().map(|s| s.key.as_str()).collect(),
+        );
+        check_unique(
+            "state",
+            self.states.iter().map(|s| s.code.as_str()).collect(),
+        );
+        check_unique(
+            "conference",
+            self.conferences.iter().map(|c| c.key.as_str()).collect(),
+        );
+        check_unique(
+            "document",
+            self.documents.iter().map(|d| d.key.as_str()).collect(),
+        );
+        check_unique(
+            "commitment",
+            self.commitments.iter().map(|c| c.key.as_str()).collect(),
+        );
+        check_unique(
+            "organization",
+            self.organizations.iter().map(|o| o.key.as_str()).collect(),
+        );
+        check_unique(
+            "initiative",
+            self.initiatives.iter().map(|i| i.key.as_str()).collect(),
+        );
+        check_unique(
+            "funding",
+            self.fundings.iter().map(|f| f.key.as_str()).collect(),
+        );
+        check_unique(
+            "person",
+            self.people.iter().map(|p| p.key.as_str()).collect(),
+        );
+        check_unique(
+            "membership",
+            self.memberships.iter().map(|m| m.state.as_str()).collect(),
+        );
 
         let refer = |at: &str, what: &str, set: &HashSet<&str>, key: Option<&String>| {
             key.filter(|k| !set.contains(k.as_str()))
@@ -393,7 +429,12 @@ impl Dataset {
         }
         for d in &self.documents {
             let at = format!("document {}", d.key);
-            problems.extend(refer(&at, "conference", &conferences, d.conference.as_ref()));
+            problems.extend(refer(
+                &at,
+                "conference",
+                &conferences,
+                d.conference.as_ref(),
+            ));
             if let Some(date) = &d.adopted {
                 dates.push((at.clone(), date));
             }
@@ -413,13 +454,28 @@ impl Dataset {
         for o in &self.organizations {
             let at = format!("organization {}", o.key);
             problems.extend(refer(&at, "state", &states, o.state.as_ref()));
-            problems.extend(refer(&at, "organization", &organizations, o.parent.as_ref()));
+            problems.extend(refer(
+                &at,
+                "organization",
+                &organizations,
+                o.parent.as_ref(),
+            ));
             cite.push((at, &o.sources));
         }
         for i in &self.initiatives {
             let at = format!("initiative {}", i.key);
-            problems.extend(refer(&at, "conference", &conferences, i.launched_at.as_ref()));
-            problems.extend(refer(&at, "organization", &organizations, i.manager.as_ref()));
+            problems.extend(refer(
+                &at,
+                "conference",
+                &conferences,
+                i.launched_at.as_ref(),
+            ));
+            problems.extend(refer(
+                &at,
+                "organization",
+                &organizations,
+                i.manager.as_ref(),
+            ));
             for d in i.launched.iter().chain(i.operating_since.iter()) {
                 dates.push((at.clone(), d));
             }
@@ -427,13 +483,23 @@ impl Dataset {
         }
         for f in &self.fundings {
             let at = format!("funding {}", f.key);
-            problems.extend(refer(&at, "initiative", &initiatives, f.recipient_initiative.as_ref()));
+            problems.extend(refer(
+                &at,
+                "initiative",
+                &initiatives,
+                f.recipient_initiative.as_ref(),
+            ));
             for funder in &f.funders {
                 if funder.state.is_some() == funder.organization.is_some() {
                     problems.push(format!("{at}: a funder is a state or an organization"));
                 }
                 problems.extend(refer(&at, "state", &states, funder.state.as_ref()));
-                problems.extend(refer(&at, "organization", &organizations, funder.organization.as_ref()));
+                problems.extend(refer(
+                    &at,
+                    "organization",
+                    &organizations,
+                    funder.organization.as_ref(),
+                ));
             }
             for d in f.period_start.iter().chain(f.period_end.iter()) {
                 dates.push((at.clone(), d));
@@ -475,7 +541,11 @@ impl Dataset {
                 }
             }
         }
-        if problems.is_empty() { Ok(()) } else { Err(DatasetError::Invalid(problems)) }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(DatasetError::Invalid(problems))
+        }
     }
 }
 
@@ -540,7 +610,11 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
         [("foc".to_owned(), coalition_am)],
     )
     .await?;
-    citations.extend(coalition_ids.get("foc").map(|id| (RecordKind::Coalition, *id, &c.sources)));
+    citations.extend(
+        coalition_ids
+            .get("foc")
+            .map(|id| (RecordKind::Coalition, *id, &c.sources)),
+    );
 
     let state_ids = sync::<state::Entity, _>(
         &txn,
@@ -559,7 +633,12 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
         }),
     )
     .await?;
-    cite_all(&mut citations, RecordKind::State, &state_ids, data.states.iter().map(|s| (&s.code, &s.sources)));
+    cite_all(
+        &mut citations,
+        RecordKind::State,
+        &state_ids,
+        data.states.iter().map(|s| (&s.code, &s.sources)),
+    );
 
     let membership_ids = sync::<membership::Entity, _>(
         &txn,
@@ -644,13 +723,21 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
     let chair_key = |c: &ChairshipRow| {
         let start = match &c.start {
             Some(DateSpec::Stated(s)) => s.clone(),
-            Some(DateSpec::Narrowed { stated, not_before, .. }) => stated
+            Some(DateSpec::Narrowed {
+                stated, not_before, ..
+            }) => stated
                 .clone()
                 .or_else(|| not_before.map(|d| d.to_string()))
                 .unwrap_or_default(),
             None => String::new(),
         };
-        format!("{start}:{}", c.chair.as_deref().or(c.interim.as_deref()).unwrap_or("none"))
+        format!(
+            "{start}:{}",
+            c.chair
+                .as_deref()
+                .or(c.interim.as_deref())
+                .unwrap_or("none")
+        )
     };
     let chairship_ids = sync::<chairship::Entity, _>(
         &txn,
@@ -677,7 +764,9 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
         &mut citations,
         RecordKind::Chairship,
         &chairship_ids,
-        chair_keys.iter().zip(data.chairships.iter().map(|c| &c.sources)),
+        chair_keys
+            .iter()
+            .zip(data.chairships.iter().map(|c| &c.sources)),
     );
 
     let document_ids = sync::<document::Entity, _>(
@@ -751,15 +840,31 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
             if let Some(e) = extra {
                 sources.extend(e.sources.iter().cloned());
             }
-            endorsement_rows.push((m.state.as_str(), c.key.as_str(), m.joined.as_ref(), extra.and_then(|e| e.note.clone())));
-            endorsement_sources.push((format!("{}:{}", m.state, c.key), sources.into_iter().collect()));
+            endorsement_rows.push((
+                m.state.as_str(),
+                c.key.as_str(),
+                m.joined.as_ref(),
+                extra.and_then(|e| e.note.clone()),
+            ));
+            endorsement_sources.push((
+                format!("{}:{}", m.state, c.key),
+                sources.into_iter().collect(),
+            ));
         }
     }
     for e in &data.endorsements {
-        let on_joining = data.commitments.iter().any(|c| c.key == e.commitment && c.endorsed_on_joining)
+        let on_joining = data
+            .commitments
+            .iter()
+            .any(|c| c.key == e.commitment && c.endorsed_on_joining)
             && data.memberships.iter().any(|m| m.state == e.state);
         if !on_joining {
-            endorsement_rows.push((e.state.as_str(), e.commitment.as_str(), None, e.note.clone()));
+            endorsement_rows.push((
+                e.state.as_str(),
+                e.commitment.as_str(),
+                None,
+                e.note.clone(),
+            ));
             endorsement_sources.push((format!("{}:{}", e.state, e.commitment), e.sources.clone()));
         }
     }
@@ -768,22 +873,30 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
         &mut report,
         "endorsements",
         |m| format!("{}:{}", m.state_id, m.commitment_id),
-        endorsement_rows.iter().map(|(state, commitment, joined, note)| {
-            let state_id = id_of(&state_ids, state);
-            let commitment_id = id_of(&commitment_ids, commitment);
-            let mut am = endorsement::ActiveModel {
-                state_id: Set(state_id),
-                commitment_id: Set(commitment_id),
-                note: Set(note.clone()),
-                ..Default::default()
-            };
-            set_date(&mut am, "endorsed", *joined);
-            (format!("{state_id}:{commitment_id}"), am)
-        }),
+        endorsement_rows
+            .iter()
+            .map(|(state, commitment, joined, note)| {
+                let state_id = id_of(&state_ids, state);
+                let commitment_id = id_of(&commitment_ids, commitment);
+                let mut am = endorsement::ActiveModel {
+                    state_id: Set(state_id),
+                    commitment_id: Set(commitment_id),
+                    note: Set(note.clone()),
+                    ..Default::default()
+                };
+                set_date(&mut am, "endorsed", *joined);
+                (format!("{state_id}:{commitment_id}"), am)
+            }),
     )
     .await?;
-    for ((state, commitment, _, _), (_, sources)) in endorsement_rows.iter().zip(&endorsement_sources) {
-        let key = format!("{}:{}", id_of(&state_ids, state), id_of(&commitment_ids, commitment));
+    for ((state, commitment, _, _), (_, sources)) in
+        endorsement_rows.iter().zip(&endorsement_sources)
+    {
+        let key = format!(
+            "{}:{}",
+            id_of(&state_ids, state),
+            id_of(&commitment_ids, commitment)
+        );
         if let Some(id) = endorsement_ids.get(&key) {
             citations.push((RecordKind::Endorsement, *id, sources));
         }
@@ -898,7 +1011,10 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
             let (state_ids, organization_ids) = (&state_ids, &organization_ids);
             f.funders.iter().map(move |funder| {
                 let state_id = funder.state.as_ref().map(|k| id_of(state_ids, k));
-                let organization_id = funder.organization.as_ref().map(|k| id_of(organization_ids, k));
+                let organization_id = funder
+                    .organization
+                    .as_ref()
+                    .map(|k| id_of(organization_ids, k));
                 let am = funding_funder::ActiveModel {
                     funding_id: Set(funding_id),
                     state_id: Set(state_id),
@@ -950,7 +1066,10 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
                     office_state_id: Set(r.office_state.as_ref().map(|k| id_of(state_ids, k))),
                     ..Default::default()
                 };
-                (format!("{person_id}:{conference_id}:{}", r.role.as_str()), am)
+                (
+                    format!("{person_id}:{conference_id}:{}", r.role.as_str()),
+                    am,
+                )
             })
         }),
     )
@@ -989,14 +1108,14 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
         &mut citations,
         RecordKind::Claim,
         &claim_ids,
-        claim_keys.iter().zip(data.claims.iter().map(|c| &c.sources)),
+        claim_keys
+            .iter()
+            .zip(data.claims.iter().map(|c| &c.sources)),
     );
 
     let citation_rows: Vec<(String, citation::ActiveModel)> = citations
         .into_iter()
-        .flat_map(|(kind, record_id, keys)| {
-            keys.iter().map(move |k| (kind, record_id, k))
-        })
+        .flat_map(|(kind, record_id, keys)| keys.iter().map(move |k| (kind, record_id, k)))
         .filter_map(|(kind, record_id, key)| {
             let source_id = *source_ids.get(key)?;
             let am = citation::ActiveModel {
@@ -1093,14 +1212,19 @@ fn set_date<A: ActiveModelTrait>(am: &mut A, prefix: &str, spec: Option<&DateSpe
     let narrowed = (!date.narrowed_by.is_empty()).then(|| date.narrowed_by.join(","));
     let values: [(&str, Value); 6] = [
         ("stated", date.stated.into()),
-        ("precision", date.precision.map(|p| p.as_str().to_owned()).into()),
+        (
+            "precision",
+            date.precision.map(|p| p.as_str().to_owned()).into(),
+        ),
         ("earliest", date.earliest.into()),
         ("latest", date.latest.into()),
         ("narrowed_by", narrowed.into()),
         ("narrowing_note", date.narrowing_note.into()),
     ];
     for (suffix, value) in values {
-        if let Ok(column) = <<A::Entity as EntityTrait>::Column as FromStr>::from_str(&format!("{prefix}_{suffix}")) {
+        if let Ok(column) =
+            <<A::Entity as EntityTrait>::Column as FromStr>::from_str(&format!("{prefix}_{suffix}"))
+        {
             let _ = am.try_set(column, value);
         }
     }
@@ -1121,7 +1245,10 @@ mod tests {
         let text = DEFAULT_DATASET.replacen("state = \"KE\"", "state = \"XX\"", 1);
         match Dataset::parse(&text) {
             Err(DatasetError::Invalid(problems)) => {
-                assert!(problems.iter().any(|p| p.contains("unknown state `XX`")), "{problems:?}")
+                assert!(
+                    problems.iter().any(|p| p.contains("unknown state `XX`")),
+                    "{problems:?}"
+                )
             }
             other => panic!("expected a validation error, got {other:?}"),
         }

@@ -101,8 +101,8 @@ pub fn parse_interval(stated: &str) -> Result<(Precision, NaiveDate, NaiveDate),
             Ok((Precision::Year, first, last))
         }
         [y, m] if y.len() == 4 && m.len() == 2 => {
-            let first = NaiveDate::from_ymd_opt(number(y)? as i32, number(m)?, 1)
-                .ok_or_else(invalid)?;
+            let first =
+                NaiveDate::from_ymd_opt(number(y)? as i32, number(m)?, 1).ok_or_else(invalid)?;
             Ok((Precision::Month, first, last_of_month(first)))
         }
         [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => {
@@ -133,7 +133,10 @@ mod tests {
     #[test]
     fn stated_dates_cover_their_interval() {
         let year = UncertainDate::from_stated("2014").expect("year");
-        assert_eq!((year.earliest, year.latest), (Some(d("2014-01-01")), Some(d("2014-12-31"))));
+        assert_eq!(
+            (year.earliest, year.latest),
+            (Some(d("2014-01-01")), Some(d("2014-12-31")))
+        );
         let feb = UncertainDate::from_stated("2024-02").expect("month");
         assert_eq!(feb.latest, Some(d("2024-02-29")));
         assert_eq!(feb.precision, Some(Precision::Month));

@@ -9,7 +9,9 @@ use crate::dataset::{self, Dataset, DatasetError, SeedReport};
 #[derive(Debug, thiserror::Error)]
 pub enum DbSetupError {
     /// The URL names no database this server can use.
-    #[error("unsupported database URL `{0}`: use sqlite://FILE?mode=rwc or postgres://USER@HOST/DB")]
+    #[error(
+        "unsupported database URL `{0}`: use sqlite://FILE?mode=rwc or postgres://USER@HOST/DB"
+    )]
     UnsupportedUrl(String),
     /// Connecting failed.
     #[error("cannot connect to the database: {0}")]
@@ -24,7 +26,10 @@ pub enum DbSetupError {
 
 /// Connects to the database at `url`.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbSetupError> {
-    if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+    if !(url.starts_with("sqlite:")
+        || url.starts_with("postgres://")
+        || url.starts_with("postgresql://"))
+    {
         return Err(DbSetupError::UnsupportedUrl(redact(url)));
     }
     let mut options = ConnectOptions::new(url.to_owned());
@@ -33,12 +38,16 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbSetupError> {
         .connect_timeout(std::time::Duration::from_secs(5))
         .acquire_timeout(std::time::Duration::from_secs(5))
         .sqlx_logging(false);
-    Database::connect(options).await.map_err(|e| DbSetupError::Connect(e.to_string()))
+    Database::connect(options)
+        .await
+        .map_err(|e| DbSetupError::Connect(e.to_string()))
 }
 
 /// Applies pending migrations.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbSetupError> {
-    Migrator::up(db, None).await.map_err(|e| DbSetupError::Migrate(e.to_string()))
+    Migrator::up(db, None)
+        .await
+        .map_err(|e| DbSetupError::Migrate(e.to_string()))
 }
 
 /// Loads the built-in dataset, or the given file's text.
@@ -58,7 +67,10 @@ pub async fn prepare(url: &str) -> Result<DatabaseConnection, DbSetupError> {
         == 0;
     if empty {
         let report = seed(&db, None).await?;
-        tracing::info!(rows = report.total(), "seeded an empty database with the built-in dataset");
+        tracing::info!(
+            rows = report.total(),
+            "seeded an empty database with the built-in dataset"
+        );
     }
     Ok(db)
 }

@@ -57,10 +57,14 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
         }
         Command::Seed { data } => {
             let text = match data {
-                Some(path) => Some(std::fs::read_to_string(&path).map_err(|error| RunError::Read {
-                    path: path.display().to_string(),
-                    error,
-                })?),
+                Some(path) => {
+                    Some(
+                        std::fs::read_to_string(&path).map_err(|error| RunError::Read {
+                            path: path.display().to_string(),
+                            error,
+                        })?,
+                    )
+                }
                 None => None,
             };
             let pool = db::connect(&cli.database_url).await?;
@@ -83,7 +87,10 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
 async fn serve(database_url: &str, args: ServeArgs) -> Result<(), RunError> {
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
-        .map_err(|error| RunError::Listen { addr: args.listen, error })?;
+        .map_err(|error| RunError::Listen {
+            addr: args.listen,
+            error,
+        })?;
     let pool = db::prepare(database_url).await?;
     let addr = listener.local_addr().map_err(RunError::Serve)?;
     tracing::info!(%addr, "serving GraphiQL at http://{addr}/ and GraphQL at http://{addr}/graphql");

@@ -16,28 +16,39 @@ const FOUNDERS: [&str; 15] = [
     "AT", "CA", "CZ", "EE", "FR", "GB", "GH", "IE", "KE", "MN", "MV", "MX", "NL", "SE", "US",
 ];
 
-on_both_backends!(members_on_the_fact_sheet_date_are_its_22_governments, |app| {
-    let answer = app
+on_both_backends!(
+    members_on_the_fact_sheet_date_are_its_22_governments,
+    |app| {
+        let answer = app
         .query(r#"{ states(memberOn: "2014-01-16") { totalCount nodes { code } } coalition { memberCount(on: "2014-01-16") } }"#)
         .await;
-    let data = answer.data();
-    assert_eq!(data["states"]["totalCount"], 22);
-    assert_eq!(sorted_strings(&data["states"]["nodes"], "code"), FACT_SHEET_MEMBERS);
-    assert_eq!(data["coalition"]["memberCount"], 22);
-});
+        let data = answer.data();
+        assert_eq!(data["states"]["totalCount"], 22);
+        assert_eq!(
+            sorted_strings(&data["states"]["nodes"], "code"),
+            FACT_SHEET_MEMBERS
+        );
+        assert_eq!(data["coalition"]["memberCount"], 22);
+    }
+);
 
 on_both_backends!(uncertain_members_are_included_only_when_asked, |app| {
     // Lithuania joined in 2014 but after the fact sheet; on 2014-06-01 the sources cannot say.
     let answer = app
-        .query(r#"{
+        .query(
+            r#"{
             certain: states(memberOn: "2014-06-01") { nodes { code } }
             possible: states(memberOn: "2014-06-01", includeUncertain: true) { nodes { code } }
-        }"#)
+        }"#,
+        )
         .await;
     let data = answer.data();
     let certain = sorted_strings(&data["certain"]["nodes"], "code");
     let possible = sorted_strings(&data["possible"]["nodes"], "code");
-    assert!(certain.contains(&"JP".to_owned()), "Japan joined on 2014-04-25: {certain:?}");
+    assert!(
+        certain.contains(&"JP".to_owned()),
+        "Japan joined on 2014-04-25: {certain:?}"
+    );
     assert!(!certain.contains(&"LT".to_owned()));
     assert!(possible.contains(&"LT".to_owned()));
     assert_eq!(certain.len(), 23, "22 plus Japan: {certain:?}");
@@ -54,13 +65,19 @@ on_both_backends!(membership_status_follows_the_known_intervals, |app| {
         .await;
     let data = answer.data();
     assert_eq!(data["md"]["sheet"], "MEMBER");
-    assert_eq!(data["md"]["early"], "UNCERTAIN", "Moldova joined some day in January 2014");
+    assert_eq!(
+        data["md"]["early"], "UNCERTAIN",
+        "Moldova joined some day in January 2014"
+    );
     assert_eq!(data["jp"]["sheet"], "NOT_MEMBER");
     assert_eq!(data["jp"]["after"], "MEMBER");
     assert_eq!(data["lt"]["sheet"], "NOT_MEMBER");
     assert_eq!(data["lt"]["mid"], "UNCERTAIN");
     assert_eq!(data["us"]["before"], "MEMBER");
-    assert_eq!(data["us"]["after"], "NOT_MEMBER", "the United States left on 2026-02-10");
+    assert_eq!(
+        data["us"]["after"], "NOT_MEMBER",
+        "the United States left on 2026-02-10"
+    );
 });
 
 on_both_backends!(kenya_hosted_the_second_conference, |app| {
@@ -71,7 +88,10 @@ on_both_backends!(kenya_hosted_the_second_conference, |app| {
     assert_eq!(conference["city"], "Nairobi");
     assert_eq!(conference["startDate"], "2012-09-06");
     assert!(
-        conference["theme"].as_str().unwrap_or_default().contains("Internet freedom in fostering development"),
+        conference["theme"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Internet freedom in fostering development"),
         "{conference}"
     );
     let hosts = conference["hosts"]["edges"].as_array().expect("hosts");
@@ -81,7 +101,9 @@ on_both_backends!(kenya_hosted_the_second_conference, |app| {
 });
 
 on_both_backends!(the_fourth_conference_was_in_tallinn, |app| {
-    let answer = app.query(r#"{ conference(ordinal: 4) { city startDate hosts { nodes { code } } } }"#).await;
+    let answer = app
+        .query(r#"{ conference(ordinal: 4) { city startDate hosts { nodes { code } } } }"#)
+        .await;
     let conference = &answer.data()["conference"];
     assert_eq!(conference["city"], "Tallinn");
     assert_eq!(conference["startDate"], "2014-04-28");
@@ -106,8 +128,17 @@ on_both_backends!(hivos_manages_the_digital_defenders_partnership, |app| {
         .expect("the fact sheet's EUR 2.5 million");
     assert_eq!(pooled["currency"], "EUR");
     assert_eq!(pooled["qualifier"], "MORE_THAN");
-    assert_eq!(pooled["fundersComplete"], false, "several countries, the US among them");
-    assert!(pooled["funders"]["nodes"].as_array().expect("funders").iter().any(|f| f["code"] == "US"));
+    assert_eq!(
+        pooled["fundersComplete"], false,
+        "several countries, the US among them"
+    );
+    assert!(
+        pooled["funders"]["nodes"]
+            .as_array()
+            .expect("funders")
+            .iter()
+            .any(|f| f["code"] == "US")
+    );
 });
 
 on_both_backends!(the_founders_are_the_fifteen_of_the_hague, |app| {
@@ -134,19 +165,28 @@ on_both_backends!(the_founders_are_the_fifteen_of_the_hague, |app| {
     }
 });
 
-on_both_backends!(a_membership_shows_its_sources_and_what_narrowed_its_date, |app| {
-    let answer = app
+on_both_backends!(
+    a_membership_shows_its_sources_and_what_narrowed_its_date,
+    |app| {
+        let answer = app
         .query(r#"{ state(code: "MD") { memberships { nodes { joined { stated precision earliest latest narrowedBy } sources { nodes { key title } } } } } }"#)
         .await;
-    let membership = &answer.data()["state"]["memberships"]["nodes"][0];
-    assert_eq!(membership["joined"]["stated"], "2014-01");
-    assert_eq!(membership["joined"]["precision"], "MONTH");
-    assert_eq!(membership["joined"]["earliest"], "2014-01-01");
-    assert_eq!(membership["joined"]["latest"], "2014-01-16", "narrowed by the fact sheet");
-    assert_eq!(membership["joined"]["narrowedBy"], json!(["FS2014"]));
-    let keys = sorted_strings(&membership["sources"]["nodes"], "key");
-    assert!(keys.contains(&"LV-MFA".to_owned()) && keys.contains(&"VM-EE-2014".to_owned()), "{keys:?}");
-});
+        let membership = &answer.data()["state"]["memberships"]["nodes"][0];
+        assert_eq!(membership["joined"]["stated"], "2014-01");
+        assert_eq!(membership["joined"]["precision"], "MONTH");
+        assert_eq!(membership["joined"]["earliest"], "2014-01-01");
+        assert_eq!(
+            membership["joined"]["latest"], "2014-01-16",
+            "narrowed by the fact sheet"
+        );
+        assert_eq!(membership["joined"]["narrowedBy"], json!(["FS2014"]));
+        let keys = sorted_strings(&membership["sources"]["nodes"], "key");
+        assert!(
+            keys.contains(&"LV-MFA".to_owned()) && keys.contains(&"VM-EE-2014".to_owned()),
+            "{keys:?}"
+        );
+    }
+);
 
 on_both_backends!(every_record_cites_a_source, |app| {
     let answer = app
@@ -164,8 +204,14 @@ on_both_backends!(every_record_cites_a_source, |app| {
         }"#)
         .await;
     let text = answer.data().to_string();
-    assert!(!text.contains(r#""totalCount":0"#), "a record without a source: {text}");
-    assert!(text.matches("totalCount").count() > 300, "the query reached the records");
+    assert!(
+        !text.contains(r#""totalCount":0"#),
+        "a record without a source: {text}"
+    );
+    assert!(
+        text.matches("totalCount").count() > 300,
+        "the query reached the records"
+    );
 });
 
 on_both_backends!(relationships_navigate_both_ways, |app| {
@@ -179,35 +225,61 @@ on_both_backends!(relationships_navigate_both_ways, |app| {
     let data = answer.data();
     let kenya = &data["state"];
     assert_eq!(kenya["hostedConferences"]["edges"][0]["node"]["ordinal"], 2);
-    assert_eq!(kenya["hostedConferences"]["edges"][0]["node"]["hosts"]["nodes"][0]["code"], "KE");
+    assert_eq!(
+        kenya["hostedConferences"]["edges"][0]["node"]["hosts"]["nodes"][0]["code"],
+        "KE"
+    );
     assert_eq!(kenya["chairships"]["nodes"][0]["start"]["stated"], "2012");
     assert_eq!(kenya["endorsedCommitments"]["totalCount"], 8);
     let areas = data["commitments"]["nodes"].as_array().expect("areas");
     assert_eq!(areas.len(), 3);
     for area in areas {
         assert_eq!(area["document"]["conference"]["ordinal"], 1);
-        assert_eq!(area["endorsers"]["totalCount"], 37, "every member endorses on joining");
+        assert_eq!(
+            area["endorsers"]["totalCount"], 37,
+            "every member endorses on joining"
+        );
     }
     let hague = &data["conference"];
-    assert_eq!(hague["documents"]["nodes"][0]["commitments"]["totalCount"], 8);
+    assert_eq!(
+        hague["documents"]["nodes"][0]["commitments"]["totalCount"],
+        8
+    );
     let people = hague["people"]["edges"].as_array().expect("people");
-    let rosenthal = people.iter().find(|p| p["node"]["name"] == "Uri Rosenthal").expect("Rosenthal");
+    let rosenthal = people
+        .iter()
+        .find(|p| p["node"]["name"] == "Uri Rosenthal")
+        .expect("Rosenthal");
     assert_eq!(rosenthal["role"], "LAUNCHED_COALITION");
     assert_eq!(rosenthal["officeState"]["code"], "NL");
-    let clinton = people.iter().find(|p| p["node"]["name"] == "Hillary Rodham Clinton").expect("Clinton");
+    let clinton = people
+        .iter()
+        .find(|p| p["node"]["name"] == "Hillary Rodham Clinton")
+        .expect("Clinton");
     assert_eq!(clinton["role"], "KEYNOTE");
     assert_eq!(clinton["node"]["conferences"]["nodes"][0]["ordinal"], 1);
 });
 
 on_both_backends!(chairships_include_the_period_without_a_chair, |app| {
-    let answer = app.query(r#"{ chairships(first: 100) { nodes { chair { code } interim start { stated } } } }"#).await;
-    let chairships = answer.data()["chairships"]["nodes"].as_array().expect("chairships").clone();
+    let answer = app
+        .query(
+            r#"{ chairships(first: 100) { nodes { chair { code } interim start { stated } } } }"#,
+        )
+        .await;
+    let chairships = answer.data()["chairships"]["nodes"]
+        .as_array()
+        .expect("chairships")
+        .clone();
     let friends = chairships
         .iter()
         .find(|c| c["interim"] == "Friends of the Chair")
         .expect("the 2016-2017 interim");
     assert!(friends["chair"].is_null());
-    assert!(chairships.iter().any(|c| c["chair"]["code"] == "CH" && c["start"]["stated"] == "2026"));
+    assert!(
+        chairships
+            .iter()
+            .any(|c| c["chair"]["code"] == "CH" && c["start"]["stated"] == "2026")
+    );
 });
 
 on_both_backends!(global_ids_fetch_every_kind_of_node, |app| {
@@ -228,7 +300,10 @@ on_both_backends!(global_ids_fetch_every_kind_of_node, |app| {
     ];
     ids.extend(cited);
     let answer = app
-        .query_with("query($ids: [ID!]!) { nodes(ids: $ids) { id __typename } }", json!({ "ids": ids }))
+        .query_with(
+            "query($ids: [ID!]!) { nodes(ids: $ids) { id __typename } }",
+            json!({ "ids": ids }),
+        )
         .await;
     let nodes = answer.data()["nodes"].as_array().expect("nodes");
     assert_eq!(nodes.len(), ids.len());
@@ -237,12 +312,19 @@ on_both_backends!(global_ids_fetch_every_kind_of_node, |app| {
     }
     assert_eq!(nodes[0]["__typename"], "State");
     assert_eq!(nodes[1]["__typename"], "Conference");
-    let answer = app.query_with("query($id: ID!) { node(id: $id) { ... on State { name } } }", json!({ "id": ids[0] })).await;
+    let answer = app
+        .query_with(
+            "query($id: ID!) { node(id: $id) { ... on State { name } } }",
+            json!({ "id": ids[0] }),
+        )
+        .await;
     assert_eq!(answer.data()["node"]["name"], "Estonia");
 });
 
 on_both_backends!(paging_forwards_and_backwards_covers_the_list_once, |app| {
-    let all = app.query(r#"{ states(first: 100) { totalCount nodes { code } } }"#).await;
+    let all = app
+        .query(r#"{ states(first: 100) { totalCount nodes { code } } }"#)
+        .await;
     let expected: Vec<String> = all.data()["states"]["nodes"]
         .as_array()
         .expect("states")
@@ -254,7 +336,9 @@ on_both_backends!(paging_forwards_and_backwards_covers_the_list_once, |app| {
     let mut forwards = Vec::new();
     let mut after = serde_json::Value::Null;
     loop {
-        let answer = app.query_with(page, json!({ "first": 5, "after": after })).await;
+        let answer = app
+            .query_with(page, json!({ "first": 5, "after": after }))
+            .await;
         let states = &answer.data()["states"];
         for edge in states["edges"].as_array().expect("edges") {
             forwards.push(edge["node"]["code"].as_str().expect("code").to_owned());
@@ -268,7 +352,9 @@ on_both_backends!(paging_forwards_and_backwards_covers_the_list_once, |app| {
     let mut backwards = Vec::new();
     let mut before = serde_json::Value::Null;
     loop {
-        let answer = app.query_with(page, json!({ "last": 4, "before": before })).await;
+        let answer = app
+            .query_with(page, json!({ "last": 4, "before": before }))
+            .await;
         let states = &answer.data()["states"];
         let codes: Vec<String> = states["edges"]
             .as_array()
@@ -286,23 +372,56 @@ on_both_backends!(paging_forwards_and_backwards_covers_the_list_once, |app| {
 });
 
 on_both_backends!(bad_arguments_get_clear_errors, |app| {
-    let too_many = app.query(r#"{ states(first: 1000000000) { totalCount } }"#).await;
-    assert!(too_many.error_messages()[0].contains("between 1 and 100"), "{}", too_many.body);
-    assert_eq!(too_many.body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
-    let bad_cursor = app.query(r#"{ states(after: "bm9wZQ") { totalCount } }"#).await;
-    assert!(bad_cursor.error_messages()[0].contains("not a cursor"), "{}", bad_cursor.body);
+    let too_many = app
+        .query(r#"{ states(first: 1000000000) { totalCount } }"#)
+        .await;
+    assert!(
+        too_many.error_messages()[0].contains("between 1 and 100"),
+        "{}",
+        too_many.body
+    );
+    assert_eq!(
+        too_many.body["errors"][0]["extensions"]["code"],
+        "BAD_USER_INPUT"
+    );
+    let bad_cursor = app
+        .query(r#"{ states(after: "bm9wZQ") { totalCount } }"#)
+        .await;
+    assert!(
+        bad_cursor.error_messages()[0].contains("not a cursor"),
+        "{}",
+        bad_cursor.body
+    );
     let bad_id = app.query(r#"{ node(id: "U3Rhcjox") { id } }"#).await;
-    assert!(bad_id.error_messages()[0].contains("not an id"), "{}", bad_id.body);
-    let bad_date = app.query(r#"{ states(memberOn: "2014-13-01") { totalCount } }"#).await;
-    assert!(bad_date.error_messages()[0].contains("not a date"), "{}", bad_date.body);
-    let missing = app.query(r#"{ state(code: "ZZ") { name } conference(ordinal: 99) { name } }"#).await;
+    assert!(
+        bad_id.error_messages()[0].contains("not an id"),
+        "{}",
+        bad_id.body
+    );
+    let bad_date = app
+        .query(r#"{ states(memberOn: "2014-13-01") { totalCount } }"#)
+        .await;
+    assert!(
+        bad_date.error_messages()[0].contains("not a date"),
+        "{}",
+        bad_date.body
+    );
+    let missing = app
+        .query(r#"{ state(code: "ZZ") { name } conference(ordinal: 99) { name } }"#)
+        .await;
     assert!(missing.data()["state"].is_null() && missing.data()["conference"].is_null());
 });
 
 on_both_backends!(seeding_twice_changes_nothing, |app| {
-    let before = app.query(r#"{ states(first: 100) { totalCount } sources(first: 100) { totalCount } }"#).await;
-    let report = foc_graph::db::seed(&app.db, None).await.expect("seed again");
+    let before = app
+        .query(r#"{ states(first: 100) { totalCount } sources(first: 100) { totalCount } }"#)
+        .await;
+    let report = foc_graph::db::seed(&app.db, None)
+        .await
+        .expect("seed again");
     assert_eq!(report.total(), 0, "{:?}", report.added);
-    let after = app.query(r#"{ states(first: 100) { totalCount } sources(first: 100) { totalCount } }"#).await;
+    let after = app
+        .query(r#"{ states(first: 100) { totalCount } sources(first: 100) { totalCount } }"#)
+        .await;
     assert_eq!(before.data(), after.data());
 });

@@ -24,7 +24,10 @@ const NESTED: &str = r#"{
 /// Adds `count` synthetic states, each a member that endorses every commitment and hosts a
 /// conference of its own, all citing the fact sheet.
 async fn grow(db: &DatabaseConnection, count: usize) {
-    let commitments = commitment::Entity::find().all(db).await.expect("commitments");
+    let commitments = commitment::Entity::find()
+        .all(db)
+        .await
+        .expect("commitments");
     let fact_sheet = source::Entity::find()
         .filter(source::Column::Key.eq("FS2014"))
         .one(db)
@@ -105,20 +108,37 @@ on_both_backends!(statements_do_not_grow_with_the_data, |app| {
     let rows = large.body.to_string().matches("\"code\"").count();
     assert!(rows > 1000, "the large query returned many rows ({rows})");
     let statements_large = large.sql_statements();
-    eprintln!("3-level query: {statements_small} statements at 37 states, {statements_large} at 187 states ({rows} codes returned)");
+    eprintln!(
+        "3-level query: {statements_small} statements at 37 states, {statements_large} at 187 states ({rows} codes returned)"
+    );
     // The shape of NESTED allows at most: root count + page (2), memberships (1), their
     // sources (1), hosted conferences through their hosts (2), those conferences' hosts (2)
     // and documents (1), endorsed commitments through endorsements (2), their endorsers (2).
     // Batches of the same kind may share a statement, so fewer is possible; more is not.
     const SHAPE_BOUND: u64 = 13;
-    assert!(statements_small <= SHAPE_BOUND, "{statements_small} statements at 37 states");
-    assert!(statements_large <= SHAPE_BOUND, "statements grew with the data: {statements_large}");
-    assert!(statements_large >= 9, "the counter sees the statements ({statements_large})");
+    assert!(
+        statements_small <= SHAPE_BOUND,
+        "{statements_small} statements at 37 states"
+    );
+    assert!(
+        statements_large <= SHAPE_BOUND,
+        "statements grew with the data: {statements_large}"
+    );
+    assert!(
+        statements_large >= 9,
+        "the counter sees the statements ({statements_large})"
+    );
 });
 
 on_both_backends!(statements_grow_with_depth_only, |app| {
-    let one = app.query("{ states(first: 100) { nodes { code } } }").await.sql_statements();
-    let two = app.query("{ states(first: 100) { nodes { code memberships { nodes { ordinal } } } } }").await.sql_statements();
+    let one = app
+        .query("{ states(first: 100) { nodes { code } } }")
+        .await
+        .sql_statements();
+    let two = app
+        .query("{ states(first: 100) { nodes { code memberships { nodes { ordinal } } } } }")
+        .await
+        .sql_statements();
     let three = app
         .query("{ states(first: 100) { nodes { code memberships { nodes { ordinal sources { nodes { key } } } } } } }")
         .await

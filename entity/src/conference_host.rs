@@ -16,9 +16,17 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(belongs_to = "super::conference::Entity", from = "Column::ConferenceId", to = "super::conference::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::conference::Entity",
+        from = "Column::ConferenceId",
+        to = "super::conference::Column::Id"
+    )]
     Conference,
-    #[sea_orm(belongs_to = "super::state::Entity", from = "Column::StateId", to = "super::state::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::state::Entity",
+        from = "Column::StateId",
+        to = "super::state::Column::Id"
+    )]
     State,
 }
 

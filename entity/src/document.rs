@@ -32,7 +32,11 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(belongs_to = "super::conference::Entity", from = "Column::ConferenceId", to = "super::conference::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::conference::Entity",
+        from = "Column::ConferenceId",
+        to = "super::conference::Column::Id"
+    )]
     Conference,
 }
 

@@ -30,9 +30,17 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(belongs_to = "super::state::Entity", from = "Column::StateId", to = "super::state::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::state::Entity",
+        from = "Column::StateId",
+        to = "super::state::Column::Id"
+    )]
     State,
-    #[sea_orm(belongs_to = "super::commitment::Entity", from = "Column::CommitmentId", to = "super::commitment::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::commitment::Entity",
+        from = "Column::CommitmentId",
+        to = "super::commitment::Column::Id"
+    )]
     Commitment,
 }
 

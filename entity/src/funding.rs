@@ -53,7 +53,11 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(belongs_to = "super::initiative::Entity", from = "Column::RecipientInitiativeId", to = "super::initiative::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::initiative::Entity",
+        from = "Column::RecipientInitiativeId",
+        to = "super::initiative::Column::Id"
+    )]
     RecipientInitiative,
 }
 

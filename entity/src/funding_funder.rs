@@ -1,4 +1,3 @@
-
 use sea_orm::entity::prelude::*;
 
 /// A funder of a funding: a state or an organization.
@@ -17,11 +16,23 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(belongs_to = "super::funding::Entity", from = "Column::FundingId", to = "super::funding::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::funding::Entity",
+        from = "Column::FundingId",
+        to = "super::funding::Column::Id"
+    )]
     Funding,
-    #[sea_orm(belongs_to = "super::state::Entity", from = "Column::StateId", to = "super::state::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::state::Entity",
+        from = "Column::StateId",
+        to = "super::state::Column::Id"
+    )]
     State,
-    #[sea_orm(belongs_to = "super::organization::Entity", from = "Column::OrganizationId", to = "super::organization::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::organization::Entity",
+        from = "Column::OrganizationId",
+        to = "super::organization::Column::Id"
+    )]
     Organization,
 }
 

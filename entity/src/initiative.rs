@@ -48,9 +48,17 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(belongs_to = "super::conference::Entity", from = "Column::LaunchedAtId", to = "super::conference::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::conference::Entity",
+        from = "Column::LaunchedAtId",
+        to = "super::conference::Column::Id"
+    )]
     LaunchedAt,
-    #[sea_orm(belongs_to = "super::organization::Entity", from = "Column::ManagerId", to = "super::organization::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::organization::Entity",
+        from = "Column::ManagerId",
+        to = "super::organization::Column::Id"
+    )]
     Manager,
 }
 

@@ -1,4 +1,3 @@
-
 use sea_orm::entity::prelude::*;
 
 /// A person named by the sources.

@@ -20,11 +20,23 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(belongs_to = "super::person::Entity", from = "Column::PersonId", to = "super::person::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::person::Entity",
+        from = "Column::PersonId",
+        to = "super::person::Column::Id"
+    )]
     Person,
-    #[sea_orm(belongs_to = "super::conference::Entity", from = "Column::ConferenceId", to = "super::conference::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::conference::Entity",
+        from = "Column::ConferenceId",
+        to = "super::conference::Column::Id"
+    )]
     Conference,
-    #[sea_orm(belongs_to = "super::state::Entity", from = "Column::OfficeStateId", to = "super::state::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::state::Entity",
+        from = "Column::OfficeStateId",
+        to = "super::state::Column::Id"
+    )]
     OfficeState,
 }
 

@@ -15,8 +15,14 @@ impl MigrationName for Migration {
 }
 
 /// Creates one entity's table and its indexes.
-async fn create<E: EntityTrait>(manager: &SchemaManager<'_>, schema: &Schema, entity: E) -> Result<(), DbErr> {
-    manager.create_table(schema.create_table_from_entity(entity)).await?;
+async fn create<E: EntityTrait>(
+    manager: &SchemaManager<'_>,
+    schema: &Schema,
+    entity: E,
+) -> Result<(), DbErr> {
+    manager
+        .create_table(schema.create_table_from_entity(entity))
+        .await?;
     for index in schema.create_index_from_entity(entity) {
         manager.create_index(index).await?;
     }
@@ -52,12 +58,33 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // Children before parents, so no foreign key is left dangling.
         for table in [
-            "citations", "claims", "person_roles", "people", "funding_funders", "fundings",
-            "initiatives", "organizations", "endorsements", "commitments", "documents",
-            "chairships", "conference_hosts", "conferences", "memberships", "states",
-            "coalition", "sources",
+            "citations",
+            "claims",
+            "person_roles",
+            "people",
+            "funding_funders",
+            "fundings",
+            "initiatives",
+            "organizations",
+            "endorsements",
+            "commitments",
+            "documents",
+            "chairships",
+            "conference_hosts",
+            "conferences",
+            "memberships",
+            "states",
+            "coalition",
+            "sources",
         ] {
-            manager.drop_table(Table::drop().table(Alias::new(table)).if_exists().to_owned()).await?;
+            manager
+                .drop_table(
+                    Table::drop()
+                        .table(Alias::new(table))
+                        .if_exists()
+                        .to_owned(),
+                )
+                .await?;
         }
         Ok(())
     }

@@ -27,7 +27,11 @@ impl Chairship {
 
     /// The state that chaired; null when none did or none is confirmed.
     async fn chair(&self, ctx: &Context<'_>) -> ApiResult<Option<State>> {
-        Ok(self.0.related::<state::Entity>(ctx, |m| m.state_id, "state_id").await?.map(State))
+        Ok(self
+            .0
+            .related::<state::Entity>(ctx, |m| m.state_id, "state_id")
+            .await?
+            .map(State))
     }
 
     /// Who acted in place of a chair, e.g. the "Friends of the Chair" in 2016-2017.
@@ -59,7 +63,13 @@ impl Chairship {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, &self.0, RecordKind::Chairship, PageArgs::new(after, before, first, last)?).await
+        cited_by(
+            ctx,
+            &self.0,
+            RecordKind::Chairship,
+            PageArgs::new(after, before, first, last)?,
+        )
+        .await
     }
 }
 

@@ -58,7 +58,13 @@ impl Claim {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, &self.0, RecordKind::Claim, PageArgs::new(after, before, first, last)?).await
+        cited_by(
+            ctx,
+            &self.0,
+            RecordKind::Claim,
+            PageArgs::new(after, before, first, last)?,
+        )
+        .await
     }
 }
 
@@ -79,7 +85,9 @@ impl ClaimQuery {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Claim>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let mut select = claim::Entity::find().order_by_asc(claim::Column::Topic).order_by_asc(claim::Column::Id);
+        let mut select = claim::Entity::find()
+            .order_by_asc(claim::Column::Topic)
+            .order_by_asc(claim::Column::Id);
         if let Some(topic) = topic {
             select = select.filter(claim::Column::Topic.eq(topic));
         }

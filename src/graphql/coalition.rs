@@ -52,7 +52,11 @@ impl Coalition {
 
     /// The regions its participants span, in the fact sheet's words.
     async fn participant_regions(&self) -> Vec<&str> {
-        self.0.participant_regions.lines().filter(|l| !l.is_empty()).collect()
+        self.0
+            .participant_regions
+            .lines()
+            .filter(|l| !l.is_empty())
+            .collect()
     }
 
     /// The same regions as the fact sheet's sentence gives them.
@@ -61,9 +65,17 @@ impl Coalition {
     }
 
     /// How many states were certainly members on a day.
-    async fn member_count(&self, ctx: &Context<'_>, #[graphql(desc = "The day to count on.")] on: Date) -> ApiResult<u64> {
+    async fn member_count(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day to count on.")] on: Date,
+    ) -> ApiResult<u64> {
         let db = ctx.data::<Db>()?;
-        state::Entity::find().filter(state_is_member(on.0, false)).count(&db.conn).await.or_gql()
+        state::Entity::find()
+            .filter(state_is_member(on.0, false))
+            .count(&db.conn)
+            .await
+            .or_gql()
     }
 
     /// The states that were members on a day, by name.
@@ -71,7 +83,10 @@ impl Coalition {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The day to ask about.")] on: Date,
-        #[graphql(desc = "Also states whose membership that day the sources leave uncertain.", default = false)]
+        #[graphql(
+            desc = "Also states whose membership that day the sources leave uncertain.",
+            default = false
+        )]
         include_uncertain: bool,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
@@ -95,7 +110,13 @@ impl Coalition {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, &self.0, RecordKind::Coalition, PageArgs::new(after, before, first, last)?).await
+        cited_by(
+            ctx,
+            &self.0,
+            RecordKind::Coalition,
+            PageArgs::new(after, before, first, last)?,
+        )
+        .await
     }
 }
 

@@ -74,7 +74,11 @@ impl Commitment {
 
     /// The document that sets it out.
     async fn document(&self, ctx: &Context<'_>) -> ApiResult<Option<Document>> {
-        Ok(self.0.related::<document::Entity>(ctx, |m| m.document_id, "document_id").await?.map(Document))
+        Ok(self
+            .0
+            .related::<document::Entity>(ctx, |m| m.document_id, "document_id")
+            .await?
+            .map(Document))
     }
 
     /// The states that endorsed it; each edge gives the endorsement.
@@ -87,8 +91,12 @@ impl Commitment {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<State, EndorsementFields>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let endorsements = self.0.children::<endorsement::Entity>(ctx, "commitment_id").await?;
-        let states = through::<_, state::Entity>(ctx, endorsements, |e| Some(e.state_id), "state").await?;
+        let endorsements = self
+            .0
+            .children::<endorsement::Entity>(ctx, "commitment_id")
+            .await?;
+        let states =
+            through::<_, state::Entity>(ctx, endorsements, |e| Some(e.state_id), "state").await?;
         let items = states
             .into_iter()
             .map(|(s, e)| (State(s), EndorsementFields::new(e)))
@@ -105,7 +113,13 @@ impl Commitment {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, &self.0, RecordKind::Commitment, PageArgs::new(after, before, first, last)?).await
+        cited_by(
+            ctx,
+            &self.0,
+            RecordKind::Commitment,
+            PageArgs::new(after, before, first, last)?,
+        )
+        .await
     }
 }
 
@@ -122,12 +136,20 @@ impl Endorsement {
 
     /// The endorsing state.
     async fn state(&self, ctx: &Context<'_>) -> ApiResult<Option<State>> {
-        Ok(self.0.related::<state::Entity>(ctx, |m| Some(m.state_id), "state_id").await?.map(State))
+        Ok(self
+            .0
+            .related::<state::Entity>(ctx, |m| Some(m.state_id), "state_id")
+            .await?
+            .map(State))
     }
 
     /// The endorsed commitment.
     async fn commitment(&self, ctx: &Context<'_>) -> ApiResult<Option<Commitment>> {
-        Ok(self.0.related::<commitment::Entity>(ctx, |m| Some(m.commitment_id), "commitment_id").await?.map(Commitment))
+        Ok(self
+            .0
+            .related::<commitment::Entity>(ctx, |m| Some(m.commitment_id), "commitment_id")
+            .await?
+            .map(Commitment))
     }
 
     /// When the state endorsed it.
@@ -149,7 +171,13 @@ impl Endorsement {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, &self.0, RecordKind::Endorsement, PageArgs::new(after, before, first, last)?).await
+        cited_by(
+            ctx,
+            &self.0,
+            RecordKind::Endorsement,
+            PageArgs::new(after, before, first, last)?,
+        )
+        .await
     }
 }
 

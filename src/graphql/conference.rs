@@ -47,7 +47,11 @@ impl ParticipationFields {
 
     /// The state whose office the person held.
     async fn office_state(&self, ctx: &Context<'_>) -> ApiResult<Option<State>> {
-        Ok(self.0.related::<state::Entity>(ctx, |r| r.office_state_id, "office_state").await?.map(State))
+        Ok(self
+            .0
+            .related::<state::Entity>(ctx, |r| r.office_state_id, "office_state")
+            .await?
+            .map(State))
     }
 }
 
@@ -56,7 +60,6 @@ impl EdgeFields for ParticipationFields {
         "Participation"
     }
 }
-
 
 /// A Coalition meeting.
 pub struct Conference(pub Loaded<conference::Model>);
@@ -129,7 +132,10 @@ impl Conference {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<State, HostingFields>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let hosts = self.0.children::<conference_host::Entity>(ctx, "conference_id").await?;
+        let hosts = self
+            .0
+            .children::<conference_host::Entity>(ctx, "conference_id")
+            .await?;
         let states = through::<_, state::Entity>(ctx, hosts, |h| Some(h.state_id), "state").await?;
         let items = states
             .into_iter()
@@ -148,8 +154,14 @@ impl Conference {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Document>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let rows = self.0.children::<document::Entity>(ctx, "conference_id").await?;
-        Ok(Connection::from_nodes(rows.into_iter().map(Document).collect(), &args))
+        let rows = self
+            .0
+            .children::<document::Entity>(ctx, "conference_id")
+            .await?;
+        Ok(Connection::from_nodes(
+            rows.into_iter().map(Document).collect(),
+            &args,
+        ))
     }
 
     /// The people the sources name at the conference; each edge gives their role and office.
@@ -162,8 +174,12 @@ impl Conference {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Person, ParticipationFields>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let roles = self.0.children::<person_role::Entity>(ctx, "conference_id").await?;
-        let people = through::<_, person::Entity>(ctx, roles, |r| Some(r.person_id), "person").await?;
+        let roles = self
+            .0
+            .children::<person_role::Entity>(ctx, "conference_id")
+            .await?;
+        let people =
+            through::<_, person::Entity>(ctx, roles, |r| Some(r.person_id), "person").await?;
         let items = people
             .into_iter()
             .map(|(p, r)| (Person(p), ParticipationFields(r)))
@@ -181,8 +197,14 @@ impl Conference {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Initiative>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let rows = self.0.children::<initiative::Entity>(ctx, "launched_at_id").await?;
-        Ok(Connection::from_nodes(rows.into_iter().map(Initiative).collect(), &args))
+        let rows = self
+            .0
+            .children::<initiative::Entity>(ctx, "launched_at_id")
+            .await?;
+        Ok(Connection::from_nodes(
+            rows.into_iter().map(Initiative).collect(),
+            &args,
+        ))
     }
 
     /// The sources of this conference.
@@ -194,7 +216,13 @@ impl Conference {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, &self.0, RecordKind::Conference, PageArgs::new(after, before, first, last)?).await
+        cited_by(
+            ctx,
+            &self.0,
+            RecordKind::Conference,
+            PageArgs::new(after, before, first, last)?,
+        )
+        .await
     }
 }
 
@@ -228,7 +256,8 @@ impl ConferenceQuery {
     async fn conference(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The conference's number: 1 for The Hague 2011, 2 for Nairobi 2012, ...")] ordinal: i32,
+        #[graphql(desc = "The conference's number: 1 for The Hague 2011, 2 for Nairobi 2012, ...")]
+        ordinal: i32,
     ) -> ApiResult<Option<Conference>> {
         let db = ctx.data::<Db>()?;
         let found = conference::Entity::find()

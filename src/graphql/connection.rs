@@ -45,9 +45,20 @@ impl PageArgs {
             }
         };
         let (first, last) = (size("first", first).or_gql()?, size("last", last).or_gql()?);
-        let after = after.map(|c| decode_cursor("after", &c)).transpose().or_gql()?;
-        let before = before.map(|c| decode_cursor("before", &c)).transpose().or_gql()?;
-        Ok(Self { after, before, first, last })
+        let after = after
+            .map(|c| decode_cursor("after", &c))
+            .transpose()
+            .or_gql()?;
+        let before = before
+            .map(|c| decode_cursor("before", &c))
+            .transpose()
+            .or_gql()?;
+        Ok(Self {
+            after,
+            before,
+            first,
+            last,
+        })
     }
 
     /// The half-open range of positions `[start, end)` this page covers in a list of `total`.
@@ -191,9 +202,18 @@ impl<N, X> Connection<N, X> {
             .enumerate()
             .skip(start)
             .take(end - start)
-            .map(|(i, (node, fields))| Edge { cursor: encode_cursor(i), node, fields })
+            .map(|(i, (node, fields))| Edge {
+                cursor: encode_cursor(i),
+                node,
+                fields,
+            })
             .collect();
-        Self { edges, total_count: total, has_previous_page: start > 0, has_next_page: end < total }
+        Self {
+            edges,
+            total_count: total,
+            has_previous_page: start > 0,
+            has_next_page: end < total,
+        }
     }
 }
 
@@ -230,9 +250,18 @@ impl<N> Connection<N, EmptyFields> {
         let edges = group(rows)
             .into_iter()
             .enumerate()
-            .map(|(i, m)| Edge { cursor: encode_cursor(start + i), node: wrap(m), fields: EmptyFields })
+            .map(|(i, m)| Edge {
+                cursor: encode_cursor(start + i),
+                node: wrap(m),
+                fields: EmptyFields,
+            })
             .collect();
-        Ok(Self { edges, total_count: total, has_previous_page: start > 0, has_next_page: end < total })
+        Ok(Self {
+            edges,
+            total_count: total,
+            has_previous_page: start > 0,
+            has_next_page: end < total,
+        })
     }
 }
 
@@ -240,8 +269,18 @@ impl<N> Connection<N, EmptyFields> {
 mod tests {
     use super::*;
 
-    fn args(after: Option<usize>, before: Option<usize>, first: Option<usize>, last: Option<usize>) -> PageArgs {
-        PageArgs { after, before, first, last }
+    fn args(
+        after: Option<usize>,
+        before: Option<usize>,
+        first: Option<usize>,
+        last: Option<usize>,
+    ) -> PageArgs {
+        PageArgs {
+            after,
+            before,
+            first,
+            last,
+        }
     }
 
     #[test]
@@ -252,7 +291,10 @@ mod tests {
         assert_eq!(args(None, Some(10), None, Some(3)).window(37), (7, 10));
         assert_eq!(args(Some(35), None, Some(5), None).window(37), (36, 37));
         assert_eq!(args(Some(40), None, Some(5), None).window(37), (37, 37));
-        assert_eq!(args(None, None, None, None).window(120), (0, DEFAULT_PAGE_SIZE));
+        assert_eq!(
+            args(None, None, None, None).window(120),
+            (0, DEFAULT_PAGE_SIZE)
+        );
     }
 
     #[test]

@@ -42,7 +42,11 @@ impl Document {
 
     /// The conference it was adopted at, if any.
     async fn conference(&self, ctx: &Context<'_>) -> ApiResult<Option<Conference>> {
-        Ok(self.0.related::<conference::Entity>(ctx, |m| m.conference_id, "conference_id").await?.map(Conference))
+        Ok(self
+            .0
+            .related::<conference::Entity>(ctx, |m| m.conference_id, "conference_id")
+            .await?
+            .map(Conference))
     }
 
     /// What the sources add.
@@ -60,8 +64,14 @@ impl Document {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Commitment>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let rows = self.0.children::<commitment::Entity>(ctx, "document_id").await?;
-        Ok(Connection::from_nodes(rows.into_iter().map(Commitment).collect(), &args))
+        let rows = self
+            .0
+            .children::<commitment::Entity>(ctx, "document_id")
+            .await?;
+        Ok(Connection::from_nodes(
+            rows.into_iter().map(Commitment).collect(),
+            &args,
+        ))
     }
 
     /// The sources of this record.
@@ -73,7 +83,13 @@ impl Document {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, &self.0, RecordKind::Document, PageArgs::new(after, before, first, last)?).await
+        cited_by(
+            ctx,
+            &self.0,
+            RecordKind::Document,
+            PageArgs::new(after, before, first, last)?,
+        )
+        .await
     }
 }
 

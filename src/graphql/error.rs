@@ -21,7 +21,10 @@ pub enum ApiError {
 impl ApiError {
     /// An invalid-argument error.
     pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
-        Self::Invalid { field, reason: reason.into() }
+        Self::Invalid {
+            field,
+            reason: reason.into(),
+        }
     }
 
     fn code(&self) -> &'static str {

@@ -68,7 +68,15 @@ impl Funding {
 
     /// The initiative that received it, if it went to one.
     async fn recipient_initiative(&self, ctx: &Context<'_>) -> ApiResult<Option<Initiative>> {
-        Ok(self.0.related::<initiative::Entity>(ctx, |m| m.recipient_initiative_id, "recipient_initiative_id").await?.map(Initiative))
+        Ok(self
+            .0
+            .related::<initiative::Entity>(
+                ctx,
+                |m| m.recipient_initiative_id,
+                "recipient_initiative_id",
+            )
+            .await?
+            .map(Initiative))
     }
 
     /// The programme that received it, when not an initiative (e.g. "Internet freedom programming").
@@ -96,7 +104,10 @@ impl Funding {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Funder>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let links = self.0.children::<funding_funder::Entity>(ctx, "funding_id").await?;
+        let links = self
+            .0
+            .children::<funding_funder::Entity>(ctx, "funding_id")
+            .await?;
         let (states, organizations) = futures_util::future::try_join(
             through::<_, state::Entity>(ctx, links.clone(), |l| l.state_id, "state"),
             through::<_, organization::Entity>(ctx, links, |l| l.organization_id, "organization"),
@@ -105,7 +116,11 @@ impl Funding {
         let funders = states
             .into_iter()
             .map(|(s, _)| Funder::State(State(s)))
-            .chain(organizations.into_iter().map(|(o, _)| Funder::Organization(Organization(o))))
+            .chain(
+                organizations
+                    .into_iter()
+                    .map(|(o, _)| Funder::Organization(Organization(o))),
+            )
             .collect();
         Ok(Connection::from_nodes(funders, &args))
     }
@@ -119,7 +134,13 @@ impl Funding {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, &self.0, RecordKind::Funding, PageArgs::new(after, before, first, last)?).await
+        cited_by(
+            ctx,
+            &self.0,
+            RecordKind::Funding,
+            PageArgs::new(after, before, first, last)?,
+        )
+        .await
     }
 }
 
@@ -139,7 +160,9 @@ impl FundingQuery {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Funding>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let select = funding::Entity::find().order_by_asc(funding::Column::PeriodStartEarliest).order_by_asc(funding::Column::Id);
+        let select = funding::Entity::find()
+            .order_by_asc(funding::Column::PeriodStartEarliest)
+            .order_by_asc(funding::Column::Id);
         Connection::from_select(ctx, select, &args, Funding).await
     }
 }

@@ -38,7 +38,11 @@ impl Initiative {
 
     /// The conference it was launched at.
     async fn launched_at(&self, ctx: &Context<'_>) -> ApiResult<Option<Conference>> {
-        Ok(self.0.related::<conference::Entity>(ctx, |m| m.launched_at_id, "launched_at_id").await?.map(Conference))
+        Ok(self
+            .0
+            .related::<conference::Entity>(ctx, |m| m.launched_at_id, "launched_at_id")
+            .await?
+            .map(Conference))
     }
 
     /// When it was launched.
@@ -53,7 +57,11 @@ impl Initiative {
 
     /// The organization that manages it.
     async fn manager(&self, ctx: &Context<'_>) -> ApiResult<Option<Organization>> {
-        Ok(self.0.related::<organization::Entity>(ctx, |m| m.manager_id, "manager_id").await?.map(Organization))
+        Ok(self
+            .0
+            .related::<organization::Entity>(ctx, |m| m.manager_id, "manager_id")
+            .await?
+            .map(Organization))
     }
 
     /// Its web site.
@@ -71,8 +79,14 @@ impl Initiative {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Funding>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let rows = self.0.children::<funding::Entity>(ctx, "recipient_initiative_id").await?;
-        Ok(Connection::from_nodes(rows.into_iter().map(Funding).collect(), &args))
+        let rows = self
+            .0
+            .children::<funding::Entity>(ctx, "recipient_initiative_id")
+            .await?;
+        Ok(Connection::from_nodes(
+            rows.into_iter().map(Funding).collect(),
+            &args,
+        ))
     }
 
     /// The sources of this record.
@@ -84,7 +98,13 @@ impl Initiative {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, &self.0, RecordKind::Initiative, PageArgs::new(after, before, first, last)?).await
+        cited_by(
+            ctx,
+            &self.0,
+            RecordKind::Initiative,
+            PageArgs::new(after, before, first, last)?,
+        )
+        .await
     }
 }
 
@@ -104,7 +124,9 @@ impl InitiativeQuery {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Initiative>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let select = initiative::Entity::find().order_by_asc(initiative::Column::Name).order_by_asc(initiative::Column::Id);
+        let select = initiative::Entity::find()
+            .order_by_asc(initiative::Column::Name)
+            .order_by_asc(initiative::Column::Id);
         Connection::from_select(ctx, select, &args, Initiative).await
     }
 }

@@ -21,7 +21,9 @@ use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::enums::RecordKind;
 use entity::{citation, source};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, QueryOrder, Value};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, QueryOrder, Value,
+};
 
 use super::error::{ApiError, ApiResult, OrGraphql};
 
@@ -55,7 +57,13 @@ impl Db {
         // One batch per level: a level holds at most 100 x 100 keys for two nested pages of
         // the largest size, and one IN list of that length stays within both databases'
         // bind-parameter limits (32766 for SQLite, 65535 for PostgreSQL).
-        DataLoader::new(DbLoader { conn: self.conn.clone() }, tokio::spawn).max_batch_size(MAX_BATCH)
+        DataLoader::new(
+            DbLoader {
+                conn: self.conn.clone(),
+            },
+            tokio::spawn,
+        )
+        .max_batch_size(MAX_BATCH)
     }
 }
 
@@ -114,7 +122,11 @@ key_impls!(ByColumn, column, value, entity);
 /// The `id` column of an entity; every table has one.
 fn column<E: EntityTrait>(name: &str) -> Result<E::Column, ApiError> {
     <E::Column as FromStr>::from_str(name).map_err(|_| {
-        tracing::error!(table = E::default().table_name(), column = name, "no such column");
+        tracing::error!(
+            table = E::default().table_name(),
+            column = name,
+            "no such column"
+        );
         ApiError::Unavailable
     })
 }
@@ -155,7 +167,10 @@ where
     type Value = Vec<E::Model>;
     type Error = ApiError;
 
-    async fn load(&self, keys: &[ByColumn<E>]) -> Result<HashMap<ByColumn<E>, Vec<E::Model>>, ApiError> {
+    async fn load(
+        &self,
+        keys: &[ByColumn<E>],
+    ) -> Result<HashMap<ByColumn<E>, Vec<E::Model>>, ApiError> {
         let mut by_column: HashMap<&'static str, Vec<i32>> = HashMap::new();
         for key in keys {
             by_column.entry(key.column).or_default().push(key.value);
@@ -172,7 +187,11 @@ where
             for row in rows {
                 if let Some(value) = int_of(&row, col) {
                     result
-                        .entry(ByColumn { column: name, value, entity: PhantomData })
+                        .entry(ByColumn {
+                            column: name,
+                            value,
+                            entity: PhantomData,
+                        })
                         .or_default()
                         .push(row);
                 }
@@ -186,7 +205,10 @@ impl Loader<CitationsOf> for DbLoader {
     type Value = Vec<source::Model>;
     type Error = ApiError;
 
-    async fn load(&self, keys: &[CitationsOf]) -> Result<HashMap<CitationsOf, Vec<source::Model>>, ApiError> {
+    async fn load(
+        &self,
+        keys: &[CitationsOf],
+    ) -> Result<HashMap<CitationsOf, Vec<source::Model>>, ApiError> {
         let mut condition = sea_orm::Condition::any();
         let mut by_kind: HashMap<RecordKind, Vec<i32>> = HashMap::new();
         for key in keys {
@@ -209,7 +231,10 @@ impl Loader<CitationsOf> for DbLoader {
         let mut result: HashMap<CitationsOf, Vec<source::Model>> = HashMap::new();
         for (cite, source) in rows {
             if let Some(source) = source {
-                result.entry(CitationsOf(cite.record_kind, cite.record_id)).or_default().push(source);
+                result
+                    .entry(CitationsOf(cite.record_kind, cite.record_id))
+                    .or_default()
+                    .push(source);
             }
         }
         Ok(result)
@@ -231,15 +256,21 @@ pub struct Loaded<M> {
     group: Arc<Group<M>>,
 }
 
+/// The result of one relationship's load, computed once and shared by the group.
+type SharedLoad = Arc<OnceCell<Arc<dyn Any + Send + Sync>>>;
+
 struct Group<M> {
     rows: Vec<M>,
     /// One shared result per relationship asked of the group.
-    loads: Mutex<HashMap<String, Arc<OnceCell<Arc<dyn Any + Send + Sync>>>>>,
+    loads: Mutex<HashMap<String, SharedLoad>>,
 }
 
 impl<M: Clone> Clone for Loaded<M> {
     fn clone(&self) -> Self {
-        Self { model: self.model.clone(), group: self.group.clone() }
+        Self {
+            model: self.model.clone(),
+            group: self.group.clone(),
+        }
     }
 }
 
@@ -253,8 +284,16 @@ impl<M> Deref for Loaded<M> {
 
 /// Puts rows loaded together into one group.
 pub fn group<M: Clone>(rows: Vec<M>) -> Vec<Loaded<M>> {
-    let group = Arc::new(Group { rows: rows.clone(), loads: Mutex::default() });
-    rows.into_iter().map(|model| Loaded { model, group: group.clone() }).collect()
+    let group = Arc::new(Group {
+        rows: rows.clone(),
+        loads: Mutex::default(),
+    });
+    rows.into_iter()
+        .map(|model| Loaded {
+            model,
+            group: group.clone(),
+        })
+        .collect()
 }
 
 /// The `id` of any row.
@@ -277,17 +316,33 @@ where
         F: Future<Output = ApiResult<T>>,
     {
         let cell = {
-            let mut loads = self.group.loads.lock().map_err(|_| ApiError::Unavailable).or_gql()?;
+            let mut loads = self
+                .group
+                .loads
+                .lock()
+                .map_err(|_| ApiError::Unavailable)
+                .or_gql()?;
             loads.entry(name).or_default().clone()
         };
         let value = cell
-            .get_or_try_init(|| async { load.await.map(|v| Arc::new(v) as Arc<dyn Any + Send + Sync>) })
+            .get_or_try_init(|| async {
+                load.await
+                    .map(|v| Arc::new(v) as Arc<dyn Any + Send + Sync>)
+            })
             .await?;
-        value.clone().downcast::<T>().map_err(|_| ApiError::Unavailable).or_gql()
+        value
+            .clone()
+            .downcast::<T>()
+            .map_err(|_| ApiError::Unavailable)
+            .or_gql()
     }
 
     /// The rows of `E` whose `column` holds this row's id, ordered by id.
-    pub async fn children<E>(&self, ctx: &Context<'_>, column: &'static str) -> ApiResult<Vec<Loaded<E::Model>>>
+    pub async fn children<E>(
+        &self,
+        ctx: &Context<'_>,
+        column: &'static str,
+    ) -> ApiResult<Vec<Loaded<E::Model>>>
     where
         E: EntityTrait,
         E::Model: Clone + Send + Sync + 'static,
@@ -298,12 +353,20 @@ where
                 let mut parents: Vec<i32> = self.group.rows.iter().filter_map(id_of).collect();
                 parents.sort_unstable();
                 parents.dedup();
-                let keys = parents.iter().map(|id| ByColumn::<E> { column, value: *id, entity: PhantomData });
+                let keys = parents.iter().map(|id| ByColumn::<E> {
+                    column,
+                    value: *id,
+                    entity: PhantomData,
+                });
                 let mut found = loader(ctx)?.load_many(keys).await.or_gql()?;
                 let mut per_parent = Vec::new();
                 let mut all = Vec::new();
                 for parent in parents {
-                    let key = ByColumn::<E> { column, value: parent, entity: PhantomData };
+                    let key = ByColumn::<E> {
+                        column,
+                        value: parent,
+                        entity: PhantomData,
+                    };
                     let rows = found.remove(&key).unwrap_or_default();
                     per_parent.push((parent, rows.len()));
                     all.extend(rows);
@@ -315,7 +378,9 @@ where
                     .collect::<ChildrenMap<E::Model>>())
             })
             .await?;
-        Ok(id_of(&self.model).and_then(|id| map.get(&id).cloned()).unwrap_or_default())
+        Ok(id_of(&self.model)
+            .and_then(|id| map.get(&id).cloned())
+            .unwrap_or_default())
     }
 
     /// The row of `E` that `foreign_key` of this row points to, loaded for the whole group.
@@ -337,8 +402,14 @@ where
                 let mut ids: Vec<i32> = self.group.rows.iter().filter_map(foreign_key).collect();
                 ids.sort_unstable();
                 ids.dedup();
-                let found = loader(ctx)?.load_many(ids.iter().map(|id| ById::<E>::new(*id))).await.or_gql()?;
-                let rows: Vec<E::Model> = ids.iter().filter_map(|id| found.get(&ById::new(*id)).cloned()).collect();
+                let found = loader(ctx)?
+                    .load_many(ids.iter().map(|id| ById::<E>::new(*id)))
+                    .await
+                    .or_gql()?;
+                let rows: Vec<E::Model> = ids
+                    .iter()
+                    .filter_map(|id| found.get(&ById::new(*id)).cloned())
+                    .collect();
                 Ok(ids.into_iter().zip(group(rows)).collect::<HashMap<_, _>>())
             })
             .await?;
@@ -346,7 +417,11 @@ where
     }
 
     /// The sources this row cites, loaded for the whole group.
-    pub async fn sources(&self, ctx: &Context<'_>, kind: RecordKind) -> ApiResult<Vec<Loaded<source::Model>>> {
+    pub async fn sources(
+        &self,
+        ctx: &Context<'_>,
+        kind: RecordKind,
+    ) -> ApiResult<Vec<Loaded<source::Model>>> {
         let map: Arc<ChildrenMap<source::Model>> = self
             .shared("sources".to_owned(), async {
                 let mut ids: Vec<i32> = self.group.rows.iter().filter_map(id_of).collect();
@@ -370,7 +445,9 @@ where
                     .collect::<ChildrenMap<source::Model>>())
             })
             .await?;
-        Ok(id_of(&self.model).and_then(|id| map.get(&id).cloned()).unwrap_or_default())
+        Ok(id_of(&self.model)
+            .and_then(|id| map.get(&id).cloned())
+            .unwrap_or_default())
     }
 }
 
@@ -380,9 +457,19 @@ where
     E: EntityTrait,
     E::Model: Clone + Send + Sync + 'static,
 {
-    let found = loader(ctx)?.load_many(ids.iter().map(|id| ById::<E>::new(*id))).await.or_gql()?;
-    let present: Vec<i32> = ids.iter().copied().filter(|id| found.contains_key(&ById::new(*id))).collect();
-    let rows = present.iter().filter_map(|id| found.get(&ById::new(*id)).cloned()).collect();
+    let found = loader(ctx)?
+        .load_many(ids.iter().map(|id| ById::<E>::new(*id)))
+        .await
+        .or_gql()?;
+    let present: Vec<i32> = ids
+        .iter()
+        .copied()
+        .filter(|id| found.contains_key(&ById::new(*id)))
+        .collect();
+    let rows = present
+        .iter()
+        .filter_map(|id| found.get(&ById::new(*id)).cloned())
+        .collect();
     Ok(present.into_iter().zip(group(rows)).collect())
 }
 
@@ -399,8 +486,10 @@ where
     E: EntityTrait,
     E::Model: Clone + Send + Sync + 'static,
 {
-    let targets =
-        futures_util::future::try_join_all(links.iter().map(|l| l.related::<E>(ctx, foreign_key, name))).await?;
+    let targets = futures_util::future::try_join_all(
+        links.iter().map(|l| l.related::<E>(ctx, foreign_key, name)),
+    )
+    .await?;
     Ok(targets
         .into_iter()
         .zip(links)

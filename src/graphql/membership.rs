@@ -39,7 +39,10 @@ pub fn status_on(m: &membership::Model, day: NaiveDate) -> MembershipStatus {
 }
 
 /// The best status among a state's memberships.
-pub fn state_status_on(memberships: &[Loaded<membership::Model>], day: NaiveDate) -> MembershipStatus {
+pub fn state_status_on(
+    memberships: &[Loaded<membership::Model>],
+    day: NaiveDate,
+) -> MembershipStatus {
     memberships
         .iter()
         .map(|m| status_on(m, day))
@@ -53,12 +56,24 @@ pub fn in_force_on(day: NaiveDate, include_uncertain: bool) -> Condition {
     use membership::Column as M;
     if include_uncertain {
         Condition::all()
-            .add(Condition::any().add(M::JoinedEarliest.is_null()).add(M::JoinedEarliest.lte(day)))
-            .add(Condition::any().add(M::LeftLatest.is_null()).add(M::LeftLatest.gt(day)))
+            .add(
+                Condition::any()
+                    .add(M::JoinedEarliest.is_null())
+                    .add(M::JoinedEarliest.lte(day)),
+            )
+            .add(
+                Condition::any()
+                    .add(M::LeftLatest.is_null())
+                    .add(M::LeftLatest.gt(day)),
+            )
     } else {
         Condition::all().add(M::JoinedLatest.lte(day)).add(
             Condition::any()
-                .add(Condition::all().add(M::LeftEarliest.is_null()).add(M::LeftLatest.is_null()))
+                .add(
+                    Condition::all()
+                        .add(M::LeftEarliest.is_null())
+                        .add(M::LeftLatest.is_null()),
+                )
                 .add(M::LeftEarliest.gt(day)),
         )
     }
@@ -91,7 +106,11 @@ impl Membership {
 
     /// The member state.
     async fn state(&self, ctx: &Context<'_>) -> ApiResult<Option<State>> {
-        Ok(self.0.related::<state::Entity>(ctx, |m| Some(m.state_id), "state_id").await?.map(State))
+        Ok(self
+            .0
+            .related::<state::Entity>(ctx, |m| Some(m.state_id), "state_id")
+            .await?
+            .map(State))
     }
 
     /// When the state joined, as an interval with the precision the source gave.
@@ -121,7 +140,10 @@ impl Membership {
     }
 
     /// Whether this membership was in force on a day.
-    async fn status(&self, #[graphql(desc = "The day to ask about.")] on: Date) -> MembershipStatus {
+    async fn status(
+        &self,
+        #[graphql(desc = "The day to ask about.")] on: Date,
+    ) -> MembershipStatus {
         status_on(&self.0.model, on.0)
     }
 
@@ -134,6 +156,12 @@ impl Membership {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, &self.0, RecordKind::Membership, PageArgs::new(after, before, first, last)?).await
+        cited_by(
+            ctx,
+            &self.0,
+            RecordKind::Membership,
+            PageArgs::new(after, before, first, last)?,
+        )
+        .await
     }
 }

@@ -7,17 +7,21 @@ use entity::*;
 
 use super::error::{ApiError, ApiResult, OrGraphql};
 use super::loader::by_ids;
-use std::collections::HashMap;
 use super::{
     chairship::Chairship, claim::Claim, coalition::Coalition, commitment::Commitment,
     commitment::Endorsement, conference::Conference, document::Document, funding::Funding,
     initiative::Initiative, membership::Membership, organization::Organization, person::Person,
     source::Source, state::State,
 };
+use std::collections::HashMap;
 
 /// Anything with a global id, fetchable with `node(id:)`.
 #[derive(Interface)]
-#[graphql(field(name = "id", ty = "ID", desc = "A global, opaque identifier for `node(id:)`."))]
+#[graphql(field(
+    name = "id",
+    ty = "ID",
+    desc = "A global, opaque identifier for `node(id:)`."
+))]
 pub enum Node {
     /// The Coalition.
     Coalition(Coalition),
@@ -51,8 +55,20 @@ pub enum Node {
 
 /// The type names that global ids carry.
 const KINDS: [&str; 14] = [
-    "Coalition", "State", "Membership", "Conference", "Chairship", "Document", "Commitment",
-    "Endorsement", "Organization", "Initiative", "Funding", "Person", "Source", "Claim",
+    "Coalition",
+    "State",
+    "Membership",
+    "Conference",
+    "Chairship",
+    "Document",
+    "Commitment",
+    "Endorsement",
+    "Organization",
+    "Initiative",
+    "Funding",
+    "Person",
+    "Source",
+    "Claim",
 ];
 
 /// The global id of row `id` of the type named `kind`.
@@ -77,8 +93,18 @@ pub fn parse_global_id(id: &str) -> Result<(&'static str, i32), ApiError> {
 /// Loads the nodes global ids name, in order; `None` where no such row exists. Ids of one
 /// kind load in one batch and form one group, so their relationships batch too.
 pub async fn load_nodes(ctx: &Context<'_>, ids: &[ID]) -> ApiResult<Vec<Option<Node>>> {
-    let parsed = ids.iter().map(|id| parse_global_id(id)).collect::<Result<Vec<_>, _>>().or_gql()?;
-    let rows_of = |kind: &str| parsed.iter().filter(|(k, _)| *k == kind).map(|(_, row)| *row).collect::<Vec<_>>();
+    let parsed = ids
+        .iter()
+        .map(|id| parse_global_id(id))
+        .collect::<Result<Vec<_>, _>>()
+        .or_gql()?;
+    let rows_of = |kind: &str| {
+        parsed
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, row)| *row)
+            .collect::<Vec<_>>()
+    };
     macro_rules! kind {
         ($name:literal, $entity:ident, $variant:ident) => {
             by_ids::<$entity::Entity>(ctx, &rows_of($name))
@@ -113,7 +139,11 @@ pub struct NodeQuery;
 #[Object]
 impl NodeQuery {
     /// The object with this global id, or null when it no longer exists.
-    async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "A global id from any `id` field.")] id: ID) -> ApiResult<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global id from any `id` field.")] id: ID,
+    ) -> ApiResult<Option<Node>> {
         Ok(load_nodes(ctx, &[id]).await?.pop().flatten())
     }
 

@@ -37,12 +37,20 @@ impl Organization {
 
     /// The state it is based in.
     async fn home_state(&self, ctx: &Context<'_>) -> ApiResult<Option<State>> {
-        Ok(self.0.related::<state::Entity>(ctx, |m| m.state_id, "state_id").await?.map(State))
+        Ok(self
+            .0
+            .related::<state::Entity>(ctx, |m| m.state_id, "state_id")
+            .await?
+            .map(State))
     }
 
     /// The organization it belongs to, e.g. a bureau's department.
     async fn parent(&self, ctx: &Context<'_>) -> ApiResult<Option<Organization>> {
-        Ok(self.0.related::<organization::Entity>(ctx, |m| m.parent_id, "parent_id").await?.map(Organization))
+        Ok(self
+            .0
+            .related::<organization::Entity>(ctx, |m| m.parent_id, "parent_id")
+            .await?
+            .map(Organization))
     }
 
     /// The organizations that belong to it.
@@ -55,8 +63,14 @@ impl Organization {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Organization>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let rows = self.0.children::<organization::Entity>(ctx, "parent_id").await?;
-        Ok(Connection::from_nodes(rows.into_iter().map(Organization).collect(), &args))
+        let rows = self
+            .0
+            .children::<organization::Entity>(ctx, "parent_id")
+            .await?;
+        Ok(Connection::from_nodes(
+            rows.into_iter().map(Organization).collect(),
+            &args,
+        ))
     }
 
     /// The initiatives it manages.
@@ -69,8 +83,14 @@ impl Organization {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Initiative>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let rows = self.0.children::<initiative::Entity>(ctx, "manager_id").await?;
-        Ok(Connection::from_nodes(rows.into_iter().map(Initiative).collect(), &args))
+        let rows = self
+            .0
+            .children::<initiative::Entity>(ctx, "manager_id")
+            .await?;
+        Ok(Connection::from_nodes(
+            rows.into_iter().map(Initiative).collect(),
+            &args,
+        ))
     }
 
     /// The fundings it contributed to.
@@ -83,9 +103,16 @@ impl Organization {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Funding>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let links = self.0.children::<funding_funder::Entity>(ctx, "organization_id").await?;
-        let rows = through::<_, funding::Entity>(ctx, links, |l| Some(l.funding_id), "funding").await?;
-        Ok(Connection::from_nodes(rows.into_iter().map(|(f, _)| Funding(f)).collect(), &args))
+        let links = self
+            .0
+            .children::<funding_funder::Entity>(ctx, "organization_id")
+            .await?;
+        let rows =
+            through::<_, funding::Entity>(ctx, links, |l| Some(l.funding_id), "funding").await?;
+        Ok(Connection::from_nodes(
+            rows.into_iter().map(|(f, _)| Funding(f)).collect(),
+            &args,
+        ))
     }
 
     /// The sources of this record.
@@ -97,7 +124,13 @@ impl Organization {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, &self.0, RecordKind::Organization, PageArgs::new(after, before, first, last)?).await
+        cited_by(
+            ctx,
+            &self.0,
+            RecordKind::Organization,
+            PageArgs::new(after, before, first, last)?,
+        )
+        .await
     }
 }
 
@@ -117,7 +150,9 @@ impl OrganizationQuery {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Organization>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let select = organization::Entity::find().order_by_asc(organization::Column::Name).order_by_asc(organization::Column::Id);
+        let select = organization::Entity::find()
+            .order_by_asc(organization::Column::Name)
+            .order_by_asc(organization::Column::Id);
         Connection::from_select(ctx, select, &args, Organization).await
     }
 }

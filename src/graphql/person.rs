@@ -38,8 +38,13 @@ impl Person {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Conference, ParticipationFields>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let roles = self.0.children::<person_role::Entity>(ctx, "person_id").await?;
-        let conferences = through::<_, conference::Entity>(ctx, roles, |r| Some(r.conference_id), "conference").await?;
+        let roles = self
+            .0
+            .children::<person_role::Entity>(ctx, "person_id")
+            .await?;
+        let conferences =
+            through::<_, conference::Entity>(ctx, roles, |r| Some(r.conference_id), "conference")
+                .await?;
         let items = conferences
             .into_iter()
             .map(|(c, r)| (Conference(c), ParticipationFields(r)))
@@ -56,7 +61,13 @@ impl Person {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, &self.0, RecordKind::Person, PageArgs::new(after, before, first, last)?).await
+        cited_by(
+            ctx,
+            &self.0,
+            RecordKind::Person,
+            PageArgs::new(after, before, first, last)?,
+        )
+        .await
     }
 }
 
@@ -76,7 +87,9 @@ impl PersonQuery {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Person>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let select = person::Entity::find().order_by_asc(person::Column::Name).order_by_asc(person::Column::Id);
+        let select = person::Entity::find()
+            .order_by_asc(person::Column::Name)
+            .order_by_asc(person::Column::Id);
         Connection::from_select(ctx, select, &args, Person).await
     }
 }

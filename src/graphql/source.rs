@@ -25,7 +25,10 @@ where
     M: ModelTrait + Clone + Send + Sync + 'static,
 {
     let rows = record.sources(ctx, kind).await?;
-    Ok(Connection::from_nodes(rows.into_iter().map(Source).collect(), &args))
+    Ok(Connection::from_nodes(
+        rows.into_iter().map(Source).collect(),
+        &args,
+    ))
 }
 
 /// A publication records cite.
@@ -79,7 +82,10 @@ impl Source {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Node>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let citations = self.0.children::<citation::Entity>(ctx, "source_id").await?;
+        let citations = self
+            .0
+            .children::<citation::Entity>(ctx, "source_id")
+            .await?;
         // One batch per kind of record for all the citations of this page of sources.
         macro_rules! records {
             ($kind:ident, $entity:ident, $wrap:expr) => {
@@ -102,16 +108,36 @@ impl Source {
             person::Person, state::State,
         };
         let mut records: Vec<(i32, Node)> = Vec::new();
-        records.extend(records!(Coalition, coalition, |r| Node::Coalition(Coalition(r))));
+        records.extend(records!(Coalition, coalition, |r| Node::Coalition(
+            Coalition(r)
+        )));
         records.extend(records!(State, state, |r| Node::State(State(r))));
-        records.extend(records!(Membership, membership, |r| Node::Membership(Membership(r))));
-        records.extend(records!(Conference, conference, |r| Node::Conference(Conference(r))));
-        records.extend(records!(Chairship, chairship, |r| Node::Chairship(Chairship(r))));
-        records.extend(records!(Document, document, |r| Node::Document(Document(r))));
-        records.extend(records!(Commitment, commitment, |r| Node::Commitment(Commitment(r))));
-        records.extend(records!(Endorsement, endorsement, |r| Node::Endorsement(Endorsement(r))));
-        records.extend(records!(Organization, organization, |r| Node::Organization(Organization(r))));
-        records.extend(records!(Initiative, initiative, |r| Node::Initiative(Initiative(r))));
+        records.extend(records!(Membership, membership, |r| Node::Membership(
+            Membership(r)
+        )));
+        records.extend(records!(Conference, conference, |r| Node::Conference(
+            Conference(r)
+        )));
+        records.extend(records!(Chairship, chairship, |r| Node::Chairship(
+            Chairship(r)
+        )));
+        records.extend(records!(Document, document, |r| Node::Document(Document(
+            r
+        ))));
+        records.extend(records!(Commitment, commitment, |r| Node::Commitment(
+            Commitment(r)
+        )));
+        records.extend(records!(Endorsement, endorsement, |r| Node::Endorsement(
+            Endorsement(r)
+        )));
+        records.extend(records!(
+            Organization,
+            organization,
+            |r| Node::Organization(Organization(r))
+        ));
+        records.extend(records!(Initiative, initiative, |r| Node::Initiative(
+            Initiative(r)
+        )));
         records.extend(records!(Funding, funding, |r| Node::Funding(Funding(r))));
         records.extend(records!(Person, person, |r| Node::Person(Person(r))));
         records.extend(records!(Claim, claim, |r| Node::Claim(Claim(r))));

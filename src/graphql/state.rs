@@ -59,7 +59,10 @@ impl State {
         ctx: &Context<'_>,
         #[graphql(desc = "The day to ask about.")] on: Date,
     ) -> ApiResult<MembershipStatus> {
-        let memberships = self.0.children::<membership::Entity>(ctx, "state_id").await?;
+        let memberships = self
+            .0
+            .children::<membership::Entity>(ctx, "state_id")
+            .await?;
         Ok(state_status_on(&memberships, on.0))
     }
 
@@ -73,8 +76,14 @@ impl State {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Membership>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let rows = self.0.children::<membership::Entity>(ctx, "state_id").await?;
-        Ok(Connection::from_nodes(rows.into_iter().map(Membership).collect(), &args))
+        let rows = self
+            .0
+            .children::<membership::Entity>(ctx, "state_id")
+            .await?;
+        Ok(Connection::from_nodes(
+            rows.into_iter().map(Membership).collect(),
+            &args,
+        ))
     }
 
     /// The conferences the state hosted or co-hosted; each edge gives its role.
@@ -87,8 +96,13 @@ impl State {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Conference, HostingFields>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let hosts = self.0.children::<conference_host::Entity>(ctx, "state_id").await?;
-        let conferences = through::<_, conference::Entity>(ctx, hosts, |h| Some(h.conference_id), "conference").await?;
+        let hosts = self
+            .0
+            .children::<conference_host::Entity>(ctx, "state_id")
+            .await?;
+        let conferences =
+            through::<_, conference::Entity>(ctx, hosts, |h| Some(h.conference_id), "conference")
+                .await?;
         let mut items: Vec<_> = conferences
             .into_iter()
             .map(|(c, h)| (Conference(c), HostingFields { role: h.role }))
@@ -107,8 +121,14 @@ impl State {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Chairship>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let rows = self.0.children::<chairship::Entity>(ctx, "state_id").await?;
-        Ok(Connection::from_nodes(rows.into_iter().map(Chairship).collect(), &args))
+        let rows = self
+            .0
+            .children::<chairship::Entity>(ctx, "state_id")
+            .await?;
+        Ok(Connection::from_nodes(
+            rows.into_iter().map(Chairship).collect(),
+            &args,
+        ))
     }
 
     /// The commitments the state endorsed; each edge gives the endorsement.
@@ -121,9 +141,17 @@ impl State {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Commitment, EndorsementFields>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let endorsements = self.0.children::<endorsement::Entity>(ctx, "state_id").await?;
-        let commitments =
-            through::<_, commitment::Entity>(ctx, endorsements, |e| Some(e.commitment_id), "commitment").await?;
+        let endorsements = self
+            .0
+            .children::<endorsement::Entity>(ctx, "state_id")
+            .await?;
+        let commitments = through::<_, commitment::Entity>(
+            ctx,
+            endorsements,
+            |e| Some(e.commitment_id),
+            "commitment",
+        )
+        .await?;
         let items = commitments
             .into_iter()
             .map(|(c, e)| (Commitment(c), EndorsementFields::new(e)))
@@ -141,9 +169,16 @@ impl State {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Funding>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let links = self.0.children::<funding_funder::Entity>(ctx, "state_id").await?;
-        let rows = through::<_, funding::Entity>(ctx, links, |l| Some(l.funding_id), "funding").await?;
-        Ok(Connection::from_nodes(rows.into_iter().map(|(f, _)| Funding(f)).collect(), &args))
+        let links = self
+            .0
+            .children::<funding_funder::Entity>(ctx, "state_id")
+            .await?;
+        let rows =
+            through::<_, funding::Entity>(ctx, links, |l| Some(l.funding_id), "funding").await?;
+        Ok(Connection::from_nodes(
+            rows.into_iter().map(|(f, _)| Funding(f)).collect(),
+            &args,
+        ))
     }
 
     /// The organizations based in the state.
@@ -156,8 +191,14 @@ impl State {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Organization>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let rows = self.0.children::<organization::Entity>(ctx, "state_id").await?;
-        Ok(Connection::from_nodes(rows.into_iter().map(Organization).collect(), &args))
+        let rows = self
+            .0
+            .children::<organization::Entity>(ctx, "state_id")
+            .await?;
+        Ok(Connection::from_nodes(
+            rows.into_iter().map(Organization).collect(),
+            &args,
+        ))
     }
 
     /// The sources that name this state and its region.
@@ -169,7 +210,13 @@ impl State {
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
-        cited_by(ctx, &self.0, RecordKind::State, PageArgs::new(after, before, first, last)?).await
+        cited_by(
+            ctx,
+            &self.0,
+            RecordKind::State,
+            PageArgs::new(after, before, first, last)?,
+        )
+        .await
     }
 }
 
@@ -181,22 +228,27 @@ pub struct StateQuery;
 impl StateQuery {
     /// States, by name. With `memberOn`, only the states that were certainly members that day
     /// (add `includeUncertain` for those the sources leave undecided).
-    #[allow(clippy::too_many_arguments)]
     async fn states(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only states that were members on this day.")] member_on: Option<Date>,
-        #[graphql(desc = "With `memberOn`, also states whose membership that day is uncertain.", default = false)]
+        #[graphql(
+            desc = "With `memberOn`, also states whose membership that day is uncertain.",
+            default = false
+        )]
         include_uncertain: bool,
         #[graphql(desc = "Only states of this UN M49 region.")] region: Option<Region>,
-        #[graphql(desc = "Only founding members (true) or only later members (false).")] founding: Option<bool>,
+        #[graphql(desc = "Only founding members (true) or only later members (false).")]
+        founding: Option<bool>,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<State>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let mut select = state::Entity::find().order_by_asc(state::Column::Name).order_by_asc(state::Column::Id);
+        let mut select = state::Entity::find()
+            .order_by_asc(state::Column::Name)
+            .order_by_asc(state::Column::Id);
         if let Some(day) = member_on {
             select = select.filter(state_is_member(day.0, include_uncertain));
         }

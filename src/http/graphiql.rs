@@ -7,8 +7,10 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 /// The query GraphiQL opens with: a nested question an analyst would ask.
-pub const EXAMPLE_QUERY: &str = r#"# Who hosted each Freedom Online Conference, and which documents came out of it?
-# Press the run button (or Ctrl-Enter) to try it; the Docs panel explains every field.
+pub const EXAMPLE_QUERY: &str = r#"# Who hosted each Freedom Online Conference,
+# and which documents came out of it?
+# Run it with the play button or Ctrl-Enter;
+# the Docs panel explains every field.
 query ConferencesAndHosts {
   conferences(kind: FREEDOM_ONLINE_CONFERENCE, first: 10) {
     totalCount
@@ -35,21 +37,33 @@ const PAGE: &str = include_str!("../../assets/graphiql/index.html");
 
 /// The GraphiQL page with the example query filled in.
 pub async fn page() -> Html<String> {
-    let query = serde_json::to_string(EXAMPLE_QUERY).unwrap_or_else(|_| "\"\"".to_owned());
+    // The query lands inside a <script>: as a JSON string, with `<` escaped so no text can
+    // close the script element.
+    let query = serde_json::to_string(EXAMPLE_QUERY)
+        .unwrap_or_else(|_| "\"\"".to_owned())
+        .replace('<', "\\u003c");
     Html(PAGE.replace("__FOC_DEFAULT_QUERY__", &query))
 }
 
 /// One of the page's scripts or stylesheets.
 pub async fn asset(Path(file): Path<String>) -> Response {
     let (body, content_type): (&'static [u8], &str) = match file.as_str() {
-        "graphiql.min.js" => (include_bytes!("../../assets/graphiql/graphiql.min.js"), "text/javascript"),
-        "graphiql.min.css" => (include_bytes!("../../assets/graphiql/graphiql.min.css"), "text/css"),
-        "react.production.min.js" => {
-            (include_bytes!("../../assets/graphiql/react.production.min.js"), "text/javascript")
-        }
-        "react-dom.production.min.js" => {
-            (include_bytes!("../../assets/graphiql/react-dom.production.min.js"), "text/javascript")
-        }
+        "graphiql.min.js" => (
+            include_bytes!("../../assets/graphiql/graphiql.min.js"),
+            "text/javascript",
+        ),
+        "graphiql.min.css" => (
+            include_bytes!("../../assets/graphiql/graphiql.min.css"),
+            "text/css",
+        ),
+        "react.production.min.js" => (
+            include_bytes!("../../assets/graphiql/react.production.min.js"),
+            "text/javascript",
+        ),
+        "react-dom.production.min.js" => (
+            include_bytes!("../../assets/graphiql/react-dom.production.min.js"),
+            "text/javascript",
+        ),
         _ => return (StatusCode::NOT_FOUND, "no such asset\n").into_response(),
     };
     (

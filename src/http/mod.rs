@@ -24,7 +24,10 @@ pub struct AppState {
 
 /// The application's routes.
 pub fn router(pool: DatabaseConnection) -> Router {
-    let state = AppState { schema: crate::graphql::schema(), pool };
+    let state = AppState {
+        schema: crate::graphql::schema(),
+        pool,
+    };
     Router::new()
         .route("/", get(graphiql::page))
         .route("/graphiql/{file}", get(graphiql::asset))
@@ -40,16 +43,23 @@ async fn graphql(State(app): State<AppState>, request: GraphQLRequest) -> GraphQ
     let db = Db::for_request(&app.pool);
     let request = request.into_inner().data(db.loader()).data(db.clone());
     let mut response = app.schema.execute(request).await;
-    response
-        .extensions
-        .insert("sqlStatements".to_owned(), Value::from(db.statements() as u64));
+    response.extensions.insert(
+        "sqlStatements".to_owned(),
+        Value::from(db.statements() as u64),
+    );
     response.into()
 }
 
 async fn sdl(State(app): State<AppState>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], app.schema.sdl())
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        app.schema.sdl(),
+    )
 }
 
 async fn health() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "ok\n")
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "ok\n",
+    )
 }

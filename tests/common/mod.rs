@@ -41,12 +41,16 @@ impl Drop for DatabaseGuard {
             let (admin_url, name) = (admin_url.clone(), name.clone());
             // Drop runs outside async code, so use a runtime of its own on a plain thread.
             let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
                 if let Ok(runtime) = runtime {
                     runtime.block_on(async {
                         if let Ok(admin) = Database::connect(&admin_url).await {
                             let _ = admin
-                                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                                .execute_unprepared(&format!(
+                                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                                ))
                                 .await;
                             let _ = admin.close().await;
                         }
@@ -81,7 +85,11 @@ fn unique_name() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or_default();
-    format!("foc_test_{}_{}_{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "foc_test_{}_{}_{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// The URL of database `name` on the server of `admin_url`.
@@ -106,20 +114,28 @@ pub async fn fresh_database(backend: Backend) -> Option<(String, DatabaseGuardHa
     match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temporary directory");
-            let url = format!("sqlite://{}?mode=rwc", dir.path().join("foc.sqlite").display());
+            let url = format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("foc.sqlite").display()
+            );
             Some((url, DatabaseGuardHandle(DatabaseGuard::Sqlite(dir))))
         }
         Backend::Postgres => {
             let admin_url = postgres_url()?;
             let name = unique_name();
-            let admin = Database::connect(&admin_url).await.expect("connect to the PostgreSQL server");
+            let admin = Database::connect(&admin_url)
+                .await
+                .expect("connect to the PostgreSQL server");
             admin
                 .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
                 .await
                 .expect("create a test database");
             let _ = admin.close().await;
             let url = with_database(&admin_url, &name);
-            Some((url, DatabaseGuardHandle(DatabaseGuard::Postgres { admin_url, name })))
+            Some((
+                url,
+                DatabaseGuardHandle(DatabaseGuard::Postgres { admin_url, name }),
+            ))
         }
     }
 }
@@ -131,8 +147,12 @@ pub struct DatabaseGuardHandle(DatabaseGuard);
 /// not available (PostgreSQL without its URL, outside CI).
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let (database_url, guard) = fresh_database(backend).await?;
-    let pool = foc_graph::db::prepare(&database_url).await.expect("prepare the database");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
+    let pool = foc_graph::db::prepare(&database_url)
+        .await
+        .expect("prepare the database");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a free port");
     let addr = listener.local_addr().expect("local address");
     let router = foc_graph::http::router(pool.clone());
     tokio::spawn(async move {
@@ -155,7 +175,11 @@ pub struct Answer {
 impl Answer {
     /// The `data` member; panics with the errors when there are any.
     pub fn data(&self) -> &Value {
-        assert!(self.body.get("errors").is_none(), "unexpected errors: {}", self.body);
+        assert!(
+            self.body.get("errors").is_none(),
+            "unexpected errors: {}",
+            self.body
+        );
         &self.body["data"]
     }
 
@@ -164,14 +188,19 @@ impl Answer {
         self.body["errors"]
             .as_array()
             .map(|errors| {
-                errors.iter().filter_map(|e| e["message"].as_str().map(str::to_owned)).collect()
+                errors
+                    .iter()
+                    .filter_map(|e| e["message"].as_str().map(str::to_owned))
+                    .collect()
             })
             .unwrap_or_default()
     }
 
     /// How many SQL statements the request ran, as the server reports it.
     pub fn sql_statements(&self) -> u64 {
-        self.body["extensions"]["sqlStatements"].as_u64().expect("sqlStatements extension")
+        self.body["extensions"]["sqlStatements"]
+            .as_u64()
+            .expect("sqlStatements extension")
     }
 }
 
@@ -185,8 +214,14 @@ impl TestApp {
             .send()
             .await
             .expect("send the request");
-        assert!(response.status().is_success(), "HTTP status {}", response.status());
-        Answer { body: response.json().await.expect("a JSON body") }
+        assert!(
+            response.status().is_success(),
+            "HTTP status {}",
+            response.status()
+        );
+        Answer {
+            body: response.json().await.expect("a JSON body"),
+        }
     }
 
     /// POSTs a query to /graphql.

@@ -1,0 +1,47 @@
+//! GraphiQL in headless Chromium: the page loads with no request leaving the server, runs
+//! its example query, and shows the answer. The driver is `tests/browser/graphiql.mjs`
+//! (playwright-core); `.ci/run` installs Chromium and the driver's npm package.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graphiql_runs_the_example_query_offline() {
+    let driver_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let ready = driver_dir.join("node_modules/playwright-core").exists()
+        && Path::new(&std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()))
+            .exists();
+    if !ready {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "the browser test may not be skipped under CI: install chromium and run `npm ci` in tests/browser"
+        );
+        eprintln!("skipping: install chromium and run `npm ci` in tests/browser");
+        return;
+    }
+    let app = common::spawn_app(common::Backend::Sqlite)
+        .await
+        .expect("SQLite is always available");
+    let url = format!("{}/", app.url);
+    // The example query lists the conferences; Ulaanbaatar appears only in its answer.
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg("graphiql.mjs")
+            .arg(&url)
+            .arg("Ulaanbaatar")
+            .current_dir(driver_dir)
+            .output()
+    })
+    .await
+    .expect("join")
+    .expect("run node");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "browser check failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("browser: ok"), "{stdout}");
+}

@@ -1,0 +1,120 @@
+//! The command line: seeding twice, and failures that end with one readable line.
+
+use std::process::{Command, Output};
+
+fn foc_graph(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_foc-graph"))
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("FOC_LISTEN")
+        .output()
+        .expect("run foc-graph")
+}
+
+/// Asserts a failure: exit code 1 and a single line on stderr, no panic or backtrace.
+fn assert_one_line_failure(output: &Output, expected: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "stderr: {stderr}");
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one line expected, got:\n{stderr}");
+    assert!(
+        lines[0].starts_with("foc-graph: ") && lines[0].contains(expected),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("backtrace"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unsupported_database_url_is_one_line() {
+    let output = foc_graph(&[
+        "--database-url",
+        "mysql://user:secret@localhost/foc",
+        "migrate",
+    ]);
+    assert_one_line_failure(&output, "unsupported database URL");
+    assert!(
+        !String::from_utf8_lossy(&output.stderr).contains("secret"),
+        "the password is not shown"
+    );
+}
+
+#[test]
+fn an_unreachable_database_is_one_line() {
+    // Port 1 on the loopback interface: nothing listens there.
+    let output = foc_graph(&[
+        "--database-url",
+        "postgres://foc@127.0.0.1:1/foc",
+        "migrate",
+    ]);
+    assert_one_line_failure(&output, "cannot connect to the database");
+}
+
+#[test]
+fn a_port_in_use_is_one_line() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port");
+    let addr = taken.local_addr().expect("address").to_string();
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("foc.sqlite").display()
+    );
+    let output = foc_graph(&["--database-url", &url, "serve", "--listen", &addr]);
+    assert_one_line_failure(&output, "cannot listen on");
+}
+
+#[test]
+fn a_malformed_data_file_is_refused_with_every_problem() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("foc.sqlite").display()
+    );
+    let data = dir.path().join("broken.toml");
+    let text = foc_graph::dataset::DEFAULT_DATASET
+        .replacen("state = \"KE\"", "state = \"XX\"", 1)
+        .replacen("sources = [\"FS2014\"", "sources = [\"NOPE\"", 1);
+    std::fs::write(&data, text).expect("write the data file");
+    let output = foc_graph(&[
+        "--database-url",
+        &url,
+        "seed",
+        "--data",
+        &data.display().to_string(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("unknown state `XX`") && stderr.contains("unknown source `NOPE`"),
+        "{stderr}"
+    );
+    // Nothing was loaded.
+    let output = foc_graph(&["--database-url", &url, "seed"]);
+    assert!(String::from_utf8_lossy(&output.stdout).contains("states: 37 added"));
+}
+
+#[test]
+fn seeding_twice_adds_nothing_the_second_time() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("foc.sqlite").display()
+    );
+    let first = foc_graph(&["--database-url", &url, "seed"]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let first = String::from_utf8_lossy(&first.stdout).to_string();
+    assert!(first.contains("states: 37 added"), "{first}");
+    let second = foc_graph(&["--database-url", &url, "seed"]);
+    assert!(second.status.success());
+    assert!(
+        String::from_utf8_lossy(&second.stdout).contains("\n0 records added"),
+        "{}",
+        String::from_utf8_lossy(&second.stdout)
+    );
+}

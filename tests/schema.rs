@@ -1,0 +1,131 @@
+//! The committed `schema.graphql` is what the server serves and prints, and every type,
+//! field, argument and enum value in it is described.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn committed_schema() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schema.graphql"))
+        .expect("schema.graphql at the repository root")
+}
+
+#[test]
+fn committed_schema_is_current() {
+    let current = foc_graph::graphql::sdl();
+    if std::env::var("FOC_UPDATE_SCHEMA").as_deref() == Ok("1") {
+        std::fs::write(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schema.graphql"),
+            &current,
+        )
+        .expect("write schema.graphql");
+        return;
+    }
+    assert!(
+        committed_schema() == current,
+        "schema.graphql is stale: run `cargo run -- schema > schema.graphql` (or FOC_UPDATE_SCHEMA=1 cargo test --test schema)"
+    );
+}
+
+#[test]
+fn the_schema_command_prints_the_committed_schema() {
+    let output = Command::new(env!("CARGO_BIN_EXE_foc-graph"))
+        .arg("schema")
+        .output()
+        .expect("run foc-graph schema");
+    assert!(output.status.success());
+    assert_eq!(String::from_utf8_lossy(&output.stdout), committed_schema());
+}
+
+#[tokio::test]
+async fn the_server_serves_the_committed_schema() {
+    let app = common::spawn_app(common::Backend::Sqlite)
+        .await
+        .expect("SQLite is always available");
+    let served = app
+        .client
+        .get(format!("{}/schema.graphql", app.url))
+        .send()
+        .await
+        .expect("GET /schema.graphql");
+    assert!(served.status().is_success());
+    assert_eq!(served.text().await.expect("body"), committed_schema());
+}
+
+const INTROSPECTION: &str = r#"{
+  __schema {
+    types {
+      name kind description
+      fields(includeDeprecated: true) { name description args { name description } }
+      inputFields { name description }
+      enumValues(includeDeprecated: true) { name description }
+    }
+  }
+}"#;
+
+#[tokio::test]
+async fn every_type_field_argument_and_enum_value_is_described() {
+    let app = common::spawn_app(common::Backend::Sqlite)
+        .await
+        .expect("SQLite is always available");
+    let answer = app.query(INTROSPECTION).await;
+    let described = |v: &Value| {
+        v["description"]
+            .as_str()
+            .is_some_and(|d| !d.trim().is_empty())
+    };
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for ty in answer.data()["__schema"]["types"]
+        .as_array()
+        .expect("types")
+    {
+        let name = ty["name"].as_str().unwrap_or_default();
+        // The introspection types and GraphQL's own scalars come with the language.
+        if name.starts_with("__") || ["String", "Int", "Float", "Boolean", "ID"].contains(&name) {
+            continue;
+        }
+        checked += 1;
+        if !described(ty) {
+            missing.push(format!("type {name}"));
+        }
+        for field in ty["fields"].as_array().into_iter().flatten() {
+            checked += 1;
+            let field_name = field["name"].as_str().unwrap_or_default();
+            if !described(field) {
+                missing.push(format!("field {name}.{field_name}"));
+            }
+            for arg in field["args"].as_array().into_iter().flatten() {
+                checked += 1;
+                if !described(arg) {
+                    missing.push(format!("argument {name}.{field_name}({})", arg["name"]));
+                }
+            }
+        }
+        for input in ty["inputFields"].as_array().into_iter().flatten() {
+            checked += 1;
+            if !described(input) {
+                missing.push(format!("input field {name}.{}", input["name"]));
+            }
+        }
+        for value in ty["enumValues"].as_array().into_iter().flatten() {
+            checked += 1;
+            if !described(value) {
+                missing.push(format!("enum value {name}.{}", value["name"]));
+            }
+        }
+    }
+    assert!(
+        checked > 300,
+        "introspection reached the schema ({checked} items)"
+    );
+    assert!(
+        missing.is_empty(),
+        "{} undescribed:\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
+}
