@@ -45,6 +45,15 @@ impl ParticipationFields {
         self.0.office.as_deref()
     }
 
+    /// The conference.
+    async fn conference(&self, ctx: &Context<'_>) -> ApiResult<Option<Conference>> {
+        Ok(self
+            .0
+            .related::<conference::Entity>(ctx, |r| Some(r.conference_id), "conference")
+            .await?
+            .map(Conference))
+    }
+
     /// The state whose office the person held.
     async fn office_state(&self, ctx: &Context<'_>) -> ApiResult<Option<State>> {
         Ok(self

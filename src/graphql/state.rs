@@ -4,13 +4,13 @@ use async_graphql::{Context, ID, Object};
 use entity::enums::{RecordKind, Region};
 use entity::{
     chairship, commitment, conference, conference_host, endorsement, funding, funding_funder,
-    membership, organization, state,
+    membership, organization, person, person_role, state,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::chairship::Chairship;
 use super::commitment::{Commitment, EndorsementFields};
-use super::conference::{Conference, HostingFields};
+use super::conference::{Conference, HostingFields, ParticipationFields};
 use super::connection::{Connection, PageArgs};
 use super::dates::Date;
 use super::error::{ApiResult, OrGraphql};
@@ -19,6 +19,7 @@ use super::loader::{Loaded, group, through};
 use super::membership::{Membership, MembershipStatus, state_is_member, state_status_on};
 use super::node::global_id;
 use super::organization::Organization;
+use super::person::Person;
 use super::source::{Source, cited_by};
 
 /// A government that is or was a member of the Coalition.
@@ -199,6 +200,30 @@ impl State {
             rows.into_iter().map(Organization).collect(),
             &args,
         ))
+    }
+
+    /// The people the sources name holding an office of this state; each edge gives the
+    /// conference, their role there and the office.
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
+        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
+    ) -> ApiResult<Connection<Person, ParticipationFields>> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let roles = self
+            .0
+            .children::<person_role::Entity>(ctx, "office_state_id")
+            .await?;
+        let people =
+            through::<_, person::Entity>(ctx, roles, |r| Some(r.person_id), "person").await?;
+        let items = people
+            .into_iter()
+            .map(|(p, r)| (Person(p), ParticipationFields(r)))
+            .collect();
+        Ok(Connection::from_items(items, &args))
     }
 
     /// The sources that name this state and its region.
