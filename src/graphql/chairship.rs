@@ -2,16 +2,19 @@
 
 use async_graphql::{Context, ID, Object};
 use entity::enums::RecordKind;
-use entity::{chairship, state};
-use sea_orm::{EntityTrait, QueryOrder};
+use entity::{chairship, source, state};
+use sea_orm::EntityTrait;
 
 use super::connection::{Connection, PageArgs};
+use super::dates::Date;
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
+use super::filter::{DateFilter, ListFilter, Path, StringFilter, filter_impl, list_query};
 use super::loader::Loaded;
 use super::node::global_id;
-use super::source::{Source, cited_by};
-use super::state::State;
+use super::order::{OrderBy, OrderDirection, OrderField};
+use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
+use super::state::{State, StateFilter};
 
 /// A period of the Coalition's chair.
 pub struct Chairship(pub Loaded<chairship::Model>);
@@ -58,15 +61,22 @@ impl Chairship {
     async fn sources(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
+        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
+            Vec<OrderBy<SourceOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
+        let query =
+            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
         cited_by(
             ctx,
             &self.0,
             RecordKind::Chairship,
+            &query,
             PageArgs::new(after, before, first, last)?,
         )
         .await
@@ -83,15 +93,107 @@ impl ChairshipQuery {
     async fn chairships(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<ChairshipFilter>,
+        #[graphql(desc = "Sort keys, in order; by start when left out.")] order_by: Option<
+            Vec<OrderBy<ChairshipOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Chairship>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let select = chairship::Entity::find()
-            .order_by_asc(chairship::Column::StartEarliest)
-            .order_by_asc(chairship::Column::Id);
-        Connection::from_select(ctx, select, &args, Chairship).await
+        let query = list_query::<chairship::Entity, _, _>(
+            filter.as_ref(),
+            order_by.as_deref(),
+            CHAIRSHIP_ORDER,
+        );
+        let select = chairship::Entity::find();
+        Connection::from_query(ctx, select, &query, &args, Chairship).await
     }
 }
+
+/// Conditions on chairships; every condition given must hold.
+#[derive(async_graphql::InputObject, Default)]
+pub struct ChairshipFilter {
+    /// The state that chaired.
+    chair: Option<Box<StateFilter>>,
+    /// Who acted in place of a chair.
+    interim: Option<StringFilter>,
+    /// The earliest day the period can have begun.
+    start_earliest: Option<DateFilter>,
+    /// The latest day the period can have begun.
+    start_latest: Option<DateFilter>,
+    /// The earliest day the period can have ended.
+    end_earliest: Option<DateFilter>,
+    /// The latest day the period can have ended.
+    end_latest: Option<DateFilter>,
+    /// Only periods that may include this day (the sources give many only to a year).
+    possibly_on: Option<Date>,
+    /// The sources of the chairship.
+    sources: Option<ListFilter<SourceFilter>>,
+    /// All of these hold.
+    and: Option<Vec<ChairshipFilter>>,
+    /// At least one of these holds.
+    or: Option<Vec<ChairshipFilter>>,
+    /// This does not hold.
+    not: Option<Box<ChairshipFilter>>,
+}
+
+filter_impl!(ChairshipFilter {
+    fields {
+        interim: "interim",
+        start_earliest: "start_earliest",
+        start_latest: "start_latest",
+        end_earliest: "end_earliest",
+        end_latest: "end_latest",
+    }
+    lists { sources: Path::Citations { kind: RecordKind::Chairship } }
+    parents { chair: Path::Parent { table: "states", foreign_key: "state_id" } }
+    extra |f, table| match f.possibly_on {
+        Some(day) => possibly_on(table, day.0),
+        None => sea_orm::Condition::all(),
+    }
+});
+
+/// Periods that may include `day`: begun by its latest start, not ended before it.
+pub fn possibly_on(
+    table: &sea_orm::sea_query::Alias,
+    day: chrono::NaiveDate,
+) -> sea_orm::Condition {
+    use super::filter::column;
+    use sea_orm::sea_query::ExprTrait;
+    sea_orm::Condition::all()
+        .add(
+            sea_orm::Condition::any()
+                .add(column(table, "start_earliest").is_null())
+                .add(column(table, "start_earliest").lte(day)),
+        )
+        .add(
+            sea_orm::Condition::any()
+                .add(column(table, "end_latest").is_null())
+                .add(column(table, "end_latest").gte(day)),
+        )
+}
+
+/// Fields chairships can be sorted by.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChairshipOrderField {
+    /// The earliest day the period can have begun.
+    Start,
+    /// The latest day the period can have ended.
+    End,
+}
+
+impl OrderField for ChairshipOrderField {
+    fn column(self) -> &'static str {
+        match self {
+            Self::Start => "start_earliest",
+            Self::End => "end_latest",
+        }
+    }
+}
+
+/// Chairships sort by start unless asked otherwise.
+pub const CHAIRSHIP_ORDER: &[(ChairshipOrderField, OrderDirection)] =
+    &[(ChairshipOrderField::Start, OrderDirection::Asc)];

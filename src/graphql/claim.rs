@@ -1,16 +1,20 @@
 //! Claims: what each source says on a disputed or reported fact, kept side by side.
 
 use async_graphql::{Context, ID, Object};
-use entity::claim;
 use entity::enums::{ClaimTopic, RecordKind};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use entity::{claim, source};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
 use super::connection::{Connection, PageArgs};
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
+use super::filter::{
+    ClaimTopicFilter, DateFilter, ListFilter, Path, StringFilter, filter_impl, list_query,
+};
 use super::loader::Loaded;
 use super::node::global_id;
-use super::source::{Source, cited_by};
+use super::order::{OrderBy, OrderDirection, OrderField};
+use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
 
 /// One source's claim on a disputed or reported fact.
 pub struct Claim(pub Loaded<claim::Model>);
@@ -53,15 +57,22 @@ impl Claim {
     async fn sources(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
+        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
+            Vec<OrderBy<SourceOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
+        let query =
+            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
         cited_by(
             ctx,
             &self.0,
             RecordKind::Claim,
+            &query,
             PageArgs::new(after, before, first, last)?,
         )
         .await
@@ -79,18 +90,80 @@ impl ClaimQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only claims on this topic.")] topic: Option<ClaimTopic>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<ClaimFilter>,
+        #[graphql(desc = "Sort keys, in order; by topic when left out.")] order_by: Option<
+            Vec<OrderBy<ClaimOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Claim>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let mut select = claim::Entity::find()
-            .order_by_asc(claim::Column::Topic)
-            .order_by_asc(claim::Column::Id);
-        if let Some(topic) = topic {
-            select = select.filter(claim::Column::Topic.eq(topic));
-        }
-        Connection::from_select(ctx, select, &args, Claim).await
+        let query =
+            list_query::<claim::Entity, _, _>(filter.as_ref(), order_by.as_deref(), CLAIM_ORDER);
+        let select = claim::Entity::find()
+            .apply_if(topic, |s, topic| s.filter(claim::Column::Topic.eq(topic)));
+        Connection::from_query(ctx, select, &query, &args, Claim).await
     }
 }
+
+/// Conditions on claims; every condition given must hold.
+#[derive(async_graphql::InputObject, Default)]
+pub struct ClaimFilter {
+    /// What the claim is about.
+    topic: Option<ClaimTopicFilter>,
+    /// The claim in words.
+    statement: Option<StringFilter>,
+    /// The value claimed.
+    value: Option<StringFilter>,
+    /// The key or code of the record it is about.
+    subject: Option<StringFilter>,
+    /// The earliest day the claim can describe.
+    as_of_earliest: Option<DateFilter>,
+    /// The latest day the claim can describe.
+    as_of_latest: Option<DateFilter>,
+    /// The sources making the claim.
+    sources: Option<ListFilter<SourceFilter>>,
+    /// All of these hold.
+    and: Option<Vec<ClaimFilter>>,
+    /// At least one of these holds.
+    or: Option<Vec<ClaimFilter>>,
+    /// This does not hold.
+    not: Option<Box<ClaimFilter>>,
+}
+
+filter_impl!(ClaimFilter {
+    fields {
+        topic: "topic",
+        statement: "statement",
+        value: "value",
+        subject: "subject",
+        as_of_earliest: "as_of_earliest",
+        as_of_latest: "as_of_latest",
+    }
+    lists { sources: Path::Citations { kind: RecordKind::Claim } }
+    parents {}
+});
+
+/// Fields claims can be sorted by.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClaimOrderField {
+    /// What the claim is about.
+    Topic,
+    /// The earliest day the claim can describe.
+    AsOf,
+}
+
+impl OrderField for ClaimOrderField {
+    fn column(self) -> &'static str {
+        match self {
+            Self::Topic => "topic",
+            Self::AsOf => "as_of_earliest",
+        }
+    }
+}
+
+/// The default order.
+pub const CLAIM_ORDER: &[(ClaimOrderField, OrderDirection)] =
+    &[(ClaimOrderField::Topic, OrderDirection::Asc)];

@@ -2,17 +2,19 @@
 
 use async_graphql::{Context, ID, Object};
 use entity::enums::RecordKind;
-use entity::{coalition, state};
-use sea_orm::{EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use entity::{coalition, source, state};
+use sea_orm::{EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::connection::{Connection, PageArgs};
 use super::dates::{Date, DateInterval, read_date};
 use super::error::{ApiResult, OrGraphql};
+use super::filter::list_query;
 use super::loader::{Db, Loaded, group};
 use super::membership::state_is_member;
 use super::node::global_id;
-use super::source::{Source, cited_by};
-use super::state::State;
+use super::order::OrderBy;
+use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
+use super::state::{STATE_ORDER, State, StateFilter, StateOrderField};
 
 /// The Freedom Online Coalition.
 pub struct Coalition(pub Loaded<coalition::Model>);
@@ -88,32 +90,42 @@ impl Coalition {
             default = false
         )]
         include_uncertain: bool,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<StateFilter>,
+        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
+            Vec<OrderBy<StateOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<State>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let select = state::Entity::find()
-            .filter(state_is_member(on.0, include_uncertain))
-            .order_by_asc(state::Column::Name)
-            .order_by_asc(state::Column::Id);
-        Connection::from_select(ctx, select, &args, State).await
+        let query =
+            list_query::<state::Entity, _, _>(filter.as_ref(), order_by.as_deref(), STATE_ORDER);
+        let select = state::Entity::find().filter(state_is_member(on.0, include_uncertain));
+        Connection::from_query(ctx, select, &query, &args, State).await
     }
 
     /// The sources of this record.
     async fn sources(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
+        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
+            Vec<OrderBy<SourceOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
+        let query =
+            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
         cited_by(
             ctx,
             &self.0,
             RecordKind::Coalition,
+            &query,
             PageArgs::new(after, before, first, last)?,
         )
         .await

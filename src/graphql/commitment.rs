@@ -2,17 +2,21 @@
 
 use async_graphql::{Context, ID, Object};
 use entity::enums::{CommitmentKind, RecordKind};
-use entity::{commitment, document, endorsement, state};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use entity::{commitment, document, endorsement, source, state};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
 use super::connection::{Connection, EdgeFields, PageArgs};
 use super::dates::{DateInterval, read_date};
-use super::document::Document;
+use super::document::{Document, DocumentFilter};
 use super::error::ApiResult;
-use super::loader::{Loaded, through};
+use super::filter::{
+    BooleanFilter, CommitmentKindFilter, ListFilter, Path, StringFilter, filter_impl, list_query,
+};
+use super::loader::{ListQuery, Loaded, through};
 use super::node::global_id;
-use super::source::{Source, cited_by};
-use super::state::State;
+use super::order::{OrderBy, OrderDirection, OrderField};
+use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
+use super::state::{STATE_ORDER, State, StateFilter, StateOrderField};
 
 /// What an endorsement edge says.
 pub struct EndorsementFields {
@@ -85,21 +89,27 @@ impl Commitment {
     async fn endorsers(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<StateFilter>,
+        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
+            Vec<OrderBy<StateOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<State, EndorsementFields>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let endorsements = self
+        let query =
+            list_query::<state::Entity, _, _>(filter.as_ref(), order_by.as_deref(), STATE_ORDER);
+        let links = self
             .0
-            .children::<endorsement::Entity>(ctx, "commitment_id")
+            .children::<endorsement::Entity>(ctx, "commitment_id", &ListQuery::all())
             .await?;
-        let states =
-            through::<_, state::Entity>(ctx, endorsements, |e| Some(e.state_id), "state").await?;
-        let items = states
+        let rows =
+            through::<_, state::Entity>(ctx, links, |l| Some(l.state_id), "state", &query).await?;
+        let items = rows
             .into_iter()
-            .map(|(s, e)| (State(s), EndorsementFields::new(e)))
+            .map(|(row, link)| (State(row), EndorsementFields::new(link)))
             .collect();
         Ok(Connection::from_items(items, &args))
     }
@@ -108,15 +118,22 @@ impl Commitment {
     async fn sources(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
+        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
+            Vec<OrderBy<SourceOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
+        let query =
+            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
         cited_by(
             ctx,
             &self.0,
             RecordKind::Commitment,
+            &query,
             PageArgs::new(after, before, first, last)?,
         )
         .await
@@ -166,15 +183,22 @@ impl Endorsement {
     async fn sources(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
+        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
+            Vec<OrderBy<SourceOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
+        let query =
+            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
         cited_by(
             ctx,
             &self.0,
             RecordKind::Endorsement,
+            &query,
             PageArgs::new(after, before, first, last)?,
         )
         .await
@@ -192,18 +216,81 @@ impl CommitmentQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only commitments of this kind.")] kind: Option<CommitmentKind>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<CommitmentFilter>,
+        #[graphql(desc = "Sort keys, in order; principles first when left out.")] order_by: Option<
+            Vec<OrderBy<CommitmentOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Commitment>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let mut select = commitment::Entity::find()
-            .order_by_desc(commitment::Column::Kind)
-            .order_by_asc(commitment::Column::Id);
-        if let Some(kind) = kind {
-            select = select.filter(commitment::Column::Kind.eq(kind));
-        }
-        Connection::from_select(ctx, select, &args, Commitment).await
+        let query = list_query::<commitment::Entity, _, _>(
+            filter.as_ref(),
+            order_by.as_deref(),
+            COMMITMENT_ORDER,
+        );
+        let select = commitment::Entity::find()
+            .apply_if(kind, |s, kind| s.filter(commitment::Column::Kind.eq(kind)));
+        Connection::from_query(ctx, select, &query, &args, Commitment).await
     }
 }
+
+/// Conditions on commitments; every condition given must hold.
+#[derive(async_graphql::InputObject, Default)]
+pub struct CommitmentFilter {
+    /// The dataset's key, e.g. `engagement-with-private-sector`.
+    key: Option<StringFilter>,
+    /// A principle or an area of action.
+    kind: Option<CommitmentKindFilter>,
+    /// A short title.
+    title: Option<StringFilter>,
+    /// What it means.
+    description: Option<StringFilter>,
+    /// Whether every member endorses it on joining.
+    endorsed_on_joining: Option<BooleanFilter>,
+    /// The document that sets it out.
+    document: Option<Box<DocumentFilter>>,
+    /// The states that endorsed it.
+    endorsers: Option<ListFilter<StateFilter>>,
+    /// The sources of the commitment.
+    sources: Option<ListFilter<SourceFilter>>,
+    /// All of these hold.
+    and: Option<Vec<CommitmentFilter>>,
+    /// At least one of these holds.
+    or: Option<Vec<CommitmentFilter>>,
+    /// This does not hold.
+    not: Option<Box<CommitmentFilter>>,
+}
+
+filter_impl!(CommitmentFilter {
+    fields { key: "key", kind: "kind", title: "title", description: "description", endorsed_on_joining: "endorsed_on_joining" }
+    lists {
+        endorsers: Path::Link { link: "endorsements", from: "commitment_id", to: "state_id", table: "states" },
+        sources: Path::Citations { kind: RecordKind::Commitment },
+    }
+    parents { document: Path::Parent { table: "documents", foreign_key: "document_id" } }
+});
+
+/// Fields commitments can be sorted by.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommitmentOrderField {
+    /// Principle or area of action (areas of action first when ascending).
+    Kind,
+    /// A short title.
+    Title,
+}
+
+impl OrderField for CommitmentOrderField {
+    fn column(self) -> &'static str {
+        match self {
+            Self::Kind => "kind",
+            Self::Title => "title",
+        }
+    }
+}
+
+/// Commitments list principles first unless asked otherwise.
+pub const COMMITMENT_ORDER: &[(CommitmentOrderField, OrderDirection)] =
+    &[(CommitmentOrderField::Kind, OrderDirection::Desc)];

@@ -2,19 +2,26 @@
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 use entity::enums::{ConferenceFormat, ConferenceKind, HostRole, PersonRoleKind, RecordKind};
-use entity::{conference, conference_host, document, initiative, person, person_role, state};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use entity::{
+    conference, conference_host, document, initiative, person, person_role, source, state,
+};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
 use super::connection::{Connection, EdgeFields, PageArgs};
 use super::dates::Date;
-use super::document::Document;
+use super::document::{DOCUMENT_ORDER, Document, DocumentFilter, DocumentOrderField};
 use super::error::{ApiResult, OrGraphql};
-use super::initiative::Initiative;
-use super::loader::{Db, Loaded, group, through};
+use super::filter::{
+    ConferenceFormatFilter, ConferenceKindFilter, DateFilter, IntFilter, ListFilter, Path,
+    StringFilter, filter_impl, list_query,
+};
+use super::initiative::{INITIATIVE_ORDER, Initiative, InitiativeFilter, InitiativeOrderField};
+use super::loader::{Db, ListQuery, Loaded, group, through};
 use super::node::global_id;
-use super::person::Person;
-use super::source::{Source, cited_by};
-use super::state::State;
+use super::order::{OrderBy, OrderDirection, OrderField};
+use super::person::{PERSON_ORDER, Person, PersonFilter, PersonOrderField};
+use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
+use super::state::{STATE_ORDER, State, StateFilter, StateOrderField};
 
 /// What a hosting edge says about the host.
 #[derive(SimpleObject)]
@@ -135,20 +142,27 @@ impl Conference {
     async fn hosts(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<StateFilter>,
+        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
+            Vec<OrderBy<StateOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<State, HostingFields>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let hosts = self
+        let query =
+            list_query::<state::Entity, _, _>(filter.as_ref(), order_by.as_deref(), STATE_ORDER);
+        let links = self
             .0
-            .children::<conference_host::Entity>(ctx, "conference_id")
+            .children::<conference_host::Entity>(ctx, "conference_id", &ListQuery::all())
             .await?;
-        let states = through::<_, state::Entity>(ctx, hosts, |h| Some(h.state_id), "state").await?;
-        let items = states
+        let rows =
+            through::<_, state::Entity>(ctx, links, |l| Some(l.state_id), "state", &query).await?;
+        let items = rows
             .into_iter()
-            .map(|(s, h)| (State(s), HostingFields { role: h.role }))
+            .map(|(row, link)| (State(row), HostingFields { role: link.role }))
             .collect();
         Ok(Connection::from_items(items, &args))
     }
@@ -157,15 +171,24 @@ impl Conference {
     async fn documents(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<DocumentFilter>,
+        #[graphql(desc = "Sort keys, in order; by adoption date when left out.")] order_by: Option<
+            Vec<OrderBy<DocumentOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Document>> {
         let args = PageArgs::new(after, before, first, last)?;
+        let query = list_query::<document::Entity, _, _>(
+            filter.as_ref(),
+            order_by.as_deref(),
+            DOCUMENT_ORDER,
+        );
         let rows = self
             .0
-            .children::<document::Entity>(ctx, "conference_id")
+            .children::<document::Entity>(ctx, "conference_id", &query)
             .await?;
         Ok(Connection::from_nodes(
             rows.into_iter().map(Document).collect(),
@@ -177,21 +200,28 @@ impl Conference {
     async fn people(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<PersonFilter>,
+        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
+            Vec<OrderBy<PersonOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Person, ParticipationFields>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let roles = self
+        let query =
+            list_query::<person::Entity, _, _>(filter.as_ref(), order_by.as_deref(), PERSON_ORDER);
+        let links = self
             .0
-            .children::<person_role::Entity>(ctx, "conference_id")
+            .children::<person_role::Entity>(ctx, "conference_id", &ListQuery::all())
             .await?;
-        let people =
-            through::<_, person::Entity>(ctx, roles, |r| Some(r.person_id), "person").await?;
-        let items = people
+        let rows =
+            through::<_, person::Entity>(ctx, links, |l| Some(l.person_id), "person", &query)
+                .await?;
+        let items = rows
             .into_iter()
-            .map(|(p, r)| (Person(p), ParticipationFields(r)))
+            .map(|(row, link)| (Person(row), ParticipationFields(link)))
             .collect();
         Ok(Connection::from_items(items, &args))
     }
@@ -200,15 +230,24 @@ impl Conference {
     async fn initiatives_launched(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<InitiativeFilter>,
+        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
+            Vec<OrderBy<InitiativeOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Initiative>> {
         let args = PageArgs::new(after, before, first, last)?;
+        let query = list_query::<initiative::Entity, _, _>(
+            filter.as_ref(),
+            order_by.as_deref(),
+            INITIATIVE_ORDER,
+        );
         let rows = self
             .0
-            .children::<initiative::Entity>(ctx, "launched_at_id")
+            .children::<initiative::Entity>(ctx, "launched_at_id", &query)
             .await?;
         Ok(Connection::from_nodes(
             rows.into_iter().map(Initiative).collect(),
@@ -216,24 +255,120 @@ impl Conference {
         ))
     }
 
-    /// The sources of this conference.
+    /// The sources of this record.
     async fn sources(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
+        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
+            Vec<OrderBy<SourceOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
+        let query =
+            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
         cited_by(
             ctx,
             &self.0,
             RecordKind::Conference,
+            &query,
             PageArgs::new(after, before, first, last)?,
         )
         .await
     }
 }
+
+/// Conditions on conferences; every condition given must hold.
+#[derive(async_graphql::InputObject, Default)]
+pub struct ConferenceFilter {
+    /// What kind of meeting it was.
+    kind: Option<ConferenceKindFilter>,
+    /// Its number among the Freedom Online Conferences.
+    ordinal: Option<IntFilter>,
+    /// Its name.
+    name: Option<StringFilter>,
+    /// The city.
+    city: Option<StringFilter>,
+    /// The venue.
+    venue: Option<StringFilter>,
+    /// The theme.
+    theme: Option<StringFilter>,
+    /// The first day.
+    start_date: Option<DateFilter>,
+    /// The last day.
+    end_date: Option<DateFilter>,
+    /// In person or virtual.
+    format: Option<ConferenceFormatFilter>,
+    /// The host states.
+    hosts: Option<ListFilter<StateFilter>>,
+    /// The documents adopted there.
+    documents: Option<ListFilter<DocumentFilter>>,
+    /// The people the sources name there.
+    people: Option<ListFilter<PersonFilter>>,
+    /// The initiatives launched there.
+    initiatives_launched: Option<ListFilter<InitiativeFilter>>,
+    /// The sources of the conference.
+    sources: Option<ListFilter<SourceFilter>>,
+    /// All of these hold.
+    and: Option<Vec<ConferenceFilter>>,
+    /// At least one of these holds.
+    or: Option<Vec<ConferenceFilter>>,
+    /// This does not hold.
+    not: Option<Box<ConferenceFilter>>,
+}
+
+filter_impl!(ConferenceFilter {
+    fields {
+        kind: "kind",
+        ordinal: "ordinal",
+        name: "name",
+        city: "city",
+        venue: "venue",
+        theme: "theme",
+        start_date: "start_date",
+        end_date: "end_date",
+        format: "format",
+    }
+    lists {
+        hosts: Path::Link { link: "conference_hosts", from: "conference_id", to: "state_id", table: "states" },
+        documents: Path::Children { table: "documents", foreign_key: "conference_id" },
+        people: Path::Link { link: "person_roles", from: "conference_id", to: "person_id", table: "people" },
+        initiatives_launched: Path::Children { table: "initiatives", foreign_key: "launched_at_id" },
+        sources: Path::Citations { kind: RecordKind::Conference },
+    }
+    parents {}
+});
+
+/// Fields conferences can be sorted by.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConferenceOrderField {
+    /// The first day.
+    StartDate,
+    /// Its number among the Freedom Online Conferences.
+    Ordinal,
+    /// Its name.
+    Name,
+    /// The city.
+    City,
+}
+
+impl OrderField for ConferenceOrderField {
+    fn column(self) -> &'static str {
+        match self {
+            Self::StartDate => "start_date",
+            Self::Ordinal => "ordinal",
+            Self::Name => "name",
+            Self::City => "city",
+        }
+    }
+}
+
+/// Conferences sort by start date unless asked otherwise.
+pub const CONFERENCE_ORDER: &[(ConferenceOrderField, OrderDirection)] =
+    &[(ConferenceOrderField::StartDate, OrderDirection::Asc)];
 
 /// Root fields for conferences.
 #[derive(Default)]
@@ -246,19 +381,24 @@ impl ConferenceQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only meetings of this kind.")] kind: Option<ConferenceKind>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<ConferenceFilter>,
+        #[graphql(desc = "Sort keys, in order; by start date when left out.")] order_by: Option<
+            Vec<OrderBy<ConferenceOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Conference>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let mut select = conference::Entity::find()
-            .order_by_asc(conference::Column::StartDate)
-            .order_by_asc(conference::Column::Id);
-        if let Some(kind) = kind {
-            select = select.filter(conference::Column::Kind.eq(kind));
-        }
-        Connection::from_select(ctx, select, &args, Conference).await
+        let query = list_query::<conference::Entity, _, _>(
+            filter.as_ref(),
+            order_by.as_deref(),
+            CONFERENCE_ORDER,
+        );
+        let select = conference::Entity::find()
+            .apply_if(kind, |s, kind| s.filter(conference::Column::Kind.eq(kind)));
+        Connection::from_query(ctx, select, &query, &args, Conference).await
     }
 
     /// The Freedom Online Conference with this number, or null.

@@ -10,7 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::{EntityTrait, PaginatorTrait, QuerySelect, Select};
 
 use super::error::{ApiError, ApiResult, OrGraphql};
-use super::loader::{Db, Loaded, group};
+use super::loader::{Db, ListQuery, Loaded, group};
 
 /// Items per page when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE_SIZE: usize = 50;
@@ -224,9 +224,11 @@ impl<N> Connection<N, EmptyFields> {
     }
 
     /// A page read from the database: one statement counts the list, one reads the page.
-    pub async fn from_select<E>(
+    /// `query` adds the list's filter and order to `select`.
+    pub async fn from_query<E>(
         ctx: &Context<'_>,
         select: Select<E>,
+        query: &ListQuery,
         args: &PageArgs,
         wrap: impl Fn(Loaded<E::Model>) -> N,
     ) -> ApiResult<Self>
@@ -235,6 +237,7 @@ impl<N> Connection<N, EmptyFields> {
         E::Model: Clone + Sync,
     {
         let db = ctx.data::<Db>()?;
+        let select = query.apply(select).or_gql()?;
         let total = select.clone().count(&db.conn).await.or_gql()? as usize;
         let (start, end) = args.window(total);
         let rows = if end > start {

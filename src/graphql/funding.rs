@@ -2,18 +2,23 @@
 
 use async_graphql::{Context, ID, Object, Union};
 use entity::enums::{FundingQualifier, RecordKind};
-use entity::{funding, funding_funder, initiative, organization, state};
-use sea_orm::{EntityTrait, QueryOrder};
+use entity::{funding, funding_funder, initiative, organization, source, state};
+use sea_orm::EntityTrait;
 
 use super::connection::{Connection, PageArgs};
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
-use super::initiative::Initiative;
-use super::loader::{Loaded, through};
+use super::filter::{
+    BooleanFilter, DateFilter, FundingQualifierFilter, IntFilter, ListFilter, Path, StringFilter,
+    filter_impl, list_query,
+};
+use super::initiative::{Initiative, InitiativeFilter};
+use super::loader::{ListQuery, Loaded, through};
 use super::node::global_id;
-use super::organization::Organization;
-use super::source::{Source, cited_by};
-use super::state::State;
+use super::order::{OrderBy, OrderDirection, OrderField};
+use super::organization::{Organization, OrganizationFilter};
+use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
+use super::state::{State, StateFilter};
 
 /// Who gave money: a state or an organization.
 #[derive(Union)]
@@ -104,13 +109,20 @@ impl Funding {
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Funder>> {
         let args = PageArgs::new(after, before, first, last)?;
+        let all = ListQuery::all();
         let links = self
             .0
-            .children::<funding_funder::Entity>(ctx, "funding_id")
+            .children::<funding_funder::Entity>(ctx, "funding_id", &all)
             .await?;
         let (states, organizations) = futures_util::future::try_join(
-            through::<_, state::Entity>(ctx, links.clone(), |l| l.state_id, "state"),
-            through::<_, organization::Entity>(ctx, links, |l| l.organization_id, "organization"),
+            through::<_, state::Entity>(ctx, links.clone(), |l| l.state_id, "state", &all),
+            through::<_, organization::Entity>(
+                ctx,
+                links,
+                |l| l.organization_id,
+                "organization",
+                &all,
+            ),
         )
         .await?;
         let funders = states
@@ -129,15 +141,22 @@ impl Funding {
     async fn sources(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
+        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
+            Vec<OrderBy<SourceOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
+        let query =
+            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
         cited_by(
             ctx,
             &self.0,
             RecordKind::Funding,
+            &query,
             PageArgs::new(after, before, first, last)?,
         )
         .await
@@ -154,15 +173,101 @@ impl FundingQuery {
     async fn fundings(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<FundingFilter>,
+        #[graphql(desc = "Sort keys, in order; by period when left out.")] order_by: Option<
+            Vec<OrderBy<FundingOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Funding>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let select = funding::Entity::find()
-            .order_by_asc(funding::Column::PeriodStartEarliest)
-            .order_by_asc(funding::Column::Id);
-        Connection::from_select(ctx, select, &args, Funding).await
+        let query = list_query::<funding::Entity, _, _>(
+            filter.as_ref(),
+            order_by.as_deref(),
+            FUNDING_ORDER,
+        );
+        let select = funding::Entity::find();
+        Connection::from_query(ctx, select, &query, &args, Funding).await
     }
 }
+
+/// Conditions on fundings; every condition given must hold.
+#[derive(async_graphql::InputObject, Default)]
+pub struct FundingFilter {
+    /// What the money was for.
+    description: Option<StringFilter>,
+    /// The amount in whole units of its currency.
+    amount: Option<IntFilter>,
+    /// ISO 4217 currency code.
+    currency: Option<StringFilter>,
+    /// How the source qualified the amount.
+    qualifier: Option<FundingQualifierFilter>,
+    /// The earliest day the funding period can have begun.
+    period_start_earliest: Option<DateFilter>,
+    /// The latest day the funding period can have ended.
+    period_end_latest: Option<DateFilter>,
+    /// The programme that received it, when not an initiative.
+    recipient_programme: Option<StringFilter>,
+    /// Whether the funders listed are all of them.
+    funders_complete: Option<BooleanFilter>,
+    /// The initiative that received it.
+    recipient_initiative: Option<Box<InitiativeFilter>>,
+    /// The states among its funders.
+    funder_states: Option<ListFilter<StateFilter>>,
+    /// The organizations among its funders.
+    funder_organizations: Option<ListFilter<OrganizationFilter>>,
+    /// The sources of the funding.
+    sources: Option<ListFilter<SourceFilter>>,
+    /// All of these hold.
+    and: Option<Vec<FundingFilter>>,
+    /// At least one of these holds.
+    or: Option<Vec<FundingFilter>>,
+    /// This does not hold.
+    not: Option<Box<FundingFilter>>,
+}
+
+filter_impl!(FundingFilter {
+    fields {
+        description: "description",
+        amount: "amount",
+        currency: "currency",
+        qualifier: "qualifier",
+        period_start_earliest: "period_start_earliest",
+        period_end_latest: "period_end_latest",
+        recipient_programme: "recipient_programme",
+        funders_complete: "funders_complete",
+    }
+    lists {
+        funder_states: Path::Link { link: "funding_funders", from: "funding_id", to: "state_id", table: "states" },
+        funder_organizations: Path::Link { link: "funding_funders", from: "funding_id", to: "organization_id", table: "organizations" },
+        sources: Path::Citations { kind: RecordKind::Funding },
+    }
+    parents { recipient_initiative: Path::Parent { table: "initiatives", foreign_key: "recipient_initiative_id" } }
+});
+
+/// Fields fundings can be sorted by.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FundingOrderField {
+    /// The earliest day the funding period can have begun.
+    PeriodStart,
+    /// The amount (across currencies, as numbers).
+    Amount,
+    /// The currency code.
+    Currency,
+}
+
+impl OrderField for FundingOrderField {
+    fn column(self) -> &'static str {
+        match self {
+            Self::PeriodStart => "period_start_earliest",
+            Self::Amount => "amount",
+            Self::Currency => "currency",
+        }
+    }
+}
+
+/// The default order.
+pub const FUNDING_ORDER: &[(FundingOrderField, OrderDirection)] =
+    &[(FundingOrderField::PeriodStart, OrderDirection::Asc)];

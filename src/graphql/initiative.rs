@@ -2,18 +2,20 @@
 
 use async_graphql::{Context, ID, Object};
 use entity::enums::RecordKind;
-use entity::{conference, funding, initiative, organization};
-use sea_orm::{EntityTrait, QueryOrder};
+use entity::{conference, funding, initiative, organization, source};
+use sea_orm::EntityTrait;
 
-use super::conference::Conference;
+use super::conference::{Conference, ConferenceFilter};
 use super::connection::{Connection, PageArgs};
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
-use super::funding::Funding;
+use super::filter::{DateFilter, ListFilter, Path, StringFilter, filter_impl, list_query};
+use super::funding::{FUNDING_ORDER, Funding, FundingFilter, FundingOrderField};
 use super::loader::Loaded;
 use super::node::global_id;
-use super::organization::Organization;
-use super::source::{Source, cited_by};
+use super::order::{OrderBy, OrderDirection, OrderField};
+use super::organization::{Organization, OrganizationFilter};
+use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
 
 /// A Coalition initiative.
 pub struct Initiative(pub Loaded<initiative::Model>);
@@ -73,15 +75,24 @@ impl Initiative {
     async fn fundings(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<FundingFilter>,
+        #[graphql(desc = "Sort keys, in order; by period when left out.")] order_by: Option<
+            Vec<OrderBy<FundingOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Funding>> {
         let args = PageArgs::new(after, before, first, last)?;
+        let query = list_query::<funding::Entity, _, _>(
+            filter.as_ref(),
+            order_by.as_deref(),
+            FUNDING_ORDER,
+        );
         let rows = self
             .0
-            .children::<funding::Entity>(ctx, "recipient_initiative_id")
+            .children::<funding::Entity>(ctx, "recipient_initiative_id", &query)
             .await?;
         Ok(Connection::from_nodes(
             rows.into_iter().map(Funding).collect(),
@@ -93,15 +104,22 @@ impl Initiative {
     async fn sources(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
+        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
+            Vec<OrderBy<SourceOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
+        let query =
+            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
         cited_by(
             ctx,
             &self.0,
             RecordKind::Initiative,
+            &query,
             PageArgs::new(after, before, first, last)?,
         )
         .await
@@ -118,15 +136,83 @@ impl InitiativeQuery {
     async fn initiatives(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<InitiativeFilter>,
+        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
+            Vec<OrderBy<InitiativeOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Initiative>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let select = initiative::Entity::find()
-            .order_by_asc(initiative::Column::Name)
-            .order_by_asc(initiative::Column::Id);
-        Connection::from_select(ctx, select, &args, Initiative).await
+        let query = list_query::<initiative::Entity, _, _>(
+            filter.as_ref(),
+            order_by.as_deref(),
+            INITIATIVE_ORDER,
+        );
+        let select = initiative::Entity::find();
+        Connection::from_query(ctx, select, &query, &args, Initiative).await
     }
 }
+
+/// Conditions on initiatives; every condition given must hold.
+#[derive(async_graphql::InputObject, Default)]
+pub struct InitiativeFilter {
+    /// Its name.
+    name: Option<StringFilter>,
+    /// What it does.
+    description: Option<StringFilter>,
+    /// The earliest day it can have been launched.
+    launched_earliest: Option<DateFilter>,
+    /// The latest day it can have been launched.
+    launched_latest: Option<DateFilter>,
+    /// The conference it was launched at.
+    launched_at: Option<Box<ConferenceFilter>>,
+    /// The organization that manages it.
+    manager: Option<Box<OrganizationFilter>>,
+    /// The fundings it received.
+    fundings: Option<ListFilter<FundingFilter>>,
+    /// The sources of the initiative.
+    sources: Option<ListFilter<SourceFilter>>,
+    /// All of these hold.
+    and: Option<Vec<InitiativeFilter>>,
+    /// At least one of these holds.
+    or: Option<Vec<InitiativeFilter>>,
+    /// This does not hold.
+    not: Option<Box<InitiativeFilter>>,
+}
+
+filter_impl!(InitiativeFilter {
+    fields { name: "name", description: "description", launched_earliest: "launched_earliest", launched_latest: "launched_latest" }
+    lists {
+        fundings: Path::Children { table: "fundings", foreign_key: "recipient_initiative_id" },
+        sources: Path::Citations { kind: RecordKind::Initiative },
+    }
+    parents {
+        launched_at: Path::Parent { table: "conferences", foreign_key: "launched_at_id" },
+        manager: Path::Parent { table: "organizations", foreign_key: "manager_id" },
+    }
+});
+
+/// Fields initiatives can be sorted by.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InitiativeOrderField {
+    /// Its name.
+    Name,
+    /// The earliest day it can have been launched.
+    Launched,
+}
+
+impl OrderField for InitiativeOrderField {
+    fn column(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Launched => "launched_earliest",
+        }
+    }
+}
+
+/// The default order.
+pub const INITIATIVE_ORDER: &[(InitiativeOrderField, OrderDirection)] =
+    &[(InitiativeOrderField::Name, OrderDirection::Asc)];

@@ -21,8 +21,10 @@ use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::enums::RecordKind;
 use entity::{citation, source};
+use sea_orm::sea_query::{Expr, NullOrdering};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, QueryOrder, Value,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, JoinType, ModelTrait, Order,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select, Value,
 };
 
 use super::error::{ApiError, ApiResult, OrGraphql};
@@ -75,51 +77,139 @@ pub struct DbLoader {
     conn: DatabaseConnection,
 }
 
-/// The row of entity `E` with this id.
-pub struct ById<E>(pub i32, PhantomData<fn() -> E>);
+/// What a list asks of its rows beyond belonging to a parent: a condition and an order,
+/// both compiled to SQL on the table by its own name.
+#[derive(Default)]
+pub struct ListQuery {
+    /// A canonical text of the arguments, telling queries apart.
+    key: String,
+    condition: Option<Condition>,
+    order: Vec<(Expr, Order)>,
+}
 
-impl<E> ById<E> {
-    /// The key of row `id`.
-    pub fn new(id: i32) -> Self {
-        Self(id, PhantomData)
+impl ListQuery {
+    /// A query with a condition and an order; `key` must tell it from other queries.
+    pub fn new(key: String, condition: Option<Condition>, order: Vec<(Expr, Order)>) -> Arc<Self> {
+        Arc::new(Self {
+            key,
+            condition,
+            order,
+        })
+    }
+
+    /// All rows, in id order.
+    pub fn all() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+
+    /// Applies the condition and the order (then the id, so the order is total).
+    pub fn apply<E: EntityTrait>(&self, mut select: Select<E>) -> Result<Select<E>, ApiError> {
+        if let Some(condition) = &self.condition {
+            select = select.filter(condition.clone());
+        }
+        for (expr, order) in &self.order {
+            select = select.order_by_with_nulls(expr.clone(), order.clone(), NullOrdering::Last);
+        }
+        Ok(select.order_by_asc(column::<E>("id")?))
     }
 }
 
-/// The rows of entity `E` whose `column` equals `value` (children of one parent).
-pub struct ByColumn<E> {
-    column: &'static str,
-    value: i32,
+/// The row of entity `E` with this id, if it satisfies `query`.
+pub struct ById<E> {
+    id: i32,
+    query: Arc<ListQuery>,
     entity: PhantomData<fn() -> E>,
 }
 
-/// The sources a record cites.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct CitationsOf(pub RecordKind, pub i32);
-
-macro_rules! key_impls {
-    ($ty:ident, $($field:tt),+) => {
-        impl<E> Clone for $ty<E> {
-            fn clone(&self) -> Self {
-                Self { $($field: self.$field.clone()),+ }
-            }
+impl<E> ById<E> {
+    /// The key of row `id`.
+    pub fn new(id: i32, query: Arc<ListQuery>) -> Self {
+        Self {
+            id,
+            query,
+            entity: PhantomData,
         }
-        impl<E> PartialEq for $ty<E> {
-            fn eq(&self, other: &Self) -> bool {
-                $(self.$field == other.$field)&&+
-            }
-        }
-        impl<E> Eq for $ty<E> {}
-        impl<E> Hash for $ty<E> {
-            fn hash<H: Hasher>(&self, state: &mut H) {
-                $(self.$field.hash(state);)+
-            }
-        }
-    };
+    }
 }
-key_impls!(ById, 0, 1);
-key_impls!(ByColumn, column, value, entity);
 
-/// The `id` column of an entity; every table has one.
+/// The rows of entity `E` whose `column` equals `value` and that satisfy `query`.
+pub struct ByColumn<E> {
+    column: &'static str,
+    value: i32,
+    query: Arc<ListQuery>,
+    entity: PhantomData<fn() -> E>,
+}
+
+/// The sources a record cites that satisfy `query`.
+#[derive(Clone)]
+pub struct CitationsOf {
+    kind: RecordKind,
+    record: i32,
+    query: Arc<ListQuery>,
+}
+
+impl PartialEq for CitationsOf {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.record == other.record && self.query.key == other.query.key
+    }
+}
+impl Eq for CitationsOf {}
+impl Hash for CitationsOf {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.kind.hash(state);
+        self.record.hash(state);
+        self.query.key.hash(state);
+    }
+}
+
+impl<E> Clone for ById<E> {
+    fn clone(&self) -> Self {
+        Self {
+            id: self.id,
+            query: self.query.clone(),
+            entity: PhantomData,
+        }
+    }
+}
+impl<E> PartialEq for ById<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id && self.query.key == other.query.key
+    }
+}
+impl<E> Eq for ById<E> {}
+impl<E> Hash for ById<E> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.id.hash(state);
+        self.query.key.hash(state);
+    }
+}
+impl<E> Clone for ByColumn<E> {
+    fn clone(&self) -> Self {
+        Self {
+            column: self.column,
+            value: self.value,
+            query: self.query.clone(),
+            entity: PhantomData,
+        }
+    }
+}
+impl<E> PartialEq for ByColumn<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.column == other.column
+            && self.value == other.value
+            && self.query.key == other.query.key
+    }
+}
+impl<E> Eq for ByColumn<E> {}
+impl<E> Hash for ByColumn<E> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.column.hash(state);
+        self.value.hash(state);
+        self.query.key.hash(state);
+    }
+}
+
+/// A column of an entity by name; every table has `id`.
 fn column<E: EntityTrait>(name: &str) -> Result<E::Column, ApiError> {
     <E::Column as FromStr>::from_str(name).map_err(|_| {
         tracing::error!(
@@ -138,24 +228,49 @@ fn int_of<M: ModelTrait>(model: &M, column: <M::Entity as EntityTrait>::Column) 
     }
 }
 
+/// Groups keys by the query they carry (and a second part), keeping one query per group.
+fn by_query<K, P: Hash + Eq>(
+    keys: &[K],
+    part: impl Fn(&K) -> (P, &Arc<ListQuery>, i32),
+) -> HashMap<(P, String), (Arc<ListQuery>, Vec<i32>)> {
+    let mut groups: HashMap<(P, String), (Arc<ListQuery>, Vec<i32>)> = HashMap::new();
+    for key in keys {
+        let (p, query, value) = part(key);
+        groups
+            .entry((p, query.key.clone()))
+            .or_insert_with(|| (query.clone(), Vec::new()))
+            .1
+            .push(value);
+    }
+    groups
+}
+
+/// A row with its position in the order its query asked for.
+pub type Ranked<M> = (usize, M);
+
 impl<E> Loader<ById<E>> for DbLoader
 where
     E: EntityTrait,
     E::Model: Clone + Send + Sync + 'static,
 {
-    type Value = E::Model;
+    type Value = Ranked<E::Model>;
     type Error = ApiError;
 
-    async fn load(&self, keys: &[ById<E>]) -> Result<HashMap<ById<E>, E::Model>, ApiError> {
+    async fn load(&self, keys: &[ById<E>]) -> Result<HashMap<ById<E>, Ranked<E::Model>>, ApiError> {
         let id = column::<E>("id")?;
-        let rows = E::find()
-            .filter(id.is_in(keys.iter().map(|k| k.0)))
-            .all(&self.conn)
-            .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|m| Some((ById::new(int_of(&m, id)?), m)))
-            .collect())
+        let mut result = HashMap::new();
+        for (_, (query, ids)) in by_query(keys, |k| ((), &k.query, k.id)) {
+            let rows = query
+                .apply(E::find().filter(id.is_in(ids)))?
+                .all(&self.conn)
+                .await?;
+            for (rank, row) in rows.into_iter().enumerate() {
+                if let Some(row_id) = int_of(&row, id) {
+                    result.insert(ById::new(row_id, query.clone()), (rank, row));
+                }
+            }
+        }
+        Ok(result)
     }
 }
 
@@ -171,29 +286,22 @@ where
         &self,
         keys: &[ByColumn<E>],
     ) -> Result<HashMap<ByColumn<E>, Vec<E::Model>>, ApiError> {
-        let mut by_column: HashMap<&'static str, Vec<i32>> = HashMap::new();
-        for key in keys {
-            by_column.entry(key.column).or_default().push(key.value);
-        }
-        let id = column::<E>("id")?;
         let mut result: HashMap<ByColumn<E>, Vec<E::Model>> = HashMap::new();
-        for (name, values) in by_column {
+        for ((name, _), (query, values)) in by_query(keys, |k| (k.column, &k.query, k.value)) {
             let col = column::<E>(name)?;
-            let rows = E::find()
-                .filter(col.is_in(values))
-                .order_by_asc(id)
+            let rows = query
+                .apply(E::find().filter(col.is_in(values)))?
                 .all(&self.conn)
                 .await?;
             for row in rows {
                 if let Some(value) = int_of(&row, col) {
-                    result
-                        .entry(ByColumn {
-                            column: name,
-                            value,
-                            entity: PhantomData,
-                        })
-                        .or_default()
-                        .push(row);
+                    let key = ByColumn {
+                        column: name,
+                        value,
+                        query: query.clone(),
+                        entity: PhantomData,
+                    };
+                    result.entry(key).or_default().push(row);
                 }
             }
         }
@@ -209,32 +317,28 @@ impl Loader<CitationsOf> for DbLoader {
         &self,
         keys: &[CitationsOf],
     ) -> Result<HashMap<CitationsOf, Vec<source::Model>>, ApiError> {
-        let mut condition = sea_orm::Condition::any();
-        let mut by_kind: HashMap<RecordKind, Vec<i32>> = HashMap::new();
-        for key in keys {
-            by_kind.entry(key.0).or_default().push(key.1);
-        }
-        for (kind, ids) in by_kind {
-            condition = condition.add(
-                sea_orm::Condition::all()
-                    .add(citation::Column::RecordKind.eq(kind))
-                    .add(citation::Column::RecordId.is_in(ids)),
-            );
-        }
-        // One statement for all kinds: citations joined with their sources.
-        let rows = citation::Entity::find()
-            .filter(condition)
-            .find_also_related(source::Entity)
-            .order_by_asc(citation::Column::SourceId)
-            .all(&self.conn)
-            .await?;
         let mut result: HashMap<CitationsOf, Vec<source::Model>> = HashMap::new();
-        for (cite, source) in rows {
-            if let Some(source) = source {
-                result
-                    .entry(CitationsOf(cite.record_kind, cite.record_id))
-                    .or_default()
-                    .push(source);
+        for ((kind, _), (query, records)) in by_query(keys, |k| (k.kind, &k.query, k.record)) {
+            // The sources with their citations by these records: one statement per kind and
+            // query.
+            let select = source::Entity::find()
+                .join(JoinType::InnerJoin, citation::Relation::Source.def().rev())
+                .filter(citation::Column::RecordKind.eq(kind))
+                .filter(citation::Column::RecordId.is_in(records));
+            let rows = query
+                .apply(select)?
+                .select_also(citation::Entity)
+                .all(&self.conn)
+                .await?;
+            for (source, cite) in rows {
+                if let Some(cite) = cite {
+                    let key = CitationsOf {
+                        kind,
+                        record: cite.record_id,
+                        query: query.clone(),
+                    };
+                    result.entry(key).or_default().push(source);
+                }
             }
         }
         Ok(result)
@@ -337,17 +441,23 @@ where
             .or_gql()
     }
 
-    /// The rows of `E` whose `column` holds this row's id, ordered by id.
+    /// The rows of `E` whose `column` holds this row's id and that satisfy `query`, in its
+    /// order.
     pub async fn children<E>(
         &self,
         ctx: &Context<'_>,
         column: &'static str,
+        query: &Arc<ListQuery>,
     ) -> ApiResult<Vec<Loaded<E::Model>>>
     where
         E: EntityTrait,
         E::Model: Clone + Send + Sync + 'static,
     {
-        let name = format!("children:{}.{column}", E::default().table_name());
+        let name = format!(
+            "children:{}.{column}:{}",
+            E::default().table_name(),
+            query.key
+        );
         let map: Arc<ChildrenMap<E::Model>> = self
             .shared(name, async {
                 let mut parents: Vec<i32> = self.group.rows.iter().filter_map(id_of).collect();
@@ -356,6 +466,7 @@ where
                 let keys = parents.iter().map(|id| ByColumn::<E> {
                     column,
                     value: *id,
+                    query: query.clone(),
                     entity: PhantomData,
                 });
                 let mut found = loader(ctx)?.load_many(keys).await.or_gql()?;
@@ -365,6 +476,7 @@ where
                     let key = ByColumn::<E> {
                         column,
                         value: parent,
+                        query: query.clone(),
                         entity: PhantomData,
                     };
                     let rows = found.remove(&key).unwrap_or_default();
@@ -394,47 +506,87 @@ where
         E: EntityTrait,
         E::Model: Clone + Send + Sync + 'static,
     {
+        Ok(self
+            .related_where::<E>(ctx, foreign_key, name, &ListQuery::all())
+            .await?
+            .map(|(_, row)| row))
+    }
+
+    /// The row of `E` that `foreign_key` points to if it satisfies `query`, with its rank in
+    /// the query's order among the targets of the whole group.
+    pub async fn related_where<E>(
+        &self,
+        ctx: &Context<'_>,
+        foreign_key: fn(&M) -> Option<i32>,
+        name: &'static str,
+        query: &Arc<ListQuery>,
+    ) -> ApiResult<Option<Ranked<Loaded<E::Model>>>>
+    where
+        E: EntityTrait,
+        E::Model: Clone + Send + Sync + 'static,
+    {
         let Some(target) = foreign_key(&self.model) else {
             return Ok(None);
         };
-        let map: Arc<HashMap<i32, Loaded<E::Model>>> = self
-            .shared(format!("related:{name}"), async {
+        let map: Arc<HashMap<i32, Ranked<Loaded<E::Model>>>> = self
+            .shared(format!("related:{name}:{}", query.key), async {
                 let mut ids: Vec<i32> = self.group.rows.iter().filter_map(foreign_key).collect();
                 ids.sort_unstable();
                 ids.dedup();
                 let found = loader(ctx)?
-                    .load_many(ids.iter().map(|id| ById::<E>::new(*id)))
+                    .load_many(ids.iter().map(|id| ById::<E>::new(*id, query.clone())))
                     .await
                     .or_gql()?;
-                let rows: Vec<E::Model> = ids
+                let mut rows: Vec<(i32, Ranked<E::Model>)> = ids
                     .iter()
-                    .filter_map(|id| found.get(&ById::new(*id)).cloned())
+                    .filter_map(|id| {
+                        Some((*id, found.get(&ById::new(*id, query.clone()))?.clone()))
+                    })
                     .collect();
-                Ok(ids.into_iter().zip(group(rows)).collect::<HashMap<_, _>>())
+                rows.sort_by_key(|(_, (rank, _))| *rank);
+                let (keys, ranked): (Vec<(i32, usize)>, Vec<E::Model>) = rows
+                    .into_iter()
+                    .map(|(id, (rank, row))| ((id, rank), row))
+                    .unzip();
+                Ok(keys
+                    .into_iter()
+                    .zip(group(ranked))
+                    .map(|((id, rank), row)| (id, (rank, row)))
+                    .collect::<HashMap<_, _>>())
             })
             .await?;
         Ok(map.get(&target).cloned())
     }
 
-    /// The sources this row cites, loaded for the whole group.
+    /// The sources this row cites that satisfy `query`, loaded for the whole group.
     pub async fn sources(
         &self,
         ctx: &Context<'_>,
         kind: RecordKind,
+        query: &Arc<ListQuery>,
     ) -> ApiResult<Vec<Loaded<source::Model>>> {
         let map: Arc<ChildrenMap<source::Model>> = self
-            .shared("sources".to_owned(), async {
+            .shared(format!("sources:{}", query.key), async {
                 let mut ids: Vec<i32> = self.group.rows.iter().filter_map(id_of).collect();
                 ids.sort_unstable();
                 ids.dedup();
                 let mut found = loader(ctx)?
-                    .load_many(ids.iter().map(|id| CitationsOf(kind, *id)))
+                    .load_many(ids.iter().map(|id| CitationsOf {
+                        kind,
+                        record: *id,
+                        query: query.clone(),
+                    }))
                     .await
                     .or_gql()?;
                 let mut per_record = Vec::new();
                 let mut all = Vec::new();
                 for id in ids {
-                    let rows = found.remove(&CitationsOf(kind, id)).unwrap_or_default();
+                    let key = CitationsOf {
+                        kind,
+                        record: id,
+                        query: query.clone(),
+                    };
+                    let rows = found.remove(&key).unwrap_or_default();
                     per_record.push((id, rows.len()));
                     all.extend(rows);
                 }
@@ -457,29 +609,27 @@ where
     E: EntityTrait,
     E::Model: Clone + Send + Sync + 'static,
 {
+    let all = ListQuery::all();
     let found = loader(ctx)?
-        .load_many(ids.iter().map(|id| ById::<E>::new(*id)))
+        .load_many(ids.iter().map(|id| ById::<E>::new(*id, all.clone())))
         .await
         .or_gql()?;
-    let present: Vec<i32> = ids
+    let (present, rows): (Vec<i32>, Vec<E::Model>) = ids
         .iter()
-        .copied()
-        .filter(|id| found.contains_key(&ById::new(*id)))
-        .collect();
-    let rows = present
-        .iter()
-        .filter_map(|id| found.get(&ById::new(*id)).cloned())
-        .collect();
+        .filter_map(|id| Some((*id, found.get(&ById::new(*id, all.clone()))?.1.clone())))
+        .unzip();
     Ok(present.into_iter().zip(group(rows)).collect())
 }
 
-/// Follows a link table: for each link row, the row of `E` it points to, paired with the
-/// link. All links of one group resolve in one batch.
+/// Follows a link table: for each link row, the row of `E` it points to if it satisfies
+/// `query`, paired with the link, in the query's order. All links of one group resolve in
+/// one batch.
 pub async fn through<L, E>(
     ctx: &Context<'_>,
     links: Vec<Loaded<L>>,
     foreign_key: fn(&L) -> Option<i32>,
     name: &'static str,
+    query: &Arc<ListQuery>,
 ) -> ApiResult<Vec<(Loaded<E::Model>, Loaded<L>)>>
 where
     L: ModelTrait + Clone + Send + Sync + 'static,
@@ -487,12 +637,19 @@ where
     E::Model: Clone + Send + Sync + 'static,
 {
     let targets = futures_util::future::try_join_all(
-        links.iter().map(|l| l.related::<E>(ctx, foreign_key, name)),
+        links
+            .iter()
+            .map(|l| l.related_where::<E>(ctx, foreign_key, name, query)),
     )
     .await?;
-    Ok(targets
+    let mut pairs: Vec<(usize, Loaded<E::Model>, Loaded<L>)> = targets
         .into_iter()
         .zip(links)
-        .filter_map(|(target, link)| Some((target?, link)))
+        .filter_map(|(target, link)| target.map(|(rank, row)| (rank, row, link)))
+        .collect();
+    pairs.sort_by_key(|(rank, _, _)| *rank);
+    Ok(pairs
+        .into_iter()
+        .map(|(_, row, link)| (row, link))
         .collect())
 }

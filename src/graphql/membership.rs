@@ -3,16 +3,22 @@
 use async_graphql::{Context, Enum, ID, Object};
 use chrono::NaiveDate;
 use entity::enums::RecordKind;
-use entity::{membership, state};
-use sea_orm::sea_query::{Query, SelectStatement};
-use sea_orm::{ColumnTrait, Condition};
+use entity::{membership, source, state};
+use sea_orm::sea_query::{Alias, ExprTrait, Query, SelectStatement};
+use sea_orm::{ColumnTrait, Condition, EntityTrait};
+
+use super::filter::{
+    BooleanFilter, DateFilter, IntFilter, ListFilter, Path, column, filter_impl, list_query,
+};
+use super::order::{OrderBy, OrderDirection, OrderField};
+use super::state::StateFilter;
 
 use super::connection::{Connection, PageArgs};
 use super::dates::{Date, DateInterval, read_date};
 use super::error::ApiResult;
 use super::loader::Loaded;
 use super::node::global_id;
-use super::source::{Source, cited_by};
+use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
 use super::state::State;
 use crate::dates::Relation;
 
@@ -50,47 +56,53 @@ pub fn state_status_on(
         .unwrap_or(MembershipStatus::NotMember)
 }
 
-/// The same rule as [`status_on`] in SQL: memberships certainly in force on `day`, or, with
-/// `include_uncertain`, possibly in force.
-pub fn in_force_on(day: NaiveDate, include_uncertain: bool) -> Condition {
-    use membership::Column as M;
+/// The same rule as [`status_on`] in SQL, on the membership row of `table`: certainly in
+/// force on `day`, or, with `include_uncertain`, possibly in force.
+pub fn in_force_on_at(table: &Alias, day: NaiveDate, include_uncertain: bool) -> Condition {
+    let col = |name: &str| column(table, name);
     if include_uncertain {
         Condition::all()
             .add(
                 Condition::any()
-                    .add(M::JoinedEarliest.is_null())
-                    .add(M::JoinedEarliest.lte(day)),
+                    .add(col("joined_earliest").is_null())
+                    .add(col("joined_earliest").lte(day)),
             )
             .add(
                 Condition::any()
-                    .add(M::LeftLatest.is_null())
-                    .add(M::LeftLatest.gt(day)),
+                    .add(col("left_latest").is_null())
+                    .add(col("left_latest").gt(day)),
             )
     } else {
-        Condition::all().add(M::JoinedLatest.lte(day)).add(
+        Condition::all().add(col("joined_latest").lte(day)).add(
             Condition::any()
                 .add(
                     Condition::all()
-                        .add(M::LeftEarliest.is_null())
-                        .add(M::LeftLatest.is_null()),
+                        .add(col("left_earliest").is_null())
+                        .add(col("left_latest").is_null()),
                 )
-                .add(M::LeftEarliest.gt(day)),
+                .add(col("left_earliest").gt(day)),
         )
     }
 }
 
 /// The ids of states with a membership in force on `day`, as a subquery.
 pub fn member_state_ids(day: NaiveDate, include_uncertain: bool) -> SelectStatement {
+    let table = Alias::new("memberships");
     Query::select()
         .column(membership::Column::StateId)
         .from(membership::Entity)
-        .cond_where(in_force_on(day, include_uncertain))
+        .cond_where(in_force_on_at(&table, day, include_uncertain))
         .to_owned()
 }
 
 /// The condition "the state's id is among those members".
 pub fn state_is_member(day: NaiveDate, include_uncertain: bool) -> Condition {
     Condition::all().add(state::Column::Id.in_subquery(member_state_ids(day, include_uncertain)))
+}
+
+/// The same, on the state row of `table`.
+pub fn state_is_member_at(table: &Alias, day: NaiveDate, include_uncertain: bool) -> Condition {
+    Condition::all().add(column(table, "id").in_subquery(member_state_ids(day, include_uncertain)))
 }
 
 /// A state's period in the Coalition.
@@ -147,21 +159,130 @@ impl Membership {
         status_on(&self.0.model, on.0)
     }
 
-    /// The sources of this membership.
+    /// The sources of this record.
     async fn sources(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
+        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
+            Vec<OrderBy<SourceOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
+        let query =
+            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
         cited_by(
             ctx,
             &self.0,
             RecordKind::Membership,
+            &query,
             PageArgs::new(after, before, first, last)?,
         )
         .await
+    }
+}
+
+/// Conditions on memberships; every condition given must hold.
+#[derive(async_graphql::InputObject, Default)]
+pub struct MembershipFilter {
+    /// Whether the state founded the Coalition.
+    founding: Option<BooleanFilter>,
+    /// Its place in the order of joining.
+    ordinal: Option<IntFilter>,
+    /// The earliest day the state can have joined.
+    joined_earliest: Option<DateFilter>,
+    /// The latest day the state can have joined.
+    joined_latest: Option<DateFilter>,
+    /// The earliest day the state can have left (null while a member).
+    left_earliest: Option<DateFilter>,
+    /// The latest day the state can have left (null while a member).
+    left_latest: Option<DateFilter>,
+    /// Only memberships certainly in force on this day.
+    in_force_on: Option<Date>,
+    /// The member state.
+    state: Option<Box<StateFilter>>,
+    /// The sources of the membership.
+    sources: Option<ListFilter<SourceFilter>>,
+    /// All of these hold.
+    and: Option<Vec<MembershipFilter>>,
+    /// At least one of these holds.
+    or: Option<Vec<MembershipFilter>>,
+    /// This does not hold.
+    not: Option<Box<MembershipFilter>>,
+}
+
+filter_impl!(MembershipFilter {
+    fields {
+        founding: "founding",
+        ordinal: "ordinal",
+        joined_earliest: "joined_earliest",
+        joined_latest: "joined_latest",
+        left_earliest: "left_earliest",
+        left_latest: "left_latest",
+    }
+    lists { sources: Path::Citations { kind: RecordKind::Membership } }
+    parents { state: Path::Parent { table: "states", foreign_key: "state_id" } }
+    extra |f, table| match f.in_force_on {
+        Some(day) => in_force_on_at(table, day.0, false),
+        None => Condition::all(),
+    }
+});
+
+/// Fields memberships can be sorted by.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MembershipOrderField {
+    /// The earliest day the state can have joined.
+    Joined,
+    /// Its place in the order of joining.
+    Ordinal,
+    /// The earliest day the state can have left.
+    Left,
+}
+
+impl OrderField for MembershipOrderField {
+    fn column(self) -> &'static str {
+        match self {
+            Self::Joined => "joined_earliest",
+            Self::Ordinal => "ordinal",
+            Self::Left => "left_earliest",
+        }
+    }
+}
+
+/// Memberships sort by joining date unless asked otherwise.
+pub const MEMBERSHIP_ORDER: &[(MembershipOrderField, OrderDirection)] =
+    &[(MembershipOrderField::Joined, OrderDirection::Asc)];
+
+/// Root fields for memberships.
+#[derive(Default)]
+pub struct MembershipQuery;
+
+#[Object]
+impl MembershipQuery {
+    /// Every state's periods of membership, by joining date.
+    async fn memberships(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only memberships matching this filter.")] filter: Option<
+            MembershipFilter,
+        >,
+        #[graphql(desc = "Sort keys, in order; by joining date when left out.")] order_by: Option<
+            Vec<OrderBy<MembershipOrderField>>,
+        >,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
+        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
+    ) -> ApiResult<Connection<Membership>> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let query = list_query::<membership::Entity, _, _>(
+            filter.as_ref(),
+            order_by.as_deref(),
+            MEMBERSHIP_ORDER,
+        );
+        Connection::from_query(ctx, membership::Entity::find(), &query, &args, Membership).await
     }
 }

@@ -13,11 +13,13 @@ pub mod connection;
 pub mod dates;
 pub mod document;
 pub mod error;
+pub mod filter;
 pub mod funding;
 pub mod initiative;
 pub mod loader;
 pub mod membership;
 pub mod node;
+pub mod order;
 pub mod organization;
 pub mod person;
 pub mod source;
@@ -31,6 +33,7 @@ use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
 pub struct QueryRoot(
     coalition::CoalitionQuery,
     state::StateQuery,
+    membership::MembershipQuery,
     conference::ConferenceQuery,
     chairship::ChairshipQuery,
     commitment::CommitmentQuery,

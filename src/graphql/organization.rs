@@ -2,17 +2,21 @@
 
 use async_graphql::{Context, ID, Object};
 use entity::enums::{OrganizationKind, RecordKind};
-use entity::{funding, funding_funder, initiative, organization, state};
-use sea_orm::{EntityTrait, QueryOrder};
+use entity::{funding, funding_funder, initiative, organization, source, state};
+use sea_orm::EntityTrait;
 
 use super::connection::{Connection, PageArgs};
 use super::error::ApiResult;
-use super::funding::Funding;
-use super::initiative::Initiative;
-use super::loader::{Loaded, through};
+use super::filter::{
+    ListFilter, OrganizationKindFilter, Path, StringFilter, filter_impl, list_query,
+};
+use super::funding::{FUNDING_ORDER, Funding, FundingFilter, FundingOrderField};
+use super::initiative::{INITIATIVE_ORDER, Initiative, InitiativeFilter, InitiativeOrderField};
+use super::loader::{ListQuery, Loaded, through};
 use super::node::global_id;
-use super::source::{Source, cited_by};
-use super::state::State;
+use super::order::{OrderBy, OrderDirection, OrderField};
+use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
+use super::state::{State, StateFilter};
 
 /// An organization.
 pub struct Organization(pub Loaded<organization::Model>);
@@ -57,15 +61,24 @@ impl Organization {
     async fn units(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<OrganizationFilter>,
+        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
+            Vec<OrderBy<OrganizationOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Organization>> {
         let args = PageArgs::new(after, before, first, last)?;
+        let query = list_query::<organization::Entity, _, _>(
+            filter.as_ref(),
+            order_by.as_deref(),
+            ORGANIZATION_ORDER,
+        );
         let rows = self
             .0
-            .children::<organization::Entity>(ctx, "parent_id")
+            .children::<organization::Entity>(ctx, "parent_id", &query)
             .await?;
         Ok(Connection::from_nodes(
             rows.into_iter().map(Organization).collect(),
@@ -77,15 +90,24 @@ impl Organization {
     async fn managed_initiatives(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<InitiativeFilter>,
+        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
+            Vec<OrderBy<InitiativeOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Initiative>> {
         let args = PageArgs::new(after, before, first, last)?;
+        let query = list_query::<initiative::Entity, _, _>(
+            filter.as_ref(),
+            order_by.as_deref(),
+            INITIATIVE_ORDER,
+        );
         let rows = self
             .0
-            .children::<initiative::Entity>(ctx, "manager_id")
+            .children::<initiative::Entity>(ctx, "manager_id", &query)
             .await?;
         Ok(Connection::from_nodes(
             rows.into_iter().map(Initiative).collect(),
@@ -97,20 +119,30 @@ impl Organization {
     async fn fundings(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<FundingFilter>,
+        #[graphql(desc = "Sort keys, in order; by period when left out.")] order_by: Option<
+            Vec<OrderBy<FundingOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Funding>> {
         let args = PageArgs::new(after, before, first, last)?;
+        let query = list_query::<funding::Entity, _, _>(
+            filter.as_ref(),
+            order_by.as_deref(),
+            FUNDING_ORDER,
+        );
         let links = self
             .0
-            .children::<funding_funder::Entity>(ctx, "organization_id")
+            .children::<funding_funder::Entity>(ctx, "organization_id", &ListQuery::all())
             .await?;
         let rows =
-            through::<_, funding::Entity>(ctx, links, |l| Some(l.funding_id), "funding").await?;
+            through::<_, funding::Entity>(ctx, links, |l| Some(l.funding_id), "funding", &query)
+                .await?;
         Ok(Connection::from_nodes(
-            rows.into_iter().map(|(f, _)| Funding(f)).collect(),
+            rows.into_iter().map(|(row, _)| Funding(row)).collect(),
             &args,
         ))
     }
@@ -119,15 +151,22 @@ impl Organization {
     async fn sources(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
+        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
+            Vec<OrderBy<SourceOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
+        let query =
+            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
         cited_by(
             ctx,
             &self.0,
             RecordKind::Organization,
+            &query,
             PageArgs::new(after, before, first, last)?,
         )
         .await
@@ -144,15 +183,85 @@ impl OrganizationQuery {
     async fn organizations(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<OrganizationFilter>,
+        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
+            Vec<OrderBy<OrganizationOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Organization>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let select = organization::Entity::find()
-            .order_by_asc(organization::Column::Name)
-            .order_by_asc(organization::Column::Id);
-        Connection::from_select(ctx, select, &args, Organization).await
+        let query = list_query::<organization::Entity, _, _>(
+            filter.as_ref(),
+            order_by.as_deref(),
+            ORGANIZATION_ORDER,
+        );
+        let select = organization::Entity::find();
+        Connection::from_query(ctx, select, &query, &args, Organization).await
     }
 }
+
+/// Conditions on organizations; every condition given must hold.
+#[derive(async_graphql::InputObject, Default)]
+pub struct OrganizationFilter {
+    /// Its name.
+    name: Option<StringFilter>,
+    /// What kind of organization it is.
+    kind: Option<OrganizationKindFilter>,
+    /// The state it is based in.
+    home_state: Option<Box<StateFilter>>,
+    /// The organization it belongs to.
+    parent: Option<Box<OrganizationFilter>>,
+    /// The organizations that belong to it.
+    units: Option<ListFilter<OrganizationFilter>>,
+    /// The initiatives it manages.
+    managed_initiatives: Option<ListFilter<InitiativeFilter>>,
+    /// The fundings it contributed to.
+    fundings: Option<ListFilter<FundingFilter>>,
+    /// The sources of the organization.
+    sources: Option<ListFilter<SourceFilter>>,
+    /// All of these hold.
+    and: Option<Vec<OrganizationFilter>>,
+    /// At least one of these holds.
+    or: Option<Vec<OrganizationFilter>>,
+    /// This does not hold.
+    not: Option<Box<OrganizationFilter>>,
+}
+
+filter_impl!(OrganizationFilter {
+    fields { name: "name", kind: "kind" }
+    lists {
+        units: Path::Children { table: "organizations", foreign_key: "parent_id" },
+        managed_initiatives: Path::Children { table: "initiatives", foreign_key: "manager_id" },
+        fundings: Path::Link { link: "funding_funders", from: "organization_id", to: "funding_id", table: "fundings" },
+        sources: Path::Citations { kind: RecordKind::Organization },
+    }
+    parents {
+        home_state: Path::Parent { table: "states", foreign_key: "state_id" },
+        parent: Path::Parent { table: "organizations", foreign_key: "parent_id" },
+    }
+});
+
+/// Fields organizations can be sorted by.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrganizationOrderField {
+    /// Its name.
+    Name,
+    /// Its kind.
+    Kind,
+}
+
+impl OrderField for OrganizationOrderField {
+    fn column(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Kind => "kind",
+        }
+    }
+}
+
+/// The default order.
+pub const ORGANIZATION_ORDER: &[(OrganizationOrderField, OrderDirection)] =
+    &[(OrganizationOrderField::Name, OrderDirection::Asc)];

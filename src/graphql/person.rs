@@ -2,15 +2,19 @@
 
 use async_graphql::{Context, ID, Object};
 use entity::enums::RecordKind;
-use entity::{conference, person, person_role};
-use sea_orm::{EntityTrait, QueryOrder};
+use entity::{conference, person, person_role, source};
+use sea_orm::EntityTrait;
 
-use super::conference::{Conference, ParticipationFields};
+use super::conference::{
+    CONFERENCE_ORDER, Conference, ConferenceFilter, ConferenceOrderField, ParticipationFields,
+};
 use super::connection::{Connection, PageArgs};
 use super::error::ApiResult;
-use super::loader::{Loaded, through};
+use super::filter::{ListFilter, Path, StringFilter, filter_impl, list_query};
+use super::loader::{ListQuery, Loaded, through};
 use super::node::global_id;
-use super::source::{Source, cited_by};
+use super::order::{OrderBy, OrderDirection, OrderField};
+use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
 
 /// A person the sources name.
 pub struct Person(pub Loaded<person::Model>);
@@ -32,22 +36,36 @@ impl Person {
     async fn conferences(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<ConferenceFilter>,
+        #[graphql(desc = "Sort keys, in order; by start date when left out.")] order_by: Option<
+            Vec<OrderBy<ConferenceOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Conference, ParticipationFields>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let roles = self
+        let query = list_query::<conference::Entity, _, _>(
+            filter.as_ref(),
+            order_by.as_deref(),
+            CONFERENCE_ORDER,
+        );
+        let links = self
             .0
-            .children::<person_role::Entity>(ctx, "person_id")
+            .children::<person_role::Entity>(ctx, "person_id", &ListQuery::all())
             .await?;
-        let conferences =
-            through::<_, conference::Entity>(ctx, roles, |r| Some(r.conference_id), "conference")
-                .await?;
-        let items = conferences
+        let rows = through::<_, conference::Entity>(
+            ctx,
+            links,
+            |l| Some(l.conference_id),
+            "conference",
+            &query,
+        )
+        .await?;
+        let items = rows
             .into_iter()
-            .map(|(c, r)| (Conference(c), ParticipationFields(r)))
+            .map(|(row, link)| (Conference(row), ParticipationFields(link)))
             .collect();
         Ok(Connection::from_items(items, &args))
     }
@@ -56,15 +74,22 @@ impl Person {
     async fn sources(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
+        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
+            Vec<OrderBy<SourceOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
+        let query =
+            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
         cited_by(
             ctx,
             &self.0,
             RecordKind::Person,
+            &query,
             PageArgs::new(after, before, first, last)?,
         )
         .await
@@ -81,15 +106,64 @@ impl PersonQuery {
     async fn people(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<PersonFilter>,
+        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
+            Vec<OrderBy<PersonOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Person>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let select = person::Entity::find()
-            .order_by_asc(person::Column::Name)
-            .order_by_asc(person::Column::Id);
-        Connection::from_select(ctx, select, &args, Person).await
+        let query =
+            list_query::<person::Entity, _, _>(filter.as_ref(), order_by.as_deref(), PERSON_ORDER);
+        let select = person::Entity::find();
+        Connection::from_query(ctx, select, &query, &args, Person).await
     }
 }
+
+/// Conditions on people; every condition given must hold.
+#[derive(async_graphql::InputObject, Default)]
+pub struct PersonFilter {
+    /// Full name.
+    name: Option<StringFilter>,
+    /// The conferences the person took part in.
+    conferences: Option<ListFilter<ConferenceFilter>>,
+    /// The sources that name the person.
+    sources: Option<ListFilter<SourceFilter>>,
+    /// All of these hold.
+    and: Option<Vec<PersonFilter>>,
+    /// At least one of these holds.
+    or: Option<Vec<PersonFilter>>,
+    /// This does not hold.
+    not: Option<Box<PersonFilter>>,
+}
+
+filter_impl!(PersonFilter {
+    fields { name: "name" }
+    lists {
+        conferences: Path::Link { link: "person_roles", from: "person_id", to: "conference_id", table: "conferences" },
+        sources: Path::Citations { kind: RecordKind::Person },
+    }
+    parents {}
+});
+
+/// Fields people can be sorted by.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PersonOrderField {
+    /// Full name.
+    Name,
+}
+
+impl OrderField for PersonOrderField {
+    fn column(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+        }
+    }
+}
+
+/// The default order.
+pub const PERSON_ORDER: &[(PersonOrderField, OrderDirection)] =
+    &[(PersonOrderField::Name, OrderDirection::Asc)];

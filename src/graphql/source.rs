@@ -6,25 +6,30 @@ use entity::{
     chairship, citation, claim, coalition, commitment, conference, document, endorsement, funding,
     initiative, membership, organization, person, source, state,
 };
-use sea_orm::{EntityTrait, ModelTrait, QueryOrder};
+use std::sync::Arc;
+
+use sea_orm::{EntityTrait, ModelTrait};
 
 use super::connection::{Connection, PageArgs};
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
-use super::loader::{Loaded, through};
+use super::filter::{DateFilter, StringFilter, filter_impl, list_query};
+use super::loader::{ListQuery, Loaded, through};
 use super::node::{Node, global_id};
+use super::order::{OrderBy, OrderDirection, OrderField};
 
 /// A page of the sources a record cites.
 pub async fn cited_by<M>(
     ctx: &Context<'_>,
     record: &Loaded<M>,
     kind: RecordKind,
+    query: &Arc<ListQuery>,
     args: PageArgs,
 ) -> ApiResult<Connection<Source>>
 where
     M: ModelTrait + Clone + Send + Sync + 'static,
 {
-    let rows = record.sources(ctx, kind).await?;
+    let rows = record.sources(ctx, kind, query).await?;
     Ok(Connection::from_nodes(
         rows.into_iter().map(Source).collect(),
         &args,
@@ -84,9 +89,10 @@ impl Source {
         let args = PageArgs::new(after, before, first, last)?;
         let citations = self
             .0
-            .children::<citation::Entity>(ctx, "source_id")
+            .children::<citation::Entity>(ctx, "source_id", &ListQuery::all())
             .await?;
         // One batch per kind of record for all the citations of this page of sources.
+        let all = ListQuery::all();
         macro_rules! records {
             ($kind:ident, $entity:ident, $wrap:expr) => {
                 through::<_, $entity::Entity>(
@@ -94,6 +100,7 @@ impl Source {
                     citations.clone(),
                     |c| (c.record_kind == RecordKind::$kind).then_some(c.record_id),
                     concat!("record:", stringify!($kind)),
+                    &all,
                 )
                 .await?
                 .into_iter()
@@ -158,13 +165,80 @@ impl SourceQuery {
     async fn sources(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
+        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
+            Vec<OrderBy<SourceOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let select = source::Entity::find().order_by_asc(source::Column::Key);
-        Connection::from_select(ctx, select, &args, Source).await
+        let query =
+            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
+        let select = source::Entity::find();
+        Connection::from_query(ctx, select, &query, &args, Source).await
     }
 }
+
+/// Conditions on sources; every condition given must hold.
+#[derive(async_graphql::InputObject, Default)]
+pub struct SourceFilter {
+    /// The dataset's key, e.g. `FS2014`.
+    key: Option<StringFilter>,
+    /// Its title.
+    title: Option<StringFilter>,
+    /// Who published it.
+    publisher: Option<StringFilter>,
+    /// Where it can be read.
+    url: Option<StringFilter>,
+    /// The earliest day it can have been published.
+    published_earliest: Option<DateFilter>,
+    /// The latest day it can have been published.
+    published_latest: Option<DateFilter>,
+    /// All of these hold.
+    and: Option<Vec<SourceFilter>>,
+    /// At least one of these holds.
+    or: Option<Vec<SourceFilter>>,
+    /// This does not hold.
+    not: Option<Box<SourceFilter>>,
+}
+
+filter_impl!(SourceFilter {
+    fields {
+        key: "key",
+        title: "title",
+        publisher: "publisher",
+        url: "url",
+        published_earliest: "published_earliest",
+        published_latest: "published_latest",
+    }
+    lists {}
+    parents {}
+});
+
+/// Fields sources can be sorted by.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceOrderField {
+    /// The dataset's key.
+    Key,
+    /// Its title.
+    Title,
+    /// The earliest day it can have been published.
+    Published,
+}
+
+impl OrderField for SourceOrderField {
+    fn column(self) -> &'static str {
+        match self {
+            Self::Key => "key",
+            Self::Title => "title",
+            Self::Published => "published_earliest",
+        }
+    }
+}
+
+/// The default order.
+pub const SOURCE_ORDER: &[(SourceOrderField, OrderDirection)] =
+    &[(SourceOrderField::Key, OrderDirection::Asc)];

@@ -4,23 +4,35 @@ use async_graphql::{Context, ID, Object};
 use entity::enums::{RecordKind, Region};
 use entity::{
     chairship, commitment, conference, conference_host, endorsement, funding, funding_funder,
-    membership, organization, person, person_role, state,
+    membership, organization, person, person_role, source, state,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::chairship::Chairship;
-use super::commitment::{Commitment, EndorsementFields};
-use super::conference::{Conference, HostingFields, ParticipationFields};
+use super::chairship::{CHAIRSHIP_ORDER, Chairship, ChairshipFilter, ChairshipOrderField};
+use super::commitment::{
+    COMMITMENT_ORDER, Commitment, CommitmentFilter, CommitmentOrderField, EndorsementFields,
+};
+use super::conference::{
+    CONFERENCE_ORDER, Conference, ConferenceFilter, ConferenceOrderField, HostingFields,
+    ParticipationFields,
+};
 use super::connection::{Connection, PageArgs};
 use super::dates::Date;
 use super::error::{ApiResult, OrGraphql};
-use super::funding::Funding;
-use super::loader::{Loaded, group, through};
-use super::membership::{Membership, MembershipStatus, state_is_member, state_status_on};
+use super::filter::{ListFilter, Path, RegionFilter, StringFilter, filter_impl, list_query};
+use super::funding::{FUNDING_ORDER, Funding, FundingFilter, FundingOrderField};
+use super::loader::{ListQuery, Loaded, group, through};
+use super::membership::{
+    MEMBERSHIP_ORDER, Membership, MembershipFilter, MembershipOrderField, MembershipStatus,
+    state_is_member, state_status_on,
+};
 use super::node::global_id;
-use super::organization::Organization;
-use super::person::Person;
-use super::source::{Source, cited_by};
+use super::order::{OrderBy, OrderDirection, OrderField};
+use super::organization::{
+    ORGANIZATION_ORDER, Organization, OrganizationFilter, OrganizationOrderField,
+};
+use super::person::{PERSON_ORDER, Person, PersonFilter, PersonOrderField};
+use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
 
 /// A government that is or was a member of the Coalition.
 pub struct State(pub Loaded<state::Model>);
@@ -62,7 +74,7 @@ impl State {
     ) -> ApiResult<MembershipStatus> {
         let memberships = self
             .0
-            .children::<membership::Entity>(ctx, "state_id")
+            .children::<membership::Entity>(ctx, "state_id", &ListQuery::all())
             .await?;
         Ok(state_status_on(&memberships, on.0))
     }
@@ -71,15 +83,24 @@ impl State {
     async fn memberships(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<MembershipFilter>,
+        #[graphql(desc = "Sort keys, in order; by joining date when left out.")] order_by: Option<
+            Vec<OrderBy<MembershipOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Membership>> {
         let args = PageArgs::new(after, before, first, last)?;
+        let query = list_query::<membership::Entity, _, _>(
+            filter.as_ref(),
+            order_by.as_deref(),
+            MEMBERSHIP_ORDER,
+        );
         let rows = self
             .0
-            .children::<membership::Entity>(ctx, "state_id")
+            .children::<membership::Entity>(ctx, "state_id", &query)
             .await?;
         Ok(Connection::from_nodes(
             rows.into_iter().map(Membership).collect(),
@@ -91,24 +112,37 @@ impl State {
     async fn hosted_conferences(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<ConferenceFilter>,
+        #[graphql(desc = "Sort keys, in order; by start date when left out.")] order_by: Option<
+            Vec<OrderBy<ConferenceOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Conference, HostingFields>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let hosts = self
+        let query = list_query::<conference::Entity, _, _>(
+            filter.as_ref(),
+            order_by.as_deref(),
+            CONFERENCE_ORDER,
+        );
+        let links = self
             .0
-            .children::<conference_host::Entity>(ctx, "state_id")
+            .children::<conference_host::Entity>(ctx, "state_id", &ListQuery::all())
             .await?;
-        let conferences =
-            through::<_, conference::Entity>(ctx, hosts, |h| Some(h.conference_id), "conference")
-                .await?;
-        let mut items: Vec<_> = conferences
+        let rows = through::<_, conference::Entity>(
+            ctx,
+            links,
+            |l| Some(l.conference_id),
+            "conference",
+            &query,
+        )
+        .await?;
+        let items = rows
             .into_iter()
-            .map(|(c, h)| (Conference(c), HostingFields { role: h.role }))
+            .map(|(row, link)| (Conference(row), HostingFields { role: link.role }))
             .collect();
-        items.sort_by_key(|(c, _)| (c.0.start_date, c.0.id));
         Ok(Connection::from_items(items, &args))
     }
 
@@ -116,15 +150,24 @@ impl State {
     async fn chairships(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<ChairshipFilter>,
+        #[graphql(desc = "Sort keys, in order; by start when left out.")] order_by: Option<
+            Vec<OrderBy<ChairshipOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Chairship>> {
         let args = PageArgs::new(after, before, first, last)?;
+        let query = list_query::<chairship::Entity, _, _>(
+            filter.as_ref(),
+            order_by.as_deref(),
+            CHAIRSHIP_ORDER,
+        );
         let rows = self
             .0
-            .children::<chairship::Entity>(ctx, "state_id")
+            .children::<chairship::Entity>(ctx, "state_id", &query)
             .await?;
         Ok(Connection::from_nodes(
             rows.into_iter().map(Chairship).collect(),
@@ -136,26 +179,36 @@ impl State {
     async fn endorsed_commitments(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<CommitmentFilter>,
+        #[graphql(desc = "Sort keys, in order; principles first when left out.")] order_by: Option<
+            Vec<OrderBy<CommitmentOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Commitment, EndorsementFields>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let endorsements = self
+        let query = list_query::<commitment::Entity, _, _>(
+            filter.as_ref(),
+            order_by.as_deref(),
+            COMMITMENT_ORDER,
+        );
+        let links = self
             .0
-            .children::<endorsement::Entity>(ctx, "state_id")
+            .children::<endorsement::Entity>(ctx, "state_id", &ListQuery::all())
             .await?;
-        let commitments = through::<_, commitment::Entity>(
+        let rows = through::<_, commitment::Entity>(
             ctx,
-            endorsements,
-            |e| Some(e.commitment_id),
+            links,
+            |l| Some(l.commitment_id),
             "commitment",
+            &query,
         )
         .await?;
-        let items = commitments
+        let items = rows
             .into_iter()
-            .map(|(c, e)| (Commitment(c), EndorsementFields::new(e)))
+            .map(|(row, link)| (Commitment(row), EndorsementFields::new(link)))
             .collect();
         Ok(Connection::from_items(items, &args))
     }
@@ -164,20 +217,30 @@ impl State {
     async fn fundings(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<FundingFilter>,
+        #[graphql(desc = "Sort keys, in order; by period when left out.")] order_by: Option<
+            Vec<OrderBy<FundingOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Funding>> {
         let args = PageArgs::new(after, before, first, last)?;
+        let query = list_query::<funding::Entity, _, _>(
+            filter.as_ref(),
+            order_by.as_deref(),
+            FUNDING_ORDER,
+        );
         let links = self
             .0
-            .children::<funding_funder::Entity>(ctx, "state_id")
+            .children::<funding_funder::Entity>(ctx, "state_id", &ListQuery::all())
             .await?;
         let rows =
-            through::<_, funding::Entity>(ctx, links, |l| Some(l.funding_id), "funding").await?;
+            through::<_, funding::Entity>(ctx, links, |l| Some(l.funding_id), "funding", &query)
+                .await?;
         Ok(Connection::from_nodes(
-            rows.into_iter().map(|(f, _)| Funding(f)).collect(),
+            rows.into_iter().map(|(row, _)| Funding(row)).collect(),
             &args,
         ))
     }
@@ -186,15 +249,24 @@ impl State {
     async fn organizations(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<OrganizationFilter>,
+        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
+            Vec<OrderBy<OrganizationOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Organization>> {
         let args = PageArgs::new(after, before, first, last)?;
+        let query = list_query::<organization::Entity, _, _>(
+            filter.as_ref(),
+            order_by.as_deref(),
+            ORGANIZATION_ORDER,
+        );
         let rows = self
             .0
-            .children::<organization::Entity>(ctx, "state_id")
+            .children::<organization::Entity>(ctx, "state_id", &query)
             .await?;
         Ok(Connection::from_nodes(
             rows.into_iter().map(Organization).collect(),
@@ -207,43 +279,138 @@ impl State {
     async fn people(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<PersonFilter>,
+        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
+            Vec<OrderBy<PersonOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Person, ParticipationFields>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let roles = self
+        let query =
+            list_query::<person::Entity, _, _>(filter.as_ref(), order_by.as_deref(), PERSON_ORDER);
+        let links = self
             .0
-            .children::<person_role::Entity>(ctx, "office_state_id")
+            .children::<person_role::Entity>(ctx, "office_state_id", &ListQuery::all())
             .await?;
-        let people =
-            through::<_, person::Entity>(ctx, roles, |r| Some(r.person_id), "person").await?;
-        let items = people
+        let rows =
+            through::<_, person::Entity>(ctx, links, |l| Some(l.person_id), "person", &query)
+                .await?;
+        let items = rows
             .into_iter()
-            .map(|(p, r)| (Person(p), ParticipationFields(r)))
+            .map(|(row, link)| (Person(row), ParticipationFields(link)))
             .collect();
         Ok(Connection::from_items(items, &args))
     }
 
-    /// The sources that name this state and its region.
+    /// The sources of this record.
     async fn sources(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
+        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
+            Vec<OrderBy<SourceOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<Source>> {
+        let query =
+            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
         cited_by(
             ctx,
             &self.0,
             RecordKind::State,
+            &query,
             PageArgs::new(after, before, first, last)?,
         )
         .await
     }
 }
+
+/// Conditions on states; every condition given must hold.
+#[derive(async_graphql::InputObject, Default)]
+pub struct StateFilter {
+    /// ISO 3166-1 alpha-2 code.
+    code: Option<StringFilter>,
+    /// Short English name.
+    name: Option<StringFilter>,
+    /// UN M49 region.
+    region: Option<RegionFilter>,
+    /// UN M49 subregion.
+    subregion: Option<StringFilter>,
+    /// Only states that were certainly members on this day.
+    member_on: Option<Date>,
+    /// The state's periods of membership.
+    memberships: Option<ListFilter<MembershipFilter>>,
+    /// The conferences the state hosted or co-hosted.
+    hosted_conferences: Option<ListFilter<ConferenceFilter>>,
+    /// The periods in which the state chaired the Coalition.
+    chairships: Option<ListFilter<ChairshipFilter>>,
+    /// The commitments the state endorsed.
+    endorsed_commitments: Option<ListFilter<CommitmentFilter>>,
+    /// The fundings the state contributed to.
+    fundings: Option<ListFilter<FundingFilter>>,
+    /// The organizations based in the state.
+    organizations: Option<ListFilter<OrganizationFilter>>,
+    /// The sources that name the state.
+    sources: Option<ListFilter<SourceFilter>>,
+    /// All of these hold.
+    and: Option<Vec<StateFilter>>,
+    /// At least one of these holds.
+    or: Option<Vec<StateFilter>>,
+    /// This does not hold.
+    not: Option<Box<StateFilter>>,
+}
+
+filter_impl!(StateFilter {
+    fields { code: "code", name: "name", region: "region", subregion: "subregion" }
+    lists {
+        memberships: Path::Children { table: "memberships", foreign_key: "state_id" },
+        hosted_conferences: Path::Link { link: "conference_hosts", from: "state_id", to: "conference_id", table: "conferences" },
+        chairships: Path::Children { table: "chairships", foreign_key: "state_id" },
+        endorsed_commitments: Path::Link { link: "endorsements", from: "state_id", to: "commitment_id", table: "commitments" },
+        fundings: Path::Link { link: "funding_funders", from: "state_id", to: "funding_id", table: "fundings" },
+        organizations: Path::Children { table: "organizations", foreign_key: "state_id" },
+        sources: Path::Citations { kind: RecordKind::State },
+    }
+    parents {}
+    extra |f, table| match f.member_on {
+        Some(day) => super::membership::state_is_member_at(table, day.0, false),
+        None => sea_orm::Condition::all(),
+    }
+});
+
+/// Fields states can be sorted by.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StateOrderField {
+    /// Short English name.
+    Name,
+    /// ISO 3166-1 alpha-2 code.
+    Code,
+    /// UN M49 region.
+    Region,
+    /// UN M49 subregion.
+    Subregion,
+}
+
+impl OrderField for StateOrderField {
+    fn column(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Code => "code",
+            Self::Region => "region",
+            Self::Subregion => "subregion",
+        }
+    }
+}
+
+/// States sort by name unless asked otherwise.
+pub const STATE_ORDER: &[(StateOrderField, OrderDirection)] =
+    &[(StateOrderField::Name, OrderDirection::Asc)];
 
 /// Root fields for states.
 #[derive(Default)]
@@ -265,15 +432,19 @@ impl StateQuery {
         #[graphql(desc = "Only states of this UN M49 region.")] region: Option<Region>,
         #[graphql(desc = "Only founding members (true) or only later members (false).")]
         founding: Option<bool>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<StateFilter>,
+        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
+            Vec<OrderBy<StateOrderField>>,
+        >,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
         #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
         #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
     ) -> ApiResult<Connection<State>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let mut select = state::Entity::find()
-            .order_by_asc(state::Column::Name)
-            .order_by_asc(state::Column::Id);
+        let query =
+            list_query::<state::Entity, _, _>(filter.as_ref(), order_by.as_deref(), STATE_ORDER);
+        let mut select = state::Entity::find();
         if let Some(day) = member_on {
             select = select.filter(state_is_member(day.0, include_uncertain));
         }
@@ -291,7 +462,7 @@ impl StateQuery {
                 ),
             );
         }
-        Connection::from_select(ctx, select, &args, State).await
+        Connection::from_query(ctx, select, &query, &args, State).await
     }
 
     /// The state with this ISO 3166-1 alpha-2 code (case-insensitive), or null.

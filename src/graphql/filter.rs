@@ -1,0 +1,553 @@
+//! Filters: typed conditions on fields and relationships that compile to SQL.
+//!
+//! Every list takes a `filter` argument of its type's filter input. Field operators become
+//! bound parameters (never text spliced into SQL), and relationship quantifiers (`some`,
+//! `every`, `none`) become `EXISTS` subqueries, so a filter runs in the database the same
+//! way on SQLite and PostgreSQL, and nothing is filtered in memory afterwards.
+
+use std::sync::Arc;
+
+use async_graphql::{InputObject, InputType};
+use entity::enums::*;
+use sea_orm::EntityTrait;
+use sea_orm::sea_query::{
+    Alias, Condition, Expr, ExprTrait, Func, JoinType, LikeExpr, Query, SelectStatement,
+};
+
+use super::dates::Date;
+use super::loader::ListQuery;
+use super::order::{OrderBy, OrderDirection, OrderField, sort_keys};
+
+/// Fresh aliases for the tables of nested subqueries, so a relationship back to the same
+/// table (states that hosted conferences with other hosts) never confuses two rows.
+#[derive(Default)]
+pub struct Aliases(usize);
+
+impl Aliases {
+    /// A table alias not used before in this query.
+    pub fn fresh(&mut self) -> Alias {
+        self.0 += 1;
+        Alias::new(format!("f{}", self.0))
+    }
+}
+
+/// A filter input of one node type: a condition on rows of its table, known by `table`.
+pub trait Filter {
+    /// The condition on the row of `table`.
+    fn condition(&self, table: &Alias, aliases: &mut Aliases) -> Condition;
+}
+
+/// How a relationship reaches its rows from a row of `table`.
+#[derive(Clone, Copy)]
+pub enum Path {
+    /// Rows of `table` whose `foreign_key` holds the current row's id.
+    Children {
+        table: &'static str,
+        foreign_key: &'static str,
+    },
+    /// The row of `table` whose id the current row's `foreign_key` holds.
+    Parent {
+        table: &'static str,
+        foreign_key: &'static str,
+    },
+    /// Rows of `table` linked through `link`: `link.from` holds the current row's id and
+    /// `link.to` the target's.
+    Link {
+        link: &'static str,
+        from: &'static str,
+        to: &'static str,
+        table: &'static str,
+    },
+    /// The sources a record of `kind` cites.
+    Citations { kind: RecordKind },
+}
+
+impl Path {
+    /// `SELECT 1 FROM <related rows of current> WHERE <target condition>`.
+    fn subquery(
+        self,
+        current: &Alias,
+        aliases: &mut Aliases,
+        target: impl FnOnce(&Alias, &mut Aliases) -> Condition,
+    ) -> SelectStatement {
+        let row = aliases.fresh();
+        let id = |table: &Alias| Expr::col((table.clone(), Alias::new("id")));
+        let col = |table: &Alias, name: &str| Expr::col((table.clone(), Alias::new(name)));
+        let mut select = Query::select();
+        select.expr(Expr::val(1));
+        match self {
+            Path::Children { table, foreign_key } => {
+                select
+                    .from_as(Alias::new(table), row.clone())
+                    .and_where(col(&row, foreign_key).eq(id(current)));
+            }
+            Path::Parent { table, foreign_key } => {
+                select
+                    .from_as(Alias::new(table), row.clone())
+                    .and_where(id(&row).eq(col(current, foreign_key)));
+            }
+            Path::Link {
+                link,
+                from,
+                to,
+                table,
+            } => {
+                let via = aliases.fresh();
+                select
+                    .from_as(Alias::new(link), via.clone())
+                    .join_as(
+                        JoinType::InnerJoin,
+                        Alias::new(table),
+                        row.clone(),
+                        id(&row).eq(col(&via, to)),
+                    )
+                    .and_where(col(&via, from).eq(id(current)));
+            }
+            Path::Citations { kind } => {
+                let via = aliases.fresh();
+                select
+                    .from_as(Alias::new("citations"), via.clone())
+                    .join_as(
+                        JoinType::InnerJoin,
+                        Alias::new("sources"),
+                        row.clone(),
+                        id(&row).eq(col(&via, "source_id")),
+                    )
+                    .and_where(col(&via, "record_kind").eq(kind.as_str()))
+                    .and_where(col(&via, "record_id").eq(id(current)));
+            }
+        }
+        let condition = target(&row, aliases);
+        select.cond_where(condition);
+        select
+    }
+
+    /// The related row exists and satisfies `filter` (for to-one relationships).
+    pub fn matches<F: Filter>(
+        self,
+        current: &Alias,
+        aliases: &mut Aliases,
+        filter: &F,
+    ) -> Condition {
+        Condition::all().add(Expr::exists(
+            self.subquery(current, aliases, |t, a| filter.condition(t, a)),
+        ))
+    }
+}
+
+/// Conditions on a list of related items: some, every or none of them match.
+#[derive(InputObject)]
+#[graphql(concrete(name = "StateListFilter", params(super::state::StateFilter)))]
+#[graphql(concrete(
+    name = "MembershipListFilter",
+    params(super::membership::MembershipFilter)
+))]
+#[graphql(concrete(
+    name = "ConferenceListFilter",
+    params(super::conference::ConferenceFilter)
+))]
+#[graphql(concrete(
+    name = "ChairshipListFilter",
+    params(super::chairship::ChairshipFilter)
+))]
+#[graphql(concrete(name = "DocumentListFilter", params(super::document::DocumentFilter)))]
+#[graphql(concrete(
+    name = "CommitmentListFilter",
+    params(super::commitment::CommitmentFilter)
+))]
+#[graphql(concrete(
+    name = "OrganizationListFilter",
+    params(super::organization::OrganizationFilter)
+))]
+#[graphql(concrete(
+    name = "InitiativeListFilter",
+    params(super::initiative::InitiativeFilter)
+))]
+#[graphql(concrete(name = "FundingListFilter", params(super::funding::FundingFilter)))]
+#[graphql(concrete(name = "PersonListFilter", params(super::person::PersonFilter)))]
+#[graphql(concrete(name = "SourceListFilter", params(super::source::SourceFilter)))]
+pub struct ListFilter<F: InputType> {
+    /// At least one related item matches (an empty filter `{}`: there is at least one).
+    some: Option<Box<F>>,
+    /// Every related item matches (true when there are none).
+    every: Option<Box<F>>,
+    /// No related item matches (an empty filter `{}`: there are none).
+    none: Option<Box<F>>,
+}
+
+impl<F: InputType + Filter> ListFilter<F> {
+    /// The condition on the current row of `current` reached along `path`.
+    pub fn condition(&self, path: Path, current: &Alias, aliases: &mut Aliases) -> Condition {
+        let mut all = Condition::all();
+        if let Some(f) = &self.some {
+            all = all.add(Expr::exists(
+                path.subquery(current, aliases, |t, a| f.condition(t, a)),
+            ));
+        }
+        if let Some(f) = &self.every {
+            all = all.add(Expr::not_exists(
+                path.subquery(current, aliases, |t, a| f.condition(t, a).not()),
+            ));
+        }
+        if let Some(f) = &self.none {
+            all = all.add(Expr::not_exists(
+                path.subquery(current, aliases, |t, a| f.condition(t, a)),
+            ));
+        }
+        all
+    }
+}
+
+/// Combines the `and`, `or` and `not` members of a filter with its own field conditions.
+pub fn combine<F: Filter>(
+    fields: Condition,
+    and: &Option<Vec<F>>,
+    or: &Option<Vec<F>>,
+    not: &Option<Box<F>>,
+    table: &Alias,
+    aliases: &mut Aliases,
+) -> Condition {
+    let mut all = fields;
+    for f in and.iter().flatten() {
+        all = all.add(f.condition(table, aliases));
+    }
+    if let Some(or) = or {
+        let mut any = Condition::any();
+        for f in or {
+            any = any.add(f.condition(table, aliases));
+        }
+        // `or: []` matches nothing, as an empty disjunction does.
+        all = all.add(if or.is_empty() {
+            Condition::all().add(Expr::val(1).eq(0))
+        } else {
+            any
+        });
+    }
+    if let Some(f) = not {
+        all = all.add(f.condition(table, aliases).not());
+    }
+    all
+}
+
+/// The column `name` of `table`.
+pub fn column(table: &Alias, name: &str) -> Expr {
+    Expr::col((table.clone(), Alias::new(name)))
+}
+
+/// `column IN values`, or never true for an empty list.
+fn is_in<V: Into<sea_orm::Value>>(column: &Expr, values: impl IntoIterator<Item = V>) -> Expr {
+    let values: Vec<sea_orm::Value> = values.into_iter().map(Into::into).collect();
+    if values.is_empty() {
+        Expr::val(1).eq(0)
+    } else {
+        column.clone().is_in(values)
+    }
+}
+
+/// Conditions on one field; every operator given must hold.
+pub trait FieldFilter {
+    /// The condition on `column`.
+    fn on(&self, column: Expr) -> Condition;
+}
+
+/// Adds the condition of an optional field filter.
+pub fn field<F: FieldFilter>(all: Condition, filter: &Option<F>, column: Expr) -> Condition {
+    match filter {
+        Some(f) => all.add(f.on(column)),
+        None => all,
+    }
+}
+
+fn null_check(all: Condition, column: &Expr, is_null: Option<bool>) -> Condition {
+    match is_null {
+        Some(true) => all.add(column.clone().is_null()),
+        Some(false) => all.add(column.clone().is_not_null()),
+        None => all,
+    }
+}
+
+/// Escapes LIKE wildcards in client text, so `%` and `_` match themselves.
+fn like_literal(text: &str) -> String {
+    text.to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// Conditions on a text field. `contains` and `startsWith` ignore case.
+#[derive(InputObject, Default)]
+pub struct StringFilter {
+    /// Equal to (exactly).
+    eq: Option<String>,
+    /// Not equal to.
+    ne: Option<String>,
+    /// Equal to one of these.
+    #[graphql(name = "in")]
+    in_: Option<Vec<String>>,
+    /// Equal to none of these.
+    not_in: Option<Vec<String>>,
+    /// Contains this text, ignoring case.
+    contains: Option<String>,
+    /// Starts with this text, ignoring case.
+    starts_with: Option<String>,
+    /// Is null (true) or has a value (false).
+    is_null: Option<bool>,
+}
+
+impl FieldFilter for StringFilter {
+    fn on(&self, column: Expr) -> Condition {
+        let mut all = Condition::all();
+        if let Some(v) = &self.eq {
+            all = all.add(column.clone().eq(v.as_str()));
+        }
+        if let Some(v) = &self.ne {
+            all = all.add(column.clone().ne(v.as_str()));
+        }
+        if let Some(v) = &self.in_ {
+            all = all.add(is_in(&column, v.iter().map(String::as_str)));
+        }
+        if let Some(v) = &self.not_in {
+            all = all.add(is_in(&column, v.iter().map(String::as_str)).not());
+        }
+        let lower = || Expr::expr(Func::lower(column.clone()));
+        if let Some(v) = &self.contains {
+            all =
+                all.add(lower().like(LikeExpr::new(format!("%{}%", like_literal(v))).escape('\\')));
+        }
+        if let Some(v) = &self.starts_with {
+            all =
+                all.add(lower().like(LikeExpr::new(format!("{}%", like_literal(v))).escape('\\')));
+        }
+        null_check(all, &column, self.is_null)
+    }
+}
+
+/// Declares a filter for ordered values: equality, lists, comparisons, null.
+macro_rules! ordered_filter {
+    ($(#[$meta:meta])* $name:ident, $ty:ty, $to_value:expr) => {
+        $(#[$meta])*
+        #[derive(InputObject, Default)]
+        pub struct $name {
+            /// Equal to.
+            eq: Option<$ty>,
+            /// Not equal to.
+            ne: Option<$ty>,
+            /// Equal to one of these.
+            #[graphql(name = "in")]
+            in_: Option<Vec<$ty>>,
+            /// Equal to none of these.
+            not_in: Option<Vec<$ty>>,
+            /// Less than.
+            lt: Option<$ty>,
+            /// Less than or equal to.
+            lte: Option<$ty>,
+            /// Greater than.
+            gt: Option<$ty>,
+            /// Greater than or equal to.
+            gte: Option<$ty>,
+            /// Is null (true) or has a value (false).
+            is_null: Option<bool>,
+        }
+
+        impl FieldFilter for $name {
+            fn on(&self, column: Expr) -> Condition {
+                let value = $to_value;
+                let mut all = Condition::all();
+                if let Some(v) = &self.eq {
+                    all = all.add(column.clone().eq(value(v)));
+                }
+                if let Some(v) = &self.ne {
+                    all = all.add(column.clone().ne(value(v)));
+                }
+                if let Some(v) = &self.in_ {
+                    all = all.add(is_in(&column, v.iter().map(value)));
+                }
+                if let Some(v) = &self.not_in {
+                    all = all.add(is_in(&column, v.iter().map(value)).not());
+                }
+                if let Some(v) = &self.lt {
+                    all = all.add(column.clone().lt(value(v)));
+                }
+                if let Some(v) = &self.lte {
+                    all = all.add(column.clone().lte(value(v)));
+                }
+                if let Some(v) = &self.gt {
+                    all = all.add(column.clone().gt(value(v)));
+                }
+                if let Some(v) = &self.gte {
+                    all = all.add(column.clone().gte(value(v)));
+                }
+                null_check(all, &column, self.is_null)
+            }
+        }
+    };
+}
+
+ordered_filter!(
+    /// Conditions on a whole-number field.
+    IntFilter,
+    i64,
+    |v: &i64| sea_orm::Value::from(*v)
+);
+ordered_filter!(
+    /// Conditions on a date field (`YYYY-MM-DD`).
+    DateFilter,
+    Date,
+    |v: &Date| sea_orm::Value::from(v.0)
+);
+
+/// Conditions on a true/false field.
+#[derive(InputObject, Default)]
+pub struct BooleanFilter {
+    /// Equal to.
+    eq: Option<bool>,
+    /// Is null (true) or has a value (false).
+    is_null: Option<bool>,
+}
+
+impl FieldFilter for BooleanFilter {
+    fn on(&self, column: Expr) -> Condition {
+        let mut all = Condition::all();
+        if let Some(v) = self.eq {
+            all = all.add(column.clone().eq(v));
+        }
+        null_check(all, &column, self.is_null)
+    }
+}
+
+/// Declares the filter of a stored enum.
+macro_rules! enum_filter {
+    ($(#[$meta:meta])* $name:ident, $enum:ty) => {
+        $(#[$meta])*
+        #[derive(InputObject, Default)]
+        pub struct $name {
+            /// Equal to.
+            eq: Option<$enum>,
+            /// Not equal to.
+            ne: Option<$enum>,
+            /// Equal to one of these.
+            #[graphql(name = "in")]
+            in_: Option<Vec<$enum>>,
+            /// Equal to none of these.
+            not_in: Option<Vec<$enum>>,
+            /// Is null (true) or has a value (false).
+            is_null: Option<bool>,
+        }
+
+        impl FieldFilter for $name {
+            fn on(&self, column: Expr) -> Condition {
+                let mut all = Condition::all();
+                if let Some(v) = self.eq {
+                    all = all.add(column.clone().eq(v.as_str()));
+                }
+                if let Some(v) = self.ne {
+                    all = all.add(column.clone().ne(v.as_str()));
+                }
+                if let Some(v) = &self.in_ {
+                    all = all.add(is_in(&column, v.iter().map(|e| e.as_str())));
+                }
+                if let Some(v) = &self.not_in {
+                    all = all.add(is_in(&column, v.iter().map(|e| e.as_str())).not());
+                }
+                null_check(all, &column, self.is_null)
+            }
+        }
+    };
+}
+
+enum_filter!(
+    /// Conditions on a UN M49 region.
+    RegionFilter,
+    Region
+);
+enum_filter!(
+    /// Conditions on the kind of a meeting.
+    ConferenceKindFilter,
+    ConferenceKind
+);
+enum_filter!(
+    /// Conditions on the format of a meeting.
+    ConferenceFormatFilter,
+    ConferenceFormat
+);
+enum_filter!(
+    /// Conditions on the kind of a document.
+    DocumentKindFilter,
+    DocumentKind
+);
+enum_filter!(
+    /// Conditions on the kind of a commitment.
+    CommitmentKindFilter,
+    CommitmentKind
+);
+enum_filter!(
+    /// Conditions on the kind of an organization.
+    OrganizationKindFilter,
+    OrganizationKind
+);
+enum_filter!(
+    /// Conditions on the qualifier of an amount.
+    FundingQualifierFilter,
+    FundingQualifier
+);
+enum_filter!(
+    /// Conditions on the topic of a claim.
+    ClaimTopicFilter,
+    ClaimTopic
+);
+
+/// Implements [`Filter`] for a filter input from its field, list and parent members, plus
+/// its `and`, `or` and `not`.
+macro_rules! filter_impl {
+    ($ty:ident {
+        fields { $($f:ident : $col:literal),* $(,)? }
+        lists { $($l:ident : $path:expr),* $(,)? }
+        parents { $($p:ident : $ppath:expr),* $(,)? }
+        $(extra |$s:ident, $t:ident| $extra:expr)?
+    }) => {
+        impl $crate::graphql::filter::Filter for $ty {
+            fn condition(
+                &self,
+                table: &sea_orm::sea_query::Alias,
+                aliases: &mut $crate::graphql::filter::Aliases,
+            ) -> sea_orm::Condition {
+                use $crate::graphql::filter::{column, field};
+                let mut all = sea_orm::Condition::all();
+                $( all = field(all, &self.$f, column(table, $col)); )*
+                $( if let Some(l) = &self.$l { all = all.add(l.condition($path, table, aliases)); } )*
+                $( if let Some(p) = &self.$p { all = all.add($ppath.matches(table, aliases, p.as_ref())); } )*
+                $( { let $s = self; let $t = table; all = all.add($extra); } )?
+                $crate::graphql::filter::combine(all, &self.and, &self.or, &self.not, table, aliases)
+            }
+        }
+    };
+}
+pub(crate) use filter_impl;
+
+/// The compiled filter and order of a list of `E`.
+pub fn list_query<E, F, O>(
+    filter: Option<&F>,
+    order_by: Option<&[OrderBy<O>]>,
+    default: &[(O, OrderDirection)],
+) -> Arc<ListQuery>
+where
+    E: EntityTrait,
+    F: Filter + InputType,
+    O: OrderField + InputType,
+{
+    let table = E::default().table_name().to_owned();
+    let condition = filter.map(|f| f.condition(&Alias::new(&table), &mut Aliases::default()));
+    let order = sort_keys(&table, order_by, default);
+    let key = format!(
+        "{}|{}",
+        filter.map(|f| f.to_value().to_string()).unwrap_or_default(),
+        order_by
+            .map(|o| o
+                .iter()
+                .map(|k| format!("{:?} {:?}", k.field, k.direction))
+                .collect::<Vec<_>>()
+                .join(","))
+            .unwrap_or_default()
+    );
+    ListQuery::new(key, condition, order)
+}
