@@ -1136,6 +1136,8 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
     )
     .await?;
 
+    let indexed = crate::search::reindex(&txn).await?;
+    report.added.push(("search_entries", indexed));
     txn.commit().await?;
     Ok(report)
 }

@@ -71,6 +71,19 @@ pub async fn prepare(url: &str) -> Result<DatabaseConnection, DbSetupError> {
             rows = report.total(),
             "seeded an empty database with the built-in dataset"
         );
+    } else {
+        // A database from before the search index existed gets one built now.
+        let unindexed = entity::search_entry::Entity::find()
+            .count(&db)
+            .await
+            .map_err(|e| DbSetupError::Migrate(e.to_string()))?
+            == 0;
+        if unindexed {
+            let written = crate::search::reindex(&db)
+                .await
+                .map_err(|e| DbSetupError::Migrate(e.to_string()))?;
+            tracing::info!(entries = written, "built the search index");
+        }
     }
     Ok(db)
 }

@@ -5,6 +5,7 @@
 //! - [`db`]: connecting, migrating (the `migration` crate) and seeding.
 //! - [`dataset`]: the sourced data file (`data/foc.toml`) and its idempotent loader.
 //! - [`dates`]: dates known only to a year or a month, as intervals.
+//! - [`search`]: the search index and how its text is folded.
 //! - [`graphql`]: the schema, one module per concept, over batched loaders.
 //! - [`http`]: the axum router: GraphQL, GraphiQL, SDL, health.
 
@@ -14,6 +15,7 @@ pub mod dates;
 pub mod db;
 pub mod graphql;
 pub mod http;
+pub mod search;
 pub mod telemetry;
 
 use config::{Cli, Command, ServeArgs};

@@ -22,5 +22,6 @@ pub mod membership;
 pub mod organization;
 pub mod person;
 pub mod person_role;
+pub mod search_entry;
 pub mod source;
 pub mod state;

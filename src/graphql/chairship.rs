@@ -5,7 +5,8 @@ use entity::enums::RecordKind;
 use entity::{chairship, source, state};
 use sea_orm::EntityTrait;
 
-use super::connection::{Connection, PageArgs};
+use super::aggregate::{KeySql, Measure, Scope, aggregate_types};
+use super::connection::{Aggregated, Connection, PageArgs};
 use super::dates::Date;
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
@@ -197,3 +198,31 @@ impl OrderField for ChairshipOrderField {
 /// Chairships sort by start unless asked otherwise.
 pub const CHAIRSHIP_ORDER: &[(ChairshipOrderField, OrderDirection)] =
     &[(ChairshipOrderField::Start, OrderDirection::Asc)];
+
+aggregate_types!(
+    /// Totals over a list of chairships.
+    ChairshipAggregate,
+    /// A group of chairships sharing the keys asked for.
+    ChairshipGroup,
+    /// Keys to group chairships by.
+    ChairshipGroupKey {
+        /// The year the period began; null where the sources leave it open.
+        StartYear => start_year: i64 = KeySql::CertainYear("start_earliest", "start_latest"),
+        /// The chair's ISO code; null for periods without a confirmed chair.
+        Chair => chair: String = KeySql::StateText { foreign_key: "state_id", column: "code" },
+    },
+    measures {
+        /// The earliest day any period can have begun.
+        earliest_start: date = Measure::MinDate("start_earliest"),
+        /// The latest day any period can have ended.
+        latest_end: date = Measure::MaxDate("end_latest"),
+    }
+);
+
+impl Aggregated for Chairship {
+    type Aggregate = ChairshipAggregate;
+
+    fn aggregate(scope: Option<Scope>, _total: usize) -> Option<ChairshipAggregate> {
+        scope.map(ChairshipAggregate::new)
+    }
+}

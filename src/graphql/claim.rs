@@ -5,7 +5,8 @@ use entity::enums::{ClaimTopic, RecordKind};
 use entity::{claim, source};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
-use super::connection::{Connection, PageArgs};
+use super::aggregate::{KeySql, Scope, aggregate_types};
+use super::connection::{Aggregated, Connection, PageArgs};
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
 use super::filter::{
@@ -167,3 +168,28 @@ impl OrderField for ClaimOrderField {
 /// The default order.
 pub const CLAIM_ORDER: &[(ClaimOrderField, OrderDirection)] =
     &[(ClaimOrderField::Topic, OrderDirection::Asc)];
+
+aggregate_types!(
+    /// Totals over a list of claims.
+    ClaimAggregate,
+    /// A group of claims sharing the keys asked for.
+    ClaimGroup,
+    /// Keys to group claims by.
+    ClaimGroupKey {
+        /// What the claim is about.
+        Topic => topic: ClaimTopic = KeySql::Text("topic"),
+        /// The value claimed.
+        Value => value: String = KeySql::Text("value"),
+        /// The key or code of the record it is about.
+        Subject => subject: String = KeySql::Text("subject"),
+    },
+    measures {}
+);
+
+impl Aggregated for Claim {
+    type Aggregate = ClaimAggregate;
+
+    fn aggregate(scope: Option<Scope>, _total: usize) -> Option<ClaimAggregate> {
+        scope.map(ClaimAggregate::new)
+    }
+}

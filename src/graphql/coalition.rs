@@ -1,9 +1,15 @@
 //! The Coalition itself, and its state on a given day.
 
 use async_graphql::{Context, ID, Object};
+use chrono::NaiveDate;
+use entity::enums::ConferenceKind;
 use entity::enums::RecordKind;
+use entity::{chairship, conference};
 use entity::{coalition, source, state};
-use sea_orm::{EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+
+use super::chairship::{CHAIRSHIP_ORDER, Chairship, ChairshipFilter, possibly_on};
+use super::conference::{CONFERENCE_ORDER, Conference, ConferenceFilter};
 
 use super::connection::{Connection, PageArgs};
 use super::dates::{Date, DateInterval, read_date};
@@ -17,7 +23,7 @@ use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_
 use super::state::{STATE_ORDER, State, StateFilter, StateOrderField};
 
 /// The Freedom Online Coalition.
-pub struct Coalition(pub Loaded<coalition::Model>);
+pub struct Coalition(pub Loaded<coalition::Model>, pub Option<Date>);
 
 /// The Freedom Online Coalition: its purpose, founding and membership rules.
 #[Object]
@@ -64,6 +70,17 @@ impl Coalition {
     /// The same regions as the fact sheet's sentence gives them.
     async fn participant_regions_text(&self) -> Option<&str> {
         self.0.participant_regions_text.as_deref()
+    }
+
+    /// The Coalition on a day: members, chair, conferences held and next, sources then
+    /// published. The day is `on`, or the one given to `coalition(on:)`.
+    async fn snapshot(
+        &self,
+        #[graphql(desc = "The day; defaults to the one given to `coalition(on:)`.")] on: Option<
+            Date,
+        >,
+    ) -> ApiResult<Option<CoalitionSnapshot>> {
+        Ok(on.or(self.1).map(|day| CoalitionSnapshot(day.0)))
     }
 
     /// How many states were certainly members on a day.
@@ -132,16 +149,163 @@ impl Coalition {
     }
 }
 
+/// The Coalition on one day: who belonged, who chaired, which conferences had been held
+/// and which came next, and the sources published by then.
+pub struct CoalitionSnapshot(pub NaiveDate);
+
+/// The Coalition on one day: who belonged, who chaired, which conferences had been held
+/// and which came next, and the sources published by then.
+#[Object]
+impl CoalitionSnapshot {
+    /// The day.
+    async fn date(&self) -> Date {
+        Date(self.0)
+    }
+
+    /// How many states were certainly members that day.
+    async fn member_count(&self, ctx: &Context<'_>) -> ApiResult<u64> {
+        let db = ctx.data::<Db>()?;
+        state::Entity::find()
+            .filter(state_is_member(self.0, false))
+            .count(&db.conn)
+            .await
+            .or_gql()
+    }
+
+    /// How many more states may have been members that day: the sources date their joining
+    /// or leaving too loosely to tell.
+    async fn uncertain_member_count(&self, ctx: &Context<'_>) -> ApiResult<u64> {
+        let db = ctx.data::<Db>()?;
+        uncertain_members(self.0).count(&db.conn).await.or_gql()
+    }
+
+    /// The states that were certainly members that day, by name.
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<StateFilter>,
+        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
+            Vec<OrderBy<StateOrderField>>,
+        >,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
+        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
+    ) -> ApiResult<Connection<State>> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let query =
+            list_query::<state::Entity, _, _>(filter.as_ref(), order_by.as_deref(), STATE_ORDER);
+        let select = state::Entity::find().filter(state_is_member(self.0, false));
+        Connection::from_query(ctx, select, &query, &args, State).await
+    }
+
+    /// The states that may have been members that day, but are not certainly.
+    async fn uncertain_members(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching this filter.")] filter: Option<StateFilter>,
+        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
+            Vec<OrderBy<StateOrderField>>,
+        >,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
+        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
+    ) -> ApiResult<Connection<State>> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let query =
+            list_query::<state::Entity, _, _>(filter.as_ref(), order_by.as_deref(), STATE_ORDER);
+        Connection::from_query(ctx, uncertain_members(self.0), &query, &args, State).await
+    }
+
+    /// The chairships that may have been in force that day (the sources give many periods
+    /// only to a year, so a day near a handover can have two).
+    async fn chairships(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
+        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
+    ) -> ApiResult<Connection<Chairship>> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let table = sea_orm::sea_query::Alias::new("chairships");
+        let select = chairship::Entity::find().filter(possibly_on(&table, self.0));
+        let query =
+            list_query::<chairship::Entity, ChairshipFilter, _>(None, None, CHAIRSHIP_ORDER);
+        Connection::from_query(ctx, select, &query, &args, Chairship).await
+    }
+
+    /// The Freedom Online Conferences that had begun by that day, oldest first.
+    async fn conferences_held(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
+        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
+    ) -> ApiResult<Connection<Conference>> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let select = conference::Entity::find()
+            .filter(conference::Column::Kind.eq(ConferenceKind::FreedomOnlineConference))
+            .filter(conference::Column::StartDate.lte(self.0));
+        let query =
+            list_query::<conference::Entity, ConferenceFilter, _>(None, None, CONFERENCE_ORDER);
+        Connection::from_query(ctx, select, &query, &args, Conference).await
+    }
+
+    /// The next Freedom Online Conference after that day, if the record has one.
+    async fn next_conference(&self, ctx: &Context<'_>) -> ApiResult<Option<Conference>> {
+        let db = ctx.data::<Db>()?;
+        let found = conference::Entity::find()
+            .filter(conference::Column::Kind.eq(ConferenceKind::FreedomOnlineConference))
+            .filter(conference::Column::StartDate.gt(self.0))
+            .order_by_asc(conference::Column::StartDate)
+            .one(&db.conn)
+            .await
+            .or_gql()?;
+        Ok(group(found.into_iter().collect()).pop().map(Conference))
+    }
+
+    /// The sources certainly published by that day: what could be known then.
+    async fn sources(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
+        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
+    ) -> ApiResult<Connection<Source>> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let select = source::Entity::find().filter(source::Column::PublishedLatest.lte(self.0));
+        let query = list_query::<source::Entity, SourceFilter, _>(None, None, SOURCE_ORDER);
+        Connection::from_query(ctx, select, &query, &args, Source).await
+    }
+}
+
+/// States that may have been members on `day` but are not certainly.
+fn uncertain_members(day: NaiveDate) -> sea_orm::Select<state::Entity> {
+    state::Entity::find()
+        .filter(state_is_member(day, true))
+        .filter(state_is_member(day, false).not())
+}
+
 /// Root field for the Coalition.
 #[derive(Default)]
 pub struct CoalitionQuery;
 
 #[Object]
 impl CoalitionQuery {
-    /// The Freedom Online Coalition.
-    async fn coalition(&self, ctx: &Context<'_>) -> ApiResult<Option<Coalition>> {
+    /// The Freedom Online Coalition; with `on`, its `snapshot` describes that day.
+    async fn coalition(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A day to describe the Coalition on, in `snapshot`.")] on: Option<Date>,
+    ) -> ApiResult<Option<Coalition>> {
         let db = ctx.data::<Db>()?;
         let found = coalition::Entity::find().one(&db.conn).await.or_gql()?;
-        Ok(group(found.into_iter().collect()).pop().map(Coalition))
+        Ok(group(found.into_iter().collect())
+            .pop()
+            .map(|c| Coalition(c, on)))
     }
 }

@@ -5,7 +5,8 @@ use entity::enums::{CommitmentKind, RecordKind};
 use entity::{commitment, document, endorsement, source, state};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
-use super::connection::{Connection, EdgeFields, PageArgs};
+use super::aggregate::{KeySql, Scope, aggregate_types};
+use super::connection::{Aggregated, Connection, EdgeFields, PageArgs};
 use super::dates::{DateInterval, read_date};
 use super::document::{Document, DocumentFilter};
 use super::error::ApiResult;
@@ -111,7 +112,15 @@ impl Commitment {
             .into_iter()
             .map(|(row, link)| (State(row), EndorsementFields::new(link)))
             .collect();
-        Ok(Connection::from_items(items, &args))
+        Ok(
+            Connection::from_items(items, &args).with_scope(Scope::through::<state::Entity, _>(
+                &self.0,
+                "endorsements",
+                "commitment_id",
+                "state_id",
+                &query,
+            )?),
+        )
     }
 
     /// The sources of this record.
@@ -294,3 +303,24 @@ impl OrderField for CommitmentOrderField {
 /// Commitments list principles first unless asked otherwise.
 pub const COMMITMENT_ORDER: &[(CommitmentOrderField, OrderDirection)] =
     &[(CommitmentOrderField::Kind, OrderDirection::Desc)];
+
+aggregate_types!(
+    /// Totals over a list of commitments.
+    CommitmentAggregate,
+    /// A group of commitments sharing the keys asked for.
+    CommitmentGroup,
+    /// Keys to group commitments by.
+    CommitmentGroupKey {
+        /// A principle or an area of action.
+        Kind => kind: CommitmentKind = KeySql::Text("kind"),
+    },
+    measures {}
+);
+
+impl Aggregated for Commitment {
+    type Aggregate = CommitmentAggregate;
+
+    fn aggregate(scope: Option<Scope>, _total: usize) -> Option<CommitmentAggregate> {
+        scope.map(CommitmentAggregate::new)
+    }
+}

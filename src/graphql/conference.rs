@@ -7,7 +7,8 @@ use entity::{
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
-use super::connection::{Connection, EdgeFields, PageArgs};
+use super::aggregate::{KeySql, Measure, Scope, aggregate_types};
+use super::connection::{Aggregated, Connection, EdgeFields, PageArgs};
 use super::dates::Date;
 use super::document::{DOCUMENT_ORDER, Document, DocumentFilter, DocumentOrderField};
 use super::error::{ApiResult, OrGraphql};
@@ -164,7 +165,15 @@ impl Conference {
             .into_iter()
             .map(|(row, link)| (State(row), HostingFields { role: link.role }))
             .collect();
-        Ok(Connection::from_items(items, &args))
+        Ok(
+            Connection::from_items(items, &args).with_scope(Scope::through::<state::Entity, _>(
+                &self.0,
+                "conference_hosts",
+                "conference_id",
+                "state_id",
+                &query,
+            )?),
+        )
     }
 
     /// The documents adopted at the conference.
@@ -190,10 +199,11 @@ impl Conference {
             .0
             .children::<document::Entity>(ctx, "conference_id", &query)
             .await?;
-        Ok(Connection::from_nodes(
-            rows.into_iter().map(Document).collect(),
-            &args,
-        ))
+        Ok(
+            Connection::from_nodes(rows.into_iter().map(Document).collect(), &args).with_scope(
+                Scope::children::<document::Entity, _>(&self.0, "conference_id", &query)?,
+            ),
+        )
     }
 
     /// The people the sources name at the conference; each edge gives their role and office.
@@ -223,7 +233,15 @@ impl Conference {
             .into_iter()
             .map(|(row, link)| (Person(row), ParticipationFields(link)))
             .collect();
-        Ok(Connection::from_items(items, &args))
+        Ok(
+            Connection::from_items(items, &args).with_scope(Scope::through::<person::Entity, _>(
+                &self.0,
+                "person_roles",
+                "conference_id",
+                "person_id",
+                &query,
+            )?),
+        )
     }
 
     /// The initiatives launched at the conference.
@@ -249,10 +267,11 @@ impl Conference {
             .0
             .children::<initiative::Entity>(ctx, "launched_at_id", &query)
             .await?;
-        Ok(Connection::from_nodes(
-            rows.into_iter().map(Initiative).collect(),
-            &args,
-        ))
+        Ok(
+            Connection::from_nodes(rows.into_iter().map(Initiative).collect(), &args).with_scope(
+                Scope::children::<initiative::Entity, _>(&self.0, "launched_at_id", &query)?,
+            ),
+        )
     }
 
     /// The sources of this record.
@@ -415,5 +434,41 @@ impl ConferenceQuery {
             .await
             .or_gql()?;
         Ok(group(found.into_iter().collect()).pop().map(Conference))
+    }
+}
+
+aggregate_types!(
+    /// Totals over a list of conferences.
+    ConferenceAggregate,
+    /// A group of conferences sharing the keys asked for.
+    ConferenceGroup,
+    /// Keys to group conferences by.
+    ConferenceGroupKey {
+        /// The year it began.
+        Year => year: i64 = KeySql::Year("start_date"),
+        /// What kind of meeting it was.
+        Kind => kind: ConferenceKind = KeySql::Text("kind"),
+        /// In person or virtual.
+        Format => format: ConferenceFormat = KeySql::Text("format"),
+        /// A host's UN M49 region (a meeting with hosts in two regions is in both groups).
+        HostRegion => host_region: entity::enums::Region = KeySql::HostText("region"),
+        /// A host's ISO code (a meeting with two hosts is in both groups).
+        Host => host: String = KeySql::HostText("code"),
+        /// The city.
+        City => city: String = KeySql::Text("city"),
+    },
+    measures {
+        /// The earliest start date.
+        earliest_start_date: date = Measure::MinDate("start_date"),
+        /// The latest start date.
+        latest_start_date: date = Measure::MaxDate("start_date"),
+    }
+);
+
+impl Aggregated for Conference {
+    type Aggregate = ConferenceAggregate;
+
+    fn aggregate(scope: Option<Scope>, _total: usize) -> Option<ConferenceAggregate> {
+        scope.map(ConferenceAggregate::new)
     }
 }

@@ -9,6 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::{EntityTrait, PaginatorTrait, QuerySelect, Select};
 
+use super::aggregate::Scope;
 use super::error::{ApiError, ApiResult, OrGraphql};
 use super::loader::{Db, ListQuery, Loaded, group};
 
@@ -109,6 +110,17 @@ pub struct Connection<N, X = EmptyFields> {
     total_count: usize,
     has_previous_page: bool,
     has_next_page: bool,
+    /// The whole list's rows as SQL, for aggregates.
+    scope: Option<Scope>,
+}
+
+/// A node type whose lists offer aggregates.
+pub trait Aggregated {
+    /// The aggregate object of its lists.
+    type Aggregate: OutputType;
+
+    /// The aggregate of a list with these rows (`scope`) and this many items.
+    fn aggregate(scope: Option<Scope>, total: usize) -> Option<Self::Aggregate>;
 }
 
 /// One item of a page and its cursor.
@@ -134,7 +146,7 @@ pub struct PageInfo {
 /// A page of a list, in Relay cursor-connection form: `first`/`after` page forwards,
 /// `last`/`before` backwards.
 #[Object(name_type)]
-impl<N: OutputType, X: EdgeFields> Connection<N, X> {
+impl<N: OutputType + Aggregated, X: EdgeFields> Connection<N, X> {
     /// The items of this page with their cursors.
     async fn edges(&self) -> &[Edge<N, X>] {
         &self.edges
@@ -159,9 +171,15 @@ impl<N: OutputType, X: EdgeFields> Connection<N, X> {
     async fn total_count(&self) -> usize {
         self.total_count
     }
+
+    /// Totals over the whole list (all pages): count, sums, earliest and latest values,
+    /// and the same per group of one or more keys.
+    async fn aggregate(&self) -> Option<N::Aggregate> {
+        N::aggregate(self.scope.clone(), self.total_count)
+    }
 }
 
-impl<N: OutputType, X: EdgeFields> TypeName for Connection<N, X> {
+impl<N: OutputType + Aggregated, X: EdgeFields> TypeName for Connection<N, X> {
     fn type_name() -> Cow<'static, str> {
         format!("{}{}Connection", N::type_name(), X::label()).into()
     }
@@ -213,7 +231,14 @@ impl<N, X> Connection<N, X> {
             total_count: total,
             has_previous_page: start > 0,
             has_next_page: end < total,
+            scope: None,
         }
+    }
+
+    /// The same page, with the whole list's rows as SQL for its aggregates.
+    pub fn with_scope(mut self, scope: Scope) -> Self {
+        self.scope = Some(scope);
+        self
     }
 }
 
@@ -238,6 +263,7 @@ impl<N> Connection<N, EmptyFields> {
     {
         let db = ctx.data::<Db>()?;
         let select = query.apply(select).or_gql()?;
+        let scope = Scope::root(select.clone());
         let total = select.clone().count(&db.conn).await.or_gql()? as usize;
         let (start, end) = args.window(total);
         let rows = if end > start {
@@ -264,6 +290,7 @@ impl<N> Connection<N, EmptyFields> {
             total_count: total,
             has_previous_page: start > 0,
             has_next_page: end < total,
+            scope: Some(scope),
         })
     }
 }

@@ -2,18 +2,25 @@
 
 use async_graphql::{Context, ID, Object};
 use entity::enums::{DocumentKind, RecordKind};
-use entity::{commitment, conference, document, source};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
+use std::collections::HashMap;
+use std::sync::Arc;
 
+use entity::{chairship, commitment, conference, document, source};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
+use sea_orm::{Condition, ConnectionTrait, FromQueryResult};
+
+use super::aggregate::{KeySql, Measure, Scope, aggregate_types};
+use super::chairship::Chairship;
 use super::commitment::{COMMITMENT_ORDER, Commitment, CommitmentFilter, CommitmentOrderField};
 use super::conference::{Conference, ConferenceFilter};
-use super::connection::{Connection, PageArgs};
+use super::connection::{Aggregated, Connection, PageArgs};
 use super::dates::{DateInterval, read_date};
-use super::error::ApiResult;
+use super::error::{ApiResult, OrGraphql};
 use super::filter::{
     DateFilter, DocumentKindFilter, ListFilter, Path, StringFilter, filter_impl, list_query,
 };
-use super::loader::Loaded;
+use super::loader::{Db, Loaded, group};
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
@@ -53,6 +60,67 @@ impl Document {
             .map(Conference))
     }
 
+    /// The chairships that may have been in force when it was adopted (periods that overlap
+    /// its adoption date; the sources give many periods only to a year).
+    async fn chairships_at_adoption(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
+        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
+    ) -> ApiResult<Connection<Chairship>> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let (id, ids, shared) = self.0.group_scope();
+        let db = ctx.data::<Db>()?;
+        // One statement for every document of the group.
+        let by_document: Arc<HashMap<i32, Vec<chairship::Model>>> = shared
+            .get_or_load("chairships_at_adoption".to_owned(), async {
+                let (c, d) = (Alias::new("chairships"), Alias::new("adopted_doc"));
+                let col = |t: &Alias, name: &str| Expr::col((t.clone(), Alias::new(name)));
+                let mut select = chairship::Entity::find().into_query();
+                select
+                    .join_as(
+                        JoinType::InnerJoin,
+                        Alias::new("documents"),
+                        d.clone(),
+                        Condition::all()
+                            .add(
+                                Condition::any()
+                                    .add(col(&c, "start_earliest").is_null())
+                                    .add(col(&c, "start_earliest").lte(col(&d, "adopted_latest"))),
+                            )
+                            .add(
+                                Condition::any()
+                                    .add(col(&c, "end_latest").is_null())
+                                    .add(col(&c, "end_latest").gte(col(&d, "adopted_earliest"))),
+                            ),
+                    )
+                    .and_where(col(&d, "id").is_in(ids))
+                    .and_where(col(&d, "adopted_earliest").is_not_null())
+                    .expr_as(col(&d, "id"), Alias::new("agg_document"))
+                    .order_by_expr(col(&c, "start_earliest"), sea_orm::Order::Asc)
+                    .order_by_expr(col(&c, "id"), sea_orm::Order::Asc);
+                let rows = db.conn.query_all(&select).await.or_gql()?;
+                let mut map: HashMap<i32, Vec<chairship::Model>> = HashMap::new();
+                for row in rows {
+                    let document: i32 = row.try_get("", "agg_document").or_gql()?;
+                    map.entry(document)
+                        .or_default()
+                        .push(chairship::Model::from_query_result(&row, "").or_gql()?);
+                }
+                Ok(map)
+            })
+            .await?;
+        let rows = id
+            .and_then(|id| by_document.get(&id).cloned())
+            .unwrap_or_default();
+        Ok(Connection::from_nodes(
+            group(rows).into_iter().map(Chairship).collect(),
+            &args,
+        ))
+    }
+
     /// What the sources add.
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()
@@ -81,10 +149,11 @@ impl Document {
             .0
             .children::<commitment::Entity>(ctx, "document_id", &query)
             .await?;
-        Ok(Connection::from_nodes(
-            rows.into_iter().map(Commitment).collect(),
-            &args,
-        ))
+        Ok(
+            Connection::from_nodes(rows.into_iter().map(Commitment).collect(), &args).with_scope(
+                Scope::children::<commitment::Entity, _>(&self.0, "document_id", &query)?,
+            ),
+        )
     }
 
     /// The sources of this record.
@@ -203,3 +272,31 @@ impl OrderField for DocumentOrderField {
 /// Documents sort by adoption date unless asked otherwise.
 pub const DOCUMENT_ORDER: &[(DocumentOrderField, OrderDirection)] =
     &[(DocumentOrderField::Adopted, OrderDirection::Asc)];
+
+aggregate_types!(
+    /// Totals over a list of documents.
+    DocumentAggregate,
+    /// A group of documents sharing the keys asked for.
+    DocumentGroup,
+    /// Keys to group documents by.
+    DocumentGroupKey {
+        /// What kind of document it is.
+        Kind => kind: DocumentKind = KeySql::Text("kind"),
+        /// The year it was adopted; null where the sources leave it open.
+        Year => year: i64 = KeySql::CertainYear("adopted_earliest", "adopted_latest"),
+    },
+    measures {
+        /// The earliest day any can have been adopted.
+        earliest_adopted: date = Measure::MinDate("adopted_earliest"),
+        /// The latest day any can have been adopted.
+        latest_adopted: date = Measure::MaxDate("adopted_latest"),
+    }
+);
+
+impl Aggregated for Document {
+    type Aggregate = DocumentAggregate;
+
+    fn aggregate(scope: Option<Scope>, _total: usize) -> Option<DocumentAggregate> {
+        scope.map(DocumentAggregate::new)
+    }
+}

@@ -258,7 +258,14 @@ pub fn field<F: FieldFilter>(all: Condition, filter: &Option<F>, column: Expr) -
     }
 }
 
+/// Finishes a field's conditions: adds `isNull`, and makes the value comparisons false
+/// (not SQL's unknown) on a null, so that `not`, `every` and `none` are exact complements.
 fn null_check(all: Condition, column: &Expr, is_null: Option<bool>) -> Condition {
+    let all = if all.is_empty() {
+        all
+    } else {
+        all.add(column.clone().is_not_null())
+    };
     match is_null {
         Some(true) => all.add(column.clone().is_null()),
         Some(false) => all.add(column.clone().is_not_null()),

@@ -5,7 +5,8 @@ use entity::enums::{FundingQualifier, RecordKind};
 use entity::{funding, funding_funder, initiative, organization, source, state};
 use sea_orm::EntityTrait;
 
-use super::connection::{Connection, PageArgs};
+use super::aggregate::{KeySql, Measure, Scope, aggregate_types};
+use super::connection::{Aggregated, Connection, PageArgs};
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
 use super::filter::{
@@ -271,3 +272,46 @@ impl OrderField for FundingOrderField {
 /// The default order.
 pub const FUNDING_ORDER: &[(FundingOrderField, OrderDirection)] =
     &[(FundingOrderField::PeriodStart, OrderDirection::Asc)];
+
+aggregate_types!(
+    /// Totals over a list of fundings.
+    FundingAggregate,
+    /// A group of fundings sharing the keys asked for.
+    FundingGroup,
+    /// Keys to group fundings by.
+    FundingGroupKey {
+        /// ISO 4217 currency code (sum amounts only within one currency).
+        Currency => currency: String = KeySql::Text("currency"),
+        /// How the sources qualified the amounts.
+        Qualifier => qualifier: FundingQualifier = KeySql::Text("qualifier"),
+        /// The year the funding period began; null where the sources leave it open.
+        StartYear => start_year: i64 = KeySql::CertainYear("period_start_earliest", "period_start_latest"),
+    },
+    measures {
+        /// The sum of the amounts given, in whole units; null when they are in more than one
+        /// currency (group by CURRENCY to sum each).
+        total_amount: int = Measure::SumInUnit("amount", "currency"),
+        /// The smallest amount given.
+        smallest_amount: int = Measure::MinInt("amount"),
+        /// The largest amount given.
+        largest_amount: int = Measure::MaxInt("amount"),
+        /// The earliest day any funding period can have begun.
+        earliest_start: date = Measure::MinDate("period_start_earliest"),
+    }
+);
+
+impl Aggregated for Funding {
+    type Aggregate = FundingAggregate;
+
+    fn aggregate(scope: Option<Scope>, _total: usize) -> Option<FundingAggregate> {
+        scope.map(FundingAggregate::new)
+    }
+}
+
+impl Aggregated for Funder {
+    type Aggregate = super::aggregate::ListAggregate;
+
+    fn aggregate(_scope: Option<Scope>, total: usize) -> Option<Self::Aggregate> {
+        super::aggregate::ListAggregate::of(total)
+    }
+}

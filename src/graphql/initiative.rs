@@ -5,8 +5,9 @@ use entity::enums::RecordKind;
 use entity::{conference, funding, initiative, organization, source};
 use sea_orm::EntityTrait;
 
+use super::aggregate::{KeySql, Measure, Scope, aggregate_types};
 use super::conference::{Conference, ConferenceFilter};
-use super::connection::{Connection, PageArgs};
+use super::connection::{Aggregated, Connection, PageArgs};
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
 use super::filter::{DateFilter, ListFilter, Path, StringFilter, filter_impl, list_query};
@@ -94,10 +95,11 @@ impl Initiative {
             .0
             .children::<funding::Entity>(ctx, "recipient_initiative_id", &query)
             .await?;
-        Ok(Connection::from_nodes(
-            rows.into_iter().map(Funding).collect(),
-            &args,
-        ))
+        Ok(
+            Connection::from_nodes(rows.into_iter().map(Funding).collect(), &args).with_scope(
+                Scope::children::<funding::Entity, _>(&self.0, "recipient_initiative_id", &query)?,
+            ),
+        )
     }
 
     /// The sources of this record.
@@ -216,3 +218,27 @@ impl OrderField for InitiativeOrderField {
 /// The default order.
 pub const INITIATIVE_ORDER: &[(InitiativeOrderField, OrderDirection)] =
     &[(InitiativeOrderField::Name, OrderDirection::Asc)];
+
+aggregate_types!(
+    /// Totals over a list of initiatives.
+    InitiativeAggregate,
+    /// A group of initiatives sharing the keys asked for.
+    InitiativeGroup,
+    /// Keys to group initiatives by.
+    InitiativeGroupKey {
+        /// The year it was launched; null where the sources leave it open.
+        LaunchYear => launch_year: i64 = KeySql::CertainYear("launched_earliest", "launched_latest"),
+    },
+    measures {
+        /// The earliest day any can have been launched.
+        earliest_launched: date = Measure::MinDate("launched_earliest"),
+    }
+);
+
+impl Aggregated for Initiative {
+    type Aggregate = InitiativeAggregate;
+
+    fn aggregate(scope: Option<Scope>, _total: usize) -> Option<InitiativeAggregate> {
+        scope.map(InitiativeAggregate::new)
+    }
+}

@@ -360,13 +360,42 @@ pub struct Loaded<M> {
     group: Arc<Group<M>>,
 }
 
-/// The result of one relationship's load, computed once and shared by the group.
+/// The result of one load, computed once and shared by the group.
 type SharedLoad = Arc<OnceCell<Arc<dyn Any + Send + Sync>>>;
+
+/// Results computed once for a group of rows, by name.
+#[derive(Default)]
+pub struct Shared(Mutex<HashMap<String, SharedLoad>>);
+
+impl Shared {
+    /// Runs `load` the first time `name` is asked for and shares its result.
+    pub async fn get_or_load<T, F>(&self, name: String, load: F) -> ApiResult<Arc<T>>
+    where
+        T: Send + Sync + 'static,
+        F: Future<Output = ApiResult<T>>,
+    {
+        let cell = {
+            let mut loads = self.0.lock().map_err(|_| ApiError::Unavailable).or_gql()?;
+            loads.entry(name).or_default().clone()
+        };
+        let value = cell
+            .get_or_try_init(|| async {
+                load.await
+                    .map(|v| Arc::new(v) as Arc<dyn Any + Send + Sync>)
+            })
+            .await?;
+        value
+            .clone()
+            .downcast::<T>()
+            .map_err(|_| ApiError::Unavailable)
+            .or_gql()
+    }
+}
 
 struct Group<M> {
     rows: Vec<M>,
     /// One shared result per relationship asked of the group.
-    loads: Mutex<HashMap<String, SharedLoad>>,
+    shared: Arc<Shared>,
 }
 
 impl<M: Clone> Clone for Loaded<M> {
@@ -390,7 +419,7 @@ impl<M> Deref for Loaded<M> {
 pub fn group<M: Clone>(rows: Vec<M>) -> Vec<Loaded<M>> {
     let group = Arc::new(Group {
         rows: rows.clone(),
-        loads: Mutex::default(),
+        shared: Arc::default(),
     });
     rows.into_iter()
         .map(|model| Loaded {
@@ -419,26 +448,16 @@ where
         T: Send + Sync + 'static,
         F: Future<Output = ApiResult<T>>,
     {
-        let cell = {
-            let mut loads = self
-                .group
-                .loads
-                .lock()
-                .map_err(|_| ApiError::Unavailable)
-                .or_gql()?;
-            loads.entry(name).or_default().clone()
-        };
-        let value = cell
-            .get_or_try_init(|| async {
-                load.await
-                    .map(|v| Arc::new(v) as Arc<dyn Any + Send + Sync>)
-            })
-            .await?;
-        value
-            .clone()
-            .downcast::<T>()
-            .map_err(|_| ApiError::Unavailable)
-            .or_gql()
+        self.group.shared.get_or_load(name, load).await
+    }
+
+    /// This row's id, the ids of its whole group, and the group's shared results: what a
+    /// nested list needs to compute its aggregates for every parent at once.
+    pub fn group_scope(&self) -> (Option<i32>, Vec<i32>, Arc<Shared>) {
+        let mut ids: Vec<i32> = self.group.rows.iter().filter_map(id_of).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        (id_of(&self.model), ids, self.group.shared.clone())
     }
 
     /// The rows of `E` whose `column` holds this row's id and that satisfy `query`, in its

@@ -13,7 +13,8 @@ use super::filter::{
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::state::StateFilter;
 
-use super::connection::{Connection, PageArgs};
+use super::aggregate::{KeySql, Measure, Scope, aggregate_types};
+use super::connection::{Aggregated, Connection, PageArgs};
 use super::dates::{Date, DateInterval, read_date};
 use super::error::ApiResult;
 use super::loader::Loaded;
@@ -284,5 +285,39 @@ impl MembershipQuery {
             MEMBERSHIP_ORDER,
         );
         Connection::from_query(ctx, membership::Entity::find(), &query, &args, Membership).await
+    }
+}
+
+aggregate_types!(
+    /// Totals over a list of memberships.
+    MembershipAggregate,
+    /// A group of memberships sharing the keys asked for.
+    MembershipGroup,
+    /// Keys to group memberships by.
+    MembershipGroupKey {
+        /// The year the state joined; null where the sources leave the year open.
+        JoinYear => join_year: i64 = KeySql::CertainYear("joined_earliest", "joined_latest"),
+        /// Whether the state founded the Coalition.
+        Founding => founding: bool = KeySql::Bool("founding"),
+        /// The member state's UN M49 region.
+        Region => region: entity::enums::Region = KeySql::StateText { foreign_key: "state_id", column: "region" },
+        /// The member state's UN M49 subregion.
+        Subregion => subregion: String = KeySql::StateText { foreign_key: "state_id", column: "subregion" },
+        /// The member state's ISO code.
+        State => state: String = KeySql::StateText { foreign_key: "state_id", column: "code" },
+    },
+    measures {
+        /// The earliest day any of them can have joined.
+        earliest_joined: date = Measure::MinDate("joined_earliest"),
+        /// The latest day any of them can have joined.
+        latest_joined: date = Measure::MaxDate("joined_latest"),
+    }
+);
+
+impl Aggregated for Membership {
+    type Aggregate = MembershipAggregate;
+
+    fn aggregate(scope: Option<Scope>, _total: usize) -> Option<MembershipAggregate> {
+        scope.map(MembershipAggregate::new)
     }
 }

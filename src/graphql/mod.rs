@@ -4,6 +4,7 @@
 // A resolver's parameters are its GraphQL arguments; list fields have four for paging alone.
 #![allow(clippy::too_many_arguments)]
 
+pub mod aggregate;
 pub mod chairship;
 pub mod claim;
 pub mod coalition;
@@ -22,6 +23,7 @@ pub mod node;
 pub mod order;
 pub mod organization;
 pub mod person;
+pub mod search;
 pub mod source;
 pub mod state;
 
@@ -44,6 +46,7 @@ pub struct QueryRoot(
     person::PersonQuery,
     source::SourceQuery,
     claim::ClaimQuery,
+    search::SearchQuery,
     node::NodeQuery,
 );
 

@@ -107,15 +107,20 @@ pub async fn load_nodes(ctx: &Context<'_>, ids: &[ID]) -> ApiResult<Vec<Option<N
     };
     macro_rules! kind {
         ($name:literal, $entity:ident, $variant:ident) => {
+            kind!($name, $entity, $variant, $variant)
+        };
+        ($name:literal, $entity:ident, $variant:ident, $wrap:expr) => {
             by_ids::<$entity::Entity>(ctx, &rows_of($name))
                 .await?
                 .into_iter()
-                .map(|(row, loaded)| (($name, row), Node::$variant($variant(loaded))))
+                .map(|(row, loaded)| (($name, row), Node::$variant($wrap(loaded))))
                 .collect::<Vec<_>>()
         };
     }
     let mut found: HashMap<(&str, i32), Node> = HashMap::new();
-    found.extend(kind!("Coalition", coalition, Coalition));
+    found.extend(kind!("Coalition", coalition, Coalition, |c| Coalition(
+        c, None
+    )));
     found.extend(kind!("State", state, State));
     found.extend(kind!("Membership", membership, Membership));
     found.extend(kind!("Conference", conference, Conference));
@@ -157,6 +162,14 @@ impl NodeQuery {
             return Err(ApiError::invalid("ids", "ask for at most 100 ids at once")).or_gql();
         }
         load_nodes(ctx, &ids).await
+    }
+}
+
+impl super::connection::Aggregated for Node {
+    type Aggregate = super::aggregate::ListAggregate;
+
+    fn aggregate(_scope: Option<super::aggregate::Scope>, total: usize) -> Option<Self::Aggregate> {
+        super::aggregate::ListAggregate::of(total)
     }
 }
 

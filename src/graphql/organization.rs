@@ -5,7 +5,8 @@ use entity::enums::{OrganizationKind, RecordKind};
 use entity::{funding, funding_funder, initiative, organization, source, state};
 use sea_orm::EntityTrait;
 
-use super::connection::{Connection, PageArgs};
+use super::aggregate::{KeySql, Scope, aggregate_types};
+use super::connection::{Aggregated, Connection, PageArgs};
 use super::error::ApiResult;
 use super::filter::{
     ListFilter, OrganizationKindFilter, Path, StringFilter, filter_impl, list_query,
@@ -80,10 +81,11 @@ impl Organization {
             .0
             .children::<organization::Entity>(ctx, "parent_id", &query)
             .await?;
-        Ok(Connection::from_nodes(
-            rows.into_iter().map(Organization).collect(),
-            &args,
-        ))
+        Ok(
+            Connection::from_nodes(rows.into_iter().map(Organization).collect(), &args).with_scope(
+                Scope::children::<organization::Entity, _>(&self.0, "parent_id", &query)?,
+            ),
+        )
     }
 
     /// The initiatives it manages.
@@ -109,10 +111,11 @@ impl Organization {
             .0
             .children::<initiative::Entity>(ctx, "manager_id", &query)
             .await?;
-        Ok(Connection::from_nodes(
-            rows.into_iter().map(Initiative).collect(),
-            &args,
-        ))
+        Ok(
+            Connection::from_nodes(rows.into_iter().map(Initiative).collect(), &args).with_scope(
+                Scope::children::<initiative::Entity, _>(&self.0, "manager_id", &query)?,
+            ),
+        )
     }
 
     /// The fundings it contributed to.
@@ -144,7 +147,14 @@ impl Organization {
         Ok(Connection::from_nodes(
             rows.into_iter().map(|(row, _)| Funding(row)).collect(),
             &args,
-        ))
+        )
+        .with_scope(Scope::through::<funding::Entity, _>(
+            &self.0,
+            "funding_funders",
+            "organization_id",
+            "funding_id",
+            &query,
+        )?))
     }
 
     /// The sources of this record.
@@ -265,3 +275,26 @@ impl OrderField for OrganizationOrderField {
 /// The default order.
 pub const ORGANIZATION_ORDER: &[(OrganizationOrderField, OrderDirection)] =
     &[(OrganizationOrderField::Name, OrderDirection::Asc)];
+
+aggregate_types!(
+    /// Totals over a list of organizations.
+    OrganizationAggregate,
+    /// A group of organizations sharing the keys asked for.
+    OrganizationGroup,
+    /// Keys to group organizations by.
+    OrganizationGroupKey {
+        /// What kind of organization it is.
+        Kind => kind: OrganizationKind = KeySql::Text("kind"),
+        /// The ISO code of the state it is based in.
+        HomeState => home_state: String = KeySql::StateText { foreign_key: "state_id", column: "code" },
+    },
+    measures {}
+);
+
+impl Aggregated for Organization {
+    type Aggregate = OrganizationAggregate;
+
+    fn aggregate(scope: Option<Scope>, _total: usize) -> Option<OrganizationAggregate> {
+        scope.map(OrganizationAggregate::new)
+    }
+}

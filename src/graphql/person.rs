@@ -5,10 +5,11 @@ use entity::enums::RecordKind;
 use entity::{conference, person, person_role, source};
 use sea_orm::EntityTrait;
 
+use super::aggregate::{KeySql, Scope, aggregate_types};
 use super::conference::{
     CONFERENCE_ORDER, Conference, ConferenceFilter, ConferenceOrderField, ParticipationFields,
 };
-use super::connection::{Connection, PageArgs};
+use super::connection::{Aggregated, Connection, PageArgs};
 use super::error::ApiResult;
 use super::filter::{ListFilter, Path, StringFilter, filter_impl, list_query};
 use super::loader::{ListQuery, Loaded, through};
@@ -67,7 +68,15 @@ impl Person {
             .into_iter()
             .map(|(row, link)| (Conference(row), ParticipationFields(link)))
             .collect();
-        Ok(Connection::from_items(items, &args))
+        Ok(Connection::from_items(items, &args).with_scope(
+            Scope::through::<conference::Entity, _>(
+                &self.0,
+                "person_roles",
+                "person_id",
+                "conference_id",
+                &query,
+            )?,
+        ))
     }
 
     /// The sources of this record.
@@ -167,3 +176,24 @@ impl OrderField for PersonOrderField {
 /// The default order.
 pub const PERSON_ORDER: &[(PersonOrderField, OrderDirection)] =
     &[(PersonOrderField::Name, OrderDirection::Asc)];
+
+aggregate_types!(
+    /// Totals over a list of people.
+    PersonAggregate,
+    /// A group of people sharing the keys asked for.
+    PersonGroup,
+    /// Keys to group people by.
+    PersonGroupKey {
+        /// Full name.
+        Name => name: String = KeySql::Text("name"),
+    },
+    measures {}
+);
+
+impl Aggregated for Person {
+    type Aggregate = PersonAggregate;
+
+    fn aggregate(scope: Option<Scope>, _total: usize) -> Option<PersonAggregate> {
+        scope.map(PersonAggregate::new)
+    }
+}

@@ -10,7 +10,8 @@ use std::sync::Arc;
 
 use sea_orm::{EntityTrait, ModelTrait};
 
-use super::connection::{Connection, PageArgs};
+use super::aggregate::{KeySql, Measure, Scope, aggregate_types};
+use super::connection::{Aggregated, Connection, PageArgs};
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
 use super::filter::{DateFilter, StringFilter, filter_impl, list_query};
@@ -30,10 +31,10 @@ where
     M: ModelTrait + Clone + Send + Sync + 'static,
 {
     let rows = record.sources(ctx, kind, query).await?;
-    Ok(Connection::from_nodes(
-        rows.into_iter().map(Source).collect(),
-        &args,
-    ))
+    Ok(
+        Connection::from_nodes(rows.into_iter().map(Source).collect(), &args)
+            .with_scope(Scope::citations(record, kind, query)?),
+    )
 }
 
 /// A publication records cite.
@@ -116,7 +117,7 @@ impl Source {
         };
         let mut records: Vec<(i32, Node)> = Vec::new();
         records.extend(records!(Coalition, coalition, |r| Node::Coalition(
-            Coalition(r)
+            Coalition(r, None)
         )));
         records.extend(records!(State, state, |r| Node::State(State(r))));
         records.extend(records!(Membership, membership, |r| Node::Membership(
@@ -242,3 +243,31 @@ impl OrderField for SourceOrderField {
 /// The default order.
 pub const SOURCE_ORDER: &[(SourceOrderField, OrderDirection)] =
     &[(SourceOrderField::Key, OrderDirection::Asc)];
+
+aggregate_types!(
+    /// Totals over a list of sources.
+    SourceAggregate,
+    /// A group of sources sharing the keys asked for.
+    SourceGroup,
+    /// Keys to group sources by.
+    SourceGroupKey {
+        /// Who published it.
+        Publisher => publisher: String = KeySql::Text("publisher"),
+        /// The year it was published; null where the sources leave it open.
+        Year => year: i64 = KeySql::CertainYear("published_earliest", "published_latest"),
+    },
+    measures {
+        /// The earliest day any can have been published.
+        earliest_published: date = Measure::MinDate("published_earliest"),
+        /// The latest day any can have been published.
+        latest_published: date = Measure::MaxDate("published_latest"),
+    }
+);
+
+impl Aggregated for Source {
+    type Aggregate = SourceAggregate;
+
+    fn aggregate(scope: Option<Scope>, _total: usize) -> Option<SourceAggregate> {
+        scope.map(SourceAggregate::new)
+    }
+}

@@ -8,6 +8,7 @@ use entity::{
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
+use super::aggregate::{KeySql, Scope, aggregate_types};
 use super::chairship::{CHAIRSHIP_ORDER, Chairship, ChairshipFilter, ChairshipOrderField};
 use super::commitment::{
     COMMITMENT_ORDER, Commitment, CommitmentFilter, CommitmentOrderField, EndorsementFields,
@@ -16,7 +17,7 @@ use super::conference::{
     CONFERENCE_ORDER, Conference, ConferenceFilter, ConferenceOrderField, HostingFields,
     ParticipationFields,
 };
-use super::connection::{Connection, PageArgs};
+use super::connection::{Aggregated, Connection, PageArgs};
 use super::dates::Date;
 use super::error::{ApiResult, OrGraphql};
 use super::filter::{ListFilter, Path, RegionFilter, StringFilter, filter_impl, list_query};
@@ -102,10 +103,11 @@ impl State {
             .0
             .children::<membership::Entity>(ctx, "state_id", &query)
             .await?;
-        Ok(Connection::from_nodes(
-            rows.into_iter().map(Membership).collect(),
-            &args,
-        ))
+        Ok(
+            Connection::from_nodes(rows.into_iter().map(Membership).collect(), &args).with_scope(
+                Scope::children::<membership::Entity, _>(&self.0, "state_id", &query)?,
+            ),
+        )
     }
 
     /// The conferences the state hosted or co-hosted; each edge gives its role.
@@ -143,7 +145,15 @@ impl State {
             .into_iter()
             .map(|(row, link)| (Conference(row), HostingFields { role: link.role }))
             .collect();
-        Ok(Connection::from_items(items, &args))
+        Ok(Connection::from_items(items, &args).with_scope(
+            Scope::through::<conference::Entity, _>(
+                &self.0,
+                "conference_hosts",
+                "state_id",
+                "conference_id",
+                &query,
+            )?,
+        ))
     }
 
     /// The periods in which the state chaired the Coalition.
@@ -169,10 +179,11 @@ impl State {
             .0
             .children::<chairship::Entity>(ctx, "state_id", &query)
             .await?;
-        Ok(Connection::from_nodes(
-            rows.into_iter().map(Chairship).collect(),
-            &args,
-        ))
+        Ok(
+            Connection::from_nodes(rows.into_iter().map(Chairship).collect(), &args).with_scope(
+                Scope::children::<chairship::Entity, _>(&self.0, "state_id", &query)?,
+            ),
+        )
     }
 
     /// The commitments the state endorsed; each edge gives the endorsement.
@@ -210,7 +221,15 @@ impl State {
             .into_iter()
             .map(|(row, link)| (Commitment(row), EndorsementFields::new(link)))
             .collect();
-        Ok(Connection::from_items(items, &args))
+        Ok(Connection::from_items(items, &args).with_scope(
+            Scope::through::<commitment::Entity, _>(
+                &self.0,
+                "endorsements",
+                "state_id",
+                "commitment_id",
+                &query,
+            )?,
+        ))
     }
 
     /// The fundings the state contributed to.
@@ -242,7 +261,14 @@ impl State {
         Ok(Connection::from_nodes(
             rows.into_iter().map(|(row, _)| Funding(row)).collect(),
             &args,
-        ))
+        )
+        .with_scope(Scope::through::<funding::Entity, _>(
+            &self.0,
+            "funding_funders",
+            "state_id",
+            "funding_id",
+            &query,
+        )?))
     }
 
     /// The organizations based in the state.
@@ -268,10 +294,11 @@ impl State {
             .0
             .children::<organization::Entity>(ctx, "state_id", &query)
             .await?;
-        Ok(Connection::from_nodes(
-            rows.into_iter().map(Organization).collect(),
-            &args,
-        ))
+        Ok(
+            Connection::from_nodes(rows.into_iter().map(Organization).collect(), &args).with_scope(
+                Scope::children::<organization::Entity, _>(&self.0, "state_id", &query)?,
+            ),
+        )
     }
 
     /// The people the sources name holding an office of this state; each edge gives the
@@ -302,7 +329,15 @@ impl State {
             .into_iter()
             .map(|(row, link)| (Person(row), ParticipationFields(link)))
             .collect();
-        Ok(Connection::from_items(items, &args))
+        Ok(
+            Connection::from_items(items, &args).with_scope(Scope::through::<person::Entity, _>(
+                &self.0,
+                "person_roles",
+                "office_state_id",
+                "person_id",
+                &query,
+            )?),
+        )
     }
 
     /// The sources of this record.
@@ -478,5 +513,28 @@ impl StateQuery {
             .await
             .or_gql()?;
         Ok(group(found.into_iter().collect()).pop().map(State))
+    }
+}
+
+aggregate_types!(
+    /// Totals over a list of states.
+    StateAggregate,
+    /// A group of states sharing the keys asked for.
+    StateGroup,
+    /// Keys to group states by.
+    StateGroupKey {
+        /// UN M49 region.
+        Region => region: Region = KeySql::Text("region"),
+        /// UN M49 subregion.
+        Subregion => subregion: String = KeySql::Text("subregion"),
+    },
+    measures {}
+);
+
+impl Aggregated for State {
+    type Aggregate = StateAggregate;
+
+    fn aggregate(scope: Option<Scope>, _total: usize) -> Option<StateAggregate> {
+        scope.map(StateAggregate::new)
     }
 }

@@ -1,0 +1,634 @@
+//! Aggregates: counts, sums, earliest and latest values over the rows of any list, whole or
+//! grouped by one or more keys, computed in SQL over exactly the rows the list holds.
+//!
+//! A list remembers its rows as a subquery ([`Scope`]); an aggregate wraps it in one
+//! `SELECT ... GROUP BY` statement. A nested list's scope covers every parent of its group
+//! and groups by parent as well, so aggregates under a list of 100 items still cost one
+//! statement, not 100.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use async_graphql::Context;
+use chrono::NaiveDate;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, ModelTrait, QueryFilter, QueryTrait,
+    Select,
+};
+
+use super::error::{ApiError, ApiResult, OrGraphql};
+use super::loader::{Db, ListQuery, Loaded, Shared};
+
+/// The rows a list holds, as SQL, for its aggregates.
+#[derive(Clone)]
+pub struct Scope {
+    /// The rows as a subquery. A nested list's covers every parent of its group and has a
+    /// `parent` column.
+    rows: SelectStatement,
+    /// For a nested list: this parent's id and its group's shared results.
+    parent: Option<(i32, Arc<Shared>)>,
+}
+
+/// The name the parent column takes in a nested list's rows.
+const PARENT: &str = "agg_parent";
+
+impl Scope {
+    /// The rows of a root list.
+    pub fn root<E: EntityTrait>(select: Select<E>) -> Self {
+        let mut rows = select.into_query();
+        rows.clear_order_by();
+        Self { rows, parent: None }
+    }
+
+    /// The rows of `E` whose `column` holds the id of `parent` (for all of its group).
+    pub fn children<E: EntityTrait, M: ModelTrait + Clone + Send + Sync + 'static>(
+        parent: &Loaded<M>,
+        column: &'static str,
+        query: &ListQuery,
+    ) -> ApiResult<Self> {
+        let (id, ids, shared) = parent.group_scope();
+        let col = <E::Column as FromStr>::from_str(column)
+            .map_err(|_| ApiError::Unavailable)
+            .or_gql()?;
+        let mut rows = query
+            .apply(E::find().filter(col.is_in(ids)))
+            .or_gql()?
+            .into_query();
+        rows.clear_order_by();
+        rows.expr_as(
+            Expr::col((Alias::new(E::default().table_name()), Alias::new(column))),
+            Alias::new(PARENT),
+        );
+        Ok(Self {
+            rows,
+            parent: id.map(|id| (id, shared)),
+        })
+    }
+
+    /// The rows of `E` linked to `parent` (for all of its group) through `link`, whose
+    /// `from` column holds the parent's id and `to` the row's.
+    pub fn through<E: EntityTrait, M: ModelTrait + Clone + Send + Sync + 'static>(
+        parent: &Loaded<M>,
+        link: &'static str,
+        from: &'static str,
+        to: &'static str,
+        query: &ListQuery,
+    ) -> ApiResult<Self> {
+        let (id, ids, shared) = parent.group_scope();
+        let table = Alias::new(E::default().table_name());
+        let via = Alias::new("agg_link");
+        let mut rows = query.apply(E::find()).or_gql()?.into_query();
+        rows.clear_order_by();
+        rows.join_as(
+            sea_orm::JoinType::InnerJoin,
+            Alias::new(link),
+            via.clone(),
+            Expr::col((via.clone(), Alias::new(to))).eq(Expr::col((table, Alias::new("id")))),
+        )
+        .and_where(Expr::col((via.clone(), Alias::new(from))).is_in(ids))
+        .expr_as(Expr::col((via, Alias::new(from))), Alias::new(PARENT));
+        Ok(Self {
+            rows,
+            parent: id.map(|id| (id, shared)),
+        })
+    }
+}
+
+impl Scope {
+    /// The sources a record of `kind` cites, for every record of its group.
+    pub fn citations<M: ModelTrait + Clone + Send + Sync + 'static>(
+        record: &Loaded<M>,
+        kind: entity::enums::RecordKind,
+        query: &ListQuery,
+    ) -> ApiResult<Self> {
+        let mut scope = Self::through::<entity::source::Entity, M>(
+            record,
+            "citations",
+            "record_id",
+            "source_id",
+            query,
+        )?;
+        scope.rows.and_where(
+            Expr::col((Alias::new("agg_link"), Alias::new("record_kind"))).eq(kind.as_str()),
+        );
+        Ok(scope)
+    }
+}
+
+/// What a group key reads from a row.
+#[derive(Clone, Copy, Debug)]
+pub enum KeySql {
+    /// A text column of the row.
+    Text(&'static str),
+    /// A true/false column of the row.
+    Bool(&'static str),
+    /// The year of a date column.
+    Year(&'static str),
+    /// The year of an uncertain date, when its earliest and latest days share it.
+    CertainYear(&'static str, &'static str),
+    /// A text column of the state the row's `foreign_key` points to.
+    StateText {
+        foreign_key: &'static str,
+        column: &'static str,
+    },
+    /// A text column of the row's host states (a row with several hosts is in several groups).
+    HostText(&'static str),
+}
+
+/// What kind of value a key yields.
+#[derive(Clone, Copy)]
+enum KeyKind {
+    Text,
+    Bool,
+    Int,
+}
+
+impl KeySql {
+    fn kind(self) -> KeyKind {
+        match self {
+            KeySql::Text(_) | KeySql::StateText { .. } | KeySql::HostText(_) => KeyKind::Text,
+            KeySql::Bool(_) => KeyKind::Bool,
+            KeySql::Year(_) | KeySql::CertainYear(..) => KeyKind::Int,
+        }
+    }
+
+    /// The key's SQL expression over the rows `t`, adding the joins it needs. Every name
+    /// here is one of the schema's own; no client text reaches it.
+    fn sql(self, n: usize, backend: DbBackend, select: &mut SelectStatement) -> String {
+        let year = |col: &str| match backend {
+            DbBackend::Postgres => format!("CAST(EXTRACT(YEAR FROM {col}) AS BIGINT)"),
+            _ => format!("CAST(strftime('%Y', {col}) AS BIGINT)"),
+        };
+        match self {
+            KeySql::Text(col) | KeySql::Bool(col) => format!("t.{col}"),
+            KeySql::Year(col) => year(&format!("t.{col}")),
+            KeySql::CertainYear(earliest, latest) => {
+                let (e, l) = (year(&format!("t.{earliest}")), year(&format!("t.{latest}")));
+                format!("CASE WHEN {e} = {l} THEN {e} END")
+            }
+            KeySql::StateText {
+                foreign_key,
+                column,
+            } => {
+                let s = format!("ks{n}");
+                select.join_as(
+                    sea_orm::JoinType::LeftJoin,
+                    Alias::new("states"),
+                    Alias::new(&s),
+                    Expr::cust(format!("{s}.id = t.{foreign_key}")),
+                );
+                format!("{s}.{column}")
+            }
+            KeySql::HostText(column) => {
+                let (h, s) = (format!("kh{n}"), format!("ks{n}"));
+                select
+                    .join_as(
+                        sea_orm::JoinType::LeftJoin,
+                        Alias::new("conference_hosts"),
+                        Alias::new(&h),
+                        Expr::cust(format!("{h}.conference_id = t.id")),
+                    )
+                    .join_as(
+                        sea_orm::JoinType::LeftJoin,
+                        Alias::new("states"),
+                        Alias::new(&s),
+                        Expr::cust(format!("{s}.id = {h}.state_id")),
+                    );
+                format!("{s}.{column}")
+            }
+        }
+    }
+}
+
+/// A value a measure computes.
+#[derive(Clone, Copy, Debug)]
+pub enum Measure {
+    /// The sum of a whole-number column, when every summed row has the same unit (say,
+    /// currency): a sum across units means nothing, so it is null then.
+    SumInUnit(&'static str, &'static str),
+    /// The smallest value of a whole-number column.
+    MinInt(&'static str),
+    /// The largest value of a whole-number column.
+    MaxInt(&'static str),
+    /// The earliest value of a date column.
+    MinDate(&'static str),
+    /// The latest value of a date column.
+    MaxDate(&'static str),
+}
+
+impl Measure {
+    fn sql(self) -> String {
+        match self {
+            Measure::SumInUnit(col, unit) => format!(
+                "CASE WHEN COUNT(DISTINCT CASE WHEN t.{col} IS NOT NULL THEN t.{unit} END) <= 1 \
+                 THEN CAST(SUM(t.{col}) AS BIGINT) END"
+            ),
+            Measure::MinInt(col) | Measure::MinDate(col) => format!("MIN(t.{col})"),
+            Measure::MaxInt(col) | Measure::MaxDate(col) => format!("MAX(t.{col})"),
+        }
+    }
+}
+
+/// A key's value in one group.
+#[derive(Clone, Debug, PartialEq)]
+pub enum KeyValue {
+    /// Text (also stored enums).
+    Text(Option<String>),
+    /// A whole number.
+    Int(Option<i64>),
+    /// True or false.
+    Bool(Option<bool>),
+}
+
+/// A measure's value in one group.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MeasureValue {
+    /// A whole number.
+    Int(Option<i64>),
+    /// A date.
+    Date(Option<NaiveDate>),
+}
+
+/// One group of an aggregate: its keys, its number of distinct rows, its measures.
+#[derive(Clone, Debug)]
+pub struct GroupRow {
+    /// The key values, in the order the keys were asked.
+    pub keys: Vec<KeyValue>,
+    /// Distinct rows in the group.
+    pub count: i64,
+    /// The measures, by the name of their field.
+    pub measures: Vec<(&'static str, MeasureValue)>,
+}
+
+impl GroupRow {
+    /// The measure of the field `name`.
+    pub fn measure(&self, name: &str) -> Option<&MeasureValue> {
+        self.measures
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
+    }
+}
+
+/// Runs one aggregate over a scope: the groups by `keys` (one group when none), with the
+/// count of distinct rows and every measure. Groups come in key order.
+pub async fn aggregate(
+    ctx: &Context<'_>,
+    scope: &Scope,
+    keys: &[KeySql],
+    measures: &'static [(&'static str, Measure)],
+) -> ApiResult<Vec<GroupRow>> {
+    let db = ctx.data::<Db>()?;
+    let backend = db.conn.get_database_backend();
+    let run = |parents: bool| {
+        let mut select = Query::select();
+        select.from_subquery(scope.rows.clone(), Alias::new("t"));
+        if parents {
+            select.expr_as(Expr::cust(format!("t.{PARENT}")), Alias::new("parent"));
+            select.add_group_by([Expr::cust(format!("t.{PARENT}"))]);
+        }
+        for (n, key) in keys.iter().enumerate() {
+            let sql = key.sql(n, backend, &mut select);
+            select.expr_as(Expr::cust(sql.clone()), Alias::new(format!("k{n}")));
+            select.add_group_by([Expr::cust(sql.clone())]);
+            select.order_by_expr_with_nulls(
+                Expr::cust(sql),
+                sea_orm::Order::Asc,
+                sea_orm::sea_query::NullOrdering::Last,
+            );
+        }
+        select.expr_as(Expr::cust("COUNT(DISTINCT t.id)"), Alias::new("count"));
+        for (n, (_, measure)) in measures.iter().enumerate() {
+            select.expr_as(Expr::cust(measure.sql()), Alias::new(format!("m{n}")));
+        }
+        select
+    };
+    let read = |rows: Vec<sea_orm::QueryResult>,
+                parents: bool|
+     -> Result<Vec<(i32, GroupRow)>, sea_orm::DbErr> {
+        rows.into_iter()
+            .map(|row| {
+                let parent = if parents {
+                    row.try_get::<i32>("", "parent")?
+                } else {
+                    0
+                };
+                let keys = keys
+                    .iter()
+                    .enumerate()
+                    .map(|(n, key)| {
+                        let name = format!("k{n}");
+                        Ok(match key.kind() {
+                            KeyKind::Text => KeyValue::Text(row.try_get("", &name)?),
+                            KeyKind::Int => KeyValue::Int(row.try_get("", &name)?),
+                            KeyKind::Bool => KeyValue::Bool(row.try_get("", &name)?),
+                        })
+                    })
+                    .collect::<Result<Vec<_>, sea_orm::DbErr>>()?;
+                let measures = measures
+                    .iter()
+                    .enumerate()
+                    .map(|(n, (field, measure))| {
+                        let name = format!("m{n}");
+                        Ok((
+                            *field,
+                            match measure {
+                                Measure::SumInUnit(..)
+                                | Measure::MinInt(_)
+                                | Measure::MaxInt(_) => MeasureValue::Int(row.try_get("", &name)?),
+                                Measure::MinDate(_) | Measure::MaxDate(_) => {
+                                    MeasureValue::Date(row.try_get("", &name)?)
+                                }
+                            },
+                        ))
+                    })
+                    .collect::<Result<Vec<_>, sea_orm::DbErr>>()?;
+                Ok((
+                    parent,
+                    GroupRow {
+                        keys,
+                        count: row.try_get::<i64>("", "count")?,
+                        measures,
+                    },
+                ))
+            })
+            .collect()
+    };
+    match &scope.parent {
+        None => {
+            let rows = db.conn.query_all(&run(false)).await.or_gql()?;
+            Ok(read(rows, false)
+                .or_gql()?
+                .into_iter()
+                .map(|(_, g)| g)
+                .collect())
+        }
+        Some((parent, shared)) => {
+            // Computed once for every parent of the group, then shared.
+            let name = format!(
+                "aggregate:{}:{keys:?}",
+                scope
+                    .rows
+                    .to_string(sea_orm::sea_query::PostgresQueryBuilder)
+            );
+            let all: Arc<HashMap<i32, Vec<GroupRow>>> = shared
+                .get_or_load(name, async {
+                    let rows = db.conn.query_all(&run(true)).await.or_gql()?;
+                    let mut by_parent: HashMap<i32, Vec<GroupRow>> = HashMap::new();
+                    for (p, group) in read(rows, true).or_gql()? {
+                        by_parent.entry(p).or_default().push(group);
+                    }
+                    Ok(by_parent)
+                })
+                .await?;
+            Ok(all.get(parent).cloned().unwrap_or_default())
+        }
+    }
+}
+
+/// Reads a stored enum from a group key.
+pub trait FromKey: Sized {
+    /// The value, when the key holds one of this type.
+    fn from_key(value: &KeyValue) -> Option<Self>;
+}
+
+impl FromKey for String {
+    fn from_key(value: &KeyValue) -> Option<Self> {
+        match value {
+            KeyValue::Text(v) => v.clone(),
+            _ => None,
+        }
+    }
+}
+
+impl FromKey for i64 {
+    fn from_key(value: &KeyValue) -> Option<Self> {
+        match value {
+            KeyValue::Int(v) => *v,
+            _ => None,
+        }
+    }
+}
+
+impl FromKey for bool {
+    fn from_key(value: &KeyValue) -> Option<Self> {
+        match value {
+            KeyValue::Bool(v) => *v,
+            _ => None,
+        }
+    }
+}
+
+macro_rules! enum_keys {
+    ($($enum:ty),*) => {
+        $(impl FromKey for $enum {
+            fn from_key(value: &KeyValue) -> Option<Self> {
+                match value {
+                    KeyValue::Text(Some(v)) => <$enum as sea_orm::ActiveEnum>::try_from_value(v).ok(),
+                    _ => None,
+                }
+            }
+        })*
+    };
+}
+use entity::enums::*;
+enum_keys!(
+    Region,
+    ConferenceKind,
+    ConferenceFormat,
+    DocumentKind,
+    CommitmentKind,
+    OrganizationKind,
+    FundingQualifier,
+    ClaimTopic
+);
+
+/// Reads a measure as a whole number.
+pub fn int_measure(value: Option<&MeasureValue>) -> Option<i64> {
+    match value {
+        Some(MeasureValue::Int(v)) => *v,
+        _ => None,
+    }
+}
+
+/// Reads a measure as a date.
+pub fn date_measure(value: Option<&MeasureValue>) -> Option<super::dates::Date> {
+    match value {
+        Some(MeasureValue::Date(v)) => v.map(super::dates::Date),
+        _ => None,
+    }
+}
+
+/// The most keys one `groupBy` may combine.
+pub const MAX_GROUP_KEYS: usize = 4;
+
+/// Declares a type's aggregate and group objects from its keys and measures.
+macro_rules! aggregate_types {
+    (
+        $(#[$adoc:meta])* $agg:ident,
+        $(#[$gdoc:meta])* $group:ident,
+        $(#[$kdoc:meta])* $keyenum:ident {
+            $( $(#[$vdoc:meta])* $variant:ident => $kfield:ident : $kty:ty = $ksql:expr ),+ $(,)?
+        },
+        measures {
+            $( $(#[$mdoc:meta])* $mfield:ident : $mty:ident = $msql:expr ),* $(,)?
+        }
+    ) => {
+        $(#[$kdoc])*
+        #[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $keyenum {
+            $( $(#[$vdoc])* $variant ),+
+        }
+
+        impl $keyenum {
+            fn sql(self) -> $crate::graphql::aggregate::KeySql {
+                match self {
+                    $( Self::$variant => $ksql ),+
+                }
+            }
+        }
+
+        const MEASURES: &[(&str, $crate::graphql::aggregate::Measure)] = &[$((stringify!($mfield), $msql)),*];
+
+        $(#[$adoc])*
+        pub struct $agg {
+            scope: $crate::graphql::aggregate::Scope,
+            totals: tokio::sync::OnceCell<$crate::graphql::aggregate::GroupRow>,
+        }
+
+        impl $agg {
+            /// The aggregate of the rows of `scope`.
+            pub fn new(scope: $crate::graphql::aggregate::Scope) -> Self {
+                Self { scope, totals: tokio::sync::OnceCell::new() }
+            }
+
+            async fn totals(&self, ctx: &async_graphql::Context<'_>) -> $crate::graphql::error::ApiResult<&$crate::graphql::aggregate::GroupRow> {
+                self.totals
+                    .get_or_try_init(|| async {
+                        let groups = $crate::graphql::aggregate::aggregate(ctx, &self.scope, &[], MEASURES).await?;
+                        Ok(groups.into_iter().next().unwrap_or($crate::graphql::aggregate::GroupRow {
+                            keys: Vec::new(),
+                            count: 0,
+                            measures: Vec::new(),
+                        }))
+                    })
+                    .await
+            }
+        }
+
+        $(#[$adoc])*
+        #[async_graphql::Object]
+        impl $agg {
+            /// The number of items in the list.
+            async fn count(&self, ctx: &async_graphql::Context<'_>) -> $crate::graphql::error::ApiResult<i64> {
+                Ok(self.totals(ctx).await?.count)
+            }
+
+            $(
+                $(#[$mdoc])*
+                async fn $mfield(&self, ctx: &async_graphql::Context<'_>) -> $crate::graphql::error::ApiResult<Option<$crate::graphql::aggregate::measure_type!($mty)>> {
+                    let totals = self.totals(ctx).await?;
+                    Ok($crate::graphql::aggregate::measure_read!($mty, totals.measure(stringify!($mfield))))
+                }
+            )*
+
+            /// The items grouped by one or more keys, in key order; each group has its keys,
+            /// its count and its measures.
+            async fn group_by(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                #[graphql(desc = "The keys to group by, 1 to 4 of them.")] keys: Vec<$keyenum>,
+            ) -> $crate::graphql::error::ApiResult<Vec<$group>> {
+                use $crate::graphql::error::OrGraphql;
+                if keys.is_empty() || keys.len() > $crate::graphql::aggregate::MAX_GROUP_KEYS {
+                    return Err($crate::graphql::error::ApiError::invalid(
+                        "keys",
+                        format!("give between 1 and {} keys", $crate::graphql::aggregate::MAX_GROUP_KEYS),
+                    ))
+                    .or_gql();
+                }
+                let sql: Vec<_> = keys.iter().map(|k| k.sql()).collect();
+                let groups = $crate::graphql::aggregate::aggregate(ctx, &self.scope, &sql, MEASURES).await?;
+                Ok(groups.into_iter().map(|row| $group { keys: keys.clone(), row }).collect())
+            }
+        }
+
+        $(#[$gdoc])*
+        pub struct $group {
+            keys: Vec<$keyenum>,
+            row: $crate::graphql::aggregate::GroupRow,
+        }
+
+        impl $group {
+            fn key<T: $crate::graphql::aggregate::FromKey>(&self, key: $keyenum) -> Option<T> {
+                let position = self.keys.iter().position(|k| *k == key)?;
+                T::from_key(self.row.keys.get(position)?)
+            }
+        }
+
+        $(#[$gdoc])*
+        #[async_graphql::Object]
+        impl $group {
+            $(
+                $(#[$vdoc])*
+                /// Null unless grouped by it.
+                async fn $kfield(&self) -> Option<$kty> {
+                    self.key($keyenum::$variant)
+                }
+            )+
+
+            /// The number of items in the group.
+            async fn count(&self) -> i64 {
+                self.row.count
+            }
+
+            $(
+                $(#[$mdoc])*
+                async fn $mfield(&self) -> Option<$crate::graphql::aggregate::measure_type!($mty)> {
+                    $crate::graphql::aggregate::measure_read!($mty, self.row.measure(stringify!($mfield)))
+                }
+            )*
+        }
+    };
+}
+pub(crate) use aggregate_types;
+
+/// The Rust type of a measure kind.
+macro_rules! measure_type {
+    (int) => {
+        i64
+    };
+    (date) => {
+        $crate::graphql::dates::Date
+    };
+}
+pub(crate) use measure_type;
+
+/// Reads a measure of a kind.
+macro_rules! measure_read {
+    (int, $value:expr) => {
+        $crate::graphql::aggregate::int_measure($value)
+    };
+    (date, $value:expr) => {
+        $crate::graphql::aggregate::date_measure($value)
+    };
+}
+pub(crate) use measure_read;
+
+/// Totals over a list of items of several types.
+#[derive(async_graphql::SimpleObject)]
+pub struct ListAggregate {
+    /// The number of items in the list.
+    pub count: i64,
+}
+
+impl ListAggregate {
+    /// The aggregate of a list of `total` items.
+    pub fn of(total: usize) -> Option<Self> {
+        Some(Self {
+            count: total as i64,
+        })
+    }
+}
