@@ -286,12 +286,12 @@ fn like_literal(text: &str) -> String {
 pub struct StringFilter {
     /// Equal to (exactly).
     eq: Option<String>,
-    /// Not equal to.
+    /// Has a value, and not this one (nulls never match).
     ne: Option<String>,
     /// Equal to one of these.
     #[graphql(name = "in")]
     in_: Option<Vec<String>>,
-    /// Equal to none of these.
+    /// Has a value, and none of these (nulls never match).
     not_in: Option<Vec<String>>,
     /// Contains this text, ignoring case.
     contains: Option<String>,
@@ -337,12 +337,12 @@ macro_rules! ordered_filter {
         pub struct $name {
             /// Equal to.
             eq: Option<$ty>,
-            /// Not equal to.
+            /// Has a value, and not this one (nulls never match).
             ne: Option<$ty>,
             /// Equal to one of these.
             #[graphql(name = "in")]
             in_: Option<Vec<$ty>>,
-            /// Equal to none of these.
+            /// Has a value, and none of these (nulls never match).
             not_in: Option<Vec<$ty>>,
             /// Less than.
             lt: Option<$ty>,
@@ -430,12 +430,12 @@ macro_rules! enum_filter {
         pub struct $name {
             /// Equal to.
             eq: Option<$enum>,
-            /// Not equal to.
+            /// Has a value, and not this one (nulls never match).
             ne: Option<$enum>,
             /// Equal to one of these.
             #[graphql(name = "in")]
             in_: Option<Vec<$enum>>,
-            /// Equal to none of these.
+            /// Has a value, and none of these (nulls never match).
             not_in: Option<Vec<$enum>>,
             /// Is null (true) or has a value (false).
             is_null: Option<bool>,

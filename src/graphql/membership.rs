@@ -74,15 +74,24 @@ pub fn in_force_on_at(table: &Alias, day: NaiveDate, include_uncertain: bool) ->
                     .add(col("left_latest").gt(day)),
             )
     } else {
-        Condition::all().add(col("joined_latest").lte(day)).add(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(col("left_earliest").is_null())
-                        .add(col("left_latest").is_null()),
-                )
-                .add(col("left_earliest").gt(day)),
-        )
+        // Every comparison is guarded by IS NOT NULL, so the condition is true or false,
+        // never unknown, and stays exact under `not`, `every` and `none`.
+        Condition::all()
+            .add(col("joined_latest").is_not_null())
+            .add(col("joined_latest").lte(day))
+            .add(
+                Condition::any()
+                    .add(
+                        Condition::all()
+                            .add(col("left_earliest").is_null())
+                            .add(col("left_latest").is_null()),
+                    )
+                    .add(
+                        Condition::all()
+                            .add(col("left_earliest").is_not_null())
+                            .add(col("left_earliest").gt(day)),
+                    ),
+            )
     }
 }
 
