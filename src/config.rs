@@ -3,6 +3,10 @@
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::graphql::limits::Limits;
+use crate::http::Settings;
 
 /// The database file a fresh checkout uses: created, migrated and seeded on first start.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://foc-graph.sqlite?mode=rwc";
@@ -43,12 +47,58 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "FOC_LISTEN", default_value = "127.0.0.1:8000")]
     pub listen: SocketAddr,
+    /// The deepest nesting of fields a query may have.
+    #[arg(long, env = "FOC_MAX_DEPTH", default_value_t = Limits::default().max_depth)]
+    pub max_depth: usize,
+    /// The highest cost a query may have: each list costs the page size it asks for, and
+    /// nested pages multiply.
+    #[arg(long, env = "FOC_MAX_COST", default_value_t = Limits::default().max_cost)]
+    pub max_cost: usize,
+    /// The most field selections a query may have.
+    #[arg(long, env = "FOC_MAX_FIELDS", default_value_t = Limits::default().max_fields)]
+    pub max_fields: usize,
+    /// The most aliased fields a query may have.
+    #[arg(long, env = "FOC_MAX_ALIASES", default_value_t = Limits::default().max_aliases)]
+    pub max_aliases: usize,
+    /// The largest request body accepted, in bytes.
+    #[arg(long, env = "FOC_MAX_BODY_BYTES", default_value_t = Settings::default().max_body_bytes)]
+    pub max_body_bytes: usize,
+    /// How long one GraphQL request may run, in milliseconds.
+    #[arg(
+        long,
+        env = "FOC_REQUEST_TIMEOUT_MS",
+        default_value_t = Settings::default().request_timeout.as_millis() as u64
+    )]
+    pub request_timeout_ms: u64,
+}
+
+impl ServeArgs {
+    /// The server settings these options give.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            limits: Limits {
+                max_depth: self.max_depth,
+                max_cost: self.max_cost,
+                max_fields: self.max_fields,
+                max_aliases: self.max_aliases,
+            },
+            max_body_bytes: self.max_body_bytes,
+            request_timeout: Duration::from_millis(self.request_timeout_ms),
+        }
+    }
 }
 
 impl Default for ServeArgs {
     fn default() -> Self {
+        let settings = Settings::default();
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8000)),
+            max_depth: settings.limits.max_depth,
+            max_cost: settings.limits.max_cost,
+            max_fields: settings.limits.max_fields,
+            max_aliases: settings.limits.max_aliases,
+            max_body_bytes: settings.max_body_bytes,
+            request_timeout_ms: settings.request_timeout.as_millis() as u64,
         }
     }
 }

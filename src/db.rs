@@ -1,5 +1,7 @@
 //! Connecting to the database, migrating it and seeding it.
 
+use std::time::Duration;
+
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, EntityTrait, PaginatorTrait};
 
@@ -24,8 +26,15 @@ pub enum DbSetupError {
     Dataset(#[from] DatasetError),
 }
 
-/// Connects to the database at `url`.
-pub async fn connect(url: &str) -> Result<DatabaseConnection, DbSetupError> {
+/// How long one SQL statement may run for the commands that load data.
+pub const MAINTENANCE_STATEMENT_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// Connects to the database at `url`. On PostgreSQL, each statement is cut off after
+/// `statement_timeout`, so a request's SQL cannot outlive the request.
+pub async fn connect(
+    url: &str,
+    statement_timeout: Duration,
+) -> Result<DatabaseConnection, DbSetupError> {
     if !(url.starts_with("sqlite:")
         || url.starts_with("postgres://")
         || url.starts_with("postgresql://"))
@@ -37,7 +46,13 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbSetupError> {
         .max_connections(16)
         .connect_timeout(std::time::Duration::from_secs(5))
         .acquire_timeout(std::time::Duration::from_secs(5))
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        .map_sqlx_postgres_opts(move |opts| {
+            opts.options([(
+                "statement_timeout",
+                format!("{}", statement_timeout.as_millis()),
+            )])
+        });
     Database::connect(options)
         .await
         .map_err(|e| DbSetupError::Connect(e.to_string()))
@@ -57,8 +72,11 @@ pub async fn seed(db: &DatabaseConnection, text: Option<&str>) -> Result<SeedRep
 }
 
 /// Connects, migrates, and seeds the built-in dataset when the database holds no data yet.
-pub async fn prepare(url: &str) -> Result<DatabaseConnection, DbSetupError> {
-    let db = connect(url).await?;
+pub async fn prepare(
+    url: &str,
+    statement_timeout: Duration,
+) -> Result<DatabaseConnection, DbSetupError> {
+    let db = connect(url, statement_timeout).await?;
     migrate(&db).await?;
     let empty = entity::source::Entity::find()
         .count(&db)

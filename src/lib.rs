@@ -52,7 +52,7 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => serve(&cli.database_url, args).await,
         Command::Migrate => {
-            let pool = db::connect(&cli.database_url).await?;
+            let pool = db::connect(&cli.database_url, db::MAINTENANCE_STATEMENT_TIMEOUT).await?;
             db::migrate(&pool).await?;
             println!("migrations applied");
             Ok(())
@@ -69,7 +69,7 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
                 }
                 None => None,
             };
-            let pool = db::connect(&cli.database_url).await?;
+            let pool = db::connect(&cli.database_url, db::MAINTENANCE_STATEMENT_TIMEOUT).await?;
             db::migrate(&pool).await?;
             let report = db::seed(&pool, text.as_deref()).await?;
             for (table, added) in &report.added {
@@ -93,10 +93,11 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), RunError> {
             addr: args.listen,
             error,
         })?;
-    let pool = db::prepare(database_url).await?;
+    let settings = args.settings();
+    let pool = db::prepare(database_url, settings.request_timeout).await?;
     let addr = listener.local_addr().map_err(RunError::Serve)?;
     tracing::info!(%addr, "serving GraphiQL at http://{addr}/ and GraphQL at http://{addr}/graphql");
-    axum::serve(listener, http::router(pool))
+    axum::serve(listener, http::router(pool, settings))
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(RunError::Serve)

@@ -191,16 +191,16 @@ on_both_backends!(
 on_both_backends!(every_record_cites_a_source, |app| {
     let answer = app
         .query(r#"{
-            coalition { sources { totalCount } }
-            states(first: 100) { nodes { code sources { totalCount } memberships { nodes { sources { totalCount } } } } }
-            conferences(first: 100) { nodes { name sources { totalCount } } }
-            chairships(first: 100) { nodes { sources { totalCount } } }
-            documents(first: 100) { nodes { title sources { totalCount } } }
-            commitments(first: 100) { nodes { title sources { totalCount } endorsers(first: 100) { edges { endorsement { sources { totalCount } } } } } }
-            organizations { nodes { sources { totalCount } } }
-            fundings { nodes { sources { totalCount } } }
-            people { nodes { sources { totalCount } } }
-            claims(first: 100) { nodes { sources { totalCount } } }
+            coalition { sources(first: 10) { totalCount } }
+            states(first: 100) { nodes { code sources(first: 10) { totalCount } memberships { nodes { sources(first: 10) { totalCount } } } } }
+            conferences(first: 100) { nodes { name sources(first: 10) { totalCount } } }
+            chairships(first: 100) { nodes { sources(first: 10) { totalCount } } }
+            documents(first: 100) { nodes { title sources(first: 10) { totalCount } } }
+            commitments(first: 100) { nodes { title sources(first: 10) { totalCount } endorsers(first: 40) { edges { endorsement { sources(first: 10) { totalCount } } } } } }
+            organizations { nodes { sources(first: 10) { totalCount } } }
+            fundings { nodes { sources(first: 10) { totalCount } } }
+            people { nodes { sources(first: 10) { totalCount } } }
+            claims(first: 100) { nodes { sources(first: 10) { totalCount } } }
         }"#)
         .await;
     let text = answer.data().to_string();

@@ -97,38 +97,42 @@ async fn grow(db: &DatabaseConnection, count: usize) {
     }
 }
 
-on_both_backends!(statements_do_not_grow_with_the_data, |app| {
-    let small = app.query(NESTED).await;
-    let statements_small = small.sql_statements();
-    assert_eq!(small.data()["states"]["totalCount"], 37);
+on_both_backends!(
+    statements_do_not_grow_with_the_data,
+    common::wide_settings(),
+    |app| {
+        let small = app.query(NESTED).await;
+        let statements_small = small.sql_statements();
+        assert_eq!(small.data()["states"]["totalCount"], 37);
 
-    grow(&app.db, 150).await;
-    let large = app.query(NESTED).await;
-    assert_eq!(large.data()["states"]["totalCount"], 187);
-    let rows = large.body.to_string().matches("\"code\"").count();
-    assert!(rows > 1000, "the large query returned many rows ({rows})");
-    let statements_large = large.sql_statements();
-    eprintln!(
-        "3-level query: {statements_small} statements at 37 states, {statements_large} at 187 states ({rows} codes returned)"
-    );
-    // The shape of NESTED allows at most: root count + page (2), memberships (1), their
-    // sources (1), hosted conferences through their hosts (2), those conferences' hosts (2)
-    // and documents (1), endorsed commitments through endorsements (2), their endorsers (2).
-    // Batches of the same kind may share a statement, so fewer is possible; more is not.
-    const SHAPE_BOUND: u64 = 13;
-    assert!(
-        statements_small <= SHAPE_BOUND,
-        "{statements_small} statements at 37 states"
-    );
-    assert!(
-        statements_large <= SHAPE_BOUND,
-        "statements grew with the data: {statements_large}"
-    );
-    assert!(
-        statements_large >= 9,
-        "the counter sees the statements ({statements_large})"
-    );
-});
+        grow(&app.db, 150).await;
+        let large = app.query(NESTED).await;
+        assert_eq!(large.data()["states"]["totalCount"], 187);
+        let rows = large.body.to_string().matches("\"code\"").count();
+        assert!(rows > 1000, "the large query returned many rows ({rows})");
+        let statements_large = large.sql_statements();
+        eprintln!(
+            "3-level query: {statements_small} statements at 37 states, {statements_large} at 187 states ({rows} codes returned)"
+        );
+        // The shape of NESTED allows at most: root count + page (2), memberships (1), their
+        // sources (1), hosted conferences through their hosts (2), those conferences' hosts (2)
+        // and documents (1), endorsed commitments through endorsements (2), their endorsers (2).
+        // Batches of the same kind may share a statement, so fewer is possible; more is not.
+        const SHAPE_BOUND: u64 = 13;
+        assert!(
+            statements_small <= SHAPE_BOUND,
+            "{statements_small} statements at 37 states"
+        );
+        assert!(
+            statements_large <= SHAPE_BOUND,
+            "statements grew with the data: {statements_large}"
+        );
+        assert!(
+            statements_large >= 9,
+            "the counter sees the statements ({statements_large})"
+        );
+    }
+);
 
 on_both_backends!(statements_grow_with_depth_only, |app| {
     let one = app
@@ -140,7 +144,7 @@ on_both_backends!(statements_grow_with_depth_only, |app| {
         .await
         .sql_statements();
     let three = app
-        .query("{ states(first: 100) { nodes { code memberships { nodes { ordinal sources { nodes { key } } } } } } }")
+        .query("{ states(first: 100) { nodes { code memberships(first: 10) { nodes { ordinal sources(first: 10) { nodes { key } } } } } } }")
         .await
         .sql_statements();
     assert_eq!(one, 2, "count and page");

@@ -59,6 +59,7 @@ impl Chairship {
     }
 
     /// The sources of this record.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn sources(
         &self,
         ctx: &Context<'_>,
@@ -91,6 +92,7 @@ pub struct ChairshipQuery;
 #[Object]
 impl ChairshipQuery {
     /// The chairships, oldest first.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn chairships(
         &self,
         ctx: &Context<'_>,

@@ -55,6 +55,7 @@ impl Claim {
     }
 
     /// The sources of this record.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn sources(
         &self,
         ctx: &Context<'_>,
@@ -87,6 +88,7 @@ pub struct ClaimQuery;
 #[Object]
 impl ClaimQuery {
     /// The claims sources make on disputed or reported facts.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn claims(
         &self,
         ctx: &Context<'_>,

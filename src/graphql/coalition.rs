@@ -98,6 +98,7 @@ impl Coalition {
     }
 
     /// The states that were members on a day, by name.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn members(
         &self,
         ctx: &Context<'_>,
@@ -124,6 +125,7 @@ impl Coalition {
     }
 
     /// The sources of this record.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn sources(
         &self,
         ctx: &Context<'_>,
@@ -180,6 +182,7 @@ impl CoalitionSnapshot {
     }
 
     /// The states that were certainly members that day, by name.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn members(
         &self,
         ctx: &Context<'_>,
@@ -200,6 +203,7 @@ impl CoalitionSnapshot {
     }
 
     /// The states that may have been members that day, but are not certainly.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn uncertain_members(
         &self,
         ctx: &Context<'_>,
@@ -220,6 +224,7 @@ impl CoalitionSnapshot {
 
     /// The chairships that may have been in force that day (the sources give many periods
     /// only to a year, so a day near a handover can have two).
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn chairships(
         &self,
         ctx: &Context<'_>,
@@ -237,6 +242,7 @@ impl CoalitionSnapshot {
     }
 
     /// The Freedom Online Conferences that had begun by that day, oldest first.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn conferences_held(
         &self,
         ctx: &Context<'_>,
@@ -268,6 +274,7 @@ impl CoalitionSnapshot {
     }
 
     /// The sources certainly published by that day: what could be known then.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn sources(
         &self,
         ctx: &Context<'_>,

@@ -87,6 +87,7 @@ impl Commitment {
     }
 
     /// The states that endorsed it; each edge gives the endorsement.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn endorsers(
         &self,
         ctx: &Context<'_>,
@@ -124,6 +125,7 @@ impl Commitment {
     }
 
     /// The sources of this record.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn sources(
         &self,
         ctx: &Context<'_>,
@@ -189,6 +191,7 @@ impl Endorsement {
     }
 
     /// The sources of this record.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn sources(
         &self,
         ctx: &Context<'_>,
@@ -221,6 +224,7 @@ pub struct CommitmentQuery;
 #[Object]
 impl CommitmentQuery {
     /// The commitments: principles first, then areas of action.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn commitments(
         &self,
         ctx: &Context<'_>,

@@ -140,6 +140,7 @@ impl Conference {
     }
 
     /// The host state(s); each edge gives the role.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn hosts(
         &self,
         ctx: &Context<'_>,
@@ -177,6 +178,7 @@ impl Conference {
     }
 
     /// The documents adopted at the conference.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn documents(
         &self,
         ctx: &Context<'_>,
@@ -207,6 +209,7 @@ impl Conference {
     }
 
     /// The people the sources name at the conference; each edge gives their role and office.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn people(
         &self,
         ctx: &Context<'_>,
@@ -245,6 +248,7 @@ impl Conference {
     }
 
     /// The initiatives launched at the conference.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn initiatives_launched(
         &self,
         ctx: &Context<'_>,
@@ -275,6 +279,7 @@ impl Conference {
     }
 
     /// The sources of this record.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn sources(
         &self,
         ctx: &Context<'_>,
@@ -396,6 +401,7 @@ pub struct ConferenceQuery;
 #[Object]
 impl ConferenceQuery {
     /// Conferences and other meetings, oldest first.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn conferences(
         &self,
         ctx: &Context<'_>,

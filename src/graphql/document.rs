@@ -62,6 +62,7 @@ impl Document {
 
     /// The chairships that may have been in force when it was adopted (periods that overlap
     /// its adoption date; the sources give many periods only to a year).
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn chairships_at_adoption(
         &self,
         ctx: &Context<'_>,
@@ -127,6 +128,7 @@ impl Document {
     }
 
     /// The commitments the document sets out.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn commitments(
         &self,
         ctx: &Context<'_>,
@@ -157,6 +159,7 @@ impl Document {
     }
 
     /// The sources of this record.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn sources(
         &self,
         ctx: &Context<'_>,
@@ -189,6 +192,7 @@ pub struct DocumentQuery;
 #[Object]
 impl DocumentQuery {
     /// Documents, oldest first.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn documents(
         &self,
         ctx: &Context<'_>,

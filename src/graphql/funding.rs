@@ -101,6 +101,7 @@ impl Funding {
     }
 
     /// The states and organizations that gave the money.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn funders(
         &self,
         ctx: &Context<'_>,
@@ -139,6 +140,7 @@ impl Funding {
     }
 
     /// The sources of this record.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn sources(
         &self,
         ctx: &Context<'_>,
@@ -171,6 +173,7 @@ pub struct FundingQuery;
 #[Object]
 impl FundingQuery {
     /// The fundings, oldest period first.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn fundings(
         &self,
         ctx: &Context<'_>,

@@ -73,6 +73,7 @@ impl Initiative {
     }
 
     /// The fundings it received.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn fundings(
         &self,
         ctx: &Context<'_>,
@@ -103,6 +104,7 @@ impl Initiative {
     }
 
     /// The sources of this record.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn sources(
         &self,
         ctx: &Context<'_>,
@@ -135,6 +137,7 @@ pub struct InitiativeQuery;
 #[Object]
 impl InitiativeQuery {
     /// The initiatives, by name.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn initiatives(
         &self,
         ctx: &Context<'_>,

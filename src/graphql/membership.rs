@@ -170,6 +170,7 @@ impl Membership {
     }
 
     /// The sources of this record.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn sources(
         &self,
         ctx: &Context<'_>,
@@ -273,6 +274,7 @@ pub struct MembershipQuery;
 #[Object]
 impl MembershipQuery {
     /// Every state's periods of membership, by joining date.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn memberships(
         &self,
         ctx: &Context<'_>,

@@ -17,6 +17,7 @@ pub mod error;
 pub mod filter;
 pub mod funding;
 pub mod initiative;
+pub mod limits;
 pub mod loader;
 pub mod membership;
 pub mod node;
@@ -53,13 +54,15 @@ pub struct QueryRoot(
 /// The schema type.
 pub type FocSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 
-/// Builds the schema. Each request brings its own database handle and loader (see
-/// `loader::Db`), so nothing is cached across requests.
-pub fn schema() -> FocSchema {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription).finish()
+/// Builds the schema with its query limits. Each request brings its own database handle
+/// and loader (see `loader::Db`), so nothing is cached across requests.
+pub fn schema(limits: limits::Limits) -> FocSchema {
+    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+        .extension(limits)
+        .finish()
 }
 
 /// The schema in SDL, as `schema.graphql` holds it.
 pub fn sdl() -> String {
-    schema().sdl()
+    schema(limits::Limits::default()).sdl()
 }

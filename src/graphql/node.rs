@@ -153,6 +153,7 @@ impl NodeQuery {
     }
 
     /// The objects with these global ids, in the same order; null where one does not exist.
+    #[graphql(complexity = "crate::graphql::limits::count_cost(ids.len(), child_complexity)")]
     async fn nodes(
         &self,
         ctx: &Context<'_>,

@@ -59,6 +59,7 @@ impl Organization {
     }
 
     /// The organizations that belong to it.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn units(
         &self,
         ctx: &Context<'_>,
@@ -89,6 +90,7 @@ impl Organization {
     }
 
     /// The initiatives it manages.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn managed_initiatives(
         &self,
         ctx: &Context<'_>,
@@ -119,6 +121,7 @@ impl Organization {
     }
 
     /// The fundings it contributed to.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn fundings(
         &self,
         ctx: &Context<'_>,
@@ -158,6 +161,7 @@ impl Organization {
     }
 
     /// The sources of this record.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn sources(
         &self,
         ctx: &Context<'_>,
@@ -190,6 +194,7 @@ pub struct OrganizationQuery;
 #[Object]
 impl OrganizationQuery {
     /// The organizations, by name.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn organizations(
         &self,
         ctx: &Context<'_>,

@@ -34,6 +34,7 @@ impl Person {
     }
 
     /// The conferences the person took part in; each edge gives the role and the office held.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn conferences(
         &self,
         ctx: &Context<'_>,
@@ -80,6 +81,7 @@ impl Person {
     }
 
     /// The sources of this record.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn sources(
         &self,
         ctx: &Context<'_>,
@@ -112,6 +114,7 @@ pub struct PersonQuery;
 #[Object]
 impl PersonQuery {
     /// The people, by name.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn people(
         &self,
         ctx: &Context<'_>,

@@ -58,6 +58,9 @@ impl SearchQuery {
     /// the text, ignoring case and accents ("san jose" finds San José). One result per
     /// matching field, states first, then conferences, documents, organizations, people and
     /// commitments.
+    #[graphql(
+        complexity = "crate::graphql::limits::count_cost(usize::try_from(first).unwrap_or(0), child_complexity)"
+    )]
     async fn search(
         &self,
         ctx: &Context<'_>,

@@ -79,6 +79,7 @@ impl Source {
     }
 
     /// The records that cite this source.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn cited_by(
         &self,
         ctx: &Context<'_>,
@@ -163,6 +164,7 @@ pub struct SourceQuery;
 #[Object]
 impl SourceQuery {
     /// The sources, by key.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn sources(
         &self,
         ctx: &Context<'_>,

@@ -81,6 +81,7 @@ impl State {
     }
 
     /// The state's periods of membership.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn memberships(
         &self,
         ctx: &Context<'_>,
@@ -111,6 +112,7 @@ impl State {
     }
 
     /// The conferences the state hosted or co-hosted; each edge gives its role.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn hosted_conferences(
         &self,
         ctx: &Context<'_>,
@@ -157,6 +159,7 @@ impl State {
     }
 
     /// The periods in which the state chaired the Coalition.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn chairships(
         &self,
         ctx: &Context<'_>,
@@ -187,6 +190,7 @@ impl State {
     }
 
     /// The commitments the state endorsed; each edge gives the endorsement.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn endorsed_commitments(
         &self,
         ctx: &Context<'_>,
@@ -233,6 +237,7 @@ impl State {
     }
 
     /// The fundings the state contributed to.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn fundings(
         &self,
         ctx: &Context<'_>,
@@ -272,6 +277,7 @@ impl State {
     }
 
     /// The organizations based in the state.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn organizations(
         &self,
         ctx: &Context<'_>,
@@ -303,6 +309,7 @@ impl State {
 
     /// The people the sources name holding an office of this state; each edge gives the
     /// conference, their role there and the office.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn people(
         &self,
         ctx: &Context<'_>,
@@ -341,6 +348,7 @@ impl State {
     }
 
     /// The sources of this record.
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn sources(
         &self,
         ctx: &Context<'_>,
@@ -455,6 +463,7 @@ pub struct StateQuery;
 impl StateQuery {
     /// States, by name. With `memberOn`, only the states that were certainly members that day
     /// (add `includeUncertain` for those the sources leave undecided).
+    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
     async fn states(
         &self,
         ctx: &Context<'_>,

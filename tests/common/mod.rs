@@ -146,15 +146,23 @@ pub struct DatabaseGuardHandle(DatabaseGuard);
 /// Starts the server over a fresh, migrated and seeded database. None when the backend is
 /// not available (PostgreSQL without its URL, outside CI).
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, foc_graph::http::Settings::default()).await
+}
+
+/// The same, with server settings of the test's own.
+pub async fn spawn_app_with(
+    backend: Backend,
+    settings: foc_graph::http::Settings,
+) -> Option<TestApp> {
     let (database_url, guard) = fresh_database(backend).await?;
-    let pool = foc_graph::db::prepare(&database_url)
+    let pool = foc_graph::db::prepare(&database_url, settings.request_timeout)
         .await
         .expect("prepare the database");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a free port");
     let addr = listener.local_addr().expect("local address");
-    let router = foc_graph::http::router(pool.clone());
+    let router = foc_graph::http::router(pool.clone(), settings);
     tokio::spawn(async move {
         let _ = axum::serve(listener, router).await;
     });
@@ -196,8 +204,14 @@ impl Answer {
             .unwrap_or_default()
     }
 
-    /// How many SQL statements the request ran, as the server reports it.
+    /// How many SQL statements the request ran, as the server reports it; panics when the
+    /// request failed, so a refused query cannot pass for a cheap one.
     pub fn sql_statements(&self) -> u64 {
+        assert!(
+            self.body.get("errors").is_none(),
+            "unexpected errors: {}",
+            self.body
+        );
         self.body["extensions"]["sqlStatements"]
             .as_u64()
             .expect("sqlStatements extension")
@@ -230,10 +244,22 @@ impl TestApp {
     }
 }
 
-/// Defines a test that runs on SQLite and on PostgreSQL: `mod name { sqlite, postgres }`.
+/// Settings for tests that pack many wide lists into one request: the default limits, but
+/// a cost ceiling high enough for them (tests/limits.rs checks the real default).
+pub fn wide_settings() -> foc_graph::http::Settings {
+    let mut settings = foc_graph::http::Settings::default();
+    settings.limits.max_cost = 10_000_000;
+    settings
+}
+
+/// Defines a test that runs on SQLite and on PostgreSQL: `mod name { sqlite, postgres }`,
+/// with the default server settings or the ones given.
 #[macro_export]
 macro_rules! on_both_backends {
     ($name:ident, |$app:ident| $body:block) => {
+        on_both_backends!($name, foc_graph::http::Settings::default(), |$app| $body);
+    };
+    ($name:ident, $settings:expr, |$app:ident| $body:block) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
@@ -242,14 +268,14 @@ macro_rules! on_both_backends {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                if let Some(app) = common::spawn_app(common::Backend::Sqlite).await {
+                if let Some(app) = common::spawn_app_with(common::Backend::Sqlite, $settings).await {
                     check(app).await;
                 }
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                if let Some(app) = common::spawn_app(common::Backend::Postgres).await {
+                if let Some(app) = common::spawn_app_with(common::Backend::Postgres, $settings).await {
                     check(app).await;
                 }
             }

@@ -1,0 +1,152 @@
+//! Query limits, on by default: nesting depth, a cost weighted like GitHub's (each list costs
+//! the page size it asks for, nested pages multiply), and caps on fields and aliases. A query
+//! over a limit is refused before it runs, with an error naming the limit and the value.
+
+use std::sync::Arc;
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
+};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{ServerError, ServerResult, ValidationResult, Variables};
+
+use super::connection::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+
+/// The limits a query must stay within.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// The deepest nesting of fields.
+    pub max_depth: usize,
+    /// The highest cost: roughly the most objects the query could return.
+    pub max_cost: usize,
+    /// The most field selections in the document, fragments included.
+    pub max_fields: usize,
+    /// The most aliased fields in the document.
+    pub max_aliases: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_depth: 15,
+            max_cost: 500_000,
+            max_fields: 500,
+            max_aliases: 50,
+        }
+    }
+}
+
+/// The cost of a list field: the page size it asks for (50 when it asks for none) times
+/// the cost of what it selects of each item.
+pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    let size = first.or(last).map_or(DEFAULT_PAGE_SIZE, |n| {
+        (n.max(1) as usize).min(MAX_PAGE_SIZE)
+    });
+    size.saturating_mul(child_complexity).saturating_add(1)
+}
+
+/// The cost of a field returning up to `count` items.
+pub fn count_cost(count: usize, child_complexity: usize) -> usize {
+    count.saturating_mul(child_complexity).saturating_add(1)
+}
+
+fn limit_error(limit: &str, value: usize, max: usize) -> ServerError {
+    let mut error = ServerError::new(
+        format!("query refused: its {limit} is {value}, above the limit of {max}"),
+        None,
+    );
+    let mut extensions = async_graphql::ErrorExtensionValues::default();
+    extensions.set("code", "LIMIT_EXCEEDED");
+    extensions.set("limit", limit);
+    extensions.set("value", value as u64);
+    extensions.set("max", max as u64);
+    error.extensions = Some(extensions);
+    error
+}
+
+/// Counts field selections and aliases in a selection set, fragments' own sets included once.
+fn count(set: &SelectionSet, fields: &mut usize, aliases: &mut usize) {
+    for selection in &set.items {
+        match &selection.node {
+            Selection::Field(field) => {
+                *fields += 1;
+                if field.node.alias.is_some() {
+                    *aliases += 1;
+                }
+                count(&field.node.selection_set.node, fields, aliases);
+            }
+            Selection::InlineFragment(fragment) => {
+                count(&fragment.node.selection_set.node, fields, aliases)
+            }
+            Selection::FragmentSpread(_) => {}
+        }
+    }
+}
+
+impl ExtensionFactory for Limits {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(*self)
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for Limits {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        let (mut fields, mut aliases) = (0, 0);
+        for (_, operation) in document.operations.iter() {
+            count(
+                &operation.node.selection_set.node,
+                &mut fields,
+                &mut aliases,
+            );
+        }
+        for fragment in document.fragments.values() {
+            count(&fragment.node.selection_set.node, &mut fields, &mut aliases);
+        }
+        if fields > self.max_fields {
+            return Err(limit_error("field count", fields, self.max_fields));
+        }
+        if aliases > self.max_aliases {
+            return Err(limit_error("alias count", aliases, self.max_aliases));
+        }
+        Ok(document)
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        let result = next.run(ctx).await?;
+        if result.depth > self.max_depth {
+            return Err(vec![limit_error("depth", result.depth, self.max_depth)]);
+        }
+        if result.complexity > self.max_cost {
+            return Err(vec![limit_error("cost", result.complexity, self.max_cost)]);
+        }
+        Ok(result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_multiply_and_sizes_are_clamped() {
+        assert_eq!(page_cost(Some(10), None, 3), 31);
+        assert_eq!(page_cost(None, Some(5), 1), 6);
+        assert_eq!(page_cost(None, None, 1), DEFAULT_PAGE_SIZE + 1);
+        // Out-of-range sizes are refused when the field runs; the cost takes the nearest.
+        assert_eq!(page_cost(Some(1_000_000_000), None, 1), MAX_PAGE_SIZE + 1);
+        assert_eq!(page_cost(Some(-5), None, 1), 2);
+        assert_eq!(page_cost(Some(100), None, usize::MAX), usize::MAX);
+    }
+}
