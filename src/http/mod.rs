@@ -1,9 +1,8 @@
 //! HTTP: the router, the GraphQL endpoint, GraphiQL with its assets, the SDL and health.
 
 mod graphiql;
+mod graphql_http;
 
-use async_graphql::Value;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
 use axum::extract::State;
 use axum::http::header;
@@ -14,8 +13,8 @@ use std::time::Duration;
 use sea_orm::DatabaseConnection;
 use tower_http::limit::RequestBodyLimitLayer;
 
+use crate::graphql::FocSchema;
 use crate::graphql::limits::Limits;
-use crate::graphql::{FocSchema, loader::Db};
 
 /// How the server protects itself: query limits, the largest request body, and how long a
 /// request may run.
@@ -60,34 +59,18 @@ pub fn router(pool: DatabaseConnection, settings: Settings) -> Router {
     Router::new()
         .route("/", get(graphiql::page))
         .route("/graphiql/{file}", get(graphiql::asset))
-        .route("/graphql", get(graphql).post(graphql))
+        .route(
+            "/graphql",
+            get(graphql_http::graphql).post(graphql_http::graphql),
+        )
         .route("/schema.graphql", get(sdl))
         .route("/health", get(health))
         .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
         .with_state(state)
 }
 
-/// Runs a GraphQL request with its own database handle and loader, within the request
-/// timeout, and reports in the response's `extensions.sqlStatements` how many SQL
-/// statements it ran.
-async fn graphql(State(app): State<AppState>, request: GraphQLRequest) -> GraphQLResponse {
-    let db = Db::for_request(&app.pool);
-    let request = request.into_inner().data(db.loader()).data(db.clone());
-    let execution = tokio::time::timeout(app.request_timeout, app.schema.execute(request));
-    // On timeout the execution is dropped, which cancels its pending SQL; PostgreSQL also
-    // cuts off each statement after the same time (see `db::connect`).
-    let mut response = execution.await.unwrap_or_else(|_| {
-        async_graphql::Response::from_errors(vec![timeout_error(app.request_timeout)])
-    });
-    response.extensions.insert(
-        "sqlStatements".to_owned(),
-        Value::from(db.statements() as u64),
-    );
-    response.into()
-}
-
 /// The error of a request that ran past its time.
-fn timeout_error(limit: Duration) -> async_graphql::ServerError {
+pub(crate) fn timeout_error(limit: Duration) -> async_graphql::ServerError {
     let ms = limit.as_millis() as u64;
     let mut error = async_graphql::ServerError::new(
         format!("query refused: it ran longer than the limit of {ms} ms"),
