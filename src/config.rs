@@ -70,6 +70,9 @@ pub struct ServeArgs {
         default_value_t = Settings::default().request_timeout.as_millis() as u64
     )]
     pub request_timeout_ms: u64,
+    /// Browser origins allowed to call the API (CORS), comma-separated; `*` allows any.
+    #[arg(long, env = "FOC_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
 }
 
 impl ServeArgs {
@@ -84,6 +87,7 @@ impl ServeArgs {
             },
             max_body_bytes: self.max_body_bytes,
             request_timeout: Duration::from_millis(self.request_timeout_ms),
+            cors_origins: self.cors_origins.clone(),
         }
     }
 }
@@ -99,6 +103,7 @@ impl Default for ServeArgs {
             max_aliases: settings.limits.max_aliases,
             max_body_bytes: settings.max_body_bytes,
             request_timeout_ms: settings.request_timeout.as_millis() as u64,
+            cors_origins: settings.cors_origins,
         }
     }
 }

@@ -207,3 +207,113 @@ async fn responses_follow_the_accept_header() {
     .expect("send");
     assert_eq!(field_error.status(), 200);
 }
+
+#[tokio::test]
+async fn ready_request_ids_compression_and_cors() {
+    let settings = foc_graph::http::Settings {
+        cors_origins: vec!["https://dashboard.example".to_owned()],
+        ..Default::default()
+    };
+    let app = common::spawn_app_with(Backend::Sqlite, settings)
+        .await
+        .expect("SQLite is always available");
+    let ready = app
+        .client
+        .get(format!("{}/ready", app.url))
+        .send()
+        .await
+        .expect("GET /ready");
+    assert_eq!(ready.status(), 200);
+    // Every response carries a request id; a client's own is kept.
+    let first = app
+        .client
+        .get(format!("{}/health", app.url))
+        .send()
+        .await
+        .expect("GET");
+    assert!(first.headers().get("x-request-id").is_some());
+    let own = app
+        .client
+        .get(format!("{}/health", app.url))
+        .header("x-request-id", "abc-123")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(own.headers()["x-request-id"], "abc-123");
+    // Compressed when asked for.
+    let gzip = app
+        .client
+        .get(format!("{}/schema.graphql", app.url))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(gzip.headers()["content-encoding"], "gzip");
+    // CORS for the configured origin only.
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.url))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .send()
+    };
+    let allowed = preflight("https://dashboard.example")
+        .await
+        .expect("OPTIONS");
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://dashboard.example"
+    );
+    let other = preflight("https://elsewhere.example")
+        .await
+        .expect("OPTIONS");
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+}
+
+#[tokio::test]
+async fn without_its_database_the_server_stays_up_and_says_so() {
+    let Some(app) = common::spawn_app(Backend::Postgres).await else {
+        return;
+    };
+    // Take the database away under the running server.
+    let admin_url = common::postgres_url().expect("the PostgreSQL URL");
+    let name = app
+        .database_url
+        .rsplit('/')
+        .next()
+        .expect("a database name")
+        .split('?')
+        .next()
+        .expect("name")
+        .to_owned();
+    let admin = sea_orm::Database::connect(&admin_url)
+        .await
+        .expect("connect as admin");
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &admin,
+        &format!("DROP DATABASE \"{name}\" WITH (FORCE)"),
+    )
+    .await
+    .expect("drop the test database");
+    let ready = app
+        .client
+        .get(format!("{}/ready", app.url))
+        .send()
+        .await
+        .expect("GET /ready");
+    assert_eq!(ready.status(), 503);
+    let answer = app.query("{ states { totalCount } }").await;
+    assert_eq!(
+        answer.body["errors"][0]["extensions"]["code"], "DATABASE_UNAVAILABLE",
+        "{}",
+        answer.body
+    );
+    let health = app
+        .client
+        .get(format!("{}/health", app.url))
+        .send()
+        .await
+        .expect("GET /health");
+    assert_eq!(health.status(), 200, "the server itself is alive");
+}

@@ -1,4 +1,6 @@
-//! HTTP: the router, the GraphQL endpoint, GraphiQL with its assets, the SDL and health.
+//! HTTP: the router, the GraphQL endpoint, GraphiQL with its assets, the SDL, health and
+//! readiness, and the layers around them: request ids in every log line, compression, CORS
+//! and the body size limit.
 
 mod graphiql;
 mod graphql_http;
@@ -10,15 +12,25 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use std::time::Duration;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::http::StatusCode;
 use sea_orm::DatabaseConnection;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::trace::TraceLayer;
 
 use crate::graphql::FocSchema;
 use crate::graphql::limits::Limits;
 
-/// How the server protects itself: query limits, the largest request body, and how long a
-/// request may run.
-#[derive(Clone, Copy, Debug)]
+/// How the server protects itself and whom it serves: query limits, the largest request
+/// body, how long a request may run, and the browser origins allowed to call it.
+#[derive(Clone, Debug)]
 pub struct Settings {
     /// Depth, cost, field and alias limits of a query.
     pub limits: Limits,
@@ -26,6 +38,8 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// How long one GraphQL request may run.
     pub request_timeout: Duration,
+    /// Browser origins allowed to call the API (CORS); `*` allows any; none by default.
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for Settings {
@@ -34,6 +48,7 @@ impl Default for Settings {
             limits: Limits::default(),
             max_body_bytes: 64 * 1024,
             request_timeout: Duration::from_secs(10),
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -65,8 +80,48 @@ pub fn router(pool: DatabaseConnection, settings: Settings) -> Router {
         )
         .route("/schema.graphql", get(sdl))
         .route("/health", get(health))
+        .route("/ready", get(ready))
         .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
+        .layer(cors(&settings.cors_origins))
+        .layer(CompressionLayer::new())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+            let id = request
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", id = %id, method = %request.method(), path = %request.uri().path())
+        }))
+        .layer(SetRequestIdLayer::x_request_id(RequestIds::default()))
         .with_state(state)
+}
+
+/// Numbers requests in the order they arrive (a client's own `x-request-id` is kept).
+#[derive(Clone, Default)]
+struct RequestIds(Arc<AtomicU64>);
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.0.fetch_add(1, Ordering::Relaxed) + 1;
+        axum::http::HeaderValue::from_str(&n.to_string())
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+/// The CORS layer for the configured origins.
+fn cors(origins: &[String]) -> CorsLayer {
+    let layer = CorsLayer::new()
+        .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::ACCEPT, header::AUTHORIZATION]);
+    if origins.iter().any(|o| o == "*") {
+        layer.allow_origin(AllowOrigin::any())
+    } else {
+        let allowed: Vec<axum::http::HeaderValue> =
+            origins.iter().filter_map(|o| o.parse().ok()).collect();
+        layer.allow_origin(AllowOrigin::list(allowed))
+    }
 }
 
 /// The error of a request that ran past its time.
@@ -89,6 +144,22 @@ async fn sdl(State(app): State<AppState>) -> impl IntoResponse {
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         app.schema.sdl(),
     )
+}
+
+/// Ready when the database answers: 200, or 503 while it cannot be reached.
+async fn ready(State(app): State<AppState>) -> impl IntoResponse {
+    let plain = [(header::CONTENT_TYPE, "text/plain; charset=utf-8")];
+    match app.pool.ping().await {
+        Ok(()) => (StatusCode::OK, plain, "ready\n"),
+        Err(error) => {
+            tracing::warn!(%error, "the database is unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                plain,
+                "database unreachable\n",
+            )
+        }
+    }
 }
 
 async fn health() -> impl IntoResponse {
