@@ -317,3 +317,48 @@ async fn without_its_database_the_server_stays_up_and_says_so() {
         .expect("GET /health");
     assert_eq!(health.status(), 200, "the server itself is alive");
 }
+
+#[tokio::test]
+async fn metrics_count_requests_statements_and_connections() {
+    let app = common::spawn_app(Backend::Sqlite)
+        .await
+        .expect("SQLite is always available");
+    let answer = app
+        .query("{ states(first: 5) { nodes { memberships { totalCount } } } }")
+        .await;
+    let statements = answer.sql_statements();
+    let refused = app.query("{ nope }").await;
+    assert!(!refused.error_messages().is_empty());
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.url))
+        .send()
+        .await
+        .expect("GET /metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        text.contains(r#"foc_http_requests_total{route="/graphql",status="200"} 2"#),
+        "{text}"
+    );
+    assert!(
+        text.contains("foc_http_request_duration_seconds_bucket"),
+        "{text}"
+    );
+    assert!(text.contains("foc_graphql_errors_total 1"), "{text}");
+    assert!(
+        text.contains("foc_sql_statements_per_request_count 2"),
+        "{text}"
+    );
+    let sum = text
+        .lines()
+        .find_map(|l| l.strip_prefix("foc_sql_statements_per_request_sum "))
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .expect("the statements sum");
+    assert_eq!(sum as u64, statements, "the refused query ran no SQL");
+    assert!(
+        text.contains(r#"foc_db_pool_connections{state="open"}"#),
+        "{text}"
+    );
+}

@@ -211,6 +211,7 @@ pub async fn graphql(
         "sqlStatements".to_owned(),
         Value::from(db.statements() as u64),
     );
+    app.metrics.graphql(db.statements(), response.errors.len());
 
     let request_error = is_request_error(&response);
     let mut body = match serde_json::to_value(&response) {

@@ -1,9 +1,10 @@
 //! HTTP: the router, the GraphQL endpoint, GraphiQL with its assets, the SDL, health and
-//! readiness, and the layers around them: request ids in every log line, compression, CORS
-//! and the body size limit.
+//! readiness, Prometheus metrics, and the layers around them: request ids in every log line,
+//! compression, CORS and the body size limit.
 
 mod graphiql;
 mod graphql_http;
+mod metrics;
 
 use axum::Router;
 use axum::extract::State;
@@ -23,7 +24,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::graphql::FocSchema;
 use crate::graphql::limits::Limits;
@@ -62,6 +63,8 @@ pub struct AppState {
     pub pool: DatabaseConnection,
     /// How long one GraphQL request may run.
     pub request_timeout: Duration,
+    /// The server's metrics.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 /// The application's routes.
@@ -70,7 +73,9 @@ pub fn router(pool: DatabaseConnection, settings: Settings) -> Router {
         schema: crate::graphql::schema(settings.limits),
         pool,
         request_timeout: settings.request_timeout,
+        metrics: Arc::default(),
     };
+    let metrics = state.metrics.clone();
     Router::new()
         .route("/", get(graphiql::page))
         .route("/graphiql/{file}", get(graphiql::asset))
@@ -81,11 +86,13 @@ pub fn router(pool: DatabaseConnection, settings: Settings) -> Router {
         .route("/schema.graphql", get(sdl))
         .route("/health", get(health))
         .route("/ready", get(ready))
+        .route("/metrics", get(metrics::metrics))
+        .route_layer(axum::middleware::from_fn_with_state(metrics, metrics::track))
         .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
         .layer(cors(&settings.cors_origins))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+        .layer(TraceLayer::new_for_http().on_response(DefaultOnResponse::new().level(tracing::Level::INFO)).make_span_with(|request: &axum::http::Request<_>| {
             let id = request
                 .headers()
                 .get("x-request-id")

@@ -1,0 +1,168 @@
+//! Prometheus metrics at `GET /metrics`: requests by route and status, latency, GraphQL
+//! errors, SQL statements per GraphQL request, and the connection pool's use.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+use sea_orm::{DatabaseConnection, DbBackend};
+
+use super::AppState;
+
+/// The labels of a request.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    /// The route, e.g. `/graphql` (not the raw path, which clients choose).
+    route: String,
+    /// The HTTP status.
+    status: u16,
+}
+
+/// The labels of a pool gauge.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PoolLabels {
+    /// `open` or `idle`.
+    state: String,
+}
+
+/// The server's metrics.
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: Family<RequestLabels, Histogram>,
+    graphql_errors: Counter,
+    statements: Histogram,
+    pool: Family<PoolLabels, Gauge>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("foc");
+        let requests = Family::<RequestLabels, Counter>::default();
+        let latency = Family::<RequestLabels, Histogram>::new_with_constructor(|| {
+            Histogram::new(exponential_buckets(0.000_5, 2.0, 16))
+        });
+        let graphql_errors = Counter::default();
+        let statements = Histogram::new([
+            0.0, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0, 24.0, 32.0, 64.0,
+        ]);
+        let pool = Family::<PoolLabels, Gauge>::default();
+        registry.register(
+            "http_requests",
+            "HTTP requests by route and status",
+            requests.clone(),
+        );
+        registry.register(
+            "http_request_duration_seconds",
+            "HTTP request latency",
+            latency.clone(),
+        );
+        registry.register(
+            "graphql_errors",
+            "Errors in GraphQL responses",
+            graphql_errors.clone(),
+        );
+        registry.register(
+            "sql_statements_per_request",
+            "SQL statements one GraphQL request ran",
+            statements.clone(),
+        );
+        registry.register(
+            "db_pool_connections",
+            "Database connections of the pool",
+            pool.clone(),
+        );
+        Self {
+            registry,
+            requests,
+            latency,
+            graphql_errors,
+            statements,
+            pool,
+        }
+    }
+}
+
+impl Metrics {
+    /// Records what one GraphQL request cost.
+    pub fn graphql(&self, statements: usize, errors: usize) {
+        self.statements.observe(statements as f64);
+        self.graphql_errors.inc_by(errors as u64);
+    }
+
+    /// The metrics in Prometheus' text format, with the pool read now.
+    fn render(&self, pool: &DatabaseConnection) -> Result<String, std::fmt::Error> {
+        let (open, idle) = match pool.get_database_backend() {
+            DbBackend::Postgres => {
+                let p = pool.get_postgres_connection_pool();
+                (p.size(), p.num_idle() as u32)
+            }
+            _ => {
+                let p = pool.get_sqlite_connection_pool();
+                (p.size(), p.num_idle() as u32)
+            }
+        };
+        self.pool
+            .get_or_create(&PoolLabels {
+                state: "open".into(),
+            })
+            .set(open.into());
+        self.pool
+            .get_or_create(&PoolLabels {
+                state: "idle".into(),
+            })
+            .set(idle.into());
+        let mut text = String::new();
+        encode(&mut text, &self.registry)?;
+        Ok(text)
+    }
+}
+
+/// Counts and times every routed request.
+pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let start = Instant::now();
+    let response = next.run(request).await;
+    let labels = RequestLabels {
+        route,
+        status: response.status().as_u16(),
+    };
+    metrics.requests.get_or_create(&labels).inc();
+    metrics
+        .latency
+        .get_or_create(&labels)
+        .observe(start.elapsed().as_secs_f64());
+    response
+}
+
+/// `GET /metrics`.
+pub async fn metrics(State(app): State<AppState>) -> Response {
+    match app.metrics.render(&app.pool) {
+        Ok(text) => (
+            [(
+                header::CONTENT_TYPE,
+                "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            )],
+            text,
+        )
+            .into_response(),
+        Err(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "metrics could not be written\n",
+        )
+            .into_response(),
+    }
+}
