@@ -3,7 +3,7 @@
 mod common;
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
 /// A value a client might put in an argument, sensible or hostile.
 fn argument_value() -> impl Strategy<Value = String> {
@@ -82,9 +82,23 @@ fn selection(depth: u32) -> BoxedStrategy<String> {
     .boxed()
 }
 
+/// A query that should run: real lists with page sizes in range and real fields.
+fn valid_query() -> impl Strategy<Value = String> {
+    let root = prop_oneof![
+        Just("states"),
+        Just("conferences"),
+        Just("documents"),
+        Just("sources")
+    ];
+    let leaf = prop_oneof![Just("id"), Just("__typename")];
+    (root, 1..=100i32, leaf)
+        .prop_map(|(r, n, l)| format!("{{ {r}(first: {n}) {{ totalCount nodes {{ {l} }} }} }}"))
+}
+
 fn document() -> impl Strategy<Value = String> {
     prop_oneof![
         4 => prop::collection::vec(selection(3), 1..4).prop_map(|fields| format!("{{ {} }}", fields.join(" "))),
+        2 => valid_query(),
         1 => "[{}()a-z:\"!$@. ]{0,40}",
     ]
 }
