@@ -1,4 +1,4 @@
-//! The questions analysts ask (issue "Analyst power"): aggregates, snapshots and search,
+//! The questions analysts ask: aggregates, snapshots and search,
 //! each answer checked against the same figures computed here from unaggregated lists.
 
 mod common;
