@@ -26,12 +26,7 @@ async fn graphiql_is_served_from_the_binary() {
     let app = common::spawn_app(Backend::Sqlite)
         .await
         .expect("SQLite is always available");
-    let page = app
-        .client
-        .get(format!("{}/", app.url))
-        .send()
-        .await
-        .expect("GET /");
+    let page = app.get("/").await;
     assert!(page.status().is_success());
     let html = page.text().await.expect("page");
     assert!(
@@ -49,12 +44,7 @@ async fn graphiql_is_served_from_the_binary() {
             html.contains(&format!("/graphiql/{asset}")),
             "the page loads {asset}"
         );
-        let response = app
-            .client
-            .get(format!("{}/graphiql/{asset}", app.url))
-            .send()
-            .await
-            .expect("asset");
+        let response = app.get(&format!("/graphiql/{asset}")).await;
         assert!(response.status().is_success(), "{asset}");
         assert!(
             response.bytes().await.expect("bytes").len() > 10_000,
@@ -66,12 +56,7 @@ async fn graphiql_is_served_from_the_binary() {
         !html.contains("src=\"http") && !html.contains("href=\"http"),
         "{html}"
     );
-    let missing = app
-        .client
-        .get(format!("{}/graphiql/nope.js", app.url))
-        .send()
-        .await
-        .expect("GET");
+    let missing = app.get("/graphiql/nope.js").await;
     assert_eq!(missing.status(), 404);
 }
 
@@ -80,12 +65,7 @@ async fn health_answers() {
     let app = common::spawn_app(Backend::Sqlite)
         .await
         .expect("SQLite is always available");
-    let response = app
-        .client
-        .get(format!("{}/health", app.url))
-        .send()
-        .await
-        .expect("GET /health");
+    let response = app.get("/health").await;
     assert!(response.status().is_success());
     assert_eq!(response.text().await.expect("body").trim(), "ok");
 }
@@ -217,20 +197,10 @@ async fn ready_request_ids_compression_and_cors() {
     let app = common::spawn_app_with(Backend::Sqlite, settings)
         .await
         .expect("SQLite is always available");
-    let ready = app
-        .client
-        .get(format!("{}/ready", app.url))
-        .send()
-        .await
-        .expect("GET /ready");
+    let ready = app.get("/ready").await;
     assert_eq!(ready.status(), 200);
     // Every response carries a request id; a client's own is kept.
-    let first = app
-        .client
-        .get(format!("{}/health", app.url))
-        .send()
-        .await
-        .expect("GET");
+    let first = app.get("/health").await;
     assert!(first.headers().get("x-request-id").is_some());
     let own = app
         .client
@@ -296,12 +266,7 @@ async fn without_its_database_the_server_stays_up_and_says_so() {
     )
     .await
     .expect("drop the test database");
-    let ready = app
-        .client
-        .get(format!("{}/ready", app.url))
-        .send()
-        .await
-        .expect("GET /ready");
+    let ready = app.get("/ready").await;
     assert_eq!(ready.status(), 503);
     let answer = app.query("{ states { totalCount } }").await;
     assert_eq!(
@@ -309,12 +274,7 @@ async fn without_its_database_the_server_stays_up_and_says_so() {
         "{}",
         answer.body
     );
-    let health = app
-        .client
-        .get(format!("{}/health", app.url))
-        .send()
-        .await
-        .expect("GET /health");
+    let health = app.get("/health").await;
     assert_eq!(health.status(), 200, "the server itself is alive");
 }
 
@@ -329,15 +289,7 @@ async fn metrics_count_requests_statements_and_connections() {
     let statements = answer.sql_statements();
     let refused = app.query("{ nope }").await;
     assert!(!refused.error_messages().is_empty());
-    let text = app
-        .client
-        .get(format!("{}/metrics", app.url))
-        .send()
-        .await
-        .expect("GET /metrics")
-        .text()
-        .await
-        .expect("text");
+    let text = app.get("/metrics").await.text().await.expect("text");
     assert!(
         text.contains(r#"foc_http_requests_total{route="/graphql",status="200"} 2"#),
         "{text}"

@@ -45,12 +45,7 @@ async fn the_server_serves_the_committed_schema() {
     let app = common::spawn_app(common::Backend::Sqlite)
         .await
         .expect("SQLite is always available");
-    let served = app
-        .client
-        .get(format!("{}/schema.graphql", app.url))
-        .send()
-        .await
-        .expect("GET /schema.graphql");
+    let served = app.get("/schema.graphql").await;
     assert!(served.status().is_success());
     assert_eq!(served.text().await.expect("body"), committed_schema());
 }

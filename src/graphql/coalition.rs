@@ -15,7 +15,7 @@ use super::connection::{Connection, PageArgs};
 use super::dates::{Date, DateInterval, read_date};
 use super::error::{ApiResult, OrGraphql};
 use super::filter::list_query;
-use super::loader::{Db, Loaded, group};
+use super::loader::{Db, Loaded, single};
 use super::membership::state_is_member;
 use super::node::global_id;
 use super::order::OrderBy;
@@ -89,12 +89,7 @@ impl Coalition {
         ctx: &Context<'_>,
         #[graphql(desc = "The day to count on.")] on: Date,
     ) -> ApiResult<u64> {
-        let db = ctx.data::<Db>()?;
-        state::Entity::find()
-            .filter(state_is_member(on.0, false))
-            .count(&db.conn)
-            .await
-            .or_gql()
+        count_states(ctx, members_on(on.0)).await
     }
 
     /// The states that were members on a day, by name.
@@ -166,19 +161,13 @@ impl CoalitionSnapshot {
 
     /// How many states were certainly members that day.
     async fn member_count(&self, ctx: &Context<'_>) -> ApiResult<u64> {
-        let db = ctx.data::<Db>()?;
-        state::Entity::find()
-            .filter(state_is_member(self.0, false))
-            .count(&db.conn)
-            .await
-            .or_gql()
+        count_states(ctx, members_on(self.0)).await
     }
 
     /// How many more states may have been members that day: the sources date their joining
     /// or leaving too loosely to tell.
     async fn uncertain_member_count(&self, ctx: &Context<'_>) -> ApiResult<u64> {
-        let db = ctx.data::<Db>()?;
-        uncertain_members(self.0).count(&db.conn).await.or_gql()
+        count_states(ctx, uncertain_members(self.0)).await
     }
 
     /// The states that were certainly members that day, by name.
@@ -198,8 +187,7 @@ impl CoalitionSnapshot {
         let args = PageArgs::new(after, before, first, last)?;
         let query =
             list_query::<state::Entity, _, _>(filter.as_ref(), order_by.as_deref(), STATE_ORDER);
-        let select = state::Entity::find().filter(state_is_member(self.0, false));
-        Connection::from_query(ctx, select, &query, &args, State).await
+        Connection::from_query(ctx, members_on(self.0), &query, &args, State).await
     }
 
     /// The states that may have been members that day, but are not certainly.
@@ -270,7 +258,7 @@ impl CoalitionSnapshot {
             .one(&db.conn)
             .await
             .or_gql()?;
-        Ok(group(found.into_iter().collect()).pop().map(Conference))
+        Ok(single(found).map(Conference))
     }
 
     /// The sources certainly published by that day: what could be known then.
@@ -288,6 +276,17 @@ impl CoalitionSnapshot {
         let query = list_query::<source::Entity, SourceFilter, _>(None, None, SOURCE_ORDER);
         Connection::from_query(ctx, select, &query, &args, Source).await
     }
+}
+
+/// States certainly members on `day`.
+fn members_on(day: NaiveDate) -> sea_orm::Select<state::Entity> {
+    state::Entity::find().filter(state_is_member(day, false))
+}
+
+/// How many states a selection holds.
+async fn count_states(ctx: &Context<'_>, select: sea_orm::Select<state::Entity>) -> ApiResult<u64> {
+    let db = ctx.data::<Db>()?;
+    select.count(&db.conn).await.or_gql()
 }
 
 /// States that may have been members on `day` but are not certainly.
@@ -311,8 +310,6 @@ impl CoalitionQuery {
     ) -> ApiResult<Option<Coalition>> {
         let db = ctx.data::<Db>()?;
         let found = coalition::Entity::find().one(&db.conn).await.or_gql()?;
-        Ok(group(found.into_iter().collect())
-            .pop()
-            .map(|c| Coalition(c, on)))
+        Ok(single(found).map(|c| Coalition(c, on)))
     }
 }

@@ -17,7 +17,7 @@ use super::filter::{
     StringFilter, filter_impl, list_query,
 };
 use super::initiative::{INITIATIVE_ORDER, Initiative, InitiativeFilter, InitiativeOrderField};
-use super::loader::{Db, ListQuery, Loaded, group, through};
+use super::loader::{Db, ListQuery, Loaded, single, through};
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::person::{PERSON_ORDER, Person, PersonFilter, PersonOrderField};
@@ -439,7 +439,7 @@ impl ConferenceQuery {
             .one(&db.conn)
             .await
             .or_gql()?;
-        Ok(group(found.into_iter().collect()).pop().map(Conference))
+        Ok(single(found).map(Conference))
     }
 }
 

@@ -50,18 +50,28 @@ pub fn count_cost(count: usize, child_complexity: usize) -> usize {
     count.saturating_mul(child_complexity).saturating_add(1)
 }
 
-fn limit_error(limit: &str, value: usize, max: usize) -> ServerError {
-    let mut error = ServerError::new(
-        format!("query refused: its {limit} is {value}, above the limit of {max}"),
-        None,
-    );
+/// The error of a request refused by a limit: `code: LIMIT_EXCEEDED`, the limit's name, the
+/// request's value when known, and the maximum.
+pub fn refusal(message: String, limit: &str, value: Option<u64>, max: u64) -> ServerError {
+    let mut error = ServerError::new(message, None);
     let mut extensions = async_graphql::ErrorExtensionValues::default();
     extensions.set("code", "LIMIT_EXCEEDED");
     extensions.set("limit", limit);
-    extensions.set("value", value as u64);
-    extensions.set("max", max as u64);
+    if let Some(value) = value {
+        extensions.set("value", value);
+    }
+    extensions.set("max", max);
     error.extensions = Some(extensions);
     error
+}
+
+fn limit_error(limit: &str, value: usize, max: usize) -> ServerError {
+    refusal(
+        format!("query refused: its {limit} is {value}, above the limit of {max}"),
+        limit,
+        Some(value as u64),
+        max as u64,
+    )
 }
 
 /// Counts field selections and aliases in a selection set, fragments' own sets included once.

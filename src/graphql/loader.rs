@@ -429,6 +429,11 @@ pub fn group<M: Clone>(rows: Vec<M>) -> Vec<Loaded<M>> {
         .collect()
 }
 
+/// A row loaded on its own, as a group of one.
+pub fn single<M: Clone>(row: Option<M>) -> Option<Loaded<M>> {
+    group(row.into_iter().collect()).pop()
+}
+
 /// The `id` of any row.
 fn id_of<M: ModelTrait>(model: &M) -> Option<i32> {
     let id = <<M::Entity as EntityTrait>::Column as FromStr>::from_str("id").ok()?;

@@ -22,7 +22,7 @@ use super::dates::Date;
 use super::error::{ApiResult, OrGraphql};
 use super::filter::{ListFilter, Path, RegionFilter, StringFilter, filter_impl, list_query};
 use super::funding::{FUNDING_ORDER, Funding, FundingFilter, FundingOrderField};
-use super::loader::{ListQuery, Loaded, group, through};
+use super::loader::{ListQuery, Loaded, single, through};
 use super::membership::{
     MEMBERSHIP_ORDER, Membership, MembershipFilter, MembershipOrderField, MembershipStatus,
     state_is_member, state_status_on,
@@ -521,7 +521,7 @@ impl StateQuery {
             .one(&db.conn)
             .await
             .or_gql()?;
-        Ok(group(found.into_iter().collect()).pop().map(State))
+        Ok(single(found).map(State))
     }
 }
 

@@ -134,16 +134,12 @@ fn cors(origins: &[String]) -> CorsLayer {
 /// The error of a request that ran past its time.
 pub(crate) fn timeout_error(limit: Duration) -> async_graphql::ServerError {
     let ms = limit.as_millis() as u64;
-    let mut error = async_graphql::ServerError::new(
+    crate::graphql::limits::refusal(
         format!("query refused: it ran longer than the limit of {ms} ms"),
+        "request timeout (ms)",
         None,
-    );
-    let mut extensions = async_graphql::ErrorExtensionValues::default();
-    extensions.set("code", "LIMIT_EXCEEDED");
-    extensions.set("limit", "request timeout (ms)");
-    extensions.set("max", ms);
-    error.extensions = Some(extensions);
-    error
+        ms,
+    )
 }
 
 async fn sdl(State(app): State<AppState>) -> impl IntoResponse {

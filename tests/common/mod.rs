@@ -238,6 +238,15 @@ impl TestApp {
         }
     }
 
+    /// GETs a path of the server, e.g. `/health`.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .expect("send the request")
+    }
+
     /// POSTs a query to /graphql.
     pub async fn query(&self, query: &str) -> Answer {
         self.query_with(query, json!({})).await
