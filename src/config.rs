@@ -39,6 +39,32 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Write the whole dataset as a data file (the format of data/foc.toml).
+    Export {
+        /// The file to write; standard output when omitted.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Replace the whole dataset with a data file's: every problem of the file is reported
+    /// before anything changes; then all records are deleted and the file loaded, in one
+    /// transaction (record ids change).
+    Import {
+        /// The data file to load.
+        file: PathBuf,
+    },
+    /// Add synthetic data at a chosen scale, for load tests: N states and records of every
+    /// kind in proportion, all citing one source marked synthetic, in one transaction.
+    /// Existing records are kept; the same seed over the same database gives the same records.
+    Generate {
+        /// How many states to generate; the other tables scale with it (about 50
+        /// endorsements per state, a conference per 20 states, a document per 100, ...).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::generate::MAX_STATES)))]
+        states: u32,
+        /// The seed of the generator; it also names the run's source (`SYNTHETIC-<seed>`)
+        /// and keys (`syn<seed>-...`), so each seed can be added to a database once.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
 }
 
 /// Options of `serve`.
@@ -73,6 +99,18 @@ pub struct ServeArgs {
     /// Browser origins allowed to call the API (CORS), comma-separated; `*` allows any.
     #[arg(long, env = "FOC_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
+    /// The token that authorizes curation mutations (`Authorization: Bearer <token>`);
+    /// prefer the environment variable or a file, so it does not show in process lists.
+    /// Without a token, writes are disabled.
+    #[arg(long, env = "FOC_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// How long browsers and proxies may reuse the answer to a query sent by GET, in
+    /// seconds; they revalidate with its ETag afterwards.
+    #[arg(long, env = "FOC_CACHE_MAX_AGE", default_value_t = Settings::default().cache_max_age.as_secs())]
+    pub cache_max_age: u64,
+    /// A file holding the admin token (surrounding whitespace ignored).
+    #[arg(long, env = "FOC_ADMIN_TOKEN_FILE", conflicts_with = "admin_token")]
+    pub admin_token_file: Option<PathBuf>,
 }
 
 impl ServeArgs {
@@ -88,6 +126,8 @@ impl ServeArgs {
             max_body_bytes: self.max_body_bytes,
             request_timeout: Duration::from_millis(self.request_timeout_ms),
             cors_origins: self.cors_origins.clone(),
+            admin_token: self.admin_token.clone(),
+            cache_max_age: Duration::from_secs(self.cache_max_age),
         }
     }
 }
@@ -104,6 +144,9 @@ impl Default for ServeArgs {
             max_body_bytes: settings.max_body_bytes,
             request_timeout_ms: settings.request_timeout.as_millis() as u64,
             cors_origins: settings.cors_origins,
+            admin_token: None,
+            cache_max_age: settings.cache_max_age.as_secs(),
+            admin_token_file: None,
         }
     }
 }

@@ -4,6 +4,17 @@
 //! Seeding inserts every record whose natural key (a state's code, a conference's key, ...)
 //! is not in the database yet, in one transaction. Running it again finds every key present
 //! and changes nothing.
+//!
+//! The way back: [`export`] reads the whole database into the same model and
+//! [`Dataset::to_toml`] writes it as a data file; [`import`] replaces the database's data with a
+//! file's. Export, import and export again give the same bytes.
+
+mod export;
+mod import;
+mod render;
+
+pub use export::{export, export_snapshot};
+pub use import::{ImportReport, import};
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::str::FromStr;
@@ -12,10 +23,10 @@ use chrono::NaiveDate;
 use entity::enums::*;
 use entity::*;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, IntoActiveModel,
-    ModelTrait, TransactionTrait, Value,
+    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, ModelTrait, TransactionTrait, Value,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::dates::UncertainDate;
 
@@ -34,27 +45,36 @@ pub enum DatasetError {
     /// The database refused the data.
     #[error("the database refused the data: {0}")]
     Database(#[from] sea_orm::DbErr),
+    /// The dataset could not be written as a data file.
+    #[error("cannot write the data file: {0}")]
+    Write(String),
 }
 
 /// A date as the data file writes it: a plain stated date, or a table that narrows it.
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, Serialize, Clone, PartialEq, Eq)]
 #[serde(untagged)]
 pub enum DateSpec {
     /// `"2014-01"`.
     Stated(String),
-    /// `{ stated = "2014-01", not_after = "2014-01-16", narrowed_by = ["FS2014"] }`.
+    /// `{ stated = "2014-01", not_after = "2014-01-16", narrowed_by = ["FS2014"] }`. An empty
+    /// table `{}` is a date no source gives.
     Narrowed {
+        #[serde(skip_serializing_if = "Option::is_none")]
         stated: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
         not_before: Option<NaiveDate>,
+        #[serde(skip_serializing_if = "Option::is_none")]
         not_after: Option<NaiveDate>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         narrowed_by: Vec<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
         note: Option<String>,
     },
 }
 
 impl DateSpec {
-    fn resolve(&self) -> Result<UncertainDate, String> {
+    /// The interval the date stands for, or why it stands for none.
+    pub fn resolve(&self) -> Result<UncertainDate, String> {
         match self {
             DateSpec::Stated(stated) => UncertainDate::from_stated(stated),
             DateSpec::Narrowed {
@@ -76,7 +96,8 @@ impl DateSpec {
         }
     }
 
-    fn sources(&self) -> &[String] {
+    /// The keys of the sources that narrowed the date.
+    pub fn sources(&self) -> &[String] {
         match self {
             DateSpec::Stated(_) => &[],
             DateSpec::Narrowed { narrowed_by, .. } => narrowed_by,
@@ -85,7 +106,7 @@ impl DateSpec {
 }
 
 /// The whole data file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Dataset {
     pub sources: Vec<SourceRow>,
@@ -96,42 +117,50 @@ pub struct Dataset {
     pub chairships: Vec<ChairshipRow>,
     pub documents: Vec<DocumentRow>,
     pub commitments: Vec<CommitmentRow>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub endorsements: Vec<EndorsementRow>,
     pub organizations: Vec<OrganizationRow>,
     pub initiatives: Vec<InitiativeRow>,
     pub fundings: Vec<FundingRow>,
     pub people: Vec<PersonRow>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub claims: Vec<ClaimRow>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceRow {
     pub key: String,
     pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<DateSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CoalitionRow {
     pub name: String,
     pub purpose: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub founded: Option<DateSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub founding_place: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub membership_criteria: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub participant_regions: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_regions_text: Option<String>,
     pub sources: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct StateRow {
     pub code: String,
@@ -141,168 +170,217 @@ pub struct StateRow {
     pub sources: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MembershipRow {
     pub state: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub joined: Option<DateSpec>,
     #[serde(default)]
     pub founding: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ordinal: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub left: Option<DateSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     pub sources: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HostRow {
     pub state: String,
     pub role: HostRole,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConferenceRow {
     pub key: String,
     pub kind: ConferenceKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ordinal: Option<i32>,
     pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub venue: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<ConferenceFormat>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hosts: Vec<HostRow>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     pub sources: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChairshipRow {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chair: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interim: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<DateSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<DateSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     pub sources: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentRow {
     pub key: String,
     pub title: String,
     pub kind: DocumentKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub adopted: Option<DateSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conference: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     pub sources: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommitmentRow {
     pub key: String,
     pub kind: CommitmentKind,
     pub title: String,
     pub description: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<String>,
     #[serde(default)]
     pub endorsed_on_joining: bool,
     pub sources: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EndorsementRow {
     pub state: String,
     pub commitment: String,
+    /// When the state endorsed it; a commitment endorsed on joining takes the joining date
+    /// when this is left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endorsed: Option<DateSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     pub sources: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationRow {
     pub key: String,
     pub name: String,
     pub kind: OrganizationKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     pub sources: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct InitiativeRow {
     pub key: String,
     pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub launched_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub launched: Option<DateSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub manager: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub operating_since: Option<DateSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     pub sources: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FunderRow {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FundingRow {
     pub key: String,
     pub description: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qualifier: Option<FundingQualifier>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_start: Option<DateSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_end: Option<DateSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient_initiative: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient_programme: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub funders: Vec<FunderRow>,
     #[serde(default)]
     pub funders_complete: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     pub sources: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PersonRoleRow {
     pub conference: String,
     pub role: PersonRoleKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub office: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub office_state: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PersonRow {
     pub key: String,
     pub name: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<PersonRoleRow>,
     pub sources: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimRow {
     pub topic: ClaimTopic,
     pub statement: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub as_of: Option<DateSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     pub sources: Vec<String>,
 }
@@ -316,7 +394,9 @@ impl Dataset {
         Ok(dataset)
     }
 
-    /// Checks every reference and date, collecting all problems rather than the first.
+    /// Checks every reference, key and date, collecting all problems rather than the first.
+    /// Each problem starts with where it is: the table, the record's index in it (counted from
+    /// 0, in file order) and its key, e.g. `states[3] (code "XX"): ...`.
     fn validate(&self) -> Result<(), DatasetError> {
         let mut problems = Vec::new();
         let sources: HashSet<&str> = self.sources.iter().map(|s| s.key.as_str()).collect();
@@ -328,89 +408,281 @@ impl Dataset {
             self.organizations.iter().map(|o| o.key.as_str()).collect();
         let initiatives: HashSet<&str> = self.initiatives.iter().map(|i| i.key.as_str()).collect();
 
-        let mut check_unique = |what: &str, keys: Vec<&str>| {
-            let mut seen = HashSet::new();
-            for key in keys {
-                if !seen.insert(key) {
-                    problems.push(format!("{what} `{key}` is defined twice"));
+        let source_at: Vec<String> = labels("sources", "key", self.sources.iter().map(|s| &s.key));
+        let state_at = labels("states", "code", self.states.iter().map(|s| &s.code));
+        let membership_at = labels(
+            "memberships",
+            "state",
+            self.memberships.iter().map(|m| &m.state),
+        );
+        let conference_at = labels(
+            "conferences",
+            "key",
+            self.conferences.iter().map(|c| &c.key),
+        );
+        let chairship_at: Vec<String> = self
+            .chairships
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let who = match (&c.chair, &c.interim) {
+                    (Some(chair), _) => format!("chair {chair:?}"),
+                    (None, Some(interim)) => format!("interim {interim:?}"),
+                    (None, None) => "no chair".to_owned(),
+                };
+                format!("chairships[{i}] ({who}, from {:?})", chair_start(c))
+            })
+            .collect();
+        let document_at = labels("documents", "key", self.documents.iter().map(|d| &d.key));
+        let commitment_at = labels(
+            "commitments",
+            "key",
+            self.commitments.iter().map(|c| &c.key),
+        );
+        let endorsement_at: Vec<String> = self
+            .endorsements
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                format!(
+                    "endorsements[{i}] (state {:?}, commitment {:?})",
+                    e.state, e.commitment
+                )
+            })
+            .collect();
+        let organization_at = labels(
+            "organizations",
+            "key",
+            self.organizations.iter().map(|o| &o.key),
+        );
+        let initiative_at = labels(
+            "initiatives",
+            "key",
+            self.initiatives.iter().map(|i| &i.key),
+        );
+        let funding_at = labels("fundings", "key", self.fundings.iter().map(|f| &f.key));
+        let person_at = labels("people", "key", self.people.iter().map(|p| &p.key));
+        let claim_at: Vec<String> = self
+            .claims
+            .iter()
+            .enumerate()
+            .map(|(i, c)| match &c.subject {
+                Some(subject) => format!(
+                    "claims[{i}] (topic {:?}, subject {subject:?})",
+                    c.topic.as_str()
+                ),
+                None => format!("claims[{i}] (topic {:?})", c.topic.as_str()),
+            })
+            .collect();
+
+        // A second record with the key of an earlier one would be skipped by the loader, which
+        // inserts by key; refuse it instead of dropping it silently.
+        let mut unique = |what: &str, records: Vec<(&String, String)>| {
+            let mut first: HashMap<String, &String> = HashMap::new();
+            for (at, key) in records {
+                match first.get(&key) {
+                    Some(earlier) => problems.push(format!(
+                        "{at}: {what} `{key}` is defined twice (first at {earlier})"
+                    )),
+                    None => {
+                        first.insert(key, at);
+                    }
                 }
             }
         };
-        check_unique(
+        unique(
             "source",
-            self.sources.iter().map(|s| s.key.as_str()).collect(),
+            source_at
+                .iter()
+                .zip(&self.sources)
+                .map(|(at, s)| (at, s.key.clone()))
+                .collect(),
         );
-        check_unique(
+        unique(
             "state",
-            self.states.iter().map(|s| s.code.as_str()).collect(),
+            state_at
+                .iter()
+                .zip(&self.states)
+                .map(|(at, s)| (at, s.code.clone()))
+                .collect(),
         );
-        check_unique(
+        unique(
+            "membership of",
+            membership_at
+                .iter()
+                .zip(&self.memberships)
+                .map(|(at, m)| (at, m.state.clone()))
+                .collect(),
+        );
+        unique(
             "conference",
-            self.conferences.iter().map(|c| c.key.as_str()).collect(),
+            conference_at
+                .iter()
+                .zip(&self.conferences)
+                .map(|(at, c)| (at, c.key.clone()))
+                .collect(),
         );
-        check_unique(
+        unique(
+            "conference ordinal",
+            conference_at
+                .iter()
+                .zip(&self.conferences)
+                .filter_map(|(at, c)| c.ordinal.map(|o| (at, o.to_string())))
+                .collect(),
+        );
+        unique(
+            "chairship with this start and chair",
+            chairship_at
+                .iter()
+                .zip(&self.chairships)
+                .map(|(at, c)| (at, chair_key(c)))
+                .collect(),
+        );
+        unique(
             "document",
-            self.documents.iter().map(|d| d.key.as_str()).collect(),
+            document_at
+                .iter()
+                .zip(&self.documents)
+                .map(|(at, d)| (at, d.key.clone()))
+                .collect(),
         );
-        check_unique(
+        unique(
             "commitment",
-            self.commitments.iter().map(|c| c.key.as_str()).collect(),
+            commitment_at
+                .iter()
+                .zip(&self.commitments)
+                .map(|(at, c)| (at, c.key.clone()))
+                .collect(),
         );
-        check_unique(
+        unique(
+            "endorsement",
+            endorsement_at
+                .iter()
+                .zip(&self.endorsements)
+                .map(|(at, e)| (at, format!("{}:{}", e.state, e.commitment)))
+                .collect(),
+        );
+        unique(
             "organization",
-            self.organizations.iter().map(|o| o.key.as_str()).collect(),
+            organization_at
+                .iter()
+                .zip(&self.organizations)
+                .map(|(at, o)| (at, o.key.clone()))
+                .collect(),
         );
-        check_unique(
+        unique(
             "initiative",
-            self.initiatives.iter().map(|i| i.key.as_str()).collect(),
+            initiative_at
+                .iter()
+                .zip(&self.initiatives)
+                .map(|(at, i)| (at, i.key.clone()))
+                .collect(),
         );
-        check_unique(
+        unique(
             "funding",
-            self.fundings.iter().map(|f| f.key.as_str()).collect(),
+            funding_at
+                .iter()
+                .zip(&self.fundings)
+                .map(|(at, f)| (at, f.key.clone()))
+                .collect(),
         );
-        check_unique(
+        unique(
             "person",
-            self.people.iter().map(|p| p.key.as_str()).collect(),
+            person_at
+                .iter()
+                .zip(&self.people)
+                .map(|(at, p)| (at, p.key.clone()))
+                .collect(),
         );
-        check_unique(
-            "membership",
-            self.memberships.iter().map(|m| m.state.as_str()).collect(),
+        unique(
+            "claim with this topic, subject, sources and value",
+            claim_at
+                .iter()
+                .zip(&self.claims)
+                .map(|(at, c)| (at, claim_key(c)))
+                .collect(),
         );
 
         let refer = |at: &str, what: &str, set: &HashSet<&str>, key: Option<&String>| {
             key.filter(|k| !set.contains(k.as_str()))
                 .map(|key| format!("{at}: unknown {what} `{key}`"))
         };
-        let mut cite = Vec::new();
-        let mut dates: Vec<(String, &DateSpec)> = Vec::new();
-        for s in &self.sources {
-            if let Some(d) = &s.date {
-                dates.push((format!("source {}", s.key), d));
+        // Items of a record's own list: each once, or the loader would keep only the first.
+        let mut twice = |at: &str, list: &str, keys: Vec<String>| {
+            let mut seen = HashSet::new();
+            for (j, key) in keys.into_iter().enumerate() {
+                if !seen.insert(key.clone()) {
+                    problems.push(format!("{at}, {list}[{j}]: {key} is listed twice"));
+                }
             }
+        };
+        for (at, c) in conference_at.iter().zip(&self.conferences) {
+            twice(
+                at,
+                "hosts",
+                c.hosts
+                    .iter()
+                    .map(|h| format!("state `{}`", h.state))
+                    .collect(),
+            );
         }
-        cite.push(("coalition".to_owned(), &self.coalition.sources));
-        if let Some(d) = &self.coalition.founded {
-            dates.push(("coalition".into(), d));
+        for (at, f) in funding_at.iter().zip(&self.fundings) {
+            twice(
+                at,
+                "funders",
+                f.funders
+                    .iter()
+                    .map(|funder| match (&funder.state, &funder.organization) {
+                        (Some(state), _) => format!("state `{state}`"),
+                        (None, Some(organization)) => format!("organization `{organization}`"),
+                        (None, None) => "a funder with neither state nor organization".to_owned(),
+                    })
+                    .collect(),
+            );
         }
-        for s in &self.states {
-            let at = format!("state {}", s.code);
+        for (at, p) in person_at.iter().zip(&self.people) {
+            twice(
+                at,
+                "roles",
+                p.roles
+                    .iter()
+                    .map(|r| format!("role `{}` at `{}`", r.role.as_str(), r.conference))
+                    .collect(),
+            );
+        }
+
+        let mut cite: Vec<(&str, &Vec<String>)> = Vec::new();
+        let mut dates: Vec<(String, &DateSpec)> = Vec::new();
+        for (at, s) in source_at.iter().zip(&self.sources) {
+            add_date(&mut dates, at, "date", s.date.as_ref());
+        }
+        cite.push(("coalition", &self.coalition.sources));
+        add_date(
+            &mut dates,
+            "coalition",
+            "founded",
+            self.coalition.founded.as_ref(),
+        );
+        for (at, s) in state_at.iter().zip(&self.states) {
             if s.code.len() != 2 || !s.code.chars().all(|c| c.is_ascii_uppercase()) {
                 problems.push(format!("{at}: not an ISO 3166-1 alpha-2 code"));
             }
             cite.push((at, &s.sources));
         }
-        for m in &self.memberships {
-            let at = format!("membership of {}", m.state);
-            problems.extend(refer(&at, "state", &states, Some(&m.state)));
-            for d in m.joined.iter().chain(m.left.iter()) {
-                dates.push((at.clone(), d));
-            }
+        for (at, m) in membership_at.iter().zip(&self.memberships) {
+            problems.extend(refer(at, "state", &states, Some(&m.state)));
+            add_date(&mut dates, at, "joined", m.joined.as_ref());
+            add_date(&mut dates, at, "left", m.left.as_ref());
             cite.push((at, &m.sources));
         }
-        for c in &self.conferences {
-            let at = format!("conference {}", c.key);
-            for h in &c.hosts {
-                problems.extend(refer(&at, "state", &states, Some(&h.state)));
+        for (at, c) in conference_at.iter().zip(&self.conferences) {
+            for (j, h) in c.hosts.iter().enumerate() {
+                problems.extend(refer(
+                    &format!("{at}, hosts[{j}]"),
+                    "state",
+                    &states,
+                    Some(&h.state),
+                ));
             }
             if let (Some(s), Some(e)) = (c.start, c.end)
                 && s > e
@@ -419,77 +691,63 @@ impl Dataset {
             }
             cite.push((at, &c.sources));
         }
-        for (i, c) in self.chairships.iter().enumerate() {
-            let at = format!("chairship #{}", i + 1);
-            problems.extend(refer(&at, "state", &states, c.chair.as_ref()));
-            for d in c.start.iter().chain(c.end.iter()) {
-                dates.push((at.clone(), d));
-            }
+        for (at, c) in chairship_at.iter().zip(&self.chairships) {
+            problems.extend(refer(at, "state", &states, c.chair.as_ref()));
+            add_date(&mut dates, at, "start", c.start.as_ref());
+            add_date(&mut dates, at, "end", c.end.as_ref());
             cite.push((at, &c.sources));
         }
-        for d in &self.documents {
-            let at = format!("document {}", d.key);
-            problems.extend(refer(
-                &at,
-                "conference",
-                &conferences,
-                d.conference.as_ref(),
-            ));
-            if let Some(date) = &d.adopted {
-                dates.push((at.clone(), date));
-            }
+        for (at, d) in document_at.iter().zip(&self.documents) {
+            problems.extend(refer(at, "conference", &conferences, d.conference.as_ref()));
+            add_date(&mut dates, at, "adopted", d.adopted.as_ref());
             cite.push((at, &d.sources));
         }
-        for c in &self.commitments {
-            let at = format!("commitment {}", c.key);
-            problems.extend(refer(&at, "document", &documents, c.document.as_ref()));
+        for (at, c) in commitment_at.iter().zip(&self.commitments) {
+            problems.extend(refer(at, "document", &documents, c.document.as_ref()));
             cite.push((at, &c.sources));
         }
-        for e in &self.endorsements {
-            let at = format!("endorsement of {} by {}", e.commitment, e.state);
-            problems.extend(refer(&at, "state", &states, Some(&e.state)));
-            problems.extend(refer(&at, "commitment", &commitments, Some(&e.commitment)));
+        for (at, e) in endorsement_at.iter().zip(&self.endorsements) {
+            problems.extend(refer(at, "state", &states, Some(&e.state)));
+            problems.extend(refer(at, "commitment", &commitments, Some(&e.commitment)));
+            add_date(&mut dates, at, "endorsed", e.endorsed.as_ref());
             cite.push((at, &e.sources));
         }
-        for o in &self.organizations {
-            let at = format!("organization {}", o.key);
-            problems.extend(refer(&at, "state", &states, o.state.as_ref()));
-            problems.extend(refer(
-                &at,
-                "organization",
-                &organizations,
-                o.parent.as_ref(),
-            ));
+        for (at, o) in organization_at.iter().zip(&self.organizations) {
+            problems.extend(refer(at, "state", &states, o.state.as_ref()));
+            problems.extend(refer(at, "organization", &organizations, o.parent.as_ref()));
             cite.push((at, &o.sources));
         }
-        for i in &self.initiatives {
-            let at = format!("initiative {}", i.key);
+        for (at, i) in initiative_at.iter().zip(&self.initiatives) {
             problems.extend(refer(
-                &at,
+                at,
                 "conference",
                 &conferences,
                 i.launched_at.as_ref(),
             ));
             problems.extend(refer(
-                &at,
+                at,
                 "organization",
                 &organizations,
                 i.manager.as_ref(),
             ));
-            for d in i.launched.iter().chain(i.operating_since.iter()) {
-                dates.push((at.clone(), d));
-            }
+            add_date(&mut dates, at, "launched", i.launched.as_ref());
+            add_date(
+                &mut dates,
+                at,
+                "operating_since",
+                i.operating_since.as_ref(),
+            );
             cite.push((at, &i.sources));
         }
-        for f in &self.fundings {
-            let at = format!("funding {}", f.key);
+        for (at, f) in funding_at.iter().zip(&self.fundings) {
             problems.extend(refer(
-                &at,
+                at,
                 "initiative",
                 &initiatives,
                 f.recipient_initiative.as_ref(),
             ));
-            for funder in &f.funders {
+            for (j, funder) in f.funders.iter().enumerate() {
+                let at = format!("{at}, funders[{j}]");
                 if funder.state.is_some() == funder.organization.is_some() {
                     problems.push(format!("{at}: a funder is a state or an organization"));
                 }
@@ -501,24 +759,20 @@ impl Dataset {
                     funder.organization.as_ref(),
                 ));
             }
-            for d in f.period_start.iter().chain(f.period_end.iter()) {
-                dates.push((at.clone(), d));
-            }
+            add_date(&mut dates, at, "period_start", f.period_start.as_ref());
+            add_date(&mut dates, at, "period_end", f.period_end.as_ref());
             cite.push((at, &f.sources));
         }
-        for p in &self.people {
-            let at = format!("person {}", p.key);
-            for r in &p.roles {
+        for (at, p) in person_at.iter().zip(&self.people) {
+            for (j, r) in p.roles.iter().enumerate() {
+                let at = format!("{at}, roles[{j}]");
                 problems.extend(refer(&at, "conference", &conferences, Some(&r.conference)));
                 problems.extend(refer(&at, "state", &states, r.office_state.as_ref()));
             }
             cite.push((at, &p.sources));
         }
-        for (i, c) in self.claims.iter().enumerate() {
-            let at = format!("claim #{} ({})", i + 1, c.topic.as_str());
-            if let Some(d) = &c.as_of {
-                dates.push((at.clone(), d));
-            }
+        for (at, c) in claim_at.iter().zip(&self.claims) {
+            add_date(&mut dates, at, "as_of", c.as_of.as_ref());
             cite.push((at, &c.sources));
         }
         for (at, date) in &dates {
@@ -549,6 +803,62 @@ impl Dataset {
     }
 }
 
+/// Queues a record's date for checking, labelled with the field it is in.
+fn add_date<'a>(
+    dates: &mut Vec<(String, &'a DateSpec)>,
+    at: &str,
+    field: &str,
+    spec: Option<&'a DateSpec>,
+) {
+    if let Some(spec) = spec {
+        dates.push((format!("{at}, {field}"), spec));
+    }
+}
+
+/// `table[i] (field "key")` for each record, the label its problems start with.
+fn labels<'a>(table: &str, field: &str, keys: impl Iterator<Item = &'a String>) -> Vec<String> {
+    keys.enumerate()
+        .map(|(i, key)| format!("{table}[{i}] ({field} {key:?})"))
+        .collect()
+}
+
+/// The start a chairship's key is made of: its stated start, or the earliest day it can be.
+fn chair_start(c: &ChairshipRow) -> String {
+    match &c.start {
+        Some(DateSpec::Stated(s)) => s.clone(),
+        Some(DateSpec::Narrowed {
+            stated, not_before, ..
+        }) => stated
+            .clone()
+            .or_else(|| not_before.map(|d| d.to_string()))
+            .unwrap_or_default(),
+        None => String::new(),
+    }
+}
+
+/// A chairship's natural key: the file gives it none, so it is its start and its chair.
+fn chair_key(c: &ChairshipRow) -> String {
+    format!(
+        "{}:{}",
+        chair_start(c),
+        c.chair
+            .as_deref()
+            .or(c.interim.as_deref())
+            .unwrap_or("none")
+    )
+}
+
+/// A claim's natural key: the file gives it none, so it is what the claim says and who says it.
+fn claim_key(c: &ClaimRow) -> String {
+    format!(
+        "{}:{}:{}:{}",
+        c.topic.as_str(),
+        c.subject.as_deref().unwrap_or(""),
+        c.sources.join("+"),
+        c.value.as_deref().unwrap_or(&c.statement)
+    )
+}
+
 /// How many records a seed added, per table.
 #[derive(Debug, Default)]
 pub struct SeedReport {
@@ -567,11 +877,20 @@ impl SeedReport {
 /// transaction. Existing records are left as they are.
 pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport, DatasetError> {
     let txn = db.begin().await?;
+    let report = load(&txn, data).await?;
+    txn.commit().await?;
+    Ok(report)
+}
+
+/// Adds every record of a validated dataset whose key is missing, inside the caller's
+/// transaction, and brings the search index up to date. [`seed`] and [`import`] both load
+/// through here, so a file means the same records whichever of them loads it.
+pub async fn load(txn: &DatabaseTransaction, data: &Dataset) -> Result<SeedReport, DatasetError> {
     let mut report = SeedReport::default();
     let mut citations: Vec<(RecordKind, i32, &Vec<String>)> = Vec::new();
 
     let source_ids = sync::<source::Entity, _>(
-        &txn,
+        txn,
         &mut report,
         "sources",
         |m| m.key.clone(),
@@ -603,7 +922,7 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
     };
     set_date(&mut coalition_am, "founded", c.founded.as_ref());
     let coalition_ids = sync::<coalition::Entity, _>(
-        &txn,
+        txn,
         &mut report,
         "coalition",
         |m| m.key.clone(),
@@ -617,7 +936,7 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
     );
 
     let state_ids = sync::<state::Entity, _>(
-        &txn,
+        txn,
         &mut report,
         "states",
         |m| m.code.clone(),
@@ -641,7 +960,7 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
     );
 
     let membership_ids = sync::<membership::Entity, _>(
-        &txn,
+        txn,
         &mut report,
         "memberships",
         |m| m.key.clone(),
@@ -668,7 +987,7 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
     );
 
     let conference_ids = sync::<conference::Entity, _>(
-        &txn,
+        txn,
         &mut report,
         "conferences",
         |m| m.key.clone(),
@@ -699,7 +1018,7 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
     );
 
     sync::<conference_host::Entity, _>(
-        &txn,
+        txn,
         &mut report,
         "conference_hosts",
         |m| format!("{}:{}", m.conference_id, m.state_id),
@@ -720,27 +1039,8 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
     )
     .await?;
 
-    let chair_key = |c: &ChairshipRow| {
-        let start = match &c.start {
-            Some(DateSpec::Stated(s)) => s.clone(),
-            Some(DateSpec::Narrowed {
-                stated, not_before, ..
-            }) => stated
-                .clone()
-                .or_else(|| not_before.map(|d| d.to_string()))
-                .unwrap_or_default(),
-            None => String::new(),
-        };
-        format!(
-            "{start}:{}",
-            c.chair
-                .as_deref()
-                .or(c.interim.as_deref())
-                .unwrap_or("none")
-        )
-    };
     let chairship_ids = sync::<chairship::Entity, _>(
-        &txn,
+        txn,
         &mut report,
         "chairships",
         |m| m.key.clone(),
@@ -770,7 +1070,7 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
     );
 
     let document_ids = sync::<document::Entity, _>(
-        &txn,
+        txn,
         &mut report,
         "documents",
         |m| m.key.clone(),
@@ -796,7 +1096,7 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
     );
 
     let commitment_ids = sync::<commitment::Entity, _>(
-        &txn,
+        txn,
         &mut report,
         "commitments",
         |m| m.key.clone(),
@@ -824,7 +1124,8 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
     // A member endorses every commitment marked `endorsed_on_joining` when it joins (the fact
     // sheet: "Countries that join the Coalition endorse..."), so those endorsements carry the
     // joining date and the sources of both the membership and the commitment. Explicit
-    // endorsements in the file add a note and their own sources.
+    // endorsements in the file add a note, their own sources and possibly a date of their own.
+    // The export (dataset/export.rs) inverts exactly this: change one, change the other.
     let explicit: HashMap<(&str, &str), &EndorsementRow> = data
         .endorsements
         .iter()
@@ -843,7 +1144,9 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
             endorsement_rows.push((
                 m.state.as_str(),
                 c.key.as_str(),
-                m.joined.as_ref(),
+                extra
+                    .and_then(|e| e.endorsed.as_ref())
+                    .or(m.joined.as_ref()),
                 extra.and_then(|e| e.note.clone()),
             ));
             endorsement_sources.push((
@@ -862,20 +1165,20 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
             endorsement_rows.push((
                 e.state.as_str(),
                 e.commitment.as_str(),
-                None,
+                e.endorsed.as_ref(),
                 e.note.clone(),
             ));
             endorsement_sources.push((format!("{}:{}", e.state, e.commitment), e.sources.clone()));
         }
     }
     let endorsement_ids = sync::<endorsement::Entity, _>(
-        &txn,
+        txn,
         &mut report,
         "endorsements",
         |m| format!("{}:{}", m.state_id, m.commitment_id),
         endorsement_rows
             .iter()
-            .map(|(state, commitment, joined, note)| {
+            .map(|(state, commitment, endorsed, note)| {
                 let state_id = id_of(&state_ids, state);
                 let commitment_id = id_of(&commitment_ids, commitment);
                 let mut am = endorsement::ActiveModel {
@@ -884,7 +1187,7 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
                     note: Set(note.clone()),
                     ..Default::default()
                 };
-                set_date(&mut am, "endorsed", *joined);
+                set_date(&mut am, "endorsed", *endorsed);
                 (format!("{state_id}:{commitment_id}"), am)
             }),
     )
@@ -904,7 +1207,7 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
 
     // Organizations refer to their parents, so insert them without parents first.
     let organization_ids = sync::<organization::Entity, _>(
-        &txn,
+        txn,
         &mut report,
         "organizations",
         |m| m.key.clone(),
@@ -924,13 +1227,13 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
     for o in &data.organizations {
         if let Some(parent) = &o.parent
             && let Some(model) = organization::Entity::find_by_id(id_of(&organization_ids, &o.key))
-                .one(&txn)
+                .one(txn)
                 .await?
             && model.parent_id.is_none()
         {
             let mut am = model.into_active_model();
             am.parent_id = Set(Some(id_of(&organization_ids, parent)));
-            am.update(&txn).await?;
+            am.update(txn).await?;
         }
     }
     cite_all(
@@ -941,7 +1244,7 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
     );
 
     let initiative_ids = sync::<initiative::Entity, _>(
-        &txn,
+        txn,
         &mut report,
         "initiatives",
         |m| m.key.clone(),
@@ -969,7 +1272,7 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
     );
 
     let funding_ids = sync::<funding::Entity, _>(
-        &txn,
+        txn,
         &mut report,
         "fundings",
         |m| m.key.clone(),
@@ -1002,7 +1305,7 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
         data.fundings.iter().map(|f| (&f.key, &f.sources)),
     );
     sync::<funding_funder::Entity, _>(
-        &txn,
+        txn,
         &mut report,
         "funding_funders",
         |m| format!("{}:{:?}:{:?}", m.funding_id, m.state_id, m.organization_id),
@@ -1028,7 +1331,7 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
     .await?;
 
     let person_ids = sync::<person::Entity, _>(
-        &txn,
+        txn,
         &mut report,
         "people",
         |m| m.key.clone(),
@@ -1049,7 +1352,7 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
         data.people.iter().map(|p| (&p.key, &p.sources)),
     );
     sync::<person_role::Entity, _>(
-        &txn,
+        txn,
         &mut report,
         "person_roles",
         |m| format!("{}:{}:{}", m.person_id, m.conference_id, m.role.as_str()),
@@ -1075,18 +1378,9 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
     )
     .await?;
 
-    let claim_key = |c: &ClaimRow| {
-        format!(
-            "{}:{}:{}:{}",
-            c.topic.as_str(),
-            c.subject.as_deref().unwrap_or(""),
-            c.sources.join("+"),
-            c.value.as_deref().unwrap_or(&c.statement)
-        )
-    };
     let claim_keys: Vec<String> = data.claims.iter().map(claim_key).collect();
     let claim_ids = sync::<claim::Entity, _>(
-        &txn,
+        txn,
         &mut report,
         "claims",
         |m| m.key.clone(),
@@ -1128,7 +1422,7 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
         })
         .collect();
     sync::<citation::Entity, _>(
-        &txn,
+        txn,
         &mut report,
         "citations",
         |m| format!("{}:{}:{}", m.record_kind.as_str(), m.record_id, m.source_id),
@@ -1136,9 +1430,8 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
     )
     .await?;
 
-    let indexed = crate::search::reindex(&txn).await?;
+    let indexed = crate::search::reindex(txn).await?;
     report.added.push(("search_entries", indexed));
-    txn.commit().await?;
     Ok(report)
 }
 
@@ -1208,7 +1501,7 @@ fn cite_all<'a>(
 }
 
 /// Fills the six columns of an uncertain date (`<prefix>_stated`, ...) on any active model.
-fn set_date<A: ActiveModelTrait>(am: &mut A, prefix: &str, spec: Option<&DateSpec>) {
+pub(crate) fn set_date<A: ActiveModelTrait>(am: &mut A, prefix: &str, spec: Option<&DateSpec>) {
     // The data file was validated, so resolving cannot fail here; an unresolvable date stays null.
     let date = spec.and_then(|s| s.resolve().ok()).unwrap_or_default();
     let narrowed = (!date.narrowed_by.is_empty()).then(|| date.narrowed_by.join(","));
@@ -1251,6 +1544,49 @@ mod tests {
                     problems.iter().any(|p| p.contains("unknown state `XX`")),
                     "{problems:?}"
                 )
+            }
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    /// The first `[[table]]` block of the shipped file, up to the blank line after it.
+    fn first_block(table: &str) -> &'static str {
+        let header = format!("[[{table}]]\n");
+        let start = DEFAULT_DATASET.find(&header).expect("the table");
+        let end = DEFAULT_DATASET[start..]
+            .find("\n\n")
+            .map_or(DEFAULT_DATASET.len(), |n| start + n + 2);
+        &DEFAULT_DATASET[start..end]
+    }
+
+    #[test]
+    fn records_the_loader_would_drop_are_refused_where_they_are() {
+        // A second chairship and a second claim with the same derived keys, and a second
+        // state with a code already used: the loader inserts by key and would skip them.
+        let mut text = DEFAULT_DATASET.to_owned();
+        for table in ["chairships", "claims", "states"] {
+            let block = first_block(table);
+            text = text.replacen(block, &format!("{block}{block}"), 1);
+        }
+        let data: Dataset = toml::from_str(&text).expect("valid TOML");
+        match data.validate() {
+            Err(DatasetError::Invalid(problems)) => {
+                let code = &data.states[1].code;
+                let expected = [
+                    format!(
+                        "states[1] (code {code:?}): state `{code}` is defined twice \
+                         (first at states[0] (code {code:?}))"
+                    ),
+                    "chairships[1] (".to_owned(),
+                    "claims[1] (topic ".to_owned(),
+                ];
+                for start in expected {
+                    assert!(
+                        problems.iter().any(|p| p.starts_with(&start)),
+                        "{start} in {problems:#?}"
+                    );
+                }
+                assert_eq!(problems.len(), 3, "{problems:#?}");
             }
             other => panic!("expected a validation error, got {other:?}"),
         }

@@ -3,9 +3,11 @@
 //! Data flows through these modules in this order:
 //! - [`config`]: the command line and its environment fallbacks.
 //! - [`db`]: connecting, migrating (the `migration` crate) and seeding.
-//! - [`dataset`]: the sourced data file (`data/foc.toml`) and its idempotent loader.
+//! - [`dataset`]: the sourced data file (`data/foc.toml`), its idempotent loader, and the
+//!   export and import of a whole database as such a file.
 //! - [`dates`]: dates known only to a year or a month, as intervals.
 //! - [`search`]: the search index and how its text is folded.
+//! - [`generate`]: synthetic data at a chosen scale, for load tests (`foc-graph generate`).
 //! - [`graphql`]: the schema, one module per concept, over batched loaders.
 //! - [`http`]: the axum router: GraphQL, GraphiQL, SDL, health.
 
@@ -13,6 +15,7 @@ pub mod config;
 pub mod dataset;
 pub mod dates;
 pub mod db;
+pub mod generate;
 pub mod graphql;
 pub mod http;
 pub mod search;
@@ -34,6 +37,9 @@ pub enum RunError {
         /// Why.
         error: std::io::Error,
     },
+    /// The admin token is configured but empty, which would let anyone write.
+    #[error("the admin token is empty")]
+    EmptyToken,
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {error}")]
     Listen {
@@ -45,6 +51,28 @@ pub enum RunError {
     /// The server stopped with an error.
     #[error("server error: {0}")]
     Serve(std::io::Error),
+    /// The dataset could not be exported.
+    #[error("cannot export the dataset: {0}")]
+    Export(dataset::DatasetError),
+    /// A file could not be written.
+    #[error("cannot write {path}: {error}")]
+    Write {
+        /// The file.
+        path: String,
+        /// Why.
+        error: std::io::Error,
+    },
+    /// The synthetic data could not be generated; nothing was changed.
+    #[error("cannot generate synthetic data, the database is unchanged: {0}")]
+    Generate(generate::GenerateError),
+    /// The data file was refused; nothing was changed.
+    #[error("cannot import {path}, the database is unchanged: {error}")]
+    Import {
+        /// The file.
+        path: String,
+        /// Why.
+        error: dataset::DatasetError,
+    },
 }
 
 /// Runs one command.
@@ -82,6 +110,62 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
             print!("{}", graphql::sdl());
             Ok(())
         }
+        Command::Export { output } => {
+            let pool = db::connect(&cli.database_url, db::MAINTENANCE_STATEMENT_TIMEOUT).await?;
+            let text = dataset::export_snapshot(&pool)
+                .await
+                .and_then(|data| data.to_toml())
+                .map_err(RunError::Export)?;
+            match output {
+                Some(path) => std::fs::write(&path, text).map_err(|error| RunError::Write {
+                    path: path.display().to_string(),
+                    error,
+                }),
+                // Not print!, which panics when the reader goes away (`export | head`).
+                None => std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())
+                    .map_err(|error| RunError::Write {
+                        path: "standard output".to_owned(),
+                        error,
+                    }),
+            }
+        }
+        Command::Generate { states, seed } => {
+            let pool = db::connect(&cli.database_url, db::MAINTENANCE_STATEMENT_TIMEOUT).await?;
+            db::migrate(&pool).await?;
+            let report = generate::generate(&pool, generate::GenerateOptions { states, seed })
+                .await
+                .map_err(RunError::Generate)?;
+            for (table, added) in &report.added {
+                println!("{table}: {added} added");
+            }
+            println!(
+                "{} rows generated in {:.2} s",
+                report.total(),
+                report.elapsed.as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Import { file } => {
+            let path = file.display().to_string();
+            let text = std::fs::read_to_string(&file).map_err(|error| RunError::Read {
+                path: path.clone(),
+                error,
+            })?;
+            let pool = db::connect(&cli.database_url, db::MAINTENANCE_STATEMENT_TIMEOUT).await?;
+            db::migrate(&pool).await?;
+            let report = dataset::import(&pool, &text)
+                .await
+                .map_err(|error| RunError::Import { path, error })?;
+            let removed: u64 = report.removed.iter().map(|(_, n)| n).sum();
+            for (table, loaded) in &report.loaded.added {
+                println!("{table}: {loaded}");
+            }
+            println!(
+                "{} records imported, replacing {removed}",
+                report.loaded.total()
+            );
+            Ok(())
+        }
     }
 }
 
@@ -93,7 +177,20 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), RunError> {
             addr: args.listen,
             error,
         })?;
-    let settings = args.settings();
+    let mut settings = args.settings();
+    if let Some(path) = &args.admin_token_file {
+        let text = std::fs::read_to_string(path).map_err(|error| RunError::Read {
+            path: path.display().to_string(),
+            error,
+        })?;
+        settings.admin_token = Some(text.trim().to_owned());
+    }
+    if settings.admin_token.as_deref().is_some_and(str::is_empty) {
+        return Err(RunError::EmptyToken);
+    }
+    if settings.admin_token.is_none() {
+        tracing::info!("no admin token configured: curation mutations are disabled");
+    }
     let pool = db::prepare(database_url, settings.request_timeout).await?;
     let addr = listener.local_addr().map_err(RunError::Serve)?;
     tracing::info!(%addr, "serving GraphiQL at http://{addr}/ and GraphQL at http://{addr}/graphql");

@@ -18,17 +18,31 @@ pub fn fold(text: &str) -> String {
         .join(" ")
 }
 
-/// Every searchable (kind, id, field, text) of the records in the database.
+/// A searchable (kind, id, field, text).
+type Entry = (RecordKind, i32, &'static str, String);
+
+/// The searchable entries of the records in the database, or of one record only.
 async fn searchable<C: ConnectionTrait>(
     db: &C,
-) -> Result<Vec<(RecordKind, i32, &'static str, String)>, DbErr> {
+    only: Option<(RecordKind, i32)>,
+) -> Result<Vec<Entry>, DbErr> {
+    // Every kind's rows, or none of a kind other than the one asked for.
+    macro_rules! rows {
+        ($kind:ident, $entity:ident) => {
+            match only {
+                None => $entity::Entity::find().all(db).await?,
+                Some((RecordKind::$kind, id)) => $entity::Entity::find_by_id(id).all(db).await?,
+                Some(_) => Vec::new(),
+            }
+        };
+    }
     let mut entries = Vec::new();
-    for s in state::Entity::find().all(db).await? {
+    for s in rows!(State, state) {
         entries.push((RecordKind::State, s.id, "name", s.name));
         entries.push((RecordKind::State, s.id, "code", s.code));
         entries.push((RecordKind::State, s.id, "subregion", s.subregion));
     }
-    for c in conference::Entity::find().all(db).await? {
+    for c in rows!(Conference, conference) {
         entries.push((RecordKind::Conference, c.id, "name", c.name));
         for (field, value) in [("city", c.city), ("venue", c.venue), ("theme", c.theme)] {
             if let Some(value) = value {
@@ -36,27 +50,62 @@ async fn searchable<C: ConnectionTrait>(
             }
         }
     }
-    for d in document::Entity::find().all(db).await? {
+    for d in rows!(Document, document) {
         entries.push((RecordKind::Document, d.id, "title", d.title));
     }
-    for o in organization::Entity::find().all(db).await? {
+    for o in rows!(Organization, organization) {
         entries.push((RecordKind::Organization, o.id, "name", o.name));
     }
-    for p in person::Entity::find().all(db).await? {
+    for p in rows!(Person, person) {
         entries.push((RecordKind::Person, p.id, "name", p.name));
     }
-    for c in commitment::Entity::find().all(db).await? {
+    for c in rows!(Commitment, commitment) {
         entries.push((RecordKind::Commitment, c.id, "title", c.title));
         entries.push((RecordKind::Commitment, c.id, "description", c.description));
     }
     Ok(entries)
 }
 
+fn entry_model((kind, id, field, text): Entry) -> search_entry::ActiveModel {
+    search_entry::ActiveModel {
+        record_kind: Set(kind),
+        record_id: Set(id),
+        field: Set(field.to_owned()),
+        folded: Set(fold(&text)),
+        text: Set(text),
+        ..Default::default()
+    }
+}
+
+/// Replaces the entries of one record after it changed; a deleted record keeps none.
+pub async fn reindex_record<C: ConnectionTrait>(
+    db: &C,
+    kind: RecordKind,
+    id: i32,
+) -> Result<(), DbErr> {
+    search_entry::Entity::delete_many()
+        .filter(search_entry::Column::RecordKind.eq(kind))
+        .filter(search_entry::Column::RecordId.eq(id))
+        .exec(db)
+        .await?;
+    let entries: Vec<_> = searchable(db, Some((kind, id)))
+        .await?
+        .into_iter()
+        .map(entry_model)
+        .collect();
+    if !entries.is_empty() {
+        search_entry::Entity::insert_many(entries)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Brings the index in step with the records: adds missing entries, replaces changed ones,
 /// removes those of records gone. Returns how many entries it wrote or removed; zero when
 /// the index was already current.
 pub async fn reindex<C: ConnectionTrait>(db: &C) -> Result<u64, DbErr> {
-    let wanted: HashMap<(RecordKind, i32, &str), String> = searchable(db)
+    let wanted: HashMap<(RecordKind, i32, &str), String> = searchable(db, None)
         .await?
         .into_iter()
         .map(|(k, id, f, t)| ((k, id, f), t))
@@ -82,14 +131,7 @@ pub async fn reindex<C: ConnectionTrait>(db: &C) -> Result<u64, DbErr> {
     let missing: Vec<search_entry::ActiveModel> = wanted
         .into_iter()
         .filter(|((kind, id, field), _)| !present.contains_key(&(*kind, *id, (*field).to_owned())))
-        .map(|((kind, id, field), text)| search_entry::ActiveModel {
-            record_kind: Set(kind),
-            record_id: Set(id),
-            field: Set(field.to_owned()),
-            folded: Set(fold(&text)),
-            text: Set(text),
-            ..Default::default()
-        })
+        .map(|((kind, id, field), text)| entry_model((kind, id, field, text)))
         .collect();
     changes += missing.len() as u64;
     let mut rest = missing;

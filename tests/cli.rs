@@ -142,17 +142,29 @@ fn sigterm_lets_a_request_in_flight_finish() {
         .stderr(Stdio::null())
         .spawn()
         .expect("start the server");
-    // Wait until it serves.
+    // Wait until it serves: the port is bound before the database is prepared, so a
+    // connection alone does not mean requests are answered yet.
     let start = Instant::now();
-    let mut stream = loop {
-        match TcpStream::connect(&addr) {
-            Ok(stream) => break stream,
-            Err(_) if start.elapsed() < Duration::from_secs(30) => {
+    loop {
+        let healthy = TcpStream::connect(&addr).and_then(|mut probe| {
+            probe.set_read_timeout(Some(Duration::from_secs(5)))?;
+            write!(
+                probe,
+                "GET /health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+            )?;
+            let mut answer = String::new();
+            probe.read_to_string(&mut answer)?;
+            Ok(answer.starts_with("HTTP/1.1 200"))
+        });
+        match healthy {
+            Ok(true) => break,
+            _ if start.elapsed() < Duration::from_secs(30) => {
                 std::thread::sleep(Duration::from_millis(100))
             }
-            Err(error) => panic!("the server did not start: {error}"),
+            other => panic!("the server did not start: {other:?}"),
         }
-    };
+    }
+    let mut stream = TcpStream::connect(&addr).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
         .expect("timeout");

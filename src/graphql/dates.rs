@@ -1,11 +1,14 @@
 //! The `Date` scalar and the uncertain-date interval as the API shows it.
 
-use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value};
+use async_graphql::{
+    InputObject, InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value,
+};
 use chrono::NaiveDate;
 use entity::enums::Precision;
 use sea_orm::{EntityTrait, ModelTrait};
 use std::str::FromStr;
 
+use crate::dataset::DateSpec;
 use crate::dates::UncertainDate;
 
 /// A calendar day, written `YYYY-MM-DD`.
@@ -63,6 +66,46 @@ impl From<UncertainDate> for DateInterval {
     }
 }
 
+/// A date as a source gives it, for curation: the stated date (`2014`, `2014-01` or
+/// `2014-01-16`) and, where facts from other sources narrow it, the bounds they set.
+#[derive(InputObject, Clone, Debug, Default)]
+pub struct DateInput {
+    /// The date as the source wrote it: `2014`, `2014-01` or `2014-01-16`. Leave it out when
+    /// no source gives the date but other facts bound it.
+    pub stated: Option<String>,
+    /// The earliest day other facts allow.
+    pub not_before: Option<Date>,
+    /// The latest day other facts allow.
+    pub not_after: Option<Date>,
+    /// Keys of the sources whose facts set the bounds.
+    #[graphql(default)]
+    pub narrowed_by: Vec<String>,
+    /// Why the date is narrower than the stated one.
+    pub note: Option<String>,
+}
+
+impl DateInput {
+    /// The data file's form of the date.
+    pub fn to_spec(&self) -> DateSpec {
+        match self {
+            DateInput {
+                stated: Some(stated),
+                not_before: None,
+                not_after: None,
+                narrowed_by,
+                note: None,
+            } if narrowed_by.is_empty() => DateSpec::Stated(stated.clone()),
+            _ => DateSpec::Narrowed {
+                stated: self.stated.clone(),
+                not_before: self.not_before.map(|d| d.0),
+                not_after: self.not_after.map(|d| d.0),
+                narrowed_by: self.narrowed_by.clone(),
+                note: self.note.clone(),
+            },
+        }
+    }
+}
+
 /// Reads the six columns of an uncertain date (`<prefix>_stated`, ...) from any row; `None`
 /// when the row has no such date.
 pub fn read_date<M: ModelTrait>(model: &M, prefix: &str) -> Option<UncertainDate> {
@@ -95,4 +138,34 @@ pub fn read_date<M: ModelTrait>(model: &M, prefix: &str) -> Option<UncertainDate
         narrowing_note: text("narrowing_note"),
     };
     (date.stated.is_some() || date.earliest.is_some() || date.latest.is_some()).then_some(date)
+}
+
+/// Writes the six columns of an uncertain date (`<prefix>_stated`, ...) on any active
+/// model; `None` clears them.
+pub fn write_date<A: sea_orm::ActiveModelTrait>(
+    am: &mut A,
+    prefix: &str,
+    date: Option<UncertainDate>,
+) {
+    let date = date.unwrap_or_default();
+    let narrowed = (!date.narrowed_by.is_empty()).then(|| date.narrowed_by.join(","));
+    let values: [(&str, sea_orm::Value); 6] = [
+        ("stated", date.stated.into()),
+        (
+            "precision",
+            date.precision.map(|p| p.as_str().to_owned()).into(),
+        ),
+        ("earliest", date.earliest.into()),
+        ("latest", date.latest.into()),
+        ("narrowed_by", narrowed.into()),
+        ("narrowing_note", date.narrowing_note.into()),
+    ];
+    for (suffix, value) in values {
+        if let Ok(column) =
+            <<A::Entity as EntityTrait>::Column as FromStr>::from_str(&format!("{prefix}_{suffix}"))
+        {
+            // Every such column is nullable text or date, so setting cannot fail.
+            let _ = am.try_set(column, value);
+        }
+    }
 }

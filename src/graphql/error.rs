@@ -16,6 +16,42 @@ pub enum ApiError {
     /// The database failed; the details are logged, not sent.
     #[error("the database could not answer; try again later")]
     Unavailable,
+    /// A mutation's input has problems; each names its field.
+    #[error("the input was refused: {}", problems_text(.0))]
+    Problems(Vec<Problem>),
+    /// The server has no admin token configured, so nobody may write.
+    #[error("writes are disabled: the server has no admin token configured")]
+    WritesDisabled,
+    /// The request did not present the admin token.
+    #[error("not authorized: {0}")]
+    Unauthenticated(&'static str),
+}
+
+/// One problem of a mutation's input.
+#[derive(Clone, Debug)]
+pub struct Problem {
+    /// The input field at fault, as a path: `input.code`, `input.hosts[1].state`.
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem of `field`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+fn problems_text(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("{}: {}", p.field, p.message))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl ApiError {
@@ -31,6 +67,9 @@ impl ApiError {
         match self {
             Self::Invalid { .. } => "BAD_USER_INPUT",
             Self::Unavailable => "DATABASE_UNAVAILABLE",
+            Self::Problems(_) => "BAD_USER_INPUT",
+            Self::WritesDisabled => "FORBIDDEN",
+            Self::Unauthenticated(_) => "UNAUTHENTICATED",
         }
     }
 }
@@ -46,8 +85,29 @@ impl ErrorExtensions for ApiError {
     fn extend(&self) -> async_graphql::Error {
         async_graphql::Error::new(self.to_string()).extend_with(|_, e| {
             e.set("code", self.code());
-            if let Self::Invalid { field, .. } = self {
-                e.set("field", *field);
+            match self {
+                Self::Invalid { field, .. } => e.set("field", *field),
+                Self::Problems(problems) => e.set(
+                    "problems",
+                    async_graphql::Value::List(
+                        problems
+                            .iter()
+                            .map(|p| {
+                                let mut item = async_graphql::indexmap::IndexMap::new();
+                                item.insert(
+                                    async_graphql::Name::new("field"),
+                                    async_graphql::Value::from(p.field.clone()),
+                                );
+                                item.insert(
+                                    async_graphql::Name::new("message"),
+                                    async_graphql::Value::from(p.message.clone()),
+                                );
+                                async_graphql::Value::Object(item)
+                            })
+                            .collect(),
+                    ),
+                ),
+                _ => {}
             }
         })
     }

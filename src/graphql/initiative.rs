@@ -29,6 +29,11 @@ impl Initiative {
         global_id("Initiative", self.0.id)
     }
 
+    /// Short stable key: curation inputs and the data file refer to the initiative by it.
+    async fn key(&self) -> &str {
+        &self.0.key
+    }
+
     /// Its name.
     async fn name(&self) -> &str {
         &self.0.name

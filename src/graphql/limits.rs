@@ -42,13 +42,21 @@ pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize)
     let size = first.or(last).map_or(DEFAULT_PAGE_SIZE, |n| {
         (n.max(1) as usize).min(MAX_PAGE_SIZE)
     });
-    size.saturating_mul(child_complexity).saturating_add(1)
+    count_cost(size, child_complexity)
 }
 
 /// The cost of a field returning up to `count` items.
 pub fn count_cost(count: usize, child_complexity: usize) -> usize {
-    count.saturating_mul(child_complexity).saturating_add(1)
+    // The validator adds sibling costs without checking for overflow, so a field's cost
+    // stays far below usize::MAX: a capped cost still exceeds any configured limit.
+    count
+        .saturating_mul(child_complexity)
+        .saturating_add(1)
+        .min(COST_CEILING)
 }
+
+/// The highest cost one field reports; sums of many such fields still fit in a usize.
+const COST_CEILING: usize = 1 << 32;
 
 /// The error of a request refused by a limit: `code: LIMIT_EXCEEDED`, the limit's name, the
 /// request's value when known, and the maximum.
@@ -157,6 +165,8 @@ mod tests {
         // Out-of-range sizes are refused when the field runs; the cost takes the nearest.
         assert_eq!(page_cost(Some(1_000_000_000), None, 1), MAX_PAGE_SIZE + 1);
         assert_eq!(page_cost(Some(-5), None, 1), 2);
-        assert_eq!(page_cost(Some(100), None, usize::MAX), usize::MAX);
+        // Costs stop at a ceiling that sums of many fields cannot overflow.
+        assert_eq!(page_cost(Some(100), None, usize::MAX), COST_CEILING);
+        assert!(COST_CEILING.checked_mul(1 << 20).is_some());
     }
 }

@@ -431,7 +431,18 @@ pub fn group<M: Clone>(rows: Vec<M>) -> Vec<Loaded<M>> {
 
 /// A row loaded on its own, as a group of one.
 pub fn single<M: Clone>(row: Option<M>) -> Option<Loaded<M>> {
-    group(row.into_iter().collect()).pop()
+    row.map(alone)
+}
+
+/// A row on its own (just written, say), as a group of one.
+pub fn alone<M: Clone>(row: M) -> Loaded<M> {
+    Loaded {
+        model: row.clone(),
+        group: Arc::new(Group {
+            rows: vec![row],
+            shared: Arc::default(),
+        }),
+    }
 }
 
 /// The `id` of any row.

@@ -11,6 +11,7 @@ pub mod coalition;
 pub mod commitment;
 pub mod conference;
 pub mod connection;
+pub mod curation;
 pub mod dates;
 pub mod document;
 pub mod error;
@@ -28,7 +29,7 @@ pub mod search;
 pub mod source;
 pub mod state;
 
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 /// The query root: every concept's root fields.
 #[derive(MergedObject, Default)]
@@ -51,18 +52,56 @@ pub struct QueryRoot(
     node::NodeQuery,
 );
 
-/// The schema type.
-pub type FocSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+/// The mutation root: every concept's curation mutations. Each needs the admin token
+/// (`Authorization: Bearer <token>`) and runs in one transaction.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(
+    source::SourceMutation,
+    state::StateMutation,
+    membership::MembershipMutation,
+    conference::ConferenceMutation,
+    chairship::ChairshipMutation,
+    document::DocumentMutation,
+    commitment::CommitmentMutation,
+    organization::OrganizationMutation,
+    funding::FundingMutation,
+    person::PersonMutation,
+);
 
-/// Builds the schema with its query limits. Each request brings its own database handle
-/// and loader (see `loader::Db`), so nothing is cached across requests.
-pub fn schema(limits: limits::Limits) -> FocSchema {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
-        .extension(limits)
-        .finish()
+/// The schema type.
+pub type FocSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// Builds the schema with its query limits, the token that authorizes writes (none
+/// disables them), whether writes must wait for each other (SQLite has one writer) and the
+/// version counter that committed writes bump.
+/// Each request brings its own database handle and loader (see `loader::Db`); whole
+/// responses are cached by the HTTP layer, until the next write.
+pub fn schema(
+    limits: limits::Limits,
+    admin_token: curation::AdminToken,
+    write_gate: curation::WriteGate,
+    version: curation::DataVersion,
+) -> FocSchema {
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .extension(limits)
+    .data(admin_token)
+    .data(write_gate)
+    .data(version)
+    .finish()
 }
 
 /// The schema in SDL, as `schema.graphql` holds it.
 pub fn sdl() -> String {
-    schema(limits::Limits::default()).sdl()
+    schema(
+        limits::Limits::default(),
+        curation::AdminToken::default(),
+        curation::WriteGate::default(),
+        curation::DataVersion::default(),
+    )
+    .sdl()
 }

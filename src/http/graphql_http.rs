@@ -3,6 +3,7 @@
 //! `application/json` as the Accept header asks, and 4xx statuses for requests that cannot
 //! run (bad JSON, no query, a document that does not parse or validate, a query over a limit).
 
+use crate::graphql::curation::Bearer;
 use std::collections::HashMap;
 
 use async_graphql::parser::types::OperationType;
@@ -13,6 +14,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
+use super::cache::{PersistedQueryError, ResponseCache};
 use crate::graphql::loader::Db;
 
 /// The response media types a client can ask for.
@@ -88,10 +90,8 @@ fn read_request(
     let request = if method == Method::GET {
         let Query(params) = Query::<HashMap<String, String>>::try_from_uri(uri)
             .map_err(|_| bad("the query string is not valid"))?;
-        let query = params
-            .get("query")
-            .ok_or_else(|| bad("a GraphQL request needs a `query`"))?;
-        let mut request = async_graphql::Request::new(query.clone());
+        let query = params.get("query").cloned().unwrap_or_default();
+        let mut request = async_graphql::Request::new(query);
         if let Some(variables) = params.get("variables") {
             let value: serde_json::Value =
                 serde_json::from_str(variables).map_err(|_| bad("`variables` is not JSON"))?;
@@ -102,6 +102,18 @@ fn read_request(
         }
         if let Some(name) = params.get("operationName") {
             request = request.operation_name(name.clone());
+        }
+        if let Some(extensions) = params.get("extensions") {
+            let value: serde_json::Value =
+                serde_json::from_str(extensions).map_err(|_| bad("`extensions` is not JSON"))?;
+            let object = value
+                .as_object()
+                .ok_or_else(|| bad("`extensions` must be a JSON object"))?;
+            for (name, value) in object {
+                let value = Value::from_json(value.clone())
+                    .map_err(|_| bad("`extensions` is not valid"))?;
+                request.extensions.insert(name.clone(), value);
+            }
         }
         request
     } else {
@@ -121,9 +133,8 @@ fn read_request(
             .as_object()
             .ok_or_else(|| bad("the body must be a JSON object"))?;
         match object.get("query") {
-            Some(serde_json::Value::String(_)) => {}
+            Some(serde_json::Value::String(_)) | None => {}
             Some(_) => return Err(bad("`query` must be a string")),
-            None => return Err(bad("a GraphQL request needs a `query`")),
         }
         if object
             .get("variables")
@@ -139,10 +150,67 @@ fn read_request(
         }
         serde_json::from_value(value).map_err(|_| bad("the body is not a GraphQL request"))?
     };
-    if request.query.trim().is_empty() {
+    let persisted = request.extensions.contains_key("persistedQuery");
+    if request.query.trim().is_empty() && !persisted {
         return Err(bad("a GraphQL request needs a non-empty `query`"));
     }
     Ok(request)
+}
+
+/// Replaces a persisted query's hash with its text (automatic persisted queries), or
+/// answers why it cannot.
+fn persisted_query(
+    app: &AppState,
+    media: Media,
+    request: &mut async_graphql::Request,
+) -> Result<(), Box<Response>> {
+    let Some(persisted) = request.extensions.get("persistedQuery") else {
+        return Ok(());
+    };
+    let hash = match persisted {
+        Value::Object(fields) => match (fields.get("version"), fields.get("sha256Hash")) {
+            (Some(Value::Number(v)), Some(Value::String(hash))) if v.as_u64() == Some(1) => {
+                hash.clone()
+            }
+            _ => {
+                return Err(Box::new(request_error(
+                    media,
+                    "`persistedQuery` needs `version: 1` and a `sha256Hash`".to_owned(),
+                )));
+            }
+        },
+        _ => {
+            return Err(Box::new(request_error(
+                media,
+                "`persistedQuery` must be an object".to_owned(),
+            )));
+        }
+    };
+    match app.persisted.resolve(&hash, &request.query) {
+        Ok(text) => {
+            request.query = text.to_string();
+            Ok(())
+        }
+        Err(PersistedQueryError::Mismatch) => Err(Box::new(request_error(
+            media,
+            "the query's SHA-256 is not `sha256Hash`".to_owned(),
+        ))),
+        // The name and code clients look for to send the text with the hash.
+        Err(PersistedQueryError::NotFound) => {
+            let body = serde_json::json!({ "errors": [{
+                "message": "PersistedQueryNotFound",
+                "extensions": { "code": "PERSISTED_QUERY_NOT_FOUND" }
+            }] });
+            Err(Box::new(
+                (
+                    StatusCode::OK,
+                    [(header::CONTENT_TYPE, media.content_type())],
+                    body.to_string(),
+                )
+                    .into_response(),
+            ))
+        }
+    }
 }
 
 /// Whether the operation a request selects is a mutation (unparsable documents are not:
@@ -167,6 +235,20 @@ fn is_request_error(response: &GqlResponse) -> bool {
     response.data == Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty())
+}
+
+/// The token of an `Authorization: Bearer <token>` header.
+fn bearer_token(headers: &HeaderMap) -> Bearer {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| {
+            let (scheme, token) = value.trim().split_once(' ')?;
+            scheme
+                .eq_ignore_ascii_case("bearer")
+                .then(|| token.trim().to_owned())
+        });
+    Bearer(token)
 }
 
 /// `GET /graphql` and `POST /graphql`.
@@ -199,19 +281,67 @@ pub async fn graphql(
         return response;
     }
 
+    let mut request = request;
+    if let Err(response) = persisted_query(&app, media, &mut request) {
+        return *response;
+    }
+    let read_only = !is_mutation(&request);
+    let cache_key = read_only.then(|| {
+        let variables = serde_json::to_string(&request.variables).unwrap_or_default();
+        ResponseCache::key(
+            &request.query,
+            &variables,
+            request.operation_name.as_deref(),
+            media.content_type(),
+        )
+    });
+    let version = app.version.current();
+    if let Some(hit) = cache_key
+        .as_ref()
+        .and_then(|key| app.responses.get(key, version))
+    {
+        app.metrics.graphql(0, 0);
+        return answer(
+            &app,
+            &method,
+            &headers,
+            media,
+            StatusCode::OK,
+            hit.body,
+            Some(hit.etag),
+        );
+    }
+
     let db = Db::for_request(&app.pool);
-    let request = request.data(db.loader()).data(db.clone());
+    let request = request
+        .data(db.loader())
+        .data(db.clone())
+        .data(bearer_token(&headers));
     let execution = tokio::time::timeout(app.request_timeout, app.schema.execute(request));
     // On timeout the execution is dropped, which cancels its pending SQL; PostgreSQL also
     // cuts off each statement after the same time (see `db::connect`).
     let mut response = execution.await.unwrap_or_else(|_| {
         GqlResponse::from_errors(vec![super::timeout_error(app.request_timeout)])
     });
+    app.metrics.graphql(db.statements(), response.errors.len());
+
+    // A successful read is remembered, as it would be answered from the cache: reporting
+    // no SQL statements, so the entity tag is the same for both.
+    let mut etag = None;
+    if let Some(key) = cache_key
+        && response.errors.is_empty()
+    {
+        response
+            .extensions
+            .insert("sqlStatements".to_owned(), Value::from(0u64));
+        if let Ok(body) = serde_json::to_vec(&response) {
+            etag = Some(app.responses.put(key, version, Bytes::from(body)));
+        }
+    }
     response.extensions.insert(
         "sqlStatements".to_owned(),
         Value::from(db.statements() as u64),
     );
-    app.metrics.graphql(db.statements(), response.errors.len());
 
     let request_error = is_request_error(&response);
     let mut body = match serde_json::to_value(&response) {
@@ -233,10 +363,63 @@ pub async fn graphql(
     } else {
         StatusCode::OK
     };
-    (
+    let etag = etag.filter(|_| status == StatusCode::OK);
+    answer(
+        &app,
+        &method,
+        &headers,
+        media,
         status,
-        [(header::CONTENT_TYPE, media.content_type())],
-        body.to_string(),
+        Bytes::from(body.to_string()),
+        etag,
     )
-        .into_response()
+}
+
+/// Writes a GraphQL response. A read that succeeded carries its entity tag, and `304 Not
+/// Modified` when the client already holds it; by GET it may also be reused for a while.
+fn answer(
+    app: &AppState,
+    method: &Method,
+    headers: &HeaderMap,
+    media: Media,
+    status: StatusCode,
+    body: Bytes,
+    etag: Option<String>,
+) -> Response {
+    let cache_control = match (&etag, method) {
+        (Some(_), &Method::GET) => format!(
+            "public, max-age={}, must-revalidate",
+            app.cache_max_age.as_secs()
+        ),
+        (Some(_), _) => "no-cache".to_owned(),
+        (None, _) => "no-store".to_owned(),
+    };
+    let mut response = match &etag {
+        Some(tag) if matches_etag(headers, tag) => StatusCode::NOT_MODIFIED.into_response(),
+        _ => (status, [(header::CONTENT_TYPE, media.content_type())], body).into_response(),
+    };
+    let response_headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&cache_control) {
+        response_headers.insert(header::CACHE_CONTROL, value);
+    }
+    if let Some(value) = etag.and_then(|tag| HeaderValue::from_str(&tag).ok()) {
+        response_headers.insert(header::ETAG, value);
+    }
+    // The answer depends on these request headers, so shared caches must key on them.
+    response_headers.insert(
+        header::VARY,
+        HeaderValue::from_static("accept, authorization"),
+    );
+    response
+}
+
+/// Whether `If-None-Match` names the entity tag (or `*`).
+fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == etag || t == "*")
 }

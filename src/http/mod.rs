@@ -2,6 +2,7 @@
 //! readiness, Prometheus metrics, and the layers around them: request ids in every log line,
 //! compression, CORS and the body size limit.
 
+mod cache;
 mod graphiql;
 mod graphql_http;
 mod metrics;
@@ -18,6 +19,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::http::StatusCode;
 use sea_orm::DatabaseConnection;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -27,6 +29,7 @@ use tower_http::request_id::{
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::graphql::FocSchema;
+use crate::graphql::curation::{AdminToken, DataVersion, WriteGate};
 use crate::graphql::limits::Limits;
 
 /// How the server protects itself and whom it serves: query limits, the largest request
@@ -41,6 +44,11 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// Browser origins allowed to call the API (CORS); `*` allows any; none by default.
     pub cors_origins: Vec<String>,
+    /// The token that authorizes curation mutations; without one, writes are disabled.
+    pub admin_token: Option<String>,
+    /// How long browsers and proxies may reuse the answer to a query sent by GET, and the
+    /// longest the server keeps an answer (mutations invalidate it sooner).
+    pub cache_max_age: Duration,
 }
 
 impl Default for Settings {
@@ -50,6 +58,8 @@ impl Default for Settings {
             max_body_bytes: 64 * 1024,
             request_timeout: Duration::from_secs(10),
             cors_origins: Vec::new(),
+            admin_token: None,
+            cache_max_age: Duration::from_secs(30),
         }
     }
 }
@@ -65,15 +75,34 @@ pub struct AppState {
     pub request_timeout: Duration,
     /// The server's metrics.
     pub metrics: Arc<metrics::Metrics>,
+    /// Query texts clients persisted by hash.
+    pub persisted: Arc<cache::PersistedQueries>,
+    /// Read-only responses, until the next write.
+    pub responses: Arc<cache::ResponseCache>,
+    /// Bumped by every committed write.
+    pub version: DataVersion,
+    /// How long a GET answer may be reused (`Cache-Control: max-age`).
+    pub cache_max_age: Duration,
 }
 
 /// The application's routes.
 pub fn router(pool: DatabaseConnection, settings: Settings) -> Router {
+    let version = DataVersion::default();
     let state = AppState {
-        schema: crate::graphql::schema(settings.limits),
+        schema: crate::graphql::schema(
+            settings.limits,
+            AdminToken(settings.admin_token.clone()),
+            // SQLite allows one writer at a time: concurrent mutations take turns.
+            WriteGate::new(pool.get_database_backend() == sea_orm::DbBackend::Sqlite),
+            version.clone(),
+        ),
         pool,
         request_timeout: settings.request_timeout,
         metrics: Arc::default(),
+        persisted: Arc::default(),
+        responses: Arc::new(cache::ResponseCache::new(settings.cache_max_age)),
+        version,
+        cache_max_age: settings.cache_max_age,
     };
     let metrics = state.metrics.clone();
     Router::new()
@@ -88,6 +117,8 @@ pub fn router(pool: DatabaseConnection, settings: Settings) -> Router {
         .route("/ready", get(ready))
         .route("/metrics", get(metrics::metrics))
         .route_layer(axum::middleware::from_fn_with_state(metrics, metrics::track))
+        // A bug must cost one request a 500, never the connection or the server.
+        .layer(CatchPanicLayer::new())
         .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
         .layer(cors(&settings.cors_origins))
         .layer(CompressionLayer::new())
@@ -150,12 +181,26 @@ async fn sdl(State(app): State<AppState>) -> impl IntoResponse {
 }
 
 /// Ready when the database answers: 200, or 503 while it cannot be reached.
+/// How long `/ready` waits for the database before answering that it is not ready.
+const READY_DEADLINE: Duration = Duration::from_millis(800);
+
 async fn ready(State(app): State<AppState>) -> impl IntoResponse {
     let plain = [(header::CONTENT_TYPE, "text/plain; charset=utf-8")];
-    match app.pool.ping().await {
-        Ok(()) => (StatusCode::OK, plain, "ready\n"),
-        Err(error) => {
+    // Probes have short deadlines of their own; while the database is down, connecting
+    // retries for the pool's whole acquire timeout, so answer "not ready" well before that.
+    let ping = tokio::time::timeout(READY_DEADLINE, app.pool.ping()).await;
+    match ping {
+        Ok(Ok(())) => (StatusCode::OK, plain, "ready\n"),
+        Ok(Err(error)) => {
             tracing::warn!(%error, "the database is unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                plain,
+                "database unreachable\n",
+            )
+        }
+        Err(_) => {
+            tracing::warn!("the database did not answer the readiness ping in time");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 plain,

@@ -158,21 +158,31 @@ pub async fn spawn_app_with(
     let pool = foc_graph::db::prepare(&database_url, settings.request_timeout)
         .await
         .expect("prepare the database");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind a free port");
-    let addr = listener.local_addr().expect("local address");
-    let router = foc_graph::http::router(pool.clone(), settings);
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
+    let (url, _server) = serve(pool.clone(), settings).await;
     Some(TestApp {
-        url: format!("http://{addr}"),
+        url,
         client: reqwest::Client::new(),
         db: pool,
         database_url,
         _guard: guard.0,
     })
+}
+
+/// Serves `pool` with `settings` on a free loopback port, in a task of the current runtime:
+/// the base URL (e.g. `http://127.0.0.1:41234`) and the server's task.
+pub async fn serve(
+    pool: DatabaseConnection,
+    settings: foc_graph::http::Settings,
+) -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a free port");
+    let addr = listener.local_addr().expect("local address");
+    let router = foc_graph::http::router(pool, settings);
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    (format!("http://{addr}"), task)
 }
 
 /// A GraphQL response: its data, errors and extensions.
@@ -238,6 +248,31 @@ impl TestApp {
         }
     }
 
+    /// POSTs a query with variables and an `Authorization: Bearer` token, if any.
+    pub async fn query_as(&self, token: Option<&str>, query: &str, variables: Value) -> Answer {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.url))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("send the request");
+        assert!(
+            response.status().is_success(),
+            "HTTP status {}",
+            response.status()
+        );
+        Answer {
+            body: response.json().await.expect("a JSON body"),
+        }
+    }
+
+    /// A mutation (or query) sent with the curators' token of [`curator_settings`].
+    pub async fn curate(&self, query: &str, variables: Value) -> Answer {
+        self.query_as(Some(ADMIN_TOKEN), query, variables).await
+    }
+
     /// GETs a path of the server, e.g. `/health`.
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
@@ -250,6 +285,17 @@ impl TestApp {
     /// POSTs a query to /graphql.
     pub async fn query(&self, query: &str) -> Answer {
         self.query_with(query, json!({})).await
+    }
+}
+
+/// The admin token of [`curator_settings`].
+pub const ADMIN_TOKEN: &str = "curator-secret-for-tests";
+
+/// The default settings, with an admin token so that curation mutations are enabled.
+pub fn curator_settings() -> foc_graph::http::Settings {
+    foc_graph::http::Settings {
+        admin_token: Some(ADMIN_TOKEN.to_owned()),
+        ..foc_graph::http::Settings::default()
     }
 }
 
@@ -302,4 +348,15 @@ pub fn sorted_strings(list: &Value, field: &str) -> Vec<String> {
         .collect();
     values.sort();
     values
+}
+
+/// The whole dataset as `foc-graph export` writes it. Two exports are equal exactly when the
+/// records are, so comparing one taken before a request with one taken after shows whether
+/// the request changed anything.
+pub async fn export_text(db: &DatabaseConnection) -> String {
+    foc_graph::dataset::export(db)
+        .await
+        .expect("export the dataset")
+        .to_toml()
+        .expect("write the dataset as TOML")
 }

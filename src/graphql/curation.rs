@@ -1,0 +1,589 @@
+//! What every curation mutation shares: who may write (a bearer token), the one transaction
+//! a mutation runs in, input checks that collect every problem with the field it concerns,
+//! key lookups, citations, and keeping the search index in step.
+//!
+//! A mutation begins with [`Write::begin`], which authorizes the request and opens the
+//! transaction; it checks its input with [`Checks`], refusing with every problem at once;
+//! it writes; and it ends with [`Write::commit`]. Returning early drops the transaction,
+//! which rolls it back, so a refused or failed mutation changes nothing.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use async_graphql::{Context, ErrorExtensions, ID};
+use entity::enums::RecordKind;
+use entity::{citation, source};
+use sea_orm::sea_query::{Expr, IntoColumnRef};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait,
+    IntoActiveModel, ModelTrait, PaginatorTrait, QueryFilter, QuerySelect, SqlErr,
+    TransactionTrait, TryIntoModel,
+};
+use subtle::ConstantTimeEq;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+use super::dates::DateInput;
+use super::error::{ApiError, ApiResult, OrGraphql, Problem};
+use super::loader::Db;
+use super::node::parse_global_id;
+use crate::dataset::DateSpec;
+
+/// The token that authorizes writes, from the configuration; writes are disabled without one.
+#[derive(Clone, Default)]
+pub struct AdminToken(pub Option<String>);
+
+/// The bearer token a request presented in its `Authorization` header.
+#[derive(Clone, Default)]
+pub struct Bearer(pub Option<String>);
+
+/// Serializes writes where the database allows only one writer at a time (SQLite), so
+/// concurrent mutations wait their turn instead of failing with "database is locked".
+#[derive(Clone, Default)]
+pub struct WriteGate(Option<Arc<Mutex<()>>>);
+
+impl WriteGate {
+    /// A gate that lets one write through at a time, or none when the database copes.
+    pub fn new(serialize: bool) -> Self {
+        Self(serialize.then(Arc::default))
+    }
+}
+
+/// Counts committed writes, so that responses computed before the latest one are known
+/// to be stale.
+#[derive(Clone, Default)]
+pub struct DataVersion(Arc<std::sync::atomic::AtomicU64>);
+
+impl DataVersion {
+    /// The current version.
+    pub fn current(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Marks that the data changed.
+    pub fn bump(&self) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
+/// Checks the request's bearer token against the configured one, in constant time.
+fn authorize(ctx: &Context<'_>) -> Result<(), ApiError> {
+    let configured = ctx.data_opt::<AdminToken>().and_then(|t| t.0.as_deref());
+    let presented = ctx.data_opt::<Bearer>().and_then(|b| b.0.as_deref());
+    match (configured, presented) {
+        (None, _) => Err(ApiError::WritesDisabled),
+        (Some(_), None) => Err(ApiError::Unauthenticated(
+            "writes need an `Authorization: Bearer <token>` header",
+        )),
+        (Some(expected), Some(given)) => {
+            if bool::from(expected.as_bytes().ct_eq(given.as_bytes())) {
+                Ok(())
+            } else {
+                Err(ApiError::Unauthenticated("the bearer token is not valid"))
+            }
+        }
+    }
+}
+
+/// One mutation's transaction, opened only for an authorized request.
+pub struct Write {
+    /// The transaction; dropping it uncommitted rolls it back.
+    pub txn: DatabaseTransaction,
+    version: Option<DataVersion>,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl Write {
+    /// Authorizes the request, waits for the write turn where writes are serialized, and
+    /// opens the transaction.
+    pub async fn begin(ctx: &Context<'_>) -> ApiResult<Self> {
+        authorize(ctx).map_err(|e| e.extend())?;
+        let turn = match ctx.data_opt::<WriteGate>().and_then(|g| g.0.clone()) {
+            Some(gate) => Some(gate.lock_owned().await),
+            None => None,
+        };
+        let db = ctx.data::<Db>()?;
+        let txn = db.conn.begin().await.or_gql()?;
+        Ok(Self {
+            txn,
+            version: ctx.data_opt::<DataVersion>().cloned(),
+            _turn: turn,
+        })
+    }
+
+    /// Commits the mutation, and marks cached responses stale.
+    pub async fn commit(self) -> ApiResult<()> {
+        self.txn.commit().await.map_err(write_error)?;
+        if let Some(version) = &self.version {
+            version.bump();
+        }
+        Ok(())
+    }
+}
+
+/// Maps a database error of a write: a key that another request took meanwhile is the
+/// client's problem, anything else the database's.
+pub fn write_error(error: DbErr) -> async_graphql::Error {
+    match error.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::Problems(vec![Problem::new(
+            "input",
+            "a record with this key was created meanwhile; it already exists",
+        )])
+        .extend(),
+        Some(SqlErr::ForeignKeyConstraintViolation(_)) => ApiError::Problems(vec![Problem::new(
+            "input",
+            "a record it refers to was removed meanwhile, or another record still refers to it",
+        )])
+        .extend(),
+        _ => ApiError::from(error).extend(),
+    }
+}
+
+/// Lets `?` turn database errors of writes into GraphQL errors.
+pub trait OrWriteError<T> {
+    /// Maps the error with [`write_error`].
+    fn or_write(self) -> ApiResult<T>;
+}
+
+impl<T> OrWriteError<T> for Result<T, DbErr> {
+    fn or_write(self) -> ApiResult<T> {
+        self.map_err(write_error)
+    }
+}
+
+/// The row id of a global id of type `kind`.
+pub fn row_id(id: &ID, kind: &'static str) -> ApiResult<i32> {
+    match parse_global_id(id) {
+        Ok((k, row)) if k == kind => Ok(row),
+        Ok((k, _)) => {
+            Err(ApiError::invalid("id", format!("`{}` is a {k}, not a {kind}", id.0)).extend())
+        }
+        Err(e) => Err(e.extend()),
+    }
+}
+
+/// The error for a global id whose record does not exist (any more).
+pub fn not_found(kind: &str, id: &ID) -> async_graphql::Error {
+    ApiError::invalid("id", format!("no {kind} has the id `{}`", id.0)).extend()
+}
+
+/// Collects every problem of an input before refusing it, each with the field it concerns.
+#[derive(Default)]
+pub struct Checks {
+    problems: Vec<Problem>,
+}
+
+impl Checks {
+    /// Records a problem.
+    pub fn problem(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Problem::new(field, message));
+    }
+
+    /// Refuses text that is empty or only spaces.
+    pub fn not_blank(&mut self, field: &str, text: &str) {
+        if text.trim().is_empty() {
+            self.problem(field, "must not be blank");
+        }
+    }
+
+    /// Refuses what is not an ISO 3166-1 alpha-2 code (two capital letters).
+    pub fn iso_code(&mut self, field: &str, code: &str) {
+        if code.len() != 2 || !code.chars().all(|c| c.is_ascii_uppercase()) {
+            self.problem(
+                field,
+                format!("`{code}` is not an ISO 3166-1 alpha-2 code (two capital letters)"),
+            );
+        }
+    }
+
+    /// The id of the record whose `column` is `key`, or a problem naming the unknown key.
+    pub async fn find<E: EntityTrait>(
+        &mut self,
+        txn: &DatabaseTransaction,
+        field: &str,
+        what: &str,
+        column: E::Column,
+        key: &str,
+    ) -> ApiResult<Option<i32>> {
+        let found = id_where::<E>(txn, column, key).await?;
+        if found.is_none() {
+            self.problem(field, format!("no {what} has the key `{key}`"));
+        }
+        Ok(found)
+    }
+
+    /// [`Checks::find`] for an optional reference.
+    pub async fn find_opt<E: EntityTrait>(
+        &mut self,
+        txn: &DatabaseTransaction,
+        field: &str,
+        what: &str,
+        column: E::Column,
+        key: Option<&str>,
+    ) -> ApiResult<Option<i32>> {
+        match key {
+            Some(key) => self.find::<E>(txn, field, what, column, key).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Refuses a key that another record (not `except`) already has.
+    pub async fn unique<E: EntityTrait>(
+        &mut self,
+        txn: &DatabaseTransaction,
+        field: &str,
+        what: &str,
+        column: E::Column,
+        key: &str,
+        except: Option<i32>,
+    ) -> ApiResult<()> {
+        if let Some(id) = id_where::<E>(txn, column, key).await?
+            && Some(id) != except
+        {
+            self.problem(
+                field,
+                format!("a {what} with the key `{key}` already exists"),
+            );
+        }
+        Ok(())
+    }
+
+    /// The ids of the cited sources: at least one, each known.
+    pub async fn sources(
+        &mut self,
+        txn: &DatabaseTransaction,
+        field: &str,
+        keys: &[String],
+    ) -> ApiResult<Vec<i32>> {
+        if keys.is_empty() {
+            self.problem(field, "every fact must cite at least one source");
+        }
+        let mut ids = BTreeSet::new();
+        for key in keys {
+            if let Some(id) = self
+                .find::<source::Entity>(txn, field, "source", source::Column::Key, key)
+                .await?
+            {
+                ids.insert(id);
+            }
+        }
+        Ok(ids.into_iter().collect())
+    }
+
+    /// An uncertain date: its stated form must parse, its bounds must leave an interval,
+    /// and the sources that narrowed it must exist.
+    pub async fn date(
+        &mut self,
+        txn: &DatabaseTransaction,
+        field: &str,
+        input: Option<&DateInput>,
+    ) -> ApiResult<Option<DateSpec>> {
+        let Some(input) = input else {
+            return Ok(None);
+        };
+        if input.stated.is_none() && input.not_before.is_none() && input.not_after.is_none() {
+            self.problem(
+                field,
+                "give the stated date, a bound, or leave the date out",
+            );
+            return Ok(None);
+        }
+        let spec = input.to_spec();
+        if let Err(reason) = spec.resolve() {
+            self.problem(field, reason);
+        }
+        for key in &input.narrowed_by {
+            self.find::<source::Entity>(
+                txn,
+                &format!("{field}.narrowedBy"),
+                "source",
+                source::Column::Key,
+                key,
+            )
+            .await?;
+        }
+        Ok(Some(spec))
+    }
+
+    /// Refuses the input with every problem found, or lets it through.
+    pub fn finish(self) -> ApiResult<()> {
+        if self.problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Problems(self.problems).extend())
+        }
+    }
+}
+
+/// The id of the row whose `column` equals `key`.
+pub async fn id_where<E: EntityTrait>(
+    txn: &DatabaseTransaction,
+    column: E::Column,
+    key: &str,
+) -> ApiResult<Option<i32>> {
+    E::find()
+        .select_only()
+        .column_as(Expr::col("id".into_column_ref()), "id")
+        .filter(column.eq(key))
+        .into_tuple::<i32>()
+        .one(txn)
+        .await
+        .or_gql()
+}
+
+/// Refuses to delete a record that others still refer to, naming what refers to it.
+pub fn refuse_if_referenced(what: &str, references: Vec<(&str, u64)>) -> ApiResult<()> {
+    let named: Vec<String> = references
+        .into_iter()
+        .filter(|(_, count)| *count > 0)
+        .map(|(kind, count)| format!("{count} {kind}"))
+        .collect();
+    if named.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Problems(vec![Problem::new(
+            "id",
+            format!(
+                "{what} is still referred to by {}; change or delete those first",
+                named.join(", ")
+            ),
+        )])
+        .extend())
+    }
+}
+
+/// How many rows of `E` match a condition.
+pub async fn count<E: EntityTrait>(
+    txn: &DatabaseTransaction,
+    condition: impl sea_orm::sea_query::IntoCondition,
+) -> ApiResult<u64>
+where
+    E::Model: Sync,
+{
+    E::find().filter(condition).count(txn).await.or_gql()
+}
+
+/// Makes a record cite exactly `source_ids`.
+pub async fn cite(
+    txn: &DatabaseTransaction,
+    kind: RecordKind,
+    record_id: i32,
+    source_ids: &[i32],
+) -> ApiResult<()> {
+    uncite(txn, kind, record_id).await?;
+    if source_ids.is_empty() {
+        return Ok(());
+    }
+    let rows = source_ids.iter().map(|source_id| citation::ActiveModel {
+        record_kind: sea_orm::ActiveValue::Set(kind),
+        record_id: sea_orm::ActiveValue::Set(record_id),
+        source_id: sea_orm::ActiveValue::Set(*source_id),
+        ..Default::default()
+    });
+    citation::Entity::insert_many(rows)
+        .exec_without_returning(txn)
+        .await
+        .or_write()?;
+    Ok(())
+}
+
+/// Removes a record's citations (before the record itself goes).
+pub async fn uncite(txn: &DatabaseTransaction, kind: RecordKind, record_id: i32) -> ApiResult<()> {
+    citation::Entity::delete_many()
+        .filter(citation::Column::RecordKind.eq(kind))
+        .filter(citation::Column::RecordId.eq(record_id))
+        .exec(txn)
+        .await
+        .or_write()?;
+    Ok(())
+}
+
+/// The ids of the sources a record cites.
+pub async fn citations_of(
+    txn: &DatabaseTransaction,
+    kind: RecordKind,
+    record_id: i32,
+) -> ApiResult<BTreeSet<i32>> {
+    let rows = citation::Entity::find()
+        .filter(citation::Column::RecordKind.eq(kind))
+        .filter(citation::Column::RecordId.eq(record_id))
+        .all(txn)
+        .await
+        .or_gql()?;
+    Ok(rows.into_iter().map(|c| c.source_id).collect())
+}
+
+/// Brings the search entries of one record in step with it (none when it was deleted).
+pub async fn reindex(txn: &DatabaseTransaction, kind: RecordKind, record_id: i32) -> ApiResult<()> {
+    crate::search::reindex_record(txn, kind, record_id)
+        .await
+        .or_write()
+}
+
+/// The row of `E` a global id names, or a clear error when there is none.
+pub async fn existing<E: EntityTrait>(
+    txn: &DatabaseTransaction,
+    id: &ID,
+    kind: &'static str,
+) -> ApiResult<E::Model>
+where
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i32>,
+{
+    let row = row_id(id, kind)?;
+    E::find_by_id(row)
+        .one(txn)
+        .await
+        .or_gql()?
+        .ok_or_else(|| not_found(kind, id))
+}
+
+/// Deletes a record with its citations and search entries.
+pub async fn remove<E: EntityTrait>(
+    txn: &DatabaseTransaction,
+    kind: RecordKind,
+    record_id: i32,
+) -> ApiResult<()>
+where
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i32>,
+{
+    uncite(txn, kind, record_id).await?;
+    E::delete_by_id(record_id).exec(txn).await.or_write()?;
+    reindex(txn, kind, record_id).await
+}
+
+/// A row of `E` ready to save, with the ids of the sources it cites.
+pub struct Checked<A> {
+    /// The row; its id is set when it replaces an existing one.
+    pub row: A,
+    /// The ids of the sources it cites.
+    pub sources: Vec<i32>,
+}
+
+/// A mutation input for one kind of record: how it is checked, what it writes besides its
+/// row, and what deleting such a record must respect. [`create`], [`update`] and
+/// [`delete`] run the rest, the same way for every kind.
+pub trait RecordInput: Sync {
+    /// The table.
+    type Entity: EntityTrait<Model = Self::Model>;
+    /// Its rows.
+    type Model: ModelTrait<Entity = Self::Entity>
+        + IntoActiveModel<Self::Active>
+        + Clone
+        + Send
+        + Sync;
+    /// Its active model.
+    type Active: ActiveModelTrait<Entity = Self::Entity>
+        + ActiveModelBehavior
+        + TryIntoModel<Self::Model>
+        + Send;
+    /// The record kind its citations and search entries carry; none for records that
+    /// cite nothing (sources).
+    const KIND: Option<RecordKind>;
+    /// The GraphQL type name its global ids carry.
+    const TYPE: &'static str;
+
+    /// Checks the input (against `current` when it replaces that record) and turns it
+    /// into a row, refusing with every problem found.
+    fn check(
+        &self,
+        txn: &DatabaseTransaction,
+        current: Option<&Self::Model>,
+    ) -> impl Future<Output = ApiResult<Checked<Self::Active>>> + Send;
+
+    /// Writes what belongs to the saved record besides its row (hosts, funders, ...).
+    fn after_save(
+        &self,
+        _txn: &DatabaseTransaction,
+        _saved: &Self::Model,
+        _before: Option<&Self::Model>,
+    ) -> impl Future<Output = ApiResult<()>> + Send {
+        async { Ok(()) }
+    }
+
+    /// Refuses to delete a record others refer to, or removes what belongs only to it.
+    fn before_delete(
+        txn: &DatabaseTransaction,
+        current: &Self::Model,
+    ) -> impl Future<Output = ApiResult<()>> + Send;
+}
+
+/// The `id` column's value of any row.
+fn id_of<M: ModelTrait>(model: &M) -> ApiResult<i32> {
+    let column = <<M::Entity as EntityTrait>::Column as std::str::FromStr>::from_str("id")
+        .map_err(|_| ApiError::Unavailable.extend())?;
+    match model.get(column) {
+        sea_orm::Value::Int(Some(id)) => Ok(id),
+        _ => Err(ApiError::Unavailable.extend()),
+    }
+}
+
+/// Saves a checked row with its citations and search entries, then what else belongs to it.
+async fn save<I: RecordInput>(
+    input: &I,
+    txn: &DatabaseTransaction,
+    checked: Checked<I::Active>,
+    before: Option<&I::Model>,
+) -> ApiResult<I::Model> {
+    let saved = checked
+        .row
+        .save(txn)
+        .await
+        .or_write()?
+        .try_into_model()
+        .or_gql()?;
+    let id = id_of(&saved)?;
+    if let Some(kind) = I::KIND {
+        cite(txn, kind, id, &checked.sources).await?;
+    }
+    input.after_save(txn, &saved, before).await?;
+    if let Some(kind) = I::KIND {
+        reindex(txn, kind, id).await?;
+    }
+    Ok(saved)
+}
+
+/// Adds a record: authorize, check, write, commit.
+pub async fn create<I: RecordInput>(ctx: &Context<'_>, input: &I) -> ApiResult<I::Model> {
+    let write = Write::begin(ctx).await?;
+    let checked = input.check(&write.txn, None).await?;
+    let saved = save(input, &write.txn, checked, None).await?;
+    write.commit().await?;
+    Ok(saved)
+}
+
+/// Replaces the record a global id names with the input.
+pub async fn update<I: RecordInput>(ctx: &Context<'_>, id: &ID, input: &I) -> ApiResult<I::Model>
+where
+    <<I::Entity as EntityTrait>::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i32>,
+{
+    let write = Write::begin(ctx).await?;
+    let current = existing::<I::Entity>(&write.txn, id, I::TYPE).await?;
+    let mut checked = input.check(&write.txn, Some(&current)).await?;
+    let column = <<I::Entity as EntityTrait>::Column as std::str::FromStr>::from_str("id")
+        .map_err(|_| ApiError::Unavailable.extend())?;
+    checked.row.set(column, id_of(&current)?.into());
+    let saved = save(input, &write.txn, checked, Some(&current)).await?;
+    write.commit().await?;
+    Ok(saved)
+}
+
+/// Deletes the record a global id names, when nothing refers to it; returns the id.
+pub async fn delete<I: RecordInput>(ctx: &Context<'_>, id: ID) -> ApiResult<ID>
+where
+    <<I::Entity as EntityTrait>::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i32>,
+{
+    let write = Write::begin(ctx).await?;
+    let current = existing::<I::Entity>(&write.txn, &id, I::TYPE).await?;
+    I::before_delete(&write.txn, &current).await?;
+    let row = id_of(&current)?;
+    match I::KIND {
+        Some(kind) => remove::<I::Entity>(&write.txn, kind, row).await?,
+        None => {
+            I::Entity::delete_by_id(row)
+                .exec(&write.txn)
+                .await
+                .or_write()?;
+        }
+    }
+    write.commit().await?;
+    Ok(id)
+}

@@ -1,0 +1,153 @@
+//! What makes a polling dashboard cheap: automatic persisted queries (a client sends the
+//! query's SHA-256 and only falls back to the text when the server does not know it yet),
+//! an in-process cache of read-only responses that every committed mutation invalidates,
+//! and the entity tag that lets a client revalidate with `If-None-Match`.
+
+use std::num::NonZeroUsize;
+use std::sync::Arc;
+use std::sync::Mutex;
+
+use axum::body::Bytes;
+use lru::LruCache;
+use sha2::{Digest, Sha256};
+
+/// How many queries and responses are remembered; the least recently used go first.
+const ENTRIES: usize = 1024;
+
+/// The hex SHA-256 of some bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Query texts by their SHA-256, as clients announce them.
+pub struct PersistedQueries(Mutex<LruCache<String, Arc<str>>>);
+
+impl Default for PersistedQueries {
+    fn default() -> Self {
+        Self(Mutex::new(LruCache::new(capacity())))
+    }
+}
+
+/// Why a persisted query could not be used.
+pub enum PersistedQueryError {
+    /// The server does not know the hash: the client sends the text with it.
+    NotFound,
+    /// The text sent does not have the hash sent.
+    Mismatch,
+}
+
+impl PersistedQueries {
+    /// The query text for a hash: `query` when given (remembered when its hash matches),
+    /// else the text remembered for the hash.
+    pub fn resolve(&self, hash: &str, query: &str) -> Result<Arc<str>, PersistedQueryError> {
+        let mut known = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if query.is_empty() {
+            return known
+                .get(hash)
+                .cloned()
+                .ok_or(PersistedQueryError::NotFound);
+        }
+        if !sha256_hex(query.as_bytes()).eq_ignore_ascii_case(hash) {
+            return Err(PersistedQueryError::Mismatch);
+        }
+        let text: Arc<str> = Arc::from(query);
+        known.put(hash.to_ascii_lowercase(), text.clone());
+        Ok(text)
+    }
+}
+
+/// A cached response body with its entity tag.
+#[derive(Clone)]
+pub struct Cached {
+    /// The data version it was computed at.
+    version: u64,
+    /// When it was computed.
+    stored: std::time::Instant,
+    /// The JSON body, reporting no SQL statements (a hit runs none).
+    pub body: Bytes,
+    /// Its entity tag, quoted.
+    pub etag: String,
+}
+
+/// Read-only responses by request. Mutations invalidate them at once; writes that bypass
+/// the server (an import, say) show once an entry's lifetime is over.
+pub struct ResponseCache {
+    entries: Mutex<LruCache<String, Cached>>,
+    lifetime: std::time::Duration,
+}
+
+impl ResponseCache {
+    /// A cache whose entries live at most `lifetime`.
+    pub fn new(lifetime: std::time::Duration) -> Self {
+        Self {
+            entries: Mutex::new(LruCache::new(capacity())),
+            lifetime,
+        }
+    }
+
+    /// The key of a request: everything that decides its response.
+    pub fn key(query: &str, variables: &str, operation: Option<&str>, media: &str) -> String {
+        let mut hasher = Sha256::new();
+        for part in [query, variables, operation.unwrap_or(""), media] {
+            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
+        hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// The response cached for `key`, unless a write came after it.
+    pub fn get(&self, key: &str, version: u64) -> Option<Cached> {
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match entries.get(key) {
+            Some(hit) if hit.version == version && hit.stored.elapsed() < self.lifetime => {
+                Some(hit.clone())
+            }
+            Some(_) => {
+                entries.pop(key);
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// Remembers a response computed at `version`; returns its entity tag.
+    pub fn put(&self, key: String, version: u64, body: Bytes) -> String {
+        let etag = entity_tag(&body);
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        entries.put(
+            key,
+            Cached {
+                version,
+                stored: std::time::Instant::now(),
+                body,
+                etag: etag.clone(),
+            },
+        );
+        etag
+    }
+}
+
+/// A strong entity tag for a body.
+pub fn entity_tag(body: &[u8]) -> String {
+    format!("\"{}\"", &sha256_hex(body)[..32])
+}
+
+fn capacity() -> NonZeroUsize {
+    NonZeroUsize::new(ENTRIES).unwrap_or(NonZeroUsize::MIN)
+}
