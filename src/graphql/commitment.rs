@@ -13,7 +13,7 @@ use super::error::ApiResult;
 use super::filter::{
     BooleanFilter, CommitmentKindFilter, ListFilter, Path, StringFilter, filter_impl, list_query,
 };
-use super::loader::{ListQuery, Loaded, through};
+use super::loader::Loaded;
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
@@ -108,25 +108,27 @@ impl Commitment {
         let args = PageArgs::new(after, before, first, last)?;
         let query =
             list_query::<state::Entity, _, _>(filter.as_ref(), order_by.as_deref(), STATE_ORDER);
-        let links = self
+        let page = self
             .0
-            .children::<endorsement::Entity>(ctx, "commitment_id", &ListQuery::all())
-            .await?;
-        let rows =
-            through::<_, state::Entity>(ctx, links, |l| Some(l.state_id), "state", &query).await?;
-        let items = rows
-            .into_iter()
-            .map(|(row, link)| (State(row), EndorsementFields::new(link)))
-            .collect();
-        Ok(
-            Connection::from_items(items, &args).with_scope(Scope::through::<state::Entity, _>(
-                &self.0,
-                "endorsements",
+            .linked_page::<endorsement::Entity, state::Entity>(
+                ctx,
                 "commitment_id",
                 "state_id",
+                |l| Some(l.state_id),
                 &query,
-            )?),
+                &args,
+            )
+            .await?;
+        Ok(Connection::from_page(
+            page.map(|(row, link)| (State(row), EndorsementFields::new(link))),
         )
+        .with_scope(Scope::through::<state::Entity, _>(
+            &self.0,
+            "endorsements",
+            "commitment_id",
+            "state_id",
+            &query,
+        )?))
     }
 
     /// The sources of this record.

@@ -17,7 +17,7 @@ use super::filter::{
     StringFilter, filter_impl, list_query,
 };
 use super::initiative::{INITIATIVE_ORDER, Initiative, InitiativeFilter, InitiativeOrderField};
-use super::loader::{Db, ListQuery, Loaded, single, through};
+use super::loader::{Db, Loaded, single};
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::person::{PERSON_ORDER, Person, PersonFilter, PersonOrderField};
@@ -161,25 +161,27 @@ impl Conference {
         let args = PageArgs::new(after, before, first, last)?;
         let query =
             list_query::<state::Entity, _, _>(filter.as_ref(), order_by.as_deref(), STATE_ORDER);
-        let links = self
+        let page = self
             .0
-            .children::<conference_host::Entity>(ctx, "conference_id", &ListQuery::all())
-            .await?;
-        let rows =
-            through::<_, state::Entity>(ctx, links, |l| Some(l.state_id), "state", &query).await?;
-        let items = rows
-            .into_iter()
-            .map(|(row, link)| (State(row), HostingFields { role: link.role }))
-            .collect();
-        Ok(
-            Connection::from_items(items, &args).with_scope(Scope::through::<state::Entity, _>(
-                &self.0,
-                "conference_hosts",
+            .linked_page::<conference_host::Entity, state::Entity>(
+                ctx,
                 "conference_id",
                 "state_id",
+                |l| Some(l.state_id),
                 &query,
-            )?),
+                &args,
+            )
+            .await?;
+        Ok(Connection::from_page(
+            page.map(|(row, link)| (State(row), HostingFields { role: link.role })),
         )
+        .with_scope(Scope::through::<state::Entity, _>(
+            &self.0,
+            "conference_hosts",
+            "conference_id",
+            "state_id",
+            &query,
+        )?))
     }
 
     /// The documents adopted at the conference.
@@ -202,14 +204,19 @@ impl Conference {
             order_by.as_deref(),
             DOCUMENT_ORDER,
         );
-        let rows = self
+        let page = self
             .0
-            .children::<document::Entity>(ctx, "conference_id", &query)
+            .children_page::<document::Entity>(ctx, "conference_id", &query, &args)
             .await?;
         Ok(
-            Connection::from_nodes(rows.into_iter().map(Document).collect(), &args).with_scope(
-                Scope::children::<document::Entity, _>(&self.0, "conference_id", &query)?,
-            ),
+            Connection::from_node_page(page.map(Document)).with_scope(Scope::children::<
+                document::Entity,
+                _,
+            >(
+                &self.0,
+                "conference_id",
+                &query,
+            )?),
         )
     }
 
@@ -230,25 +237,26 @@ impl Conference {
         let args = PageArgs::new(after, before, first, last)?;
         let query =
             list_query::<person::Entity, _, _>(filter.as_ref(), order_by.as_deref(), PERSON_ORDER);
-        let links = self
+        let page = self
             .0
-            .children::<person_role::Entity>(ctx, "conference_id", &ListQuery::all())
-            .await?;
-        let rows =
-            through::<_, person::Entity>(ctx, links, |l| Some(l.person_id), "person", &query)
-                .await?;
-        let items = rows
-            .into_iter()
-            .map(|(row, link)| (Person(row), ParticipationFields(link)))
-            .collect();
-        Ok(
-            Connection::from_items(items, &args).with_scope(Scope::through::<person::Entity, _>(
-                &self.0,
-                "person_roles",
+            .linked_page::<person_role::Entity, person::Entity>(
+                ctx,
                 "conference_id",
                 "person_id",
+                |l| Some(l.person_id),
                 &query,
-            )?),
+                &args,
+            )
+            .await?;
+        Ok(
+            Connection::from_page(page.map(|(row, link)| (Person(row), ParticipationFields(link))))
+                .with_scope(Scope::through::<person::Entity, _>(
+                    &self.0,
+                    "person_roles",
+                    "conference_id",
+                    "person_id",
+                    &query,
+                )?),
         )
     }
 
@@ -272,14 +280,19 @@ impl Conference {
             order_by.as_deref(),
             INITIATIVE_ORDER,
         );
-        let rows = self
+        let page = self
             .0
-            .children::<initiative::Entity>(ctx, "launched_at_id", &query)
+            .children_page::<initiative::Entity>(ctx, "launched_at_id", &query, &args)
             .await?;
         Ok(
-            Connection::from_nodes(rows.into_iter().map(Initiative).collect(), &args).with_scope(
-                Scope::children::<initiative::Entity, _>(&self.0, "launched_at_id", &query)?,
-            ),
+            Connection::from_node_page(page.map(Initiative)).with_scope(Scope::children::<
+                initiative::Entity,
+                _,
+            >(
+                &self.0,
+                "launched_at_id",
+                &query,
+            )?),
         )
     }
 

@@ -62,6 +62,17 @@ impl PageArgs {
         })
     }
 
+    /// The positions of the page when they do not depend on the list's length (no `last`,
+    /// no `before`): start inclusive, end exclusive, counting from 0. The database can then
+    /// cut every parent's page in one statement.
+    pub fn fixed_window(&self) -> Option<(usize, usize)> {
+        if self.last.is_some() || self.before.is_some() {
+            return None;
+        }
+        let start = self.after.map_or(0, |a| a + 1);
+        Some((start, start + self.first.unwrap_or(DEFAULT_PAGE_SIZE)))
+    }
+
     /// The half-open range of positions `[start, end)` this page covers in a list of `total`.
     pub fn window(&self, total: usize) -> (usize, usize) {
         let mut start = self.after.map_or(0, |a| a + 1).min(total);
@@ -235,6 +246,28 @@ impl<N, X> Connection<N, X> {
         }
     }
 
+    /// A page of a nested list, as the loader cut it.
+    pub fn from_page(page: super::loader::Page<(N, X)>) -> Self {
+        let end = page.start + page.items.len();
+        let edges = page
+            .items
+            .into_iter()
+            .enumerate()
+            .map(|(i, (node, fields))| Edge {
+                cursor: encode_cursor(page.start + i),
+                node,
+                fields,
+            })
+            .collect();
+        Self {
+            edges,
+            total_count: page.total,
+            has_previous_page: page.start > 0,
+            has_next_page: end < page.total,
+            scope: None,
+        }
+    }
+
     /// The same page, with the whole list's rows as SQL for its aggregates.
     pub fn with_scope(mut self, scope: Scope) -> Self {
         self.scope = Some(scope);
@@ -243,6 +276,11 @@ impl<N, X> Connection<N, X> {
 }
 
 impl<N> Connection<N, EmptyFields> {
+    /// A page of a nested list of plain items, as the loader cut it.
+    pub fn from_node_page(page: super::loader::Page<N>) -> Self {
+        Self::from_page(page.map(|n| (n, EmptyFields)))
+    }
+
     /// A page of plain items.
     pub fn from_nodes(items: Vec<N>, args: &PageArgs) -> Self {
         Self::from_items(items.into_iter().map(|n| (n, EmptyFields)).collect(), args)

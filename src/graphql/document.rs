@@ -152,14 +152,19 @@ impl Document {
             order_by.as_deref(),
             COMMITMENT_ORDER,
         );
-        let rows = self
+        let page = self
             .0
-            .children::<commitment::Entity>(ctx, "document_id", &query)
+            .children_page::<commitment::Entity>(ctx, "document_id", &query, &args)
             .await?;
         Ok(
-            Connection::from_nodes(rows.into_iter().map(Commitment).collect(), &args).with_scope(
-                Scope::children::<commitment::Entity, _>(&self.0, "document_id", &query)?,
-            ),
+            Connection::from_node_page(page.map(Commitment)).with_scope(Scope::children::<
+                commitment::Entity,
+                _,
+            >(
+                &self.0,
+                "document_id",
+                &query,
+            )?),
         )
     }
 

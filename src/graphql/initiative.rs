@@ -97,14 +97,19 @@ impl Initiative {
             order_by.as_deref(),
             FUNDING_ORDER,
         );
-        let rows = self
+        let page = self
             .0
-            .children::<funding::Entity>(ctx, "recipient_initiative_id", &query)
+            .children_page::<funding::Entity>(ctx, "recipient_initiative_id", &query, &args)
             .await?;
         Ok(
-            Connection::from_nodes(rows.into_iter().map(Funding).collect(), &args).with_scope(
-                Scope::children::<funding::Entity, _>(&self.0, "recipient_initiative_id", &query)?,
-            ),
+            Connection::from_node_page(page.map(Funding)).with_scope(Scope::children::<
+                funding::Entity,
+                _,
+            >(
+                &self.0,
+                "recipient_initiative_id",
+                &query,
+            )?),
         )
     }
 

@@ -21,11 +21,17 @@ use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::enums::RecordKind;
 use entity::{citation, source};
-use sea_orm::sea_query::{Expr, NullOrdering};
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, JoinType, ModelTrait, Order,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select, Value,
+use sea_orm::sea_query::{
+    Alias, Asterisk, Expr, ExprTrait, IntoIden, NullOrdering, Query, SelectStatement,
+    WindowStatement,
 };
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
+    Iterable, JoinType, ModelTrait, Order, QueryFilter, QueryOrder, QueryResult, QuerySelect,
+    QueryTrait, RelationTrait, Select, Value,
+};
+
+use super::connection::PageArgs;
 
 use super::error::{ApiError, ApiResult, OrGraphql};
 
@@ -345,6 +351,147 @@ impl Loader<CitationsOf> for DbLoader {
     }
 }
 
+/// The pages of a group's parents: each parent's items and the length of its whole list.
+type Pages<T> = HashMap<i32, (Vec<T>, usize)>;
+
+/// A row reached through a link table, with its link row.
+type Linked<M, L> = (Loaded<M>, Loaded<L>);
+
+/// One parent's page of a nested list: its items, the position of the first in the whole
+/// list, and the length of the whole list.
+#[derive(Clone)]
+pub struct Page<T> {
+    /// The items of the page, in the list's order.
+    pub items: Vec<T>,
+    /// The position of the first item in the whole list.
+    pub start: usize,
+    /// How many items the whole list holds.
+    pub total: usize,
+}
+
+impl<T> Default for Page<T> {
+    fn default() -> Self {
+        Self {
+            items: Vec::new(),
+            start: 0,
+            total: 0,
+        }
+    }
+}
+
+impl<T> Page<T> {
+    /// The page `args` asks for, cut from a whole list held in memory.
+    pub fn cut(all: Vec<T>, args: &PageArgs) -> Self {
+        let total = all.len();
+        let (start, end) = args.window(total);
+        Self {
+            items: all.into_iter().skip(start).take(end - start).collect(),
+            start,
+            total,
+        }
+    }
+
+    /// The same page with each item mapped.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            start: self.start,
+            total: self.total,
+        }
+    }
+}
+
+/// The page of every parent at once, computed by the database in one statement: each row
+/// is ranked within its parent's list by the list's order (a window function), and only
+/// the ranks of the page come back, each with its parent's id and list length. A parent
+/// whose page is empty because the list is shorter still reports its length, through its
+/// last row.
+///
+/// `inner` selects the candidate rows of `table` (joined to a link table where the list
+/// goes through one); `parent` is the column holding the parent's id.
+async fn window_rows(
+    conn: &DatabaseConnection,
+    mut inner: SelectStatement,
+    table: &str,
+    parent: (&str, &str),
+    query: &ListQuery,
+    (start, end): (usize, usize),
+) -> Result<Vec<(i32, usize, usize, QueryResult)>, sea_orm::DbErr> {
+    let parent_column = || Expr::col((Alias::new(parent.0), Alias::new(parent.1)));
+    if let Some(condition) = &query.condition {
+        inner.cond_where(condition.clone());
+    }
+    let mut ranking = WindowStatement::partition_by((Alias::new(parent.0), Alias::new(parent.1)));
+    for (expr, order) in &query.order {
+        ranking.order_by_expr_with_nulls(expr.clone(), order.clone(), NullOrdering::Last);
+    }
+    ranking.order_by_expr(Expr::col((Alias::new(table), Alias::new("id"))), Order::Asc);
+    let length = WindowStatement::partition_by((Alias::new(parent.0), Alias::new(parent.1)));
+    inner
+        .expr_as(parent_column(), Alias::new("page_parent"))
+        .expr_window_as(Expr::cust("ROW_NUMBER()"), ranking, Alias::new("page_rank"))
+        .expr_window_as(Expr::cust("COUNT(*)"), length, Alias::new("page_total"));
+    let rank = || Expr::col(Alias::new("page_rank"));
+    let total = || Expr::col(Alias::new("page_total"));
+    let outer = Query::select()
+        .column(Asterisk)
+        .from_subquery(inner, Alias::new("page").into_iden())
+        .cond_where(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(rank().gt(start as i64))
+                        .add(rank().lte(end as i64)),
+                )
+                .add(
+                    Condition::all()
+                        .add(rank().equals(Alias::new("page_total")))
+                        .add(total().lte(start as i64)),
+                ),
+        )
+        .order_by(Alias::new("page_parent"), Order::Asc)
+        .order_by(Alias::new("page_rank"), Order::Asc)
+        .to_owned();
+    let mut rows = Vec::new();
+    for row in conn.query_all(&outer).await? {
+        let parent: i32 = row.try_get("", "page_parent")?;
+        let rank: i64 = row.try_get("", "page_rank")?;
+        let total: i64 = row.try_get("", "page_total")?;
+        rows.push((parent, rank as usize, total as usize, row));
+    }
+    Ok(rows)
+}
+
+/// The pages of several parents, from the rows [`window_rows`] returned: the rows inside
+/// the window become items (all parents' items one group), the others only report lengths.
+fn pages_of<T: Clone>(
+    rows: Vec<(i32, usize, usize, T)>,
+    (start, end): (usize, usize),
+) -> HashMap<i32, (Vec<T>, usize)> {
+    let mut pages: HashMap<i32, (Vec<T>, usize)> = HashMap::new();
+    for (parent, rank, total, item) in rows {
+        let page = pages.entry(parent).or_default();
+        page.1 = total;
+        if rank > start && rank <= end {
+            page.0.push(item);
+        }
+    }
+    pages
+}
+
+/// The columns of `E` as `prefix` + name, so that a row carrying two tables' columns can
+/// be read as both models.
+fn prefixed_columns<E: EntityTrait>(select: &mut SelectStatement, prefix: &str) {
+    let table = E::default().table_name().to_owned();
+    for column in E::Column::iter() {
+        let name = sea_orm::IdenStatic::as_str(&column).to_owned();
+        select.expr_as(
+            Expr::col((Alias::new(table.as_str()), Alias::new(name.as_str()))),
+            Alias::new(format!("{prefix}{name}")),
+        );
+    }
+}
+
 fn loader<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a DataLoader<DbLoader>> {
     ctx.data::<DataLoader<DbLoader>>()
 }
@@ -530,6 +677,164 @@ where
             .unwrap_or_default())
     }
 
+    /// This row's page of the rows of `E` whose `column` holds its id and that satisfy
+    /// `query`. The database cuts the pages of the whole group in one statement; only pages
+    /// counted from the end (`last`, `before`) are cut from the whole lists in memory.
+    pub async fn children_page<E>(
+        &self,
+        ctx: &Context<'_>,
+        column: &'static str,
+        query: &Arc<ListQuery>,
+        args: &PageArgs,
+    ) -> ApiResult<Page<Loaded<E::Model>>>
+    where
+        E: EntityTrait,
+        E::Model: Clone + Send + Sync + 'static,
+    {
+        let Some(window) = args.fixed_window() else {
+            let all = self.children::<E>(ctx, column, query).await?;
+            return Ok(Page::cut(all, args));
+        };
+        let table = E::default().table_name().to_owned();
+        let name = format!("page:{table}.{column}:{}:{window:?}", query.key);
+        let pages: Arc<Pages<Loaded<E::Model>>> = self
+            .shared(name, async {
+                let parents = self.group_ids();
+                let inner = E::find()
+                    .filter(
+                        Expr::col((Alias::new(table.as_str()), Alias::new(column))).is_in(parents),
+                    )
+                    .into_query();
+                let db = ctx.data::<Db>()?;
+                let rows = window_rows(&db.conn, inner, &table, (&table, column), query, window)
+                    .await
+                    .or_gql()?;
+                let mut models = Vec::with_capacity(rows.len());
+                for (parent, rank, total, row) in rows {
+                    let model = E::Model::from_query_result(&row, "").or_gql()?;
+                    models.push((parent, rank, total, model));
+                }
+                Ok(regroup(pages_of(models, window)))
+            })
+            .await?;
+        Ok(self.page_from(&pages, window))
+    }
+
+    /// This row's page of the rows of `E` reached through the link table `L`: links whose
+    /// `parent` column holds this row's id, to the rows of `E` their `target` column names
+    /// that satisfy `query`, in its order; each item comes with its link. One statement
+    /// for the whole group, as [`Loaded::children_page`].
+    pub async fn linked_page<L, E>(
+        &self,
+        ctx: &Context<'_>,
+        parent: &'static str,
+        target: &'static str,
+        foreign_key: fn(&L::Model) -> Option<i32>,
+        query: &Arc<ListQuery>,
+        args: &PageArgs,
+    ) -> ApiResult<Page<(Loaded<E::Model>, Loaded<L::Model>)>>
+    where
+        L: EntityTrait,
+        L::Model: Clone + Send + Sync + 'static,
+        E: EntityTrait,
+        E::Model: Clone + Send + Sync + 'static,
+    {
+        let Some(window) = args.fixed_window() else {
+            let links = self.children::<L>(ctx, parent, &ListQuery::all()).await?;
+            let all = through::<L::Model, E>(ctx, links, foreign_key, target, query).await?;
+            return Ok(Page::cut(all, args));
+        };
+        let link_table = L::default().table_name().to_owned();
+        let table = E::default().table_name().to_owned();
+        let name = format!(
+            "linked:{link_table}.{parent}>{target}:{}:{window:?}",
+            query.key
+        );
+        let pages: Arc<Pages<Linked<E::Model, L::Model>>> = self
+            .shared(name, async {
+                let parents = self.group_ids();
+                let mut inner = E::find().into_query();
+                inner
+                    .inner_join(
+                        Alias::new(link_table.as_str()),
+                        Expr::col((Alias::new(link_table.as_str()), Alias::new(target)))
+                            .equals((Alias::new(table.as_str()), Alias::new("id"))),
+                    )
+                    .and_where(
+                        Expr::col((Alias::new(link_table.as_str()), Alias::new(parent)))
+                            .is_in(parents),
+                    );
+                prefixed_columns::<L>(&mut inner, "link_");
+                let db = ctx.data::<Db>()?;
+                let rows = window_rows(
+                    &db.conn,
+                    inner,
+                    &table,
+                    (&link_table, parent),
+                    query,
+                    window,
+                )
+                .await
+                .or_gql()?;
+                let mut pairs = Vec::with_capacity(rows.len());
+                for (owner, rank, total, row) in rows {
+                    let model = E::Model::from_query_result(&row, "").or_gql()?;
+                    let link = L::Model::from_query_result(&row, "link_").or_gql()?;
+                    pairs.push((owner, rank, total, (model, link)));
+                }
+                let pages = pages_of(pairs, window);
+                // Targets form one group, links another, as the whole page level does.
+                let mut order = Vec::new();
+                let (mut targets, mut links) = (Vec::new(), Vec::new());
+                for (owner, (items, total)) in pages {
+                    order.push((owner, items.len(), total));
+                    for (model, link) in items {
+                        targets.push(model);
+                        links.push(link);
+                    }
+                }
+                let mut targets = group(targets).into_iter();
+                let mut links = group(links).into_iter();
+                Ok(order
+                    .into_iter()
+                    .map(|(owner, n, total)| {
+                        let items = targets
+                            .by_ref()
+                            .take(n)
+                            .zip(links.by_ref().take(n))
+                            .collect();
+                        (owner, (items, total))
+                    })
+                    .collect::<HashMap<_, _>>())
+            })
+            .await?;
+        Ok(self.page_from(&pages, window))
+    }
+
+    /// The ids of the rows of this row's group, sorted and distinct.
+    fn group_ids(&self) -> Vec<i32> {
+        let mut ids: Vec<i32> = self.group.rows.iter().filter_map(id_of).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// This row's page among the pages of its group.
+    fn page_from<T: Clone>(
+        &self,
+        pages: &HashMap<i32, (Vec<T>, usize)>,
+        (start, _): (usize, usize),
+    ) -> Page<T> {
+        let (items, total) = id_of(&self.model)
+            .and_then(|id| pages.get(&id).cloned())
+            .unwrap_or_default();
+        Page {
+            items,
+            start: start.min(total),
+            total,
+        }
+    }
+
     /// The row of `E` that `foreign_key` of this row points to, loaded for the whole group.
     pub async fn related<E>(
         &self,
@@ -687,4 +992,21 @@ where
         .into_iter()
         .map(|(_, row, link)| (row, link))
         .collect())
+}
+
+/// Pages of several parents with all their items made one group.
+fn regroup<M: Clone>(
+    pages: HashMap<i32, (Vec<M>, usize)>,
+) -> HashMap<i32, (Vec<Loaded<M>>, usize)> {
+    let mut order = Vec::new();
+    let mut all = Vec::new();
+    for (parent, (items, total)) in pages {
+        order.push((parent, items.len(), total));
+        all.extend(items);
+    }
+    let mut grouped = group(all).into_iter();
+    order
+        .into_iter()
+        .map(|(parent, n, total)| (parent, (grouped.by_ref().take(n).collect(), total)))
+        .collect()
 }

@@ -13,7 +13,7 @@ use super::filter::{
 };
 use super::funding::{FUNDING_ORDER, Funding, FundingFilter, FundingOrderField};
 use super::initiative::{INITIATIVE_ORDER, Initiative, InitiativeFilter, InitiativeOrderField};
-use super::loader::{ListQuery, Loaded, through};
+use super::loader::Loaded;
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
@@ -83,14 +83,19 @@ impl Organization {
             order_by.as_deref(),
             ORGANIZATION_ORDER,
         );
-        let rows = self
+        let page = self
             .0
-            .children::<organization::Entity>(ctx, "parent_id", &query)
+            .children_page::<organization::Entity>(ctx, "parent_id", &query, &args)
             .await?;
         Ok(
-            Connection::from_nodes(rows.into_iter().map(Organization).collect(), &args).with_scope(
-                Scope::children::<organization::Entity, _>(&self.0, "parent_id", &query)?,
-            ),
+            Connection::from_node_page(page.map(Organization)).with_scope(Scope::children::<
+                organization::Entity,
+                _,
+            >(
+                &self.0,
+                "parent_id",
+                &query,
+            )?),
         )
     }
 
@@ -114,14 +119,19 @@ impl Organization {
             order_by.as_deref(),
             INITIATIVE_ORDER,
         );
-        let rows = self
+        let page = self
             .0
-            .children::<initiative::Entity>(ctx, "manager_id", &query)
+            .children_page::<initiative::Entity>(ctx, "manager_id", &query, &args)
             .await?;
         Ok(
-            Connection::from_nodes(rows.into_iter().map(Initiative).collect(), &args).with_scope(
-                Scope::children::<initiative::Entity, _>(&self.0, "manager_id", &query)?,
-            ),
+            Connection::from_node_page(page.map(Initiative)).with_scope(Scope::children::<
+                initiative::Entity,
+                _,
+            >(
+                &self.0,
+                "manager_id",
+                &query,
+            )?),
         )
     }
 
@@ -145,24 +155,28 @@ impl Organization {
             order_by.as_deref(),
             FUNDING_ORDER,
         );
-        let links = self
+        let page = self
             .0
-            .children::<funding_funder::Entity>(ctx, "organization_id", &ListQuery::all())
+            .linked_page::<funding_funder::Entity, funding::Entity>(
+                ctx,
+                "organization_id",
+                "funding_id",
+                |l| Some(l.funding_id),
+                &query,
+                &args,
+            )
             .await?;
-        let rows =
-            through::<_, funding::Entity>(ctx, links, |l| Some(l.funding_id), "funding", &query)
-                .await?;
-        Ok(Connection::from_nodes(
-            rows.into_iter().map(|(row, _)| Funding(row)).collect(),
-            &args,
+        Ok(
+            Connection::from_node_page(page.map(|(row, _)| Funding(row))).with_scope(
+                Scope::through::<funding::Entity, _>(
+                    &self.0,
+                    "funding_funders",
+                    "organization_id",
+                    "funding_id",
+                    &query,
+                )?,
+            ),
         )
-        .with_scope(Scope::through::<funding::Entity, _>(
-            &self.0,
-            "funding_funders",
-            "organization_id",
-            "funding_id",
-            &query,
-        )?))
     }
 
     /// The sources of this record.

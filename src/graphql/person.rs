@@ -12,7 +12,7 @@ use super::conference::{
 use super::connection::{Aggregated, Connection, PageArgs};
 use super::error::ApiResult;
 use super::filter::{ListFilter, Path, StringFilter, filter_impl, list_query};
-use super::loader::{ListQuery, Loaded, through};
+use super::loader::Loaded;
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
@@ -58,31 +58,27 @@ impl Person {
             order_by.as_deref(),
             CONFERENCE_ORDER,
         );
-        let links = self
+        let page = self
             .0
-            .children::<person_role::Entity>(ctx, "person_id", &ListQuery::all())
-            .await?;
-        let rows = through::<_, conference::Entity>(
-            ctx,
-            links,
-            |l| Some(l.conference_id),
-            "conference",
-            &query,
-        )
-        .await?;
-        let items = rows
-            .into_iter()
-            .map(|(row, link)| (Conference(row), ParticipationFields(link)))
-            .collect();
-        Ok(Connection::from_items(items, &args).with_scope(
-            Scope::through::<conference::Entity, _>(
-                &self.0,
-                "person_roles",
+            .linked_page::<person_role::Entity, conference::Entity>(
+                ctx,
                 "person_id",
                 "conference_id",
+                |l| Some(l.conference_id),
                 &query,
-            )?,
-        ))
+                &args,
+            )
+            .await?;
+        Ok(Connection::from_page(
+            page.map(|(row, link)| (Conference(row), ParticipationFields(link))),
+        )
+        .with_scope(Scope::through::<conference::Entity, _>(
+            &self.0,
+            "person_roles",
+            "person_id",
+            "conference_id",
+            &query,
+        )?))
     }
 
     /// The sources of this record.

@@ -22,7 +22,7 @@ use super::dates::Date;
 use super::error::{ApiResult, OrGraphql};
 use super::filter::{ListFilter, Path, RegionFilter, StringFilter, filter_impl, list_query};
 use super::funding::{FUNDING_ORDER, Funding, FundingFilter, FundingOrderField};
-use super::loader::{ListQuery, Loaded, single, through};
+use super::loader::{ListQuery, Loaded, single};
 use super::membership::{
     MEMBERSHIP_ORDER, Membership, MembershipFilter, MembershipOrderField, MembershipStatus,
     state_is_member, state_status_on,
@@ -100,14 +100,17 @@ impl State {
             order_by.as_deref(),
             MEMBERSHIP_ORDER,
         );
-        let rows = self
+        let page = self
             .0
-            .children::<membership::Entity>(ctx, "state_id", &query)
+            .children_page::<membership::Entity>(ctx, "state_id", &query, &args)
             .await?;
         Ok(
-            Connection::from_nodes(rows.into_iter().map(Membership).collect(), &args).with_scope(
-                Scope::children::<membership::Entity, _>(&self.0, "state_id", &query)?,
-            ),
+            Connection::from_node_page(page.map(Membership)).with_scope(Scope::children::<
+                membership::Entity,
+                _,
+            >(
+                &self.0, "state_id", &query,
+            )?),
         )
     }
 
@@ -131,31 +134,27 @@ impl State {
             order_by.as_deref(),
             CONFERENCE_ORDER,
         );
-        let links = self
+        let page = self
             .0
-            .children::<conference_host::Entity>(ctx, "state_id", &ListQuery::all())
-            .await?;
-        let rows = through::<_, conference::Entity>(
-            ctx,
-            links,
-            |l| Some(l.conference_id),
-            "conference",
-            &query,
-        )
-        .await?;
-        let items = rows
-            .into_iter()
-            .map(|(row, link)| (Conference(row), HostingFields { role: link.role }))
-            .collect();
-        Ok(Connection::from_items(items, &args).with_scope(
-            Scope::through::<conference::Entity, _>(
-                &self.0,
-                "conference_hosts",
+            .linked_page::<conference_host::Entity, conference::Entity>(
+                ctx,
                 "state_id",
                 "conference_id",
+                |l| Some(l.conference_id),
                 &query,
-            )?,
-        ))
+                &args,
+            )
+            .await?;
+        Ok(Connection::from_page(
+            page.map(|(row, link)| (Conference(row), HostingFields { role: link.role })),
+        )
+        .with_scope(Scope::through::<conference::Entity, _>(
+            &self.0,
+            "conference_hosts",
+            "state_id",
+            "conference_id",
+            &query,
+        )?))
     }
 
     /// The periods in which the state chaired the Coalition.
@@ -178,14 +177,17 @@ impl State {
             order_by.as_deref(),
             CHAIRSHIP_ORDER,
         );
-        let rows = self
+        let page = self
             .0
-            .children::<chairship::Entity>(ctx, "state_id", &query)
+            .children_page::<chairship::Entity>(ctx, "state_id", &query, &args)
             .await?;
         Ok(
-            Connection::from_nodes(rows.into_iter().map(Chairship).collect(), &args).with_scope(
-                Scope::children::<chairship::Entity, _>(&self.0, "state_id", &query)?,
-            ),
+            Connection::from_node_page(page.map(Chairship)).with_scope(Scope::children::<
+                chairship::Entity,
+                _,
+            >(
+                &self.0, "state_id", &query,
+            )?),
         )
     }
 
@@ -209,31 +211,27 @@ impl State {
             order_by.as_deref(),
             COMMITMENT_ORDER,
         );
-        let links = self
+        let page = self
             .0
-            .children::<endorsement::Entity>(ctx, "state_id", &ListQuery::all())
-            .await?;
-        let rows = through::<_, commitment::Entity>(
-            ctx,
-            links,
-            |l| Some(l.commitment_id),
-            "commitment",
-            &query,
-        )
-        .await?;
-        let items = rows
-            .into_iter()
-            .map(|(row, link)| (Commitment(row), EndorsementFields::new(link)))
-            .collect();
-        Ok(Connection::from_items(items, &args).with_scope(
-            Scope::through::<commitment::Entity, _>(
-                &self.0,
-                "endorsements",
+            .linked_page::<endorsement::Entity, commitment::Entity>(
+                ctx,
                 "state_id",
                 "commitment_id",
+                |l| Some(l.commitment_id),
                 &query,
-            )?,
-        ))
+                &args,
+            )
+            .await?;
+        Ok(Connection::from_page(
+            page.map(|(row, link)| (Commitment(row), EndorsementFields::new(link))),
+        )
+        .with_scope(Scope::through::<commitment::Entity, _>(
+            &self.0,
+            "endorsements",
+            "state_id",
+            "commitment_id",
+            &query,
+        )?))
     }
 
     /// The fundings the state contributed to.
@@ -256,24 +254,28 @@ impl State {
             order_by.as_deref(),
             FUNDING_ORDER,
         );
-        let links = self
+        let page = self
             .0
-            .children::<funding_funder::Entity>(ctx, "state_id", &ListQuery::all())
+            .linked_page::<funding_funder::Entity, funding::Entity>(
+                ctx,
+                "state_id",
+                "funding_id",
+                |l| Some(l.funding_id),
+                &query,
+                &args,
+            )
             .await?;
-        let rows =
-            through::<_, funding::Entity>(ctx, links, |l| Some(l.funding_id), "funding", &query)
-                .await?;
-        Ok(Connection::from_nodes(
-            rows.into_iter().map(|(row, _)| Funding(row)).collect(),
-            &args,
+        Ok(
+            Connection::from_node_page(page.map(|(row, _)| Funding(row))).with_scope(
+                Scope::through::<funding::Entity, _>(
+                    &self.0,
+                    "funding_funders",
+                    "state_id",
+                    "funding_id",
+                    &query,
+                )?,
+            ),
         )
-        .with_scope(Scope::through::<funding::Entity, _>(
-            &self.0,
-            "funding_funders",
-            "state_id",
-            "funding_id",
-            &query,
-        )?))
     }
 
     /// The organizations based in the state.
@@ -296,14 +298,17 @@ impl State {
             order_by.as_deref(),
             ORGANIZATION_ORDER,
         );
-        let rows = self
+        let page = self
             .0
-            .children::<organization::Entity>(ctx, "state_id", &query)
+            .children_page::<organization::Entity>(ctx, "state_id", &query, &args)
             .await?;
         Ok(
-            Connection::from_nodes(rows.into_iter().map(Organization).collect(), &args).with_scope(
-                Scope::children::<organization::Entity, _>(&self.0, "state_id", &query)?,
-            ),
+            Connection::from_node_page(page.map(Organization)).with_scope(Scope::children::<
+                organization::Entity,
+                _,
+            >(
+                &self.0, "state_id", &query,
+            )?),
         )
     }
 
@@ -325,25 +330,26 @@ impl State {
         let args = PageArgs::new(after, before, first, last)?;
         let query =
             list_query::<person::Entity, _, _>(filter.as_ref(), order_by.as_deref(), PERSON_ORDER);
-        let links = self
+        let page = self
             .0
-            .children::<person_role::Entity>(ctx, "office_state_id", &ListQuery::all())
-            .await?;
-        let rows =
-            through::<_, person::Entity>(ctx, links, |l| Some(l.person_id), "person", &query)
-                .await?;
-        let items = rows
-            .into_iter()
-            .map(|(row, link)| (Person(row), ParticipationFields(link)))
-            .collect();
-        Ok(
-            Connection::from_items(items, &args).with_scope(Scope::through::<person::Entity, _>(
-                &self.0,
-                "person_roles",
+            .linked_page::<person_role::Entity, person::Entity>(
+                ctx,
                 "office_state_id",
                 "person_id",
+                |l| Some(l.person_id),
                 &query,
-            )?),
+                &args,
+            )
+            .await?;
+        Ok(
+            Connection::from_page(page.map(|(row, link)| (Person(row), ParticipationFields(link))))
+                .with_scope(Scope::through::<person::Entity, _>(
+                    &self.0,
+                    "person_roles",
+                    "office_state_id",
+                    "person_id",
+                    &query,
+                )?),
         )
     }
 
