@@ -7,7 +7,10 @@ use async_graphql::connection::EmptyFields;
 use async_graphql::{Context, Object, ObjectType, OutputType, TypeName};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sea_orm::{EntityTrait, PaginatorTrait, QuerySelect, Select};
+use sea_orm::sea_query::{Alias, Expr};
+use sea_orm::{
+    ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QuerySelect, QueryTrait, Select,
+};
 
 use super::aggregate::Scope;
 use super::error::{ApiError, ApiResult, OrGraphql};
@@ -302,17 +305,57 @@ impl<N> Connection<N, EmptyFields> {
         let db = ctx.data::<Db>()?;
         let select = query.apply(select).or_gql()?;
         let scope = Scope::root(select.clone());
-        let total = select.clone().count(&db.conn).await.or_gql()? as usize;
-        let (start, end) = args.window(total);
-        let rows = if end > start {
-            select
-                .offset(start as u64)
-                .limit((end - start) as u64)
-                .all(&db.conn)
-                .await
-                .or_gql()?
-        } else {
-            Vec::new()
+        // Only the items cost a page statement; a query asking for counts or aggregates
+        // alone gets none.
+        let selection = ctx.look_ahead();
+        let wants_items = selection.field("nodes").exists() || selection.field("edges").exists();
+        let (total, start, end, rows) = match args.fixed_window() {
+            // The page and the list's length in one statement: the window count is taken
+            // before LIMIT. Only a page past the end needs a count of its own.
+            Some((start, end)) if wants_items => {
+                let mut page = select
+                    .clone()
+                    .offset(start as u64)
+                    .limit((end - start) as u64)
+                    .into_query();
+                page.expr_as(Expr::cust("COUNT(*) OVER ()"), Alias::new("page_total"));
+                let found = db.conn.query_all(&page).await.or_gql()?;
+                let mut rows = Vec::with_capacity(found.len());
+                let mut total = None;
+                for row in &found {
+                    let length: i64 = row.try_get("", "page_total").or_gql()?;
+                    total = Some(length as usize);
+                    rows.push(E::Model::from_query_result(row, "").or_gql()?);
+                }
+                let total = match total {
+                    Some(total) => total,
+                    None => select.clone().count(&db.conn).await.or_gql()? as usize,
+                };
+                let (start, end) = args.window(total);
+                (total, start, end, rows)
+            }
+            // Nothing that needs the list's length (an aggregate alone): no statement here.
+            _ if !wants_items
+                && !selection.field("totalCount").exists()
+                && !selection.field("pageInfo").exists() =>
+            {
+                (0, 0, 0, Vec::new())
+            }
+            _ => {
+                let total = select.clone().count(&db.conn).await.or_gql()? as usize;
+                let (start, end) = args.window(total);
+                let rows = if end > start && wants_items {
+                    select
+                        .offset(start as u64)
+                        .limit((end - start) as u64)
+                        .all(&db.conn)
+                        .await
+                        .or_gql()?
+                } else {
+                    Vec::new()
+                };
+                (total, start, end, rows)
+            }
         };
         let edges = group(rows)
             .into_iter()

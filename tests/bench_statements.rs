@@ -1,0 +1,64 @@
+//! Every benchmark query (bench/queries) runs at most one SQL statement per list level plus
+//! one, and the same number at two scales: pages are cut by the database, so statements do
+//! not grow with the data. Runs over synthetic data from `foc-graph generate`.
+
+mod common;
+
+/// Each benchmark query with its list fields (each costs one statement at most, the root
+/// list two: its count and its page).
+const QUERIES: [(&str, &str, u64); 4] = [
+    // states > hostedConferences > hosts
+    (
+        "dashboard",
+        include_str!("../bench/queries/dashboard.graphql"),
+        3,
+    ),
+    // states (its filter runs inside the root statements)
+    (
+        "filtered",
+        include_str!("../bench/queries/filtered.graphql"),
+        1,
+    ),
+    // memberships' aggregate: count, then groups
+    (
+        "grouped",
+        include_str!("../bench/queries/grouped.graphql"),
+        1,
+    ),
+    // state(code:) > memberships, sources
+    ("lookup", include_str!("../bench/queries/lookup.graphql"), 2),
+];
+
+async fn statements(app: &common::TestApp, round: &str) -> Vec<u64> {
+    let mut counts = Vec::new();
+    for (name, query, lists) in QUERIES {
+        // A comment of its own each round: the data grows behind the server's back, which
+        // its response cache does not see.
+        let answer = app.query(&format!("# {round}\n{query}")).await;
+        let n = answer.sql_statements();
+        assert!(n > 0, "{name} ran no SQL");
+        assert!(
+            n <= lists + 1,
+            "{name}: {n} statements for {lists} list levels"
+        );
+        counts.push(n);
+    }
+    counts
+}
+
+on_both_backends!(bench_queries_keep_their_statement_bound, |app| {
+    let options = |states, seed| foc_graph::generate::GenerateOptions { states, seed };
+    foc_graph::generate::generate(&app.db, options(100, 42))
+        .await
+        .expect("generate 100 states");
+    let small = statements(&app, "small").await;
+    let dashboard = app.query(QUERIES[0].1).await;
+    let states = dashboard.data()["states"]["nodes"].as_array().map(Vec::len);
+    assert_eq!(states, Some(50), "the dashboard page is full");
+    foc_graph::generate::generate(&app.db, options(900, 43))
+        .await
+        .expect("generate 900 more states");
+    let large = statements(&app, "large").await;
+    assert_eq!(small, large, "statements grew with the data");
+    eprintln!("bench statements per request (dashboard, filtered, grouped, lookup): {large:?}");
+});
