@@ -4,8 +4,10 @@
 //! Everything generated cites one source, `SYNTHETIC-<seed>`, whose title says the data is
 //! synthetic, so a generated record is always recognisable by its sources. The records are
 //! added beside whatever the database holds: keys start with `syn<seed>-`, state codes are
-//! `X` followed by letters (user-assigned in ISO 3166-1, so no real country has one) and skip
-//! codes already taken, and conference ordinals continue after the highest one present.
+//! `X` followed by capital letters and skip codes already taken, and conference ordinals
+//! continue after the highest one present. `XA` to `XZ` are user-assigned in ISO 3166-1, so
+//! no real country has them; past the 25th state (`XK` is skipped, as many use it for
+//! Kosovo) the codes grow to three letters and more, which only synthetic states have.
 //!
 //! The same seed over the same database contents gives the same records: a small local PRNG
 //! (splitmix64) drives every choice and nothing reads the clock. All rows go in one
@@ -124,6 +126,7 @@ const FIRST_DAY: NaiveDate = match NaiveDate::from_ymd_opt(2011, 1, 1) {
     Some(day) => day,
     None => panic!("a valid constant date"),
 };
+/// The years generated dates fall in.
 const FIRST_YEAR: i32 = 2011;
 const LAST_YEAR: i32 = 2026;
 
@@ -167,6 +170,7 @@ fn state_code(n: u64) -> String {
         .collect()
 }
 
+/// The regions and the UN M49 subregions of each, spelled as the real dataset spells them.
 const REGIONS: [(Region, &[&str]); 5] = [
     (Region::Africa, &["Northern Africa", "Sub-Saharan Africa"]),
     (
@@ -225,6 +229,7 @@ const CITIES: &[&str] = &[
     "Lomé",
 ];
 
+/// What conference themes, commitments and fundings are about.
 const TOPICS: &[&str] = &[
     "freedom of expression online",
     "privacy in the digital age",
@@ -543,8 +548,7 @@ impl Run<'_> {
         sources.ids.first().copied().ok_or(DbErr::RecordNotInserted)
     }
 
-    /// The states, with codes `X...` that are not taken; `XK` is skipped too, as many use it
-    /// for Kosovo.
+    /// The states, with codes `X...` that are not taken; `XK` is skipped too.
     async fn states(&mut self, taken_codes: &HashSet<String>) -> Result<Vec<StateInfo>, DbErr> {
         let mut codes = Vec::with_capacity(self.scale);
         let mut candidate = 0u64;

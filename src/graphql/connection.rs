@@ -7,10 +7,7 @@ use async_graphql::connection::EmptyFields;
 use async_graphql::{Context, Object, ObjectType, OutputType, TypeName};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sea_orm::sea_query::{Alias, Expr};
-use sea_orm::{
-    ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QuerySelect, QueryTrait, Select,
-};
+use sea_orm::{EntityTrait, PaginatorTrait, QuerySelect, Select};
 
 use super::aggregate::Scope;
 use super::error::{ApiError, ApiResult, OrGraphql};
@@ -309,38 +306,23 @@ impl<N> Connection<N, EmptyFields> {
         // alone gets none.
         let selection = ctx.look_ahead();
         let wants_items = selection.field("nodes").exists() || selection.field("edges").exists();
+        let wants_length =
+            selection.field("totalCount").exists() || selection.field("pageInfo").exists();
         let (total, start, end, rows) = match args.fixed_window() {
-            // The page and the list's length in one statement: the window count is taken
-            // before LIMIT. Only a page past the end needs a count of its own.
-            Some((start, end)) if wants_items => {
-                let mut page = select
-                    .clone()
+            // Items without the list's length: the page alone, which an index on the sort
+            // key answers without reading the whole list.
+            Some((start, end)) if wants_items && !wants_length => {
+                let rows = select
                     .offset(start as u64)
                     .limit((end - start) as u64)
-                    .into_query();
-                page.expr_as(Expr::cust("COUNT(*) OVER ()"), Alias::new("page_total"));
-                let found = db.conn.query_all(&page).await.or_gql()?;
-                let mut rows = Vec::with_capacity(found.len());
-                let mut total = None;
-                for row in &found {
-                    let length: i64 = row.try_get("", "page_total").or_gql()?;
-                    total = Some(length as usize);
-                    rows.push(E::Model::from_query_result(row, "").or_gql()?);
-                }
-                let total = match total {
-                    Some(total) => total,
-                    None => select.clone().count(&db.conn).await.or_gql()? as usize,
-                };
-                let (start, end) = args.window(total);
-                (total, start, end, rows)
+                    .all(&db.conn)
+                    .await
+                    .or_gql()?;
+                let end = start + rows.len();
+                (end, start, end, rows)
             }
             // Nothing that needs the list's length (an aggregate alone): no statement here.
-            _ if !wants_items
-                && !selection.field("totalCount").exists()
-                && !selection.field("pageInfo").exists() =>
-            {
-                (0, 0, 0, Vec::new())
-            }
+            _ if !wants_items && !wants_length => (0, 0, 0, Vec::new()),
             _ => {
                 let total = select.clone().count(&db.conn).await.or_gql()? as usize;
                 let (start, end) = args.window(total);

@@ -91,18 +91,20 @@ impl ResponseCache {
         }
     }
 
-    /// The key of a request: everything that decides its response.
+    /// The key of a request: everything that decides its response, verbatim, each part
+    /// after its length so no two requests share a key (a digest would cost more than the
+    /// map's own hashing).
     pub fn key(query: &str, variables: &str, operation: Option<&str>, media: &str) -> String {
-        let mut hasher = Sha256::new();
-        for part in [query, variables, operation.unwrap_or(""), media] {
-            hasher.update((part.len() as u64).to_le_bytes());
-            hasher.update(part.as_bytes());
+        let operation = operation.unwrap_or("");
+        let mut key = String::with_capacity(
+            query.len() + variables.len() + operation.len() + media.len() + 32,
+        );
+        for part in [query, variables, operation, media] {
+            key.push_str(&part.len().to_string());
+            key.push(':');
+            key.push_str(part);
         }
-        hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        key
     }
 
     /// The response cached for `key`, unless a write came after it.

@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# Load test of foc-graph against PostGraphile 4 on PostgreSQL over synthetic data
+# (bench/README.md explains it and holds the results of a full run).
+#
+#   bench/run.sh [STATES...]        # default: 1000 100000
+#
+# For each scale: builds nothing twice, creates a throwaway PostgreSQL database, seeds the
+# real dataset, generates STATES synthetic states beside it (`foc-graph generate`), then
+#   1. foc-graph, response cache off: each query of bench/queries/ by POST;
+#   2. PostGraphile 4 + connection-filter over the same database: the equivalent query of
+#      bench/postgraphile/queries/ (where one exists);
+#   3. foc-graph with its cache on: the dashboard by GET, and axum serving the same bytes
+#      from memory (examples/ceiling.rs), the ceiling for any server on this machine.
+# Each is driven with oha for DURATION at CONNECTIONS connections; it reports requests/s,
+# p50/p99 latency, SQL statements per request (`extensions.sqlStatements`) and the server's
+# peak resident memory (VmHWM), then the ratios. Results go to stdout and bench/results/.
+#
+# Settings, from the environment:
+#   SEED=42  DURATION=10s  CONNECTIONS=16  PORT=18300 (and the next two)
+#   PG_ADMIN_URL=postgres://postgres@127.0.0.1:5432/postgres   for CREATE/DROP DATABASE
+#   KEEP_DB=1      keep the databases      SKIP_BUILD=1   use the binaries as they are
+set -euo pipefail
+
+SCALES=("$@")
+[[ ${#SCALES[@]} -gt 0 ]] || SCALES=(1000 100000)
+SEED="${SEED:-42}"
+DURATION="${DURATION:-10s}"
+CONNECTIONS="${CONNECTIONS:-16}"
+PG_ADMIN_URL="${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+PORT="${PORT:-18300}"
+PGL_PORT=$((PORT + 1))
+CEILING_PORT=$((PORT + 2))
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bin="$root/target/release/foc-graph"
+ceiling="$root/target/release/examples/ceiling"
+results="$root/bench/results"
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+for scale in "${SCALES[@]}"; do
+    case "$scale" in '' | *[!0-9]*) die "a scale is a number of states, not '$scale'" ;; esac
+done
+for tool in cargo psql curl jq node npm; do
+    command -v "$tool" >/dev/null 2>&1 || die "'$tool' is required"
+done
+command -v oha >/dev/null 2>&1 || die "the load generator is missing: cargo install oha --locked"
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+    say "building the release binaries"
+    cargo build --release --bin foc-graph --example ceiling --manifest-path "$root/Cargo.toml"
+fi
+[[ -x "$bin" && -x "$ceiling" ]] || die "no release binaries in $root/target/release"
+if [[ ! -d "$root/bench/postgraphile/node_modules" ]]; then
+    say "installing PostGraphile (npm ci)"
+    (cd "$root/bench/postgraphile" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+work="$(mktemp -d)"
+pids=()
+databases=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    for db in "${databases[@]}"; do
+        if [[ "${KEEP_DB:-0}" == 1 ]]; then
+            say "kept the database $db"
+        else
+            psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
+        fi
+    done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Waits until $1 answers (a GraphQL POST where it ends in /graphql); $2 is the pid to watch.
+wait_for() {
+    local probe=(curl -sf -o /dev/null "$1")
+    [[ "$1" == */graphql ]] && probe+=(-H 'content-type: application/json' -d '{"query":"{__typename}"}')
+    for _ in $(seq 1 600); do
+        "${probe[@]}" 2>/dev/null && return 0
+        kill -0 "$2" 2>/dev/null || die "the server for $1 stopped: $(tail -5 "$work/server.log")"
+        sleep 0.1
+    done
+    die "$1 did not answer"
+}
+
+stop() {
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
+# Peak resident memory of a process so far, in MiB.
+peak_mib() { awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
+
+# Drives a request with oha: prints "req/s p50-ms p99-ms success-%".
+drive() { # url body-file|"" method
+    local url="$1" body="$2" method="$3" out="$work/oha.json"
+    if [[ "$method" == POST ]]; then
+        oha -z "$DURATION" -c "$CONNECTIONS" -m POST -H 'content-type: application/json' \
+            -D "$body" --no-tui --output-format json "$url" >"$out"
+    else
+        oha -z "$DURATION" -c "$CONNECTIONS" --no-tui --output-format json "$url" >"$out"
+    fi
+    jq -r '[(.summary.requestsPerSec | floor),
+            (.latencyPercentiles.p50 * 1000 * 100 | round / 100),
+            (.latencyPercentiles.p99 * 1000 * 100 | round / 100),
+            (.summary.successRate * 100 | round)] | @tsv' "$out"
+}
+
+# One checked request: the answer, which must have data and no errors.
+ask() { # url body-file
+    local json
+    json="$(curl -s -H 'content-type: application/json' --data-binary "@$2" "$1")"
+    [[ "$(jq 'has("data") and (has("errors") | not)' <<<"$json")" == true ]] || die "failed: $json"
+    printf '%s' "$json"
+}
+
+mkdir -p "$results"
+stamp="$(date -u +%Y-%m-%dT%H%MZ)"
+report="$results/$stamp.md"
+{
+    printf '# Benchmark run %s\n\n' "$stamp"
+    printf 'Machine: %s cores, %s; PostgreSQL %s; oha %s; node %s. Each cell: %s at %s connections.\n\n' \
+        "$(nproc)" "$(uname -m)" "$(psql "$PG_ADMIN_URL" -tAc 'show server_version' | cut -d' ' -f1)" \
+        "$(oha --version | awk '{print $2}')" "$(node --version)" "$DURATION" "$CONNECTIONS"
+    echo '| states | query | foc-graph req/s | p50 ms | p99 ms | SQL/req | PostGraphile req/s | p50 ms | p99 ms | throughput ratio | p99 ratio |'
+    echo '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+} >"$report"
+cached_rows=()
+memory_rows=()
+
+for states in "${SCALES[@]}"; do
+    db="foc_bench_${states}_$$"
+    url="${PG_ADMIN_URL%%\?*}"
+    url="${url%/*}/$db"
+    databases+=("$db")
+    say "[$states] creating $db, seeding, generating $states states"
+    psql "$PG_ADMIN_URL" -qc "CREATE DATABASE \"$db\"" >/dev/null
+    RUST_LOG=warn "$bin" --database-url "$url" seed >/dev/null
+    RUST_LOG=warn "$bin" --database-url "$url" generate --states "$states" --seed "$SEED" | tail -n 1 >&2
+    psql "$url" -qc "VACUUM ANALYZE" >/dev/null
+
+    # 1. foc-graph, every request running its SQL.
+    FOC_CACHE_MAX_AGE=0 RUST_LOG=warn "$bin" --database-url "$url" serve --listen "127.0.0.1:$PORT" \
+        >"$work/server.log" 2>&1 &
+    foc=$!
+    pids+=("$foc")
+    wait_for "http://127.0.0.1:$PORT/ready" "$foc"
+    declare -A foc_result=() foc_sql=()
+    for file in "$root"/bench/queries/*.graphql; do
+        name="$(basename "$file" .graphql)"
+        jq -Rs '{query: .}' "$file" >"$work/$name.json"
+        foc_sql[$name]="$(ask "http://127.0.0.1:$PORT/graphql" "$work/$name.json" | jq '.extensions.sqlStatements')"
+        say "[$states] foc-graph $name"
+        foc_result[$name]="$(drive "http://127.0.0.1:$PORT/graphql" "$work/$name.json" POST)"
+    done
+    foc_peak="$(peak_mib "$foc")"
+    stop "$foc"
+
+    # 2. PostGraphile over the same database.
+    (cd "$root/bench/postgraphile" && DATABASE_URL="$url" PORT="$PGL_PORT" exec node server.js) \
+        >"$work/server.log" 2>&1 &
+    pgl=$!
+    pids+=("$pgl")
+    wait_for "http://127.0.0.1:$PGL_PORT/graphql" "$pgl"
+    declare -A pgl_result=()
+    for file in "$root"/bench/postgraphile/queries/*.graphql; do
+        name="$(basename "$file" .graphql)"
+        jq -Rs '{query: .}' "$file" >"$work/pgl-$name.json"
+        ask "http://127.0.0.1:$PGL_PORT/graphql" "$work/pgl-$name.json" >/dev/null
+        say "[$states] PostGraphile $name"
+        pgl_result[$name]="$(drive "http://127.0.0.1:$PGL_PORT/graphql" "$work/pgl-$name.json" POST)"
+    done
+    pgl_peak="$(peak_mib "$pgl")"
+    stop "$pgl"
+
+    for file in "$root"/bench/queries/*.graphql; do
+        name="$(basename "$file" .graphql)"
+        read -r rps p50 p99 ok <<<"${foc_result[$name]}"
+        [[ "$ok" == 100 ]] || say "[$states] foc-graph $name: only $ok% succeeded"
+        if [[ -n "${pgl_result[$name]:-}" ]]; then
+            read -r prps pp50 pp99 pok <<<"${pgl_result[$name]}"
+            [[ "$pok" == 100 ]] || say "[$states] PostGraphile $name: only $pok% succeeded"
+            ratio="$(awk -v a="$rps" -v b="$prps" 'BEGIN { printf "%.2fx", a / b }')"
+            p99ratio="$(awk -v a="$p99" -v b="$pp99" 'BEGIN { printf "%.2f", a / b }')"
+        else
+            prps="n/a"; pp50="n/a"; pp99="n/a"; ratio="n/a"; p99ratio="n/a"
+        fi
+        echo "| $states | $name | $rps | $p50 | $p99 | ${foc_sql[$name]} | $prps | $pp50 | $pp99 | $ratio | $p99ratio |" >>"$report"
+    done
+
+    # 3. Cached GETs against the ceiling: axum serving the same bytes from memory.
+    FOC_CACHE_MAX_AGE=300 RUST_LOG=warn "$bin" --database-url "$url" serve --listen "127.0.0.1:$PORT" \
+        >"$work/server.log" 2>&1 &
+    foc=$!
+    pids+=("$foc")
+    wait_for "http://127.0.0.1:$PORT/ready" "$foc"
+    query="$(jq -Rrs @uri "$root/bench/queries/dashboard.graphql")"
+    get_url="http://127.0.0.1:$PORT/graphql?query=$query"
+    curl -sf "$get_url" -o "$work/dashboard.body"
+    curl -sf "$get_url" -o "$work/dashboard.body"
+    "$ceiling" "$work/dashboard.body" "127.0.0.1:$CEILING_PORT" &
+    ceil=$!
+    pids+=("$ceil")
+    for _ in $(seq 1 100); do
+        curl -sf -o /dev/null "http://127.0.0.1:$CEILING_PORT/graphql" && break
+        sleep 0.1
+    done
+    say "[$states] cached GET and ceiling"
+    read -r crps cp50 cp99 _ <<<"$(drive "$get_url" "" GET)"
+    read -r xrps xp50 xp99 _ <<<"$(drive "http://127.0.0.1:$CEILING_PORT/graphql" "" GET)"
+    cached_rows+=("| $states | $crps | $cp50 | $cp99 | $xrps | $xp50 | $xp99 | $(awk -v a="$crps" -v b="$xrps" 'BEGIN { printf "%.2f", a / b }') |")
+    memory_rows+=("| $states | $foc_peak | $pgl_peak |")
+    stop "$ceil"
+    stop "$foc"
+    psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
+done
+
+{
+    echo
+    echo '| states | cached GET req/s | p50 ms | p99 ms | axum from memory req/s | p50 ms | p99 ms | share of the ceiling |'
+    echo '|---:|---:|---:|---:|---:|---:|---:|---:|'
+    printf '%s\n' "${cached_rows[@]}"
+    echo
+    echo '| states | foc-graph peak MiB | PostGraphile peak MiB |'
+    echo '|---:|---:|---:|'
+    printf '%s\n' "${memory_rows[@]}"
+} >>"$report"
+cat "$report"
+say "written to ${report#"$root"/}"
