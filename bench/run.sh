@@ -160,7 +160,7 @@ for states in "${SCALES[@]}"; do
     stop "$foc"
 
     # 2. PostGraphile over the same database.
-    (cd "$root/bench/postgraphile" && DATABASE_URL="$url" PORT="$PGL_PORT" exec node server.js) \
+    DATABASE_URL="$url" PORT="$PGL_PORT" node "$root/bench/postgraphile/server.js" \
         >"$work/server.log" 2>&1 &
     pgl=$!
     pids+=("$pgl")
