@@ -57,6 +57,13 @@ if [[ ! -d "$root/bench/postgraphile/node_modules" ]]; then
     (cd "$root/bench/postgraphile" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# A server left on one of the ports would silently answer in place of the one under test.
+for port in "$PORT" "$PGL_PORT" "$CEILING_PORT"; do
+    if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+        die "port $port is already in use: stop what listens there, or set PORT"
+    fi
+done
+
 work="$(mktemp -d)"
 pids=()
 databases=()
