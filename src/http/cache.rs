@@ -71,6 +71,9 @@ pub struct Cached {
     stored: std::time::Instant,
     /// The JSON body, reporting no SQL statements (a hit runs none).
     pub body: Bytes,
+    /// The same body compressed with brotli once, for clients that accept it: a hit then
+    /// costs no compression.
+    pub brotli: Option<Bytes>,
     /// Its entity tag, quoted.
     pub etag: String,
 }
@@ -128,6 +131,7 @@ impl ResponseCache {
     /// Remembers a response computed at `version`; returns its entity tag.
     pub fn put(&self, key: String, version: u64, body: Bytes) -> String {
         let etag = entity_tag(&body);
+        let brotli = compress(&body);
         let mut entries = self
             .entries
             .lock()
@@ -138,6 +142,7 @@ impl ResponseCache {
                 version,
                 stored: std::time::Instant::now(),
                 body,
+                brotli,
                 etag: etag.clone(),
             },
         );
@@ -145,9 +150,20 @@ impl ResponseCache {
     }
 }
 
-/// A strong entity tag for a body.
+/// A weak entity tag for a body: weak, because the same answer goes out compressed or not.
 pub fn entity_tag(body: &[u8]) -> String {
-    format!("\"{}\"", &sha256_hex(body)[..32])
+    format!("W/\"{}\"", &sha256_hex(body)[..32])
+}
+
+/// The body compressed with brotli, when that makes it smaller.
+fn compress(body: &[u8]) -> Option<Bytes> {
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 5,
+        ..Default::default()
+    };
+    let mut out = Vec::with_capacity(body.len() / 3 + 64);
+    brotli::BrotliCompress(&mut &body[..], &mut out, &params).ok()?;
+    (out.len() < body.len()).then(|| Bytes::from(out))
 }
 
 fn capacity() -> NonZeroUsize {

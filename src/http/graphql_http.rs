@@ -296,15 +296,27 @@ pub async fn graphql(
     let version = app.version.current();
     if let Some(hit) = app.responses.get(&cache_key, version) {
         app.metrics.graphql(0, 0);
-        return answer(
+        let (body, encoding) = match hit.brotli {
+            Some(compressed) if accepts_brotli(&headers) => (compressed, Some("br")),
+            _ => (hit.body, None),
+        };
+        let mut response = answer(
             &app,
             &method,
             &headers,
             media,
             StatusCode::OK,
-            hit.body,
+            body,
             Some(hit.etag),
         );
+        if let Some(encoding) = encoding
+            && response.status() == StatusCode::OK
+        {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+        }
+        return response;
     }
     let cache_key = (!is_mutation(&request)).then_some(cache_key);
 
@@ -404,9 +416,25 @@ fn answer(
     // The answer depends on these request headers, so shared caches must key on them.
     response_headers.insert(
         header::VARY,
-        HeaderValue::from_static("accept, authorization"),
+        HeaderValue::from_static("accept, accept-encoding, authorization"),
     );
     response
+}
+
+/// Whether the client accepts brotli (`Accept-Encoding: br`, not refused with `q=0`).
+fn accepts_brotli(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            parts
+                .next()
+                .is_some_and(|name| name.eq_ignore_ascii_case("br"))
+                && !parts.any(|p| p.replace(' ', "").starts_with("q=0") && !p.contains("q=0."))
+        })
 }
 
 /// Whether `If-None-Match` names the entity tag (or `*`).
@@ -417,5 +445,5 @@ fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .map(|t| t.trim().trim_start_matches("W/"))
-        .any(|t| t == etag || t == "*")
+        .any(|t| t == etag.trim_start_matches("W/") || t == "*")
 }
