@@ -1503,26 +1503,7 @@ fn cite_all<'a>(
 /// Fills the six columns of an uncertain date (`<prefix>_stated`, ...) on any active model.
 pub(crate) fn set_date<A: ActiveModelTrait>(am: &mut A, prefix: &str, spec: Option<&DateSpec>) {
     // The data file was validated, so resolving cannot fail here; an unresolvable date stays null.
-    let date = spec.and_then(|s| s.resolve().ok()).unwrap_or_default();
-    let narrowed = (!date.narrowed_by.is_empty()).then(|| date.narrowed_by.join(","));
-    let values: [(&str, Value); 6] = [
-        ("stated", date.stated.into()),
-        (
-            "precision",
-            date.precision.map(|p| p.as_str().to_owned()).into(),
-        ),
-        ("earliest", date.earliest.into()),
-        ("latest", date.latest.into()),
-        ("narrowed_by", narrowed.into()),
-        ("narrowing_note", date.narrowing_note.into()),
-    ];
-    for (suffix, value) in values {
-        if let Ok(column) =
-            <<A::Entity as EntityTrait>::Column as FromStr>::from_str(&format!("{prefix}_{suffix}"))
-        {
-            let _ = am.try_set(column, value);
-        }
-    }
+    crate::graphql::dates::write_date(am, prefix, spec.and_then(|s| s.resolve().ok()));
 }
 
 #[cfg(test)]

@@ -294,13 +294,7 @@ impl RecordInput for ChairshipInput {
             );
         }
         let state_id = checks
-            .find_opt::<state::Entity>(
-                txn,
-                "input.chair",
-                "state",
-                state::Column::Code,
-                self.chair.as_deref(),
-            )
+            .state_opt(txn, "input.chair", self.chair.as_deref())
             .await?;
         let start = checks.date(txn, "input.start", self.start.as_ref()).await?;
         let end = checks.date(txn, "input.end", self.end.as_ref()).await?;

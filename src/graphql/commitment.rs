@@ -422,6 +422,9 @@ impl RecordInput for CommitmentInput {
         saved: &commitment::Model,
         _before: Option<&commitment::Model>,
     ) -> ApiResult<()> {
+        if !saved.endorsed_on_joining {
+            return Ok(());
+        }
         let members = membership::Entity::find().all(txn).await.or_gql()?;
         endorse_on_joining(txn, &members, std::slice::from_ref(saved), None).await
     }
@@ -455,12 +458,17 @@ pub async fn endorse_on_joining(
     commitments: &[commitment::Model],
     joined_before: Option<&crate::dates::UncertainDate>,
 ) -> ApiResult<()> {
+    // Each membership's sources are read once, not once per commitment.
+    let mut member_sources = Vec::with_capacity(members.len());
+    for m in members {
+        member_sources.push(citations_of(txn, RecordKind::Membership, m.id).await?);
+    }
     for c in commitments.iter().filter(|c| c.endorsed_on_joining) {
         let commitment_sources = citations_of(txn, RecordKind::Commitment, c.id).await?;
-        for m in members {
+        for (m, m_sources) in members.iter().zip(&member_sources) {
             let joined = read_date(m, "joined");
             let mut sources = commitment_sources.clone();
-            sources.extend(citations_of(txn, RecordKind::Membership, m.id).await?);
+            sources.extend(m_sources.iter().copied());
             let current = endorsement::Entity::find()
                 .filter(endorsement::Column::StateId.eq(m.state_id))
                 .filter(endorsement::Column::CommitmentId.eq(c.id))
@@ -526,15 +534,7 @@ impl RecordInput for EndorsementInput {
         current: Option<&endorsement::Model>,
     ) -> ApiResult<Checked<endorsement::ActiveModel>> {
         let mut checks = Checks::default();
-        let state_id = checks
-            .find::<state::Entity>(
-                txn,
-                "input.state",
-                "state",
-                state::Column::Code,
-                &self.state,
-            )
-            .await?;
+        let state_id = checks.state(txn, "input.state", &self.state).await?;
         let commitment_id = checks
             .find::<commitment::Entity>(
                 txn,
@@ -601,13 +601,11 @@ impl RecordInput for EndorsementInput {
             .await?
             .is_some()
         {
-            return super::curation::refuse_if_referenced(
-                "this endorsement, made on joining,",
-                vec![(
-                    "the membership of its state and its commitment's `endorsedOnJoining`",
-                    1,
-                )],
-            );
+            return Err(super::curation::refusal(
+                "id",
+                "a member endorses this commitment on joining: the endorsement stays while \
+                 the state is a member and the commitment is marked `endorsedOnJoining`",
+            ));
         }
         Ok(())
     }

@@ -501,7 +501,7 @@ impl Aggregated for Conference {
 
 use super::curation::{
     Checked, Checks, OrWriteError, RecordInput, Write, citations_of, cite, count, create, delete,
-    id_where, update,
+    id_where, refusal, update,
 };
 use async_graphql::InputObject;
 use sea_orm::ActiveValue::Set;
@@ -558,9 +558,7 @@ async fn check_hosts(
     let mut seen = std::collections::HashSet::new();
     for (i, host) in hosts.iter().enumerate() {
         let at = format!("{field}[{i}].state");
-        checks
-            .find::<state::Entity>(txn, &at, "state", state::Column::Code, &host.state)
-            .await?;
+        checks.state(txn, &at, &host.state).await?;
         if !seen.insert(host.state.as_str()) {
             checks.problem(at, format!("`{}` is listed twice", host.state));
         }
@@ -716,15 +714,7 @@ impl ConferenceHostInput {
                 &self.conference,
             )
             .await?;
-        let state_id = checks
-            .find::<state::Entity>(
-                txn,
-                "input.state",
-                "state",
-                state::Column::Code,
-                &self.state,
-            )
-            .await?;
+        let state_id = checks.state(txn, "input.state", &self.state).await?;
         let sources = if sources_needed || !self.sources.is_empty() {
             checks.sources(txn, "input.sources", &self.sources).await?
         } else {
@@ -818,12 +808,10 @@ impl ConferenceMutation {
             .await?
             .is_some()
         {
-            let mut checks = Checks::default();
-            checks.problem(
+            return Err(refusal(
                 "input.state",
                 format!("`{}` already hosts `{}`", input.state, input.conference),
-            );
-            checks.finish()?;
+            ));
         }
         conference_host::ActiveModel {
             conference_id: Set(conference.id),
@@ -849,14 +837,10 @@ impl ConferenceMutation {
         let write = Write::begin(ctx).await?;
         let (conference, state_id, sources) = input.check(&write.txn, true).await?;
         let Some(host) = hosting(&write.txn, conference.id, state_id).await? else {
-            let mut checks = Checks::default();
-            checks.problem(
+            return Err(refusal(
                 "input.state",
                 format!("`{}` does not host `{}`", input.state, input.conference),
-            );
-            return checks
-                .finish()
-                .map(|()| Conference(super::loader::alone(conference)));
+            ));
         };
         let mut row: conference_host::ActiveModel = host.into();
         row.role = Set(input.role);
@@ -882,14 +866,10 @@ impl ConferenceMutation {
         };
         let (current, state_id, _) = input.check(&write.txn, false).await?;
         let Some(host) = hosting(&write.txn, current.id, state_id).await? else {
-            let mut checks = Checks::default();
-            checks.problem(
+            return Err(refusal(
                 "state",
                 format!("`{}` does not host `{}`", input.state, current.key),
-            );
-            return checks
-                .finish()
-                .map(|()| Conference(super::loader::alone(current)));
+            ));
         };
         conference_host::Entity::delete_by_id(host.id)
             .exec(&write.txn)

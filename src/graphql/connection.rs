@@ -224,26 +224,7 @@ impl<N: OutputType, X: EdgeFields> TypeName for Edge<N, X> {
 impl<N, X> Connection<N, X> {
     /// A page cut from a complete, ordered list (for lists already loaded in one batch).
     pub fn from_items(items: Vec<(N, X)>, args: &PageArgs) -> Self {
-        let total = items.len();
-        let (start, end) = args.window(total);
-        let edges = items
-            .into_iter()
-            .enumerate()
-            .skip(start)
-            .take(end - start)
-            .map(|(i, (node, fields))| Edge {
-                cursor: encode_cursor(i),
-                node,
-                fields,
-            })
-            .collect();
-        Self {
-            edges,
-            total_count: total,
-            has_previous_page: start > 0,
-            has_next_page: end < total,
-            scope: None,
-        }
+        Self::from_page(super::loader::Page::cut(items, args))
     }
 
     /// A page of a nested list, as the loader cut it.

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, ErrorExtensions, ID};
 use entity::enums::RecordKind;
-use entity::{citation, source};
+use entity::{citation, source, state};
 use sea_orm::sea_query::{Expr, IntoColumnRef};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait,
@@ -120,20 +120,23 @@ impl Write {
     }
 }
 
+/// The refusal of an input for one problem of one field.
+pub fn refusal(field: &str, message: impl Into<String>) -> async_graphql::Error {
+    ApiError::Problems(vec![Problem::new(field, message)]).extend()
+}
+
 /// Maps a database error of a write: a key that another request took meanwhile is the
 /// client's problem, anything else the database's.
 pub fn write_error(error: DbErr) -> async_graphql::Error {
     match error.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::Problems(vec![Problem::new(
+        Some(SqlErr::UniqueConstraintViolation(_)) => refusal(
             "input",
             "a record with this key was created meanwhile; it already exists",
-        )])
-        .extend(),
-        Some(SqlErr::ForeignKeyConstraintViolation(_)) => ApiError::Problems(vec![Problem::new(
+        ),
+        Some(SqlErr::ForeignKeyConstraintViolation(_)) => refusal(
             "input",
             "a record it refers to was removed meanwhile, or another record still refers to it",
-        )])
-        .extend(),
+        ),
         _ => ApiError::from(error).extend(),
     }
 }
@@ -224,6 +227,28 @@ impl Checks {
             Some(key) => self.find::<E>(txn, field, what, column, key).await,
             None => Ok(None),
         }
+    }
+
+    /// The id of the state with ISO code `code`, or a problem naming the unknown code.
+    pub async fn state(
+        &mut self,
+        txn: &DatabaseTransaction,
+        field: &str,
+        code: &str,
+    ) -> ApiResult<Option<i32>> {
+        self.find::<state::Entity>(txn, field, "state", state::Column::Code, code)
+            .await
+    }
+
+    /// [`Checks::state`] for an optional reference.
+    pub async fn state_opt(
+        &mut self,
+        txn: &DatabaseTransaction,
+        field: &str,
+        code: Option<&str>,
+    ) -> ApiResult<Option<i32>> {
+        self.find_opt::<state::Entity>(txn, field, "state", state::Column::Code, code)
+            .await
     }
 
     /// Refuses a key that another record (not `except`) already has.
@@ -340,14 +365,13 @@ pub fn refuse_if_referenced(what: &str, references: Vec<(&str, u64)>) -> ApiResu
     if named.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::Problems(vec![Problem::new(
+        Err(refusal(
             "id",
             format!(
                 "{what} is still referred to by {}; change or delete those first",
                 named.join(", ")
             ),
-        )])
-        .extend())
+        ))
     }
 }
 

@@ -442,15 +442,7 @@ impl RecordInput for FundingInput {
             let at = format!("input.funders[{i}]");
             match (&funder.state, &funder.organization) {
                 (Some(code), None) => {
-                    checks
-                        .find::<state::Entity>(
-                            txn,
-                            &format!("{at}.state"),
-                            "state",
-                            state::Column::Code,
-                            code,
-                        )
-                        .await?;
+                    checks.state(txn, &format!("{at}.state"), code).await?;
                 }
                 (None, Some(key)) => {
                     checks

@@ -376,15 +376,7 @@ impl RecordInput for MembershipInput {
         current: Option<&membership::Model>,
     ) -> ApiResult<Checked<membership::ActiveModel>> {
         let mut checks = Checks::default();
-        let state_id = checks
-            .find::<state::Entity>(
-                txn,
-                "input.state",
-                "state",
-                state::Column::Code,
-                &self.state,
-            )
-            .await?;
+        let state_id = checks.state(txn, "input.state", &self.state).await?;
         checks
             .unique::<membership::Entity>(
                 txn,

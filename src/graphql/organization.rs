@@ -7,7 +7,7 @@ use sea_orm::EntityTrait;
 
 use super::aggregate::{KeySql, Scope, aggregate_types};
 use super::connection::{Aggregated, Connection, PageArgs};
-use super::error::ApiResult;
+use super::error::{ApiResult, OrGraphql};
 use super::filter::{
     ListFilter, OrganizationKindFilter, Path, StringFilter, filter_impl, list_query,
 };
@@ -372,13 +372,7 @@ impl RecordInput for OrganizationInput {
             )
             .await?;
         let state_id = checks
-            .find_opt::<state::Entity>(
-                txn,
-                "input.state",
-                "state",
-                state::Column::Code,
-                self.state.as_deref(),
-            )
+            .state_opt(txn, "input.state", self.state.as_deref())
             .await?;
         let parent_id = checks
             .find_opt::<organization::Entity>(
@@ -451,8 +445,7 @@ async fn is_within(txn: &DatabaseTransaction, organization: i32, ancestor: i32) 
         next = organization::Entity::find_by_id(id)
             .one(txn)
             .await
-            .map_err(super::error::ApiError::from)
-            .map_err(|e| async_graphql::ErrorExtensions::extend(&e))?
+            .or_gql()?
             .and_then(|o| o.parent_id);
     }
     Ok(false)

@@ -277,11 +277,9 @@ impl RecordInput for PersonInput {
                 )
                 .await?;
             checks
-                .find_opt::<state::Entity>(
+                .state_opt(
                     txn,
                     &format!("{at}.officeState"),
-                    "state",
-                    state::Column::Code,
                     role.office_state.as_deref(),
                 )
                 .await?;
