@@ -29,6 +29,9 @@ pub enum DbSetupError {
 /// How long one SQL statement may run for the commands that load data.
 pub const MAINTENANCE_STATEMENT_TIMEOUT: Duration = Duration::from_secs(600);
 
+/// How long a pooled connection may sit idle before it is checked on checkout.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(5);
+
 /// Connects to the database at `url`. On PostgreSQL, each statement is cut off after
 /// `statement_timeout`, so a request's SQL cannot outlive the request.
 pub async fn connect(
@@ -46,6 +49,9 @@ pub async fn connect(
         .max_connections(16)
         .connect_timeout(std::time::Duration::from_secs(5))
         .acquire_timeout(std::time::Duration::from_secs(5))
+        // A ping before every checkout would double each statement's round trips; only a
+        // connection idle long enough to have been dropped by the server is checked first.
+        .test_before_acquire_if_idle_for(IDLE_BEFORE_PING)
         .sqlx_logging(false)
         .map_sqlx_postgres_opts(move |opts| {
             opts.options([(
