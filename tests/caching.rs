@@ -154,3 +154,32 @@ mod repeated_reads_are_cached_until_a_mutation {
         assert!(mutation.headers().get("etag").is_none());
     });
 }
+
+mod a_persisted_mutation_is_not_run_by_get {
+    use super::*;
+
+    // A mutation's hash, once known, must not turn a GET (a link, a prefetch) into a write.
+    on_both_backends!(check, common::curator_settings(), |app| {
+        let mutation = r#"mutation { createState(input: { code: "ZY", name: "Zyland",
+            region: EUROPE, subregion: "Northern Europe", sources: ["FS2014"] }) { id } }"#;
+        let extensions =
+            json!({ "persistedQuery": { "version": 1, "sha256Hash": sha256(mutation) } });
+        let before = common::export_text(&app.db).await;
+        // The hash is made known with the text, by POST, without the token: refused, so
+        // nothing is written, but the text is remembered.
+        let (_, body) = post(&app, json!({ "query": mutation, "extensions": extensions })).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{body}");
+
+        let response = app
+            .client
+            .get(format!("{}/graphql", app.url))
+            .query(&[("extensions", extensions.to_string())])
+            .bearer_auth(common::ADMIN_TOKEN)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), 405);
+        assert_eq!(response.headers()["allow"], "POST");
+        assert_eq!(common::export_text(&app.db).await, before, "a GET wrote");
+    });
+}

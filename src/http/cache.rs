@@ -1,18 +1,27 @@
 //! What makes a polling dashboard cheap: automatic persisted queries (a client sends the
 //! query's SHA-256 and only falls back to the text when the server does not know it yet),
 //! an in-process cache of read-only responses that every committed mutation invalidates,
-//! and the entity tag that lets a client revalidate with `If-None-Match`.
+//! the entity tag that lets a client revalidate with `If-None-Match`, and parsed documents,
+//! so a query a dashboard repeats is parsed once.
 
 use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::sync::Mutex;
 
+use async_graphql::parser::types::ExecutableDocument;
 use axum::body::Bytes;
 use lru::LruCache;
 use sha2::{Digest, Sha256};
 
 /// How many queries and responses are remembered; the least recently used go first.
 const ENTRIES: usize = 1024;
+
+/// How many parsed documents are remembered.
+const DOCUMENTS: usize = 256;
+
+/// The longest query text whose parsed document is remembered: dashboards send short
+/// queries, and a bound keeps the cache small whatever clients send.
+const LONGEST_CACHED_QUERY: usize = 16 * 1024;
 
 /// The hex SHA-256 of some bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -59,6 +68,36 @@ impl PersistedQueries {
         let text: Arc<str> = Arc::from(query);
         known.put(hash.to_ascii_lowercase(), text.clone());
         Ok(text)
+    }
+}
+
+/// Parsed documents by query text. A parsed document is cheaper to copy than to parse
+/// again; validation still runs on every request, against the request's variables.
+pub struct Documents(Mutex<LruCache<String, ExecutableDocument>>);
+
+impl Default for Documents {
+    fn default() -> Self {
+        let capacity = NonZeroUsize::new(DOCUMENTS).unwrap_or(NonZeroUsize::MIN);
+        Self(Mutex::new(LruCache::new(capacity)))
+    }
+}
+
+impl Documents {
+    /// The parsed document of `query`, parsed now unless it was parsed before.
+    pub fn parse(&self, query: &str) -> Result<ExecutableDocument, async_graphql::parser::Error> {
+        if let Some(document) = self.lock().get(query) {
+            return Ok(document.clone());
+        }
+        // Parsed outside the lock, so a long parse holds up no other request.
+        let document = async_graphql::parser::parse_query(query)?;
+        if query.len() <= LONGEST_CACHED_QUERY {
+            self.lock().put(query.to_owned(), document.clone());
+        }
+        Ok(document)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<String, ExecutableDocument>> {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -172,4 +211,29 @@ fn compress(body: &[u8]) -> Option<Bytes> {
 
 fn capacity() -> NonZeroUsize {
     NonZeroUsize::new(ENTRIES).unwrap_or(NonZeroUsize::MIN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_are_remembered_when_short_and_never_when_invalid() {
+        let documents = Documents::default();
+        let query = "query Q { states(first: 2) { nodes { code } } }";
+        let first = documents.parse(query).expect("parses");
+        let again = documents.parse(query).expect("parses again");
+        assert_eq!(documents.lock().len(), 1);
+        assert_eq!(
+            format!("{:?}", first.operations),
+            format!("{:?}", again.operations)
+        );
+
+        assert!(documents.parse("{ states { ").is_err());
+        assert_eq!(documents.lock().len(), 1, "an invalid text is not kept");
+
+        let long = format!("{{ {} }}", "__typename ".repeat(LONGEST_CACHED_QUERY / 10));
+        assert!(documents.parse(&long).is_ok());
+        assert_eq!(documents.lock().len(), 1, "a long text is parsed, not kept");
+    }
 }

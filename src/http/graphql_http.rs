@@ -6,7 +6,7 @@
 use crate::graphql::curation::Bearer;
 use std::collections::HashMap;
 
-use async_graphql::parser::types::OperationType;
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{Response as GqlResponse, Value, Variables};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -213,15 +213,11 @@ fn persisted_query(
     }
 }
 
-/// Whether the operation a request selects is a mutation (unparsable documents are not:
-/// the schema reports those).
-fn is_mutation(request: &async_graphql::Request) -> bool {
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
-        return false;
-    };
+/// Whether the operation a request selects is a mutation.
+fn is_mutation(document: &ExecutableDocument, operation_name: Option<&str>) -> bool {
     document.operations.iter().any(|(name, operation)| {
-        let selected = match (&request.operation_name, name) {
-            (Some(wanted), Some(name)) => wanted.as_str() == name.as_str(),
+        let selected = match (operation_name, name) {
+            (Some(wanted), Some(name)) => wanted == name.as_str(),
             (Some(_), None) => false,
             (None, _) => true,
         };
@@ -265,27 +261,15 @@ pub async fn graphql(
             "accept application/graphql-response+json or application/json",
         );
     };
-    let request = match read_request(&method, &headers, &uri, &body) {
+    let mut request = match read_request(&method, &headers, &uri, &body) {
         Ok(request) => request,
         Err((StatusCode::BAD_REQUEST, message)) => return request_error(media, message),
         Err((status, message)) => return refuse(status, &message),
     };
-    if method == Method::GET && is_mutation(&request) {
-        let mut response = refuse(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "mutations are sent with POST",
-        );
-        response
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return response;
-    }
-
-    let mut request = request;
     if let Err(response) = persisted_query(&app, media, &mut request) {
         return *response;
     }
-    // Only reads are ever cached, so a hit needs no parsing at all.
+    // Only reads are ever cached, so a hit is a read and needs no parsing at all.
     let variables = serde_json::to_string(&request.variables).unwrap_or_default();
     let cache_key = ResponseCache::key(
         &request.query,
@@ -318,7 +302,28 @@ pub async fn graphql(
         }
         return response;
     }
-    let cache_key = (!is_mutation(&request)).then_some(cache_key);
+
+    // The document is parsed once: to tell a mutation, and then to run. A document that
+    // does not parse goes to the schema as it is, which reports the syntax error.
+    let mutation = match app.documents.parse(&request.query) {
+        Ok(document) => {
+            let mutation = is_mutation(&document, request.operation_name.as_deref());
+            request.set_parsed_query(document);
+            mutation
+        }
+        Err(_) => false,
+    };
+    if method == Method::GET && mutation {
+        let mut response = refuse(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "mutations are sent with POST",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    let cache_key = (!mutation).then_some(cache_key);
 
     let db = Db::for_request(&app.pool);
     let request = request
@@ -351,8 +356,18 @@ pub async fn graphql(
         Value::from(db.statements() as u64),
     );
 
-    let request_error = is_request_error(&response);
-    let mut body = match serde_json::to_value(&response) {
+    // A request that could not run has no data entry at all in a graphql-response+json
+    // answer, and a 400 status.
+    let unrun = is_request_error(&response) && media == Media::GraphqlResponse;
+    let body = if unrun {
+        serde_json::to_vec(&serde_json::json!({
+            "errors": &response.errors,
+            "extensions": &response.extensions,
+        }))
+    } else {
+        serde_json::to_vec(&response)
+    };
+    let body = match body {
         Ok(body) => body,
         Err(error) => {
             tracing::error!(%error, "cannot serialize a response");
@@ -362,11 +377,7 @@ pub async fn graphql(
             );
         }
     };
-    let status = if request_error && media == Media::GraphqlResponse {
-        // Nothing ran, so there is no data entry at all.
-        if let Some(object) = body.as_object_mut() {
-            object.remove("data");
-        }
+    let status = if unrun {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
@@ -378,7 +389,7 @@ pub async fn graphql(
         &headers,
         media,
         status,
-        Bytes::from(body.to_string()),
+        Bytes::from(body),
         etag,
     )
 }
@@ -395,21 +406,16 @@ fn answer(
     etag: Option<String>,
 ) -> Response {
     let cache_control = match (&etag, method) {
-        (Some(_), &Method::GET) => format!(
-            "public, max-age={}, must-revalidate",
-            app.cache_max_age.as_secs()
-        ),
-        (Some(_), _) => "no-cache".to_owned(),
-        (None, _) => "no-store".to_owned(),
+        (Some(_), &Method::GET) => app.get_cache_control.clone(),
+        (Some(_), _) => HeaderValue::from_static("no-cache"),
+        (None, _) => HeaderValue::from_static("no-store"),
     };
     let mut response = match &etag {
         Some(tag) if matches_etag(headers, tag) => StatusCode::NOT_MODIFIED.into_response(),
         _ => (status, [(header::CONTENT_TYPE, media.content_type())], body).into_response(),
     };
     let response_headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&cache_control) {
-        response_headers.insert(header::CACHE_CONTROL, value);
-    }
+    response_headers.insert(header::CACHE_CONTROL, cache_control);
     if let Some(value) = etag.and_then(|tag| HeaderValue::from_str(&tag).ok()) {
         response_headers.insert(header::ETAG, value);
     }

@@ -79,12 +79,14 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Query texts clients persisted by hash.
     pub persisted: Arc<cache::PersistedQueries>,
+    /// Parsed documents by query text.
+    pub documents: Arc<cache::Documents>,
     /// Read-only responses, until the next write.
     pub responses: Arc<cache::ResponseCache>,
     /// Bumped by every committed write.
     pub version: DataVersion,
-    /// How long a GET answer may be reused (`Cache-Control: max-age`).
-    pub cache_max_age: Duration,
+    /// The `Cache-Control` of a read answered by GET: how long it may be reused.
+    pub get_cache_control: axum::http::HeaderValue,
 }
 
 /// The application's routes.
@@ -102,9 +104,14 @@ pub fn router(pool: DatabaseConnection, settings: Settings) -> Router {
         request_timeout: settings.request_timeout,
         metrics: Arc::default(),
         persisted: Arc::default(),
+        documents: Arc::default(),
         responses: Arc::new(cache::ResponseCache::new(settings.cache_max_age)),
         version,
-        cache_max_age: settings.cache_max_age,
+        get_cache_control: axum::http::HeaderValue::from_str(&format!(
+            "public, max-age={}, must-revalidate",
+            settings.cache_max_age.as_secs()
+        ))
+        .unwrap_or(axum::http::HeaderValue::from_static("no-cache")),
     };
     let metrics = state.metrics.clone();
     Router::new()
