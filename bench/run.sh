@@ -124,6 +124,14 @@ ask() { # url body-file
     printf '%s' "$json"
 }
 
+# The servers under test must reach PostgreSQL alike: no connection to the database in TLS.
+plain_connections() { # database
+    local tls
+    tls="$(psql "$PG_ADMIN_URL" -tAc "SELECT count(*) FROM pg_stat_ssl JOIN pg_stat_activity USING (pid)
+        WHERE datname = '$1' AND ssl")"
+    [[ "$tls" == 0 ]] || die "$tls connections to $1 use TLS"
+}
+
 mkdir -p "$results"
 stamp="$(date -u +%Y-%m-%dT%H%MZ)"
 report="$results/$stamp.md"
@@ -137,11 +145,14 @@ report="$results/$stamp.md"
 } >"$report"
 cached_rows=()
 memory_rows=()
+declare -A p50_at=() pgl_p50_at=()
 
 for states in "${SCALES[@]}"; do
     db="foc_bench_${states}_$$"
     url="${PG_ADMIN_URL%%\?*}"
-    url="${url%/*}/$db"
+    # Without TLS, for both servers: over loopback it only costs CPU, and PostGraphile's
+    # driver would not use it unless asked.
+    url="${url%/*}/$db?sslmode=disable"
     databases+=("$db")
     say "[$states] creating $db, seeding, generating $states states"
     psql "$PG_ADMIN_URL" -qc "CREATE DATABASE \"$db\"" >/dev/null
@@ -163,6 +174,7 @@ for states in "${SCALES[@]}"; do
         say "[$states] foc-graph $name"
         foc_result[$name]="$(drive "http://127.0.0.1:$PORT/graphql" "$work/$name.json" POST)"
     done
+    plain_connections "$db"
     foc_peak="$(peak_mib "$foc")"
     stop "$foc"
 
@@ -180,6 +192,7 @@ for states in "${SCALES[@]}"; do
         say "[$states] PostGraphile $name"
         pgl_result[$name]="$(drive "http://127.0.0.1:$PGL_PORT/graphql" "$work/pgl-$name.json" POST)"
     done
+    plain_connections "$db"
     pgl_peak="$(peak_mib "$pgl")"
     stop "$pgl"
 
@@ -196,6 +209,8 @@ for states in "${SCALES[@]}"; do
             prps="n/a"; pp50="n/a"; pp99="n/a"; ratio="n/a"; p99ratio="n/a"
         fi
         echo "| $states | $name | $rps | $p50 | $p99 | ${foc_sql[$name]} | $prps | $pp50 | $pp99 | $ratio | $p99ratio |" >>"$report"
+        p50_at[$states/$name]="$p50"
+        pgl_p50_at[$states/$name]="$pp50"
     done
 
     # 3. Cached GETs against the ceiling: axum serving the same bytes from memory.
@@ -234,6 +249,20 @@ done
     echo '| states | foc-graph peak MiB | PostGraphile peak MiB |'
     echo '|---:|---:|---:|'
     printf '%s\n' "${memory_rows[@]}"
+    if [[ ${#SCALES[@]} -gt 1 ]]; then
+        small="${SCALES[0]}"
+        large="${SCALES[${#SCALES[@]}-1]}"
+        growth() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2fx", a / b; else print "n/a" }'; }
+        echo
+        echo "| query | foc-graph p50 ms at $small | at $large | growth | PostGraphile p50 ms at $small | at $large | growth |"
+        echo '|---|---:|---:|---:|---:|---:|---:|'
+        for file in "$root"/bench/queries/*.graphql; do
+            name="$(basename "$file" .graphql)"
+            a="${p50_at[$small/$name]}" b="${p50_at[$large/$name]}"
+            pa="${pgl_p50_at[$small/$name]}" pb="${pgl_p50_at[$large/$name]}"
+            echo "| $name | $a | $b | $(growth "$b" "$a") | $pa | $pb | $(growth "$pb" "$pa") |"
+        done
+    fi
 } >>"$report"
 cat "$report"
 say "written to ${report#"$root"/}"

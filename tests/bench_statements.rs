@@ -6,7 +6,7 @@ mod common;
 
 /// Each benchmark query with its list fields (each costs one statement at most, the root
 /// list two: its count and its page).
-const QUERIES: [(&str, &str, u64); 4] = [
+const QUERIES: [(&str, &str, u64); 5] = [
     // states > hostedConferences > hosts
     (
         "dashboard",
@@ -27,7 +27,24 @@ const QUERIES: [(&str, &str, u64); 4] = [
     ),
     // state(code:) > memberships, sources
     ("lookup", include_str!("../bench/queries/lookup.graphql"), 2),
+    // states > hostedConferences > hosts, without the count
+    ("page", include_str!("../bench/queries/page.graphql"), 3),
 ];
+
+#[test]
+fn every_benchmark_query_is_checked() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/queries");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("bench/queries")
+        .filter_map(|entry| {
+            let name = entry.ok()?.file_name().into_string().ok()?;
+            Some(name.strip_suffix(".graphql")?.to_owned())
+        })
+        .collect();
+    files.sort();
+    let checked: Vec<&str> = QUERIES.iter().map(|(name, _, _)| *name).collect();
+    assert_eq!(files, checked, "bench/queries and the queries checked here differ");
+}
 
 async fn statements(app: &common::TestApp, round: &str) -> Vec<u64> {
     let mut counts = Vec::new();
@@ -60,5 +77,5 @@ on_both_backends!(bench_queries_keep_their_statement_bound, |app| {
         .expect("generate 900 more states");
     let large = statements(&app, "large").await;
     assert_eq!(small, large, "statements grew with the data");
-    eprintln!("bench statements per request (dashboard, filtered, grouped, lookup): {large:?}");
+    eprintln!("bench statements per request (dashboard, filtered, grouped, lookup, page): {large:?}");
 });

@@ -226,7 +226,7 @@ async fn check(backend: Backend) {
         );
         benched += 1;
     }
-    assert_eq!(benched, 4);
+    assert_eq!(benched, 5);
 
     // The same seed over the same data gives the same records.
     let (_, twin_added) = twin_run.join().expect("the twin run");
