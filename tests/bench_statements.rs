@@ -43,7 +43,10 @@ fn every_benchmark_query_is_checked() {
         .collect();
     files.sort();
     let checked: Vec<&str> = QUERIES.iter().map(|(name, _, _)| *name).collect();
-    assert_eq!(files, checked, "bench/queries and the queries checked here differ");
+    assert_eq!(
+        files, checked,
+        "bench/queries and the queries checked here differ"
+    );
 }
 
 async fn statements(app: &common::TestApp, round: &str) -> Vec<u64> {
@@ -77,5 +80,7 @@ on_both_backends!(bench_queries_keep_their_statement_bound, |app| {
         .expect("generate 900 more states");
     let large = statements(&app, "large").await;
     assert_eq!(small, large, "statements grew with the data");
-    eprintln!("bench statements per request (dashboard, filtered, grouped, lookup, page): {large:?}");
+    eprintln!(
+        "bench statements per request (dashboard, filtered, grouped, lookup, page): {large:?}"
+    );
 });

@@ -168,7 +168,10 @@ mod a_persisted_mutation_is_not_run_by_get {
         // The hash is made known with the text, by POST, without the token: refused, so
         // nothing is written, but the text is remembered.
         let (_, body) = post(&app, json!({ "query": mutation, "extensions": extensions })).await;
-        assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+            "{body}"
+        );
 
         let response = app
             .client

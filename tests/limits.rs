@@ -164,9 +164,19 @@ async fn a_request_that_runs_too_long_is_stopped() {
     let app = common::spawn_app_with(Backend::Sqlite, settings)
         .await
         .expect("SQLite is always available");
-    let answer = app
-        .query("{ states(first: 100) { nodes { memberships(first: 5) { nodes { sources(first: 5) { nodes { key } } } } } } }")
-        .await;
+    // Ten lists of different sizes, none of which can share another's statements: far
+    // more than a millisecond of work however fast the machine.
+    let lists: String = (0..10)
+        .map(|i| {
+            format!(
+                "l{i}: states(first: {}) {{ nodes {{ memberships(first: 5) {{ nodes {{ \
+                 sources(first: {}) {{ nodes {{ key title }} }} }} }} }} }} ",
+                100 - i,
+                5 + i
+            )
+        })
+        .collect();
+    let answer = app.query(&format!("{{ {lists} }}")).await;
     let limit = refusal(&answer.body);
     assert_eq!(limit["limit"], "request timeout (ms)");
     assert_eq!(limit["max"], 1);

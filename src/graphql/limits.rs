@@ -1,6 +1,11 @@
 //! Query limits, on by default: nesting depth, a cost weighted like GitHub's (each list costs
 //! the page size it asks for, nested pages multiply), and caps on fields and aliases. A query
 //! over a limit is refused before it runs, with an error naming the limit and the value.
+//!
+//! The answering schema checks depth and cost with async-graphql's own limits, which say
+//! no more than "too deep" or "too complex"; only such a refused query is validated again
+//! by a schema that carries `Limits` as an extension, to name the value. An extension on the
+//! answering schema would send every resolved field through the extension chain.
 
 use std::sync::Arc;
 
@@ -101,22 +106,9 @@ fn count(set: &SelectionSet, fields: &mut usize, aliases: &mut usize) {
     }
 }
 
-impl ExtensionFactory for Limits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(*self)
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for Limits {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
+impl Limits {
+    /// Refuses a document with more field selections or aliases than allowed.
+    pub fn check_document(&self, document: &ExecutableDocument) -> Result<(), ServerError> {
         let (mut fields, mut aliases) = (0, 0);
         for (_, operation) in document.operations.iter() {
             count(
@@ -134,6 +126,47 @@ impl Extension for Limits {
         if aliases > self.max_aliases {
             return Err(limit_error("alias count", aliases, self.max_aliases));
         }
+        Ok(())
+    }
+}
+
+/// async-graphql's own refusals of a query over its depth or complexity limit.
+const UNEXPLAINED_REFUSALS: [&str; 2] = ["Query is nested too deep.", "Query is too complex."];
+
+/// Whether a response is async-graphql's bare refusal of a query over the depth or cost
+/// limit, which the explaining schema words with the limit and the value.
+pub fn is_unexplained_refusal(errors: &[ServerError]) -> bool {
+    errors.iter().any(|error| {
+        error.path.is_empty() && UNEXPLAINED_REFUSALS.contains(&error.message.as_str())
+    })
+}
+
+/// Whether an error is a refusal by the query limits, worded with the limit and the value.
+pub fn is_limit_refusal(error: &ServerError) -> bool {
+    error
+        .extensions
+        .as_ref()
+        .and_then(|extensions| extensions.get("code"))
+        .is_some_and(|code| *code == async_graphql::Value::from("LIMIT_EXCEEDED"))
+}
+
+impl ExtensionFactory for Limits {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(*self)
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for Limits {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        self.check_document(&document)?;
         Ok(document)
     }
 

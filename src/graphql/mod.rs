@@ -77,6 +77,10 @@ pub type FocSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 /// version counter that committed writes bump.
 /// Each request brings its own database handle and loader (see `loader::Db`); whole
 /// responses are cached by the HTTP layer, until the next write.
+///
+/// The schema refuses a query over the depth or cost limit without naming the value; the
+/// caller checks field and alias counts (`Limits::check_document`) and words refusals with
+/// `explaining_schema` (see `limits`).
 pub fn schema(
     limits: limits::Limits,
     admin_token: curation::AdminToken,
@@ -88,10 +92,23 @@ pub fn schema(
         MutationRoot::default(),
         EmptySubscription,
     )
-    .extension(limits)
+    .limit_depth(limits.max_depth)
+    .limit_complexity(limits.max_cost)
     .data(admin_token)
     .data(write_gate)
     .data(version)
+    .finish()
+}
+
+/// The schema that words a refusal by the query limits: it runs nothing past validation
+/// for a query over a limit, and holds no data, so it cannot answer any other query.
+pub fn explaining_schema(limits: limits::Limits) -> FocSchema {
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .extension(limits)
     .finish()
 }
 

@@ -303,11 +303,14 @@ pub async fn graphql(
         return response;
     }
 
-    // The document is parsed once: to tell a mutation, and then to run. A document that
-    // does not parse goes to the schema as it is, which reports the syntax error.
+    // The document is parsed once: to tell a mutation, to count its fields, and then to
+    // run. A document that does not parse goes to the schema as it is, which reports the
+    // syntax error.
+    let mut refusal = None;
     let mutation = match app.documents.parse(&request.query) {
         Ok(document) => {
             let mutation = is_mutation(&document, request.operation_name.as_deref());
+            refusal = app.limits.check_document(&document).err();
             request.set_parsed_query(document);
             mutation
         }
@@ -326,16 +329,10 @@ pub async fn graphql(
     let cache_key = (!mutation).then_some(cache_key);
 
     let db = Db::for_request(&app.pool);
-    let request = request
-        .data(db.loader())
-        .data(db.clone())
-        .data(bearer_token(&headers));
-    let execution = tokio::time::timeout(app.request_timeout, app.schema.execute(request));
-    // On timeout the execution is dropped, which cancels its pending SQL; PostgreSQL also
-    // cuts off each statement after the same time (see `db::connect`).
-    let mut response = execution.await.unwrap_or_else(|_| {
-        GqlResponse::from_errors(vec![super::timeout_error(app.request_timeout)])
-    });
+    let mut response = match refusal {
+        Some(error) => GqlResponse::from_errors(vec![error]),
+        None => execute(&app, &db, request, &headers).await,
+    };
     app.metrics.graphql(db.statements(), response.errors.len());
 
     // A successful read is remembered, as it would be answered from the cache: reporting
@@ -392,6 +389,48 @@ pub async fn graphql(
         Bytes::from(body),
         etag,
     )
+}
+
+/// Runs a request with this request's database handle, within the request timeout. A
+/// query the schema refused for its depth or cost is validated again by the explaining
+/// schema, whose refusal names the limit and the value.
+async fn execute(
+    app: &AppState,
+    db: &Db,
+    request: async_graphql::Request,
+    headers: &HeaderMap,
+) -> GqlResponse {
+    let retry = (
+        request.query.clone(),
+        request.variables.clone(),
+        request.operation_name.clone(),
+    );
+    let request = request
+        .data(db.loader())
+        .data(db.clone())
+        .data(bearer_token(headers));
+    let execution = tokio::time::timeout(app.request_timeout, app.schema.execute(request));
+    // On timeout the execution is dropped, which cancels its pending SQL; PostgreSQL also
+    // cuts off each statement after the same time (see `db::connect`).
+    let response = execution.await.unwrap_or_else(|_| {
+        GqlResponse::from_errors(vec![super::timeout_error(app.request_timeout)])
+    });
+    if !crate::graphql::limits::is_unexplained_refusal(&response.errors) {
+        return response;
+    }
+    let (query, variables, operation_name) = retry;
+    let mut request = async_graphql::Request::new(query).variables(variables);
+    request.operation_name = operation_name;
+    let explained = app.explaining.execute(request).await;
+    if explained
+        .errors
+        .iter()
+        .any(crate::graphql::limits::is_limit_refusal)
+    {
+        explained
+    } else {
+        response
+    }
 }
 
 /// Writes a GraphQL response. A read that succeeded carries its entity tag, and `304 Not

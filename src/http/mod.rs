@@ -71,6 +71,10 @@ impl Default for Settings {
 pub struct AppState {
     /// The GraphQL schema.
     pub schema: FocSchema,
+    /// The schema that words refusals by the query limits (see `graphql::limits`).
+    pub explaining: FocSchema,
+    /// The query limits.
+    pub limits: Limits,
     /// The connection pool.
     pub pool: DatabaseConnection,
     /// How long one GraphQL request may run.
@@ -100,6 +104,8 @@ pub fn router(pool: DatabaseConnection, settings: Settings) -> Router {
             WriteGate::new(pool.get_database_backend() == sea_orm::DbBackend::Sqlite),
             version.clone(),
         ),
+        explaining: crate::graphql::explaining_schema(settings.limits),
+        limits: settings.limits,
         pool,
         request_timeout: settings.request_timeout,
         metrics: Arc::default(),
