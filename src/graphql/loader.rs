@@ -21,6 +21,7 @@ use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::enums::RecordKind;
 use entity::{citation, source};
+use futures_util::future::BoxFuture;
 use sea_orm::sea_query::{
     Alias, Asterisk, Expr, ExprTrait, IntoIden, NullOrdering, Query, SelectStatement,
     WindowStatement,
@@ -609,12 +610,16 @@ where
     M: ModelTrait + Clone + Send + Sync + 'static,
 {
     /// Runs `load` once for the whole group under `name` and shares its result.
-    async fn shared<T, F>(&self, name: String, load: F) -> ApiResult<Arc<T>>
+    ///
+    /// The load, with the SQL it awaits, is boxed: every field of an object is resolved as
+    /// a future as large as its largest field's, and is moved as it is set up, so the
+    /// fields that load lists must not make the others large.
+    fn shared<'a, T, F>(&'a self, name: String, load: F) -> BoxFuture<'a, ApiResult<Arc<T>>>
     where
         T: Send + Sync + 'static,
-        F: Future<Output = ApiResult<T>>,
+        F: Future<Output = ApiResult<T>> + Send + 'a,
     {
-        self.group.shared.get_or_load(name, load).await
+        Box::pin(self.group.shared.get_or_load(name, load))
     }
 
     /// This row's id, the ids of its whole group, and the group's shared results: what a
