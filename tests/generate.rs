@@ -175,19 +175,15 @@ async fn check(backend: Backend) {
 
     // The API serves the synthetic records.
     let (server, _task) = common::serve(db.clone(), foc_graph::http::Settings::default()).await;
-    let response: serde_json::Value = reqwest::Client::new()
-        .post(format!("{server}/graphql"))
-        .json(&serde_json::json!({ "query": r#"{
+    let response = ask(
+        &server,
+        r#"{
             states { totalCount }
             state(code: "xa") { name sources { nodes { key title } } }
             search(text: "synthetic state 1", first: 1) { field }
-        }"# }))
-        .send()
-        .await
-        .expect("send the query")
-        .json()
-        .await
-        .expect("a JSON answer");
+        }"#,
+    )
+    .await;
     assert!(response.get("errors").is_none(), "{response}");
     let data = &response["data"];
     assert_eq!(data["states"]["totalCount"], 37 + STATES);
@@ -210,15 +206,7 @@ async fn check(backend: Backend) {
             continue;
         }
         let query = std::fs::read_to_string(&path).expect("read the query");
-        let response: serde_json::Value = reqwest::Client::new()
-            .post(format!("{server}/graphql"))
-            .json(&serde_json::json!({ "query": query }))
-            .send()
-            .await
-            .expect("send the query")
-            .json()
-            .await
-            .expect("a JSON answer");
+        let response = ask(&server, &query).await;
         assert!(
             response.get("errors").is_none() && !response["data"].is_null(),
             "{}: {response}",
@@ -267,4 +255,17 @@ async fn sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres() {
     check(Backend::Postgres).await;
+}
+
+/// The JSON answer of the server at `server` to `query`.
+async fn ask(server: &str, query: &str) -> serde_json::Value {
+    reqwest::Client::new()
+        .post(format!("{server}/graphql"))
+        .json(&serde_json::json!({ "query": query }))
+        .send()
+        .await
+        .expect("send the query")
+        .json()
+        .await
+        .expect("a JSON answer")
 }

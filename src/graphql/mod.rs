@@ -87,29 +87,28 @@ pub fn schema(
     write_gate: curation::WriteGate,
     version: curation::DataVersion,
 ) -> FocSchema {
-    Schema::build(
-        QueryRoot::default(),
-        MutationRoot::default(),
-        EmptySubscription,
-    )
-    .limit_depth(limits.max_depth)
-    .limit_complexity(limits.max_cost)
-    .data(admin_token)
-    .data(write_gate)
-    .data(version)
-    .finish()
+    builder()
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_cost)
+        .data(admin_token)
+        .data(write_gate)
+        .data(version)
+        .finish()
 }
 
 /// The schema that words a refusal by the query limits: it runs nothing past validation
 /// for a query over a limit, and holds no data, so it cannot answer any other query.
 pub fn explaining_schema(limits: limits::Limits) -> FocSchema {
+    builder().extension(limits).finish()
+}
+
+/// The schema's types, before its settings and data.
+fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         EmptySubscription,
     )
-    .extension(limits)
-    .finish()
 }
 
 /// The schema in SDL, as `schema.graphql` holds it.

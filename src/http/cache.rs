@@ -36,7 +36,7 @@ pub struct PersistedQueries(Mutex<LruCache<String, Arc<str>>>);
 
 impl Default for PersistedQueries {
     fn default() -> Self {
-        Self(Mutex::new(LruCache::new(capacity())))
+        Self(Mutex::new(LruCache::new(capacity(ENTRIES))))
     }
 }
 
@@ -77,8 +77,7 @@ pub struct Documents(Mutex<LruCache<String, ExecutableDocument>>);
 
 impl Default for Documents {
     fn default() -> Self {
-        let capacity = NonZeroUsize::new(DOCUMENTS).unwrap_or(NonZeroUsize::MIN);
-        Self(Mutex::new(LruCache::new(capacity)))
+        Self(Mutex::new(LruCache::new(capacity(DOCUMENTS))))
     }
 }
 
@@ -130,7 +129,7 @@ impl ResponseCache {
     /// A cache whose entries live at most `lifetime`.
     pub fn new(lifetime: std::time::Duration) -> Self {
         Self {
-            entries: Mutex::new(LruCache::new(capacity())),
+            entries: Mutex::new(LruCache::new(capacity(ENTRIES))),
             lifetime,
         }
     }
@@ -211,8 +210,8 @@ fn compress(body: &[u8]) -> Option<Bytes> {
     (out.len() < body.len()).then(|| Bytes::from(out))
 }
 
-fn capacity() -> NonZeroUsize {
-    NonZeroUsize::new(ENTRIES).unwrap_or(NonZeroUsize::MIN)
+fn capacity(entries: usize) -> NonZeroUsize {
+    NonZeroUsize::new(entries).unwrap_or(NonZeroUsize::MIN)
 }
 
 #[cfg(test)]
