@@ -73,8 +73,10 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "FOC_LISTEN", default_value = "127.0.0.1:8000")]
     pub listen: SocketAddr,
-    /// The deepest nesting of fields a query may have.
-    #[arg(long, env = "FOC_MAX_DEPTH", default_value_t = Limits::default().max_depth)]
+    /// The deepest nesting of fields a query may have (at most 32, the executor's own bound
+    /// on nested selections).
+    #[arg(long, env = "FOC_MAX_DEPTH", default_value_t = Limits::default().max_depth,
+          value_parser = at_most::<32>)]
     pub max_depth: usize,
     /// The highest cost a query may have: each list costs the page size it asks for, and
     /// nested pages multiply.
@@ -86,6 +88,12 @@ pub struct ServeArgs {
     /// The most aliased fields a query may have.
     #[arg(long, env = "FOC_MAX_ALIASES", default_value_t = Limits::default().max_aliases)]
     pub max_aliases: usize,
+    /// The deepest nesting of lists and input objects in an argument or a variable (each
+    /// `[...]` and `{...}` is one level; at most 128, as deep as JSON variables can be read,
+    /// so that the worker threads' stack always has room for it).
+    #[arg(long, env = "FOC_MAX_INPUT_NESTING", default_value_t = Limits::default().max_input_nesting,
+          value_parser = at_most::<128>)]
+    pub max_input_nesting: usize,
     /// The largest request body accepted, in bytes.
     #[arg(long, env = "FOC_MAX_BODY_BYTES", default_value_t = Settings::default().max_body_bytes)]
     pub max_body_bytes: usize,
@@ -113,6 +121,15 @@ pub struct ServeArgs {
     pub admin_token_file: Option<PathBuf>,
 }
 
+/// A limit from 1 to `MAX`: nesting limits have a ceiling, so that the worker threads'
+/// stack (`WORKER_STACK_BYTES`) always has room for a query within them.
+fn at_most<const MAX: usize>(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(value) if (1..=MAX).contains(&value) => Ok(value),
+        _ => Err(format!("expected a number from 1 to {MAX}")),
+    }
+}
+
 impl ServeArgs {
     /// The server settings these options give.
     pub fn settings(&self) -> Settings {
@@ -122,6 +139,7 @@ impl ServeArgs {
                 max_cost: self.max_cost,
                 max_fields: self.max_fields,
                 max_aliases: self.max_aliases,
+                max_input_nesting: self.max_input_nesting,
             },
             max_body_bytes: self.max_body_bytes,
             request_timeout: Duration::from_millis(self.request_timeout_ms),
@@ -141,6 +159,7 @@ impl Default for ServeArgs {
             max_cost: settings.limits.max_cost,
             max_fields: settings.limits.max_fields,
             max_aliases: settings.limits.max_aliases,
+            max_input_nesting: settings.limits.max_input_nesting,
             max_body_bytes: settings.max_body_bytes,
             request_timeout_ms: settings.request_timeout.as_millis() as u64,
             cors_origins: settings.cors_origins,

@@ -29,6 +29,9 @@ pub enum RunError {
     /// The database could not be prepared.
     #[error(transparent)]
     Db(#[from] db::DbSetupError),
+    /// The runtime could not start.
+    #[error("cannot start the runtime: {0}")]
+    Runtime(std::io::Error),
     /// A file could not be read.
     #[error("cannot read {path}: {error}")]
     Read {
@@ -73,6 +76,21 @@ pub enum RunError {
         /// Why.
         error: dataset::DatasetError,
     },
+}
+
+/// The stack of every thread that handles requests: four times tokio's default of 2 MiB.
+/// Every recursion a request can drive is bounded by the query limits (depth, input and
+/// bracket nesting), and a query at those limits uses a small part of this; the margin is
+/// for a debug build's larger frames and for operators who raise the limits. Only the
+/// pages a thread touches take memory.
+pub const WORKER_STACK_BYTES: usize = 8 * 1024 * 1024;
+
+/// The runtime every command runs on: worker threads with the stack chosen above.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(WORKER_STACK_BYTES)
+        .build()
 }
 
 /// Runs one command.

@@ -8,10 +8,13 @@ use foc_graph::config::Cli;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() {
+fn main() {
     foc_graph::telemetry::init();
-    if let Err(error) = foc_graph::run(Cli::parse()).await {
+    let cli = Cli::parse();
+    let result = foc_graph::runtime()
+        .map_err(foc_graph::RunError::Runtime)
+        .and_then(|runtime| runtime.block_on(foc_graph::run(cli)));
+    if let Err(error) = result {
         eprintln!("foc-graph: {error}");
         std::process::exit(1);
     }

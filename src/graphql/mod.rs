@@ -25,6 +25,7 @@ pub mod node;
 pub mod order;
 pub mod organization;
 pub mod person;
+pub mod response_order;
 pub mod search;
 pub mod source;
 pub mod state;

@@ -73,7 +73,7 @@ impl PersistedQueries {
 
 /// Parsed documents by query text. A parsed document is cheaper to copy than to parse
 /// again; validation still runs on every request, against the request's variables.
-pub struct Documents(Mutex<LruCache<String, ExecutableDocument>>);
+pub struct Documents(Mutex<LruCache<String, Arc<ExecutableDocument>>>);
 
 impl Default for Documents {
     fn default() -> Self {
@@ -83,19 +83,22 @@ impl Default for Documents {
 
 impl Documents {
     /// The parsed document of `query`, parsed now unless it was parsed before.
-    pub fn parse(&self, query: &str) -> Result<ExecutableDocument, async_graphql::parser::Error> {
+    pub fn parse(
+        &self,
+        query: &str,
+    ) -> Result<Arc<ExecutableDocument>, async_graphql::parser::Error> {
         if let Some(document) = self.lock().get(query) {
             return Ok(document.clone());
         }
         // Parsed outside the lock, so a long parse holds up no other request.
-        let document = async_graphql::parser::parse_query(query)?;
+        let document = Arc::new(async_graphql::parser::parse_query(query)?);
         if query.len() <= LONGEST_CACHED_QUERY {
             self.lock().put(query.to_owned(), document.clone());
         }
         Ok(document)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<String, ExecutableDocument>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<String, Arc<ExecutableDocument>>> {
         self.0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())

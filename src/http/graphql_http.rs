@@ -79,6 +79,9 @@ fn request_error(media: Media, message: String) -> Response {
         .into_response()
 }
 
+/// How deeply serde_json lets JSON nest before it stops reading.
+const JSON_NESTING_LIMIT: usize = 128;
+
 /// Reads the GraphQL request from the query string (GET) or the JSON body (POST).
 fn read_request(
     method: &Method,
@@ -87,6 +90,17 @@ fn read_request(
     body: &Bytes,
 ) -> Result<async_graphql::Request, (StatusCode, String)> {
     let bad = |m: &str| (StatusCode::BAD_REQUEST, m.to_owned());
+    // The JSON reader stops at 128 levels of nesting, far above the input nesting limit:
+    // say so rather than call the JSON invalid.
+    let unreadable = |what: &str, error: serde_json::Error| {
+        if error.to_string().starts_with("recursion limit exceeded") {
+            bad(&format!(
+                "{what} nests more than {JSON_NESTING_LIMIT} levels deep, far above the input nesting limit"
+            ))
+        } else {
+            bad(&format!("{what} is not valid JSON"))
+        }
+    };
     let request = if method == Method::GET {
         let Query(params) = Query::<HashMap<String, String>>::try_from_uri(uri)
             .map_err(|_| bad("the query string is not valid"))?;
@@ -94,7 +108,7 @@ fn read_request(
         let mut request = async_graphql::Request::new(query);
         if let Some(variables) = params.get("variables") {
             let value: serde_json::Value =
-                serde_json::from_str(variables).map_err(|_| bad("`variables` is not JSON"))?;
+                serde_json::from_str(variables).map_err(|e| unreadable("`variables`", e))?;
             if !value.is_object() && !value.is_null() {
                 return Err(bad("`variables` must be a JSON object"));
             }
@@ -105,7 +119,7 @@ fn read_request(
         }
         if let Some(extensions) = params.get("extensions") {
             let value: serde_json::Value =
-                serde_json::from_str(extensions).map_err(|_| bad("`extensions` is not JSON"))?;
+                serde_json::from_str(extensions).map_err(|e| unreadable("`extensions`", e))?;
             let object = value
                 .as_object()
                 .ok_or_else(|| bad("`extensions` must be a JSON object"))?;
@@ -128,7 +142,7 @@ fn read_request(
             ));
         }
         let value: serde_json::Value =
-            serde_json::from_slice(body).map_err(|_| bad("the body is not valid JSON"))?;
+            serde_json::from_slice(body).map_err(|e| unreadable("the body", e))?;
         let object = value
             .as_object()
             .ok_or_else(|| bad("the body must be a JSON object"))?;
@@ -306,15 +320,24 @@ pub async fn graphql(
     // The document is parsed once: to tell a mutation, to count its fields, and then to
     // run. A document that does not parse goes to the schema as it is, which reports the
     // syntax error.
-    let mut refusal = None;
-    let mutation = match app.documents.parse(&request.query) {
-        Ok(document) => {
-            let mutation = is_mutation(&document, request.operation_name.as_deref());
-            refusal = app.limits.check_document(&document).err();
-            request.set_parsed_query(document);
+    // A text nested deeper than any query within the limits is refused unparsed: the
+    // parser recurses on nesting.
+    let mut refusal = app.limits.check_text(&request.query).err();
+    let parsed = match refusal {
+        Some(_) => None,
+        None => app.documents.parse(&request.query).ok(),
+    };
+    let mutation = match &parsed {
+        Some(document) => {
+            let mutation = is_mutation(document, request.operation_name.as_deref());
+            refusal = app
+                .limits
+                .check_document(document, &request.variables)
+                .err();
+            request.set_parsed_query(document.as_ref().clone());
             mutation
         }
-        Err(_) => false,
+        None => false,
     };
     if method == Method::GET && mutation {
         let mut response = refuse(
@@ -329,10 +352,20 @@ pub async fn graphql(
     let cache_key = (!mutation).then_some(cache_key);
 
     let db = Db::for_request(&app.pool);
+    let ordering = (request.operation_name.clone(), request.variables.clone());
     let mut response = match refusal {
         Some(error) => GqlResponse::from_errors(vec![error]),
         None => execute(&app, &db, request, &headers).await,
     };
+    if let Some(document) = &parsed {
+        let (operation_name, variables) = ordering;
+        app.response_order.order(
+            document,
+            operation_name.as_deref(),
+            &variables,
+            &mut response.data,
+        );
+    }
     app.metrics.graphql(db.statements(), response.errors.len());
 
     // A successful read is remembered, as it would be answered from the cache: reporting

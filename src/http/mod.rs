@@ -33,6 +33,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use crate::graphql::FocSchema;
 use crate::graphql::curation::{AdminToken, DataVersion, WriteGate};
 use crate::graphql::limits::Limits;
+use crate::graphql::response_order::ResponseOrder;
 
 /// How the server protects itself and whom it serves: query limits, the largest request
 /// body, how long a request may run, and the browser origins allowed to call it.
@@ -91,19 +92,23 @@ pub struct AppState {
     pub version: DataVersion,
     /// The `Cache-Control` of a read answered by GET: how long it may be reused.
     pub get_cache_control: axum::http::HeaderValue,
+    /// Puts each answer's fields in the order its query asks for them.
+    pub response_order: Arc<ResponseOrder>,
 }
 
 /// The application's routes.
 pub fn router(pool: DatabaseConnection, settings: Settings) -> Router {
     let version = DataVersion::default();
+    let schema = crate::graphql::schema(
+        settings.limits,
+        AdminToken(settings.admin_token.clone()),
+        // SQLite allows one writer at a time: concurrent mutations take turns.
+        WriteGate::new(pool.get_database_backend() == sea_orm::DbBackend::Sqlite),
+        version.clone(),
+    );
     let state = AppState {
-        schema: crate::graphql::schema(
-            settings.limits,
-            AdminToken(settings.admin_token.clone()),
-            // SQLite allows one writer at a time: concurrent mutations take turns.
-            WriteGate::new(pool.get_database_backend() == sea_orm::DbBackend::Sqlite),
-            version.clone(),
-        ),
+        response_order: Arc::new(ResponseOrder::new(&schema.sdl())),
+        schema,
         explaining: crate::graphql::explaining_schema(settings.limits),
         limits: settings.limits,
         pool,

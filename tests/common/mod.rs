@@ -360,3 +360,76 @@ pub async fn export_text(db: &DatabaseConnection) -> String {
         .to_toml()
         .expect("write the dataset as TOML")
 }
+
+/// The real `foc-graph` binary serving a fresh database: the process as an operator runs
+/// it, with its own runtime and threads. Killed when dropped.
+pub struct ServerProcess {
+    /// The server, as the in-process tests see it.
+    pub app: TestApp,
+    child: std::process::Child,
+}
+
+impl ServerProcess {
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the binary over a fresh database of `backend` on a free port, with `args` after
+/// `serve`, and waits until it answers; None when the backend is not available.
+pub async fn spawn_process(backend: Backend, args: &[&str]) -> Option<ServerProcess> {
+    let (database_url, guard) = fresh_database(backend).await?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_foc-graph"))
+        .args([
+            "--database-url",
+            &database_url,
+            "serve",
+            "--listen",
+            &listen,
+        ])
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the server");
+    let url = format!("http://{listen}");
+    let client = reqwest::Client::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let health = client.get(format!("{url}/health")).send().await;
+        if health.is_ok_and(|response| response.status().is_success()) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not start"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let db = Database::connect(&database_url)
+        .await
+        .expect("connect to the server's database");
+    Some(ServerProcess {
+        app: TestApp {
+            url,
+            client,
+            db,
+            database_url,
+            _guard: guard.0,
+        },
+        child,
+    })
+}

@@ -1,0 +1,375 @@
+//! No request within the body limit stops the process. For every input type of the schema
+//! that can hold itself (found by introspection, so a type added later is covered) and for
+//! every list argument, nestings of 100, 1,000 and 10,000 levels are sent to the real
+//! binary, as literals and as variables: each gets a JSON error and the process answers
+//! afterwards. A query at exactly the maximum input nesting and depth is answered.
+
+mod common;
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use common::{Backend, ServerProcess};
+use serde_json::{Value, json};
+
+/// The nestings sent, in levels of the recursive type (or of the list).
+const LEVELS: [usize; 3] = [100, 1_000, 10_000];
+
+/// The default body limit: nestings whose request would not fit are not sent.
+fn body_limit() -> usize {
+    foc_graph::http::Settings::default().max_body_bytes
+}
+
+const INTROSPECTION: &str = "{ __schema { queryType { name } mutationType { name } types { name kind \
+    inputFields { name type { ...Ref } } fields { name args { name type { ...Ref } } } } } } \
+    fragment Ref on __Type { kind name ofType { kind name ofType { kind name ofType { kind name } } } }";
+
+/// A type reference unwrapped: its named type and whether a list wraps it.
+fn named(reference: &Value) -> (String, bool) {
+    let (mut reference, mut list) = (reference, false);
+    while reference["name"].is_null() {
+        list |= reference["kind"] == "LIST";
+        reference = &reference["ofType"];
+    }
+    (
+        reference["name"].as_str().unwrap_or_default().to_owned(),
+        list,
+    )
+}
+
+/// One step from an input type into another: the field and whether it is a list.
+#[derive(Clone, Debug)]
+struct Step {
+    field: String,
+    list: bool,
+}
+
+/// The schema as this test needs it: input types' fields, and the root fields' arguments.
+struct Schema {
+    /// Input type -> its fields that hold input objects, with their types.
+    inputs: HashMap<String, Vec<(Step, String)>>,
+    /// (root type, field, argument, argument's named type, whether a list).
+    arguments: Vec<(String, String, String, String, bool)>,
+}
+
+impl Schema {
+    fn read(introspection: &Value) -> Self {
+        let schema = &introspection["__schema"];
+        let roots: Vec<&str> = [&schema["queryType"], &schema["mutationType"]]
+            .iter()
+            .filter_map(|root| root["name"].as_str())
+            .collect();
+        let types = schema["types"].as_array().expect("the schema's types");
+        let input_names: HashSet<&str> = types
+            .iter()
+            .filter(|ty| ty["kind"] == "INPUT_OBJECT")
+            .filter_map(|ty| ty["name"].as_str())
+            .collect();
+        let mut inputs = HashMap::new();
+        let mut arguments = Vec::new();
+        for ty in types {
+            let name = ty["name"].as_str().unwrap_or_default();
+            if ty["kind"] == "INPUT_OBJECT" {
+                let fields = ty["inputFields"].as_array().into_iter().flatten();
+                let steps = fields
+                    .filter_map(|field| {
+                        let (target, list) = named(&field["type"]);
+                        input_names.contains(target.as_str()).then(|| {
+                            let field = field["name"].as_str().unwrap_or_default().to_owned();
+                            (Step { field, list }, target)
+                        })
+                    })
+                    .collect();
+                inputs.insert(name.to_owned(), steps);
+            }
+            if roots.contains(&name) {
+                for field in ty["fields"].as_array().into_iter().flatten() {
+                    for argument in field["args"].as_array().into_iter().flatten() {
+                        let (target, list) = named(&argument["type"]);
+                        arguments.push((
+                            name.to_owned(),
+                            field["name"].as_str().unwrap_or_default().to_owned(),
+                            argument["name"].as_str().unwrap_or_default().to_owned(),
+                            target,
+                            list,
+                        ));
+                    }
+                }
+            }
+        }
+        Self { inputs, arguments }
+    }
+
+    /// The shortest way from `from` to `to` through input fields (empty when equal).
+    fn path(&self, from: &str, to: &str) -> Option<Vec<Step>> {
+        let mut seen = HashSet::from([from.to_owned()]);
+        let mut queue = VecDeque::from([(from.to_owned(), Vec::new())]);
+        while let Some((ty, path)) = queue.pop_front() {
+            if ty == to {
+                return Some(path);
+            }
+            for (step, target) in self.inputs.get(&ty).into_iter().flatten() {
+                if seen.insert(target.clone()) {
+                    let mut next = path.clone();
+                    next.push(step.clone());
+                    queue.push_back((target.clone(), next));
+                }
+            }
+        }
+        None
+    }
+
+    /// Every input type that can hold itself, with its shortest cycle.
+    fn recursive_types(&self) -> Vec<(String, Vec<Step>)> {
+        let mut found: Vec<(String, Vec<Step>)> = self
+            .inputs
+            .iter()
+            .filter_map(|(ty, steps)| {
+                steps
+                    .iter()
+                    .filter_map(|(step, target)| {
+                        let rest = self.path(target, ty)?;
+                        Some([vec![step.clone()], rest].concat())
+                    })
+                    .min_by_key(Vec::len)
+                    .map(|cycle| (ty.clone(), cycle))
+            })
+            .collect();
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found
+    }
+
+    /// A root field argument from which `ty` can be reached, with the way there.
+    fn entry(&self, ty: &str) -> Option<(String, String, String, String, Vec<Step>)> {
+        self.arguments
+            .iter()
+            .filter(|(_, _, _, _, list)| !list)
+            .filter_map(|(root, field, argument, target, _)| {
+                let path = self.path(target, ty)?;
+                Some((
+                    root.clone(),
+                    field.clone(),
+                    argument.clone(),
+                    target.clone(),
+                    path,
+                ))
+            })
+            .min_by_key(|(root, _, _, _, path)| (root != "Query", path.len()))
+    }
+}
+
+/// A GraphQL literal: `steps` repeated `levels` times around an empty object.
+fn literal(steps: &[Step], levels: usize) -> String {
+    let (mut open, mut close) = (String::new(), String::new());
+    for _ in 0..levels {
+        for step in steps {
+            open.push_str(&format!("{{{}: ", step.field));
+            if step.list {
+                open.push('[');
+                close.insert(0, ']');
+            }
+            close.insert(0, '}');
+        }
+    }
+    format!("{open}{{}}{close}")
+}
+
+/// The same nesting as JSON text, for a variable, reached from the argument's type by
+/// `way`. Text, not a `serde_json::Value`: dropping a value this deep would overflow the
+/// test's own stack.
+fn variable(way: &[Step], steps: &[Step], levels: usize) -> String {
+    let (mut open, mut close) = (String::new(), String::new());
+    let cycles = std::iter::repeat_n(steps, levels).flatten();
+    for step in way.iter().chain(cycles) {
+        open.push_str(&format!("{{\"{}\": ", step.field));
+        if step.list {
+            open.push('[');
+            close.insert(0, ']');
+        }
+        close.insert(0, '}');
+    }
+    format!("{open}{{}}{close}")
+}
+
+/// Sends a request body; the answer must be a JSON error, never a dropped connection or a
+/// server error. Returns the first error's code and message.
+async fn refused(server: &ServerProcess, body: String) -> (Value, String) {
+    let response = server
+        .app
+        .client
+        .post(format!("{}/graphql", server.app.url))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("the server answers");
+    let status = response.status();
+    assert!(status == 200 || status == 400, "HTTP {status}");
+    let answer: Value = response.json().await.expect("a JSON answer");
+    let error = &answer["errors"][0];
+    assert!(error.is_object(), "no error: {answer}");
+    (
+        error["extensions"]["code"].clone(),
+        error["message"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+/// Still serving, and still the same process.
+async fn still_serving(server: &mut ServerProcess) {
+    assert!(server.is_running(), "the process died");
+    let answer = server.app.query("{ coalition { name } }").await;
+    assert_eq!(
+        answer.data()["coalition"]["name"],
+        "Freedom Online Coalition"
+    );
+}
+
+/// How deep `steps` nest per level: a list and an object each count one.
+fn per_level(steps: &[Step]) -> usize {
+    steps.iter().map(|step| 1 + usize::from(step.list)).sum()
+}
+
+async fn recursive_inputs_are_refused(mut server: ServerProcess) {
+    let answer = server.app.query(INTROSPECTION).await;
+    let schema = Schema::read(answer.data());
+    let recursive = schema.recursive_types();
+    // The schema's filters nest (`and`, `or`, `not`, `some`, `every`, `none`): if none were
+    // found, the search itself is broken.
+    assert!(recursive.len() >= 5, "{recursive:?}");
+    let mut sent = 0;
+    for (ty, cycle) in &recursive {
+        let (root, field, argument, argument_type, way) = schema
+            .entry(ty)
+            .unwrap_or_else(|| panic!("no argument reaches {ty}"));
+        let operation = if root == "Query" { "query" } else { "mutation" };
+        for levels in LEVELS {
+            let inner = literal(cycle, levels);
+            let value = if way.is_empty() {
+                inner
+            } else {
+                // Reach the recursive type from the argument's own, then nest it.
+                let mut text = inner;
+                for step in way.iter().rev() {
+                    text = if step.list {
+                        format!("{{{}: [{text}]}}", step.field)
+                    } else {
+                        format!("{{{}: {text}}}", step.field)
+                    };
+                }
+                text
+            };
+            let query = format!("{operation} {{ {field}({argument}: {value}) {{ __typename }} }}");
+            let body = json!({ "query": query }).to_string();
+            if body.len() <= body_limit() {
+                let (code, message) = refused(&server, body).await;
+                assert_eq!(code, "LIMIT_EXCEEDED", "{ty} x{levels} literal: {message}");
+                sent += 1;
+                still_serving(&mut server).await;
+            }
+            let query = format!(
+                "{operation}($v: {argument_type}) {{ {field}({argument}: $v) {{ __typename }} }}"
+            );
+            let body = format!(
+                "{{\"query\": {}, \"variables\": {{\"v\": {}}}}}",
+                json!(query),
+                variable(&way, cycle, levels)
+            );
+            if body.len() <= body_limit() {
+                let (code, message) = refused(&server, body).await;
+                let depth = (levels * per_level(cycle)) + per_level(&way);
+                if depth <= 128 {
+                    assert_eq!(code, "LIMIT_EXCEEDED", "{ty} x{levels} variable: {message}");
+                } else {
+                    assert!(message.contains("nests more than 128 levels"), "{message}");
+                }
+                sent += 1;
+                still_serving(&mut server).await;
+            }
+        }
+    }
+    assert!(sent >= recursive.len() * 3, "only {sent} requests fit");
+}
+
+async fn nested_list_literals_are_refused(mut server: ServerProcess) {
+    let answer = server.app.query(INTROSPECTION).await;
+    let schema = Schema::read(answer.data());
+    let lists: Vec<_> = schema.arguments.iter().filter(|a| a.4).collect();
+    assert!(lists.len() >= 3, "{lists:?}");
+    for (root, field, argument, _, _) in lists {
+        let operation = if root == "Query" { "query" } else { "mutation" };
+        for levels in LEVELS {
+            let value = format!("{}1{}", "[".repeat(levels), "]".repeat(levels));
+            let body = json!({
+                "query": format!("{operation} {{ {field}({argument}: {value}) {{ __typename }} }}")
+            });
+            let (code, message) = refused(&server, body.to_string()).await;
+            assert_eq!(
+                code, "LIMIT_EXCEEDED",
+                "{field}({argument}) x{levels}: {message}"
+            );
+        }
+        still_serving(&mut server).await;
+    }
+}
+
+/// The deepest query the default limits allow, with an argument nested exactly as deep as
+/// they allow: answered, by the same binary and threads as any request.
+async fn a_query_at_the_limits_is_answered(mut server: ServerProcess) {
+    let limits = foc_graph::graphql::limits::Limits::default();
+    // Each `and` level is an object and a list; the innermost has an empty list.
+    let ands = limits.max_input_nesting / 2;
+    let filter = format!("{}{}", "{and: [".repeat(ands), "]}".repeat(ands));
+    let hop = "memberships(first: 1) { nodes { state { ";
+    // states, nodes: 2 levels; each hop 3; the leaf 1.
+    let hops = (limits.max_depth - 3) / 3;
+    let query = format!(
+        "{{ states(first: 1, filter: {filter}) {{ nodes {{ {}code{} }} }} }}",
+        hop.repeat(hops),
+        " } } }".repeat(hops)
+    );
+    let answer = server.app.query(&query).await;
+    let mut state = &answer.data()["states"]["nodes"][0];
+    for _ in 0..hops {
+        state = &state["memberships"]["nodes"][0]["state"];
+    }
+    assert!(state["code"].is_string(), "{}", answer.body);
+    // One more level of either is refused.
+    let deeper = query
+        .replacen("{and: [", "{and: [{and: [", 1)
+        .replacen("]}", "]}]}", 1);
+    let (code, message) = refused(&server, json!({ "query": deeper }).to_string()).await;
+    assert_eq!(code, "LIMIT_EXCEEDED", "{message}");
+    assert!(message.contains("input nesting"), "{message}");
+    let deeper = query.replacen("code", "code memberships(first: 1) { totalCount }", 1);
+    let (code, message) = refused(&server, json!({ "query": deeper }).to_string()).await;
+    assert_eq!(code, "LIMIT_EXCEEDED", "{message}");
+    assert!(message.contains("depth"), "{message}");
+    still_serving(&mut server).await;
+}
+
+macro_rules! on_both_processes {
+    ($($name:ident),*) => {
+        $(mod $name {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                if let Some(server) = common::spawn_process(Backend::Sqlite, &[]).await {
+                    super::$name(server).await;
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(server) = common::spawn_process(Backend::Postgres, &[]).await {
+                    super::$name(server).await;
+                }
+            }
+        })*
+    };
+}
+
+on_both_processes!(
+    recursive_inputs_are_refused,
+    nested_list_literals_are_refused,
+    a_query_at_the_limits_is_answered
+);
