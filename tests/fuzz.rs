@@ -19,6 +19,20 @@ fn argument_value() -> impl Strategy<Value = String> {
         Just("NOT_AN_ENUM".to_owned()),
         Just("{ eq: \"KE\" }".to_owned()),
         Just("[]".to_owned()),
+        // Nested literals, shallow to far past the limits: the server must refuse the deep
+        // ones without recursing on them.
+        (1..400usize, prop::sample::select(vec!["and", "or"])).prop_map(|(n, op)| format!(
+            "{}{}",
+            format!("{{{op}: [").repeat(n),
+            "]}".repeat(n)
+        )),
+        (1..400usize).prop_map(|n| format!("{}{{}}{}", "{not: ".repeat(n), "}".repeat(n))),
+        (1..400usize).prop_map(|n| format!(
+            "{}{{}}{}",
+            "{memberships: {some: {state: ".repeat(n),
+            "}}}".repeat(n)
+        )),
+        (1..3000usize).prop_map(|n| format!("{}1{}", "[".repeat(n), "]".repeat(n))),
     ]
 }
 
