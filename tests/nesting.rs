@@ -9,6 +9,7 @@ mod common;
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use common::{Backend, ServerProcess};
+use foc_graph::graphql::limits::Limits;
 use serde_json::{Value, json};
 
 /// The nestings sent, in levels of the recursive type (or of the list).
@@ -311,27 +312,37 @@ async fn nested_list_literals_are_refused(mut server: ServerProcess) {
     }
 }
 
-/// The deepest query the default limits allow, with an argument nested exactly as deep as
-/// they allow: answered, by the same binary and threads as any request.
-async fn a_query_at_the_limits_is_answered(mut server: ServerProcess) {
-    let limits = foc_graph::graphql::limits::Limits::default();
+/// The deepest query the limits allow, with an argument nested exactly as deep as they
+/// allow: answered, by the same binary and threads as any request.
+async fn at_the_limits(mut server: ServerProcess, limits: Limits) {
     // Each `and` level is an object and a list; the innermost has an empty list.
     let ands = limits.max_input_nesting / 2;
     let filter = format!("{}{}", "{and: [".repeat(ands), "]}".repeat(ands));
     let hop = "memberships(first: 1) { nodes { state { ";
     // states, nodes: 2 levels; each hop 3; the leaf 1.
     let hops = (limits.max_depth - 3) / 3;
-    let query = format!(
-        "{{ states(first: 1, filter: {filter}) {{ nodes {{ {}code{} }} }} }}",
-        hop.repeat(hops),
-        " } } }".repeat(hops)
-    );
+    // Leaves of the innermost state 1, 2, 3 and 4 levels deep.
+    let leaves = [
+        "code",
+        "memberships(first: 1) { totalCount }",
+        "memberships(first: 1) { nodes { ordinal } }",
+        "memberships(first: 1) { nodes { state { code } } }",
+    ];
+    let extra = (limits.max_depth - 3) % 3;
+    let query_with = |leaf: &str| {
+        format!(
+            "{{ states(first: 1, filter: {filter}) {{ nodes {{ {}{leaf}{} }} }} }}",
+            hop.repeat(hops),
+            " } } }".repeat(hops)
+        )
+    };
+    let query = query_with(leaves[extra]);
     let answer = server.app.query(&query).await;
     let mut state = &answer.data()["states"]["nodes"][0];
     for _ in 0..hops {
         state = &state["memberships"]["nodes"][0]["state"];
     }
-    assert!(state["code"].is_string(), "{}", answer.body);
+    assert!(state.is_object(), "{}", answer.body);
     // One more level of either is refused.
     let deeper = query
         .replacen("{and: [", "{and: [{and: [", 1)
@@ -339,28 +350,58 @@ async fn a_query_at_the_limits_is_answered(mut server: ServerProcess) {
     let (code, message) = refused(&server, json!({ "query": deeper }).to_string()).await;
     assert_eq!(code, "LIMIT_EXCEEDED", "{message}");
     assert!(message.contains("input nesting"), "{message}");
-    let deeper = query.replacen("code", "code memberships(first: 1) { totalCount }", 1);
+    let deeper = query_with(leaves[extra + 1]);
     let (code, message) = refused(&server, json!({ "query": deeper }).to_string()).await;
     assert_eq!(code, "LIMIT_EXCEEDED", "{message}");
     assert!(message.contains("depth"), "{message}");
     still_serving(&mut server).await;
 }
 
+async fn a_query_at_the_default_limits_is_answered(server: ServerProcess) {
+    at_the_limits(server, Limits::default()).await;
+}
+
+/// The highest limits the flags accept, so the worker stack is sized for them too.
+const CEILINGS: [&str; 8] = [
+    "--max-depth",
+    "32",
+    "--max-input-nesting",
+    "128",
+    "--max-cost",
+    "1000000000",
+    "--max-fields",
+    "10000",
+];
+
+async fn a_query_at_the_highest_limits_is_answered(server: ServerProcess) {
+    let limits = Limits {
+        max_depth: 32,
+        max_input_nesting: 128,
+        max_cost: 1_000_000_000,
+        max_fields: 10_000,
+        ..Limits::default()
+    };
+    at_the_limits(server, limits).await;
+}
+
 macro_rules! on_both_processes {
     ($($name:ident),*) => {
+        on_both_processes!(with []; $($name),*);
+    };
+    (with $args:expr; $($name:ident),*) => {
         $(mod $name {
             use super::*;
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                if let Some(server) = common::spawn_process(Backend::Sqlite, &[]).await {
+                if let Some(server) = common::spawn_process(Backend::Sqlite, &$args).await {
                     super::$name(server).await;
                 }
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                if let Some(server) = common::spawn_process(Backend::Postgres, &[]).await {
+                if let Some(server) = common::spawn_process(Backend::Postgres, &$args).await {
                     super::$name(server).await;
                 }
             }
@@ -371,5 +412,6 @@ macro_rules! on_both_processes {
 on_both_processes!(
     recursive_inputs_are_refused,
     nested_list_literals_are_refused,
-    a_query_at_the_limits_is_answered
+    a_query_at_the_default_limits_is_answered
 );
+on_both_processes!(with CEILINGS; a_query_at_the_highest_limits_is_answered);
