@@ -158,36 +158,24 @@ impl Schema {
     }
 }
 
-/// A GraphQL literal: `steps` repeated `levels` times around an empty object.
-fn literal(steps: &[Step], levels: usize) -> String {
-    let (mut open, mut close) = (String::new(), String::new());
-    for _ in 0..levels {
-        for step in steps {
-            open.push_str(&format!("{{{}: ", step.field));
-            if step.list {
-                open.push('[');
-                close.insert(0, ']');
-            }
-            close.insert(0, '}');
-        }
-    }
-    format!("{open}{{}}{close}")
-}
-
-/// The same nesting as JSON text, for a variable, reached from the argument's type by
-/// `way`. Text, not a `serde_json::Value`: dropping a value this deep would overflow the
-/// test's own stack.
-fn variable(way: &[Step], steps: &[Step], levels: usize) -> String {
+/// A nested value as text: the steps of `way` (from the argument's type to the recursive
+/// one), then `steps` repeated `levels` times, around an empty object. Field names are
+/// quoted for JSON (a variable), bare for a GraphQL literal. Text, not a
+/// `serde_json::Value`: dropping a value this deep would overflow the test's own stack.
+fn nested(way: &[Step], steps: &[Step], levels: usize, json: bool) -> String {
     let (mut open, mut close) = (String::new(), String::new());
     let cycles = std::iter::repeat_n(steps, levels).flatten();
     for step in way.iter().chain(cycles) {
-        open.push_str(&format!("{{\"{}\": ", step.field));
+        let quote = if json { "\"" } else { "" };
+        open.push_str(&format!("{{{quote}{}{quote}: ", step.field));
+        // Closers are pushed innermost last, then reversed.
+        close.push('}');
         if step.list {
             open.push('[');
-            close.insert(0, ']');
+            close.push(']');
         }
-        close.insert(0, '}');
     }
+    let close: String = close.chars().rev().collect();
     format!("{open}{{}}{close}")
 }
 
@@ -243,21 +231,7 @@ async fn recursive_inputs_are_refused(mut server: ServerProcess) {
             .unwrap_or_else(|| panic!("no argument reaches {ty}"));
         let operation = if root == "Query" { "query" } else { "mutation" };
         for levels in LEVELS {
-            let inner = literal(cycle, levels);
-            let value = if way.is_empty() {
-                inner
-            } else {
-                // Reach the recursive type from the argument's own, then nest it.
-                let mut text = inner;
-                for step in way.iter().rev() {
-                    text = if step.list {
-                        format!("{{{}: [{text}]}}", step.field)
-                    } else {
-                        format!("{{{}: {text}}}", step.field)
-                    };
-                }
-                text
-            };
+            let value = nested(&way, cycle, levels, false);
             let query = format!("{operation} {{ {field}({argument}: {value}) {{ __typename }} }}");
             let body = json!({ "query": query }).to_string();
             if body.len() <= body_limit() {
@@ -272,7 +246,7 @@ async fn recursive_inputs_are_refused(mut server: ServerProcess) {
             let body = format!(
                 "{{\"query\": {}, \"variables\": {{\"v\": {}}}}}",
                 json!(query),
-                variable(&way, cycle, levels)
+                nested(&way, cycle, levels, true)
             );
             if body.len() <= body_limit() {
                 let (code, message) = refused(&server, body).await;
