@@ -96,6 +96,26 @@ impl DateSpec {
         }
     }
 
+    /// Why the date's narrowing is not sourced, if it is not: a bound must name the sources
+    /// whose facts set it, and sources named as narrowing the date must set a bound.
+    pub fn narrowing_problem(&self) -> Option<&'static str> {
+        let DateSpec::Narrowed {
+            not_before,
+            not_after,
+            narrowed_by,
+            ..
+        } = self
+        else {
+            return None;
+        };
+        let bounded = not_before.is_some() || not_after.is_some();
+        match (bounded, narrowed_by.is_empty()) {
+            (true, true) => Some("a bound names no source whose facts set it"),
+            (false, false) => Some("sources are named as narrowing the date, but no bound is set"),
+            _ => None,
+        }
+    }
+
     /// The keys of the sources that narrowed the date.
     pub fn sources(&self) -> &[String] {
         match self {
@@ -778,6 +798,9 @@ impl Dataset {
         for (at, date) in &dates {
             if let Err(e) = date.resolve() {
                 problems.push(format!("{at}: {e}"));
+            }
+            if let Some(problem) = date.narrowing_problem() {
+                problems.push(format!("{at}: {problem}"));
             }
             for key in date.sources() {
                 if !sources.contains(key.as_str()) {
@@ -1526,6 +1549,75 @@ mod tests {
                     "{problems:?}"
                 )
             }
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_bound_names_its_sources_and_named_sources_set_a_bound() {
+        let date = |text: &str| -> DateSpec {
+            toml::from_str::<HashMap<String, DateSpec>>(&format!("d = {text}"))
+                .ok()
+                .and_then(|mut d| d.remove("d"))
+                .unwrap_or_else(|| panic!("a date: {text}"))
+        };
+        for sourced in [
+            r#""2014-01""#,
+            "{}",
+            r#"{ stated = "2014", note = "as the source gives it" }"#,
+            r#"{ stated = "2014-01", not_after = "2014-01-16", narrowed_by = ["FS2014"] }"#,
+            r#"{ not_before = "2019-11-01", narrowed_by = ["SWISSPEACE"] }"#,
+        ] {
+            assert_eq!(date(sourced).narrowing_problem(), None, "{sourced}");
+        }
+        for (unsourced, problem) in [
+            (
+                r#"{ stated = "2014-01", not_after = "2014-01-16" }"#,
+                "a bound names no source",
+            ),
+            (
+                r#"{ not_before = "2019-11-01", narrowed_by = [] }"#,
+                "a bound names no source",
+            ),
+            (
+                r#"{ stated = "2011", narrowed_by = ["LV-MFA"] }"#,
+                "no bound is set",
+            ),
+        ] {
+            assert!(
+                date(unsourced)
+                    .narrowing_problem()
+                    .is_some_and(|p| p.contains(problem)),
+                "{unsourced}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_file_with_an_unsourced_bound_is_refused_where_it_is() {
+        let text = DEFAULT_DATASET.replacen(
+            r#"narrowed_by = ["FS2014"], note = "listed by the fact sheet"#,
+            r#"note = "listed by the fact sheet"#,
+            1,
+        );
+        assert_ne!(
+            text, DEFAULT_DATASET,
+            "Moldova's narrowed date is in the file"
+        );
+        let data: Dataset = toml::from_str(&text).expect("valid TOML");
+        let at = data
+            .memberships
+            .iter()
+            .position(|m| m.state == "MD")
+            .expect("Moldova's membership");
+        match data.validate() {
+            Err(DatasetError::Invalid(problems)) => assert_eq!(
+                problems,
+                [format!(
+                    "memberships[{at}] (state \"MD\"), joined: a bound names no source whose \
+                     facts set it"
+                )]
+            ),
             other => panic!("expected a validation error, got {other:?}"),
         }
     }

@@ -424,6 +424,24 @@ mod bad_input_is_refused_with_every_problem {
             "chair": "KE", "start": { "stated": "2020" }, "end": { "stated": "2019" }, "sources": ["FS2014"] } })).await;
         sent += 1;
         assert_refused(&answer, &["input.end"]);
+        // A bound that names no source setting it, and sources named with no bound.
+        let answer = app
+            .curate(
+                "mutation($i: ChairshipInput!) { createChairship(input: $i) { id } }",
+                json!({ "i": {
+            "chair": "KE", "start": { "stated": "2020", "notBefore": "2020-03-01" },
+            "end": { "stated": "2020", "narrowedBy": ["FS2014"] }, "sources": ["FS2014"] } }),
+            )
+            .await;
+        sent += 1;
+        assert_refused(&answer, &["input.start", "input.end"]);
+        assert!(
+            problems(&answer)
+                .iter()
+                .any(|(_, p)| p.contains("a bound names no source")),
+            "{}",
+            answer.body
+        );
         let answer = app.curate("mutation($i: ConferenceInput!) { createConference(input: $i) { id } }", json!({ "i": {
             "key": "x", "kind": "STRATEGY_MEETING", "name": "X", "start": "2030-02-02", "end": "2030-02-01",
             "hosts": [{ "state": "KE", "role": "HOST" }, { "state": "KE", "role": "CO_HOST" }], "sources": ["FS2014"] } })).await;

@@ -316,6 +316,9 @@ impl Checks {
         if let Err(reason) = spec.resolve() {
             self.problem(field, reason);
         }
+        if let Some(problem) = spec.narrowing_problem() {
+            self.problem(field, problem);
+        }
         for key in &input.narrowed_by {
             self.find::<source::Entity>(
                 txn,

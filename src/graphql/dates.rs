@@ -77,7 +77,7 @@ pub struct DateInput {
     pub not_before: Option<Date>,
     /// The latest day other facts allow.
     pub not_after: Option<Date>,
-    /// Keys of the sources whose facts set the bounds.
+    /// Keys of the sources whose facts set the bounds: needed with a bound, and only with one.
     #[graphql(default)]
     pub narrowed_by: Vec<String>,
     /// Why the date is narrower than the stated one.
