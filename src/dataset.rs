@@ -125,6 +125,11 @@ impl DateSpec {
     }
 }
 
+/// Whether a flag is off, so that the data file leaves it out.
+fn is_false(flag: &bool) -> bool {
+    !flag
+}
+
 /// The whole data file.
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -152,6 +157,10 @@ pub struct Dataset {
 pub struct SourceRow {
     pub key: String,
     pub title: String,
+    /// `title` is the dataset's description of the publication, not the title it gives
+    /// itself (no source the dataset holds gives that).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub title_is_description: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -283,6 +292,8 @@ pub struct CommitmentRow {
     pub document: Option<String>,
     #[serde(default)]
     pub endorsed_on_joining: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     pub sources: Vec<String>,
 }
 
@@ -921,6 +932,7 @@ pub async fn load(txn: &DatabaseTransaction, data: &Dataset) -> Result<SeedRepor
             let mut am = source::ActiveModel {
                 key: Set(s.key.clone()),
                 title: Set(s.title.clone()),
+                title_is_description: Set(s.title_is_description),
                 publisher: Set(s.publisher.clone()),
                 url: Set(s.url.clone()),
                 note: Set(s.note.clone()),
@@ -1131,6 +1143,7 @@ pub async fn load(txn: &DatabaseTransaction, data: &Dataset) -> Result<SeedRepor
                 description: Set(c.description.clone()),
                 document_id: Set(c.document.as_ref().map(|k| id_of(&document_ids, k))),
                 endorsed_on_joining: Set(c.endorsed_on_joining),
+                note: Set(c.note.clone()),
                 ..Default::default()
             };
             (c.key.clone(), am)

@@ -16,6 +16,8 @@ pub struct Model {
     pub document_id: Option<i32>,
     /// Every member endorses it on joining.
     pub endorsed_on_joining: bool,
+    /// What the dataset adds, such as why a value is left out.
+    pub note: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

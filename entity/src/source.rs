@@ -10,6 +10,10 @@ pub struct Model {
     #[sea_orm(unique)]
     pub key: String,
     pub title: String,
+    /// The title is the dataset's description of the publication, not the title it gives
+    /// itself (no source the dataset holds gives that).
+    #[sea_orm(default_value = false)]
+    pub title_is_description: bool,
     pub publisher: Option<String>,
     pub url: Option<String>,
     pub note: Option<String>,

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_create_tables;
 mod m20261129_000002_search_entries;
+mod m20261201_000001_provenance;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261129_000001_create_tables::Migration),
             Box::new(m20261129_000002_search_entries::Migration),
+            Box::new(m20261201_000001_provenance::Migration),
         ]
     }
 }

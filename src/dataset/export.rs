@@ -55,6 +55,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
         .map(|s| SourceRow {
             key: s.key.clone(),
             title: s.title.clone(),
+            title_is_description: s.title_is_description,
             publisher: s.publisher.clone(),
             date: date_spec(&stored_date(s, "published")),
             url: s.url.clone(),
@@ -191,6 +192,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
             description: c.description.clone(),
             document: document_keys.opt(c.document_id)?,
             endorsed_on_joining: c.endorsed_on_joining,
+            note: c.note.clone(),
             sources: cites(RecordKind::Commitment, c.id),
         });
     }

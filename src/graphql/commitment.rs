@@ -82,7 +82,12 @@ impl Commitment {
         self.0.endorsed_on_joining
     }
 
-    /// The document that sets it out.
+    /// What the dataset adds about it, such as why it names no document.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+
+    /// The document that sets it out; null where no source ties it to one.
     async fn document(&self, ctx: &Context<'_>) -> ApiResult<Option<Document>> {
         Ok(self
             .0
@@ -364,6 +369,8 @@ pub struct CommitmentInput {
     /// joining date, citing their membership's and the commitment's sources.
     #[graphql(default)]
     pub endorsed_on_joining: bool,
+    /// What to know about it, such as why it names no document.
+    pub note: Option<String>,
     /// Keys of the sources that give these facts; at least one.
     pub sources: Vec<String>,
 }
@@ -411,6 +418,7 @@ impl RecordInput for CommitmentInput {
             description: Set(self.description.clone()),
             document_id: Set(document_id),
             endorsed_on_joining: Set(self.endorsed_on_joining),
+            note: Set(self.note.clone()),
             ..Default::default()
         };
         Ok(Checked { row, sources })

@@ -14,7 +14,7 @@ use super::aggregate::{KeySql, Measure, Scope, aggregate_types};
 use super::connection::{Aggregated, Connection, PageArgs};
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
-use super::filter::{DateFilter, StringFilter, filter_impl, list_query};
+use super::filter::{BooleanFilter, DateFilter, StringFilter, filter_impl, list_query};
 use super::loader::{ListQuery, Loaded, through};
 use super::node::{Node, global_id};
 use super::order::{OrderBy, OrderDirection, OrderField};
@@ -56,6 +56,13 @@ impl Source {
     /// Its title.
     async fn title(&self) -> &str {
         &self.0.title
+    }
+
+    /// Whether `title` is the dataset's description of the publication rather than the
+    /// title the publication gives itself: true where no source the dataset holds gives that
+    /// title, so searching for `title` word for word may not find the publication.
+    async fn title_is_description(&self) -> bool {
+        self.0.title_is_description
     }
 
     /// Who published it.
@@ -192,6 +199,8 @@ pub struct SourceFilter {
     key: Option<StringFilter>,
     /// Its title.
     title: Option<StringFilter>,
+    /// Whether its title is the dataset's description of it rather than its own title.
+    title_is_description: Option<BooleanFilter>,
     /// Who published it.
     publisher: Option<StringFilter>,
     /// Where it can be read.
@@ -212,6 +221,7 @@ filter_impl!(SourceFilter {
     fields {
         key: "key",
         title: "title",
+        title_is_description: "title_is_description",
         publisher: "publisher",
         url: "url",
         published_earliest: "published_earliest",
@@ -290,6 +300,10 @@ pub struct SourceInput {
     pub key: String,
     /// Its title.
     pub title: String,
+    /// Whether `title` is a description of the publication rather than the title it gives
+    /// itself (no source gives that).
+    #[graphql(default)]
+    pub title_is_description: bool,
     /// Who published it.
     pub publisher: Option<String>,
     /// When it was published.
@@ -352,6 +366,7 @@ impl RecordInput for SourceInput {
         let mut row = source::ActiveModel {
             key: Set(self.key.clone()),
             title: Set(self.title.clone()),
+            title_is_description: Set(self.title_is_description),
             publisher: Set(self.publisher.clone()),
             url: Set(self.url.clone()),
             note: Set(self.note.clone()),
