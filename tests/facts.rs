@@ -151,7 +151,9 @@ on_both_backends!(the_founders_are_the_fifteen_of_the_hague, |app| {
     for state in data["states"]["nodes"].as_array().expect("states") {
         let membership = &state["memberships"]["nodes"][0];
         assert_eq!(membership["founding"], true);
-        assert_eq!(membership["joined"]["latest"], "2011-12-09");
+        // Not before the launch at The Hague; LV-MFA gives only the year.
+        assert_eq!(membership["joined"]["earliest"], "2011-12-08");
+        assert_eq!(membership["joined"]["latest"], "2011-12-31");
     }
     // The sources disagree on the number of founders; every claim is kept with its source.
     let values: Vec<&str> = data["claims"]["nodes"]
@@ -218,7 +220,7 @@ on_both_backends!(relationships_navigate_both_ways, |app| {
     let answer = app
         .query(r#"{
             state(code: "KE") { hostedConferences { edges { role node { ordinal hosts { nodes { code } } } } } chairships { nodes { start { stated } } } endorsedCommitments { totalCount } }
-            commitments(kind: AREA_OF_ACTION) { nodes { title document { title conference { ordinal } } endorsers(first: 1) { totalCount } } }
+            commitments(kind: AREA_OF_ACTION) { nodes { title document { title } endorsers(first: 1) { totalCount } } }
             conference(ordinal: 1) { documents { nodes { title commitments { totalCount } } } people { edges { role office officeState { code } node { name conferences { nodes { ordinal } } } } } }
         }"#)
         .await;
@@ -234,7 +236,10 @@ on_both_backends!(relationships_navigate_both_ways, |app| {
     let areas = data["commitments"]["nodes"].as_array().expect("areas");
     assert_eq!(areas.len(), 3);
     for area in areas {
-        assert_eq!(area["document"]["conference"]["ordinal"], 1);
+        assert!(
+            area["document"].is_null(),
+            "no source ties the areas of action to a document"
+        );
         assert_eq!(
             area["endorsers"]["totalCount"], 37,
             "every member endorses on joining"
@@ -242,8 +247,8 @@ on_both_backends!(relationships_navigate_both_ways, |app| {
     }
     let hague = &data["conference"];
     assert_eq!(
-        hague["documents"]["nodes"][0]["commitments"]["totalCount"],
-        8
+        hague["documents"]["nodes"][0]["commitments"]["totalCount"], 5,
+        "the five principles of the founding declaration"
     );
     let people = hague["people"]["edges"].as_array().expect("people");
     let rosenthal = people
