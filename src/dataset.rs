@@ -1539,7 +1539,7 @@ fn cite_all<'a>(
 /// Fills the six columns of an uncertain date (`<prefix>_stated`, ...) on any active model.
 pub(crate) fn set_date<A: ActiveModelTrait>(am: &mut A, prefix: &str, spec: Option<&DateSpec>) {
     // The data file was validated, so resolving cannot fail here; an unresolvable date stays null.
-    crate::graphql::dates::write_date(am, prefix, spec.and_then(|s| s.resolve().ok()));
+    crate::dates::write_date(am, prefix, spec.and_then(|s| s.resolve().ok()));
 }
 
 #[cfg(test)]

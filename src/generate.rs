@@ -30,7 +30,7 @@ use sea_orm::{
 };
 
 use crate::dates::UncertainDate;
-use crate::graphql::dates::{read_date, write_date};
+use crate::dates::{read_date, write_date};
 use crate::search::fold;
 
 /// The most states one run generates: beyond it the endorsements alone pass 50 million rows.

@@ -5,11 +5,11 @@ use async_graphql::{
 };
 use chrono::NaiveDate;
 use entity::enums::Precision;
-use sea_orm::{EntityTrait, ModelTrait};
-use std::str::FromStr;
 
 use crate::dataset::DateSpec;
 use crate::dates::UncertainDate;
+// The columns of a date are read and written below both the dataset and the API.
+pub use crate::dates::{read_date, write_date};
 
 /// A calendar day, written `YYYY-MM-DD`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -102,70 +102,6 @@ impl DateInput {
                 narrowed_by: self.narrowed_by.clone(),
                 note: self.note.clone(),
             },
-        }
-    }
-}
-
-/// Reads the six columns of an uncertain date (`<prefix>_stated`, ...) from any row; `None`
-/// when the row has no such date.
-pub fn read_date<M: ModelTrait>(model: &M, prefix: &str) -> Option<UncertainDate> {
-    let get = |suffix: &str| {
-        <<M::Entity as EntityTrait>::Column as FromStr>::from_str(&format!("{prefix}_{suffix}"))
-            .ok()
-            .map(|c| model.get(c))
-    };
-    let text = |suffix: &str| match get(suffix) {
-        Some(sea_orm::Value::String(Some(s))) => Some(s),
-        _ => None,
-    };
-    let day = |suffix: &str| match get(suffix) {
-        Some(sea_orm::Value::ChronoDate(Some(d))) => Some(d),
-        _ => None,
-    };
-    let date = UncertainDate {
-        stated: text("stated"),
-        precision: text("precision").and_then(|p| match p.as_str() {
-            "year" => Some(Precision::Year),
-            "month" => Some(Precision::Month),
-            "day" => Some(Precision::Day),
-            _ => None,
-        }),
-        earliest: day("earliest"),
-        latest: day("latest"),
-        narrowed_by: text("narrowed_by")
-            .map(|s| s.split(',').map(str::to_owned).collect())
-            .unwrap_or_default(),
-        narrowing_note: text("narrowing_note"),
-    };
-    (date.stated.is_some() || date.earliest.is_some() || date.latest.is_some()).then_some(date)
-}
-
-/// Writes the six columns of an uncertain date (`<prefix>_stated`, ...) on any active
-/// model; `None` clears them.
-pub fn write_date<A: sea_orm::ActiveModelTrait>(
-    am: &mut A,
-    prefix: &str,
-    date: Option<UncertainDate>,
-) {
-    let date = date.unwrap_or_default();
-    let narrowed = (!date.narrowed_by.is_empty()).then(|| date.narrowed_by.join(","));
-    let values: [(&str, sea_orm::Value); 6] = [
-        ("stated", date.stated.into()),
-        (
-            "precision",
-            date.precision.map(|p| p.as_str().to_owned()).into(),
-        ),
-        ("earliest", date.earliest.into()),
-        ("latest", date.latest.into()),
-        ("narrowed_by", narrowed.into()),
-        ("narrowing_note", date.narrowing_note.into()),
-    ];
-    for (suffix, value) in values {
-        if let Ok(column) =
-            <<A::Entity as EntityTrait>::Column as FromStr>::from_str(&format!("{prefix}_{suffix}"))
-        {
-            // Every such column is nullable text or date, so setting cannot fail.
-            let _ = am.try_set(column, value);
         }
     }
 }
