@@ -32,8 +32,9 @@ PGL_PORT=$((PORT + 1))
 CEILING_PORT=$((PORT + 2))
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bin="$root/target/release/foc-graph"
-ceiling="$root/target/release/examples/ceiling"
+# The deployment build: optimized across crates (Cargo.toml's `deploy` profile).
+bin="$root/target/deploy/foc-graph"
+ceiling="$root/target/deploy/examples/ceiling"
 results="$root/bench/results"
 
 say() { printf 'bench: %s\n' "$*" >&2; }
@@ -48,10 +49,10 @@ done
 command -v oha >/dev/null 2>&1 || die "the load generator is missing: cargo install oha --locked"
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-    say "building the release binaries"
-    cargo build --release --bin foc-graph --example ceiling --manifest-path "$root/Cargo.toml"
+    say "building the deployment binaries"
+    cargo build --profile deploy --bin foc-graph --example ceiling --manifest-path "$root/Cargo.toml"
 fi
-[[ -x "$bin" && -x "$ceiling" ]] || die "no release binaries in $root/target/release"
+[[ -x "$bin" && -x "$ceiling" ]] || die "no deployment binaries in $root/target/deploy"
 if [[ ! -d "$root/bench/postgraphile/node_modules" ]]; then
     say "installing PostGraphile (npm ci)"
     (cd "$root/bench/postgraphile" && npm ci --no-audit --no-fund --loglevel=error)
