@@ -58,16 +58,16 @@ pub struct QueryRoot(
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
 pub struct MutationRoot(
-    source::SourceMutation,
-    state::StateMutation,
-    membership::MembershipMutation,
-    conference::ConferenceMutation,
-    chairship::ChairshipMutation,
-    document::DocumentMutation,
-    commitment::CommitmentMutation,
-    organization::OrganizationMutation,
-    funding::FundingMutation,
-    person::PersonMutation,
+    curation::source::SourceMutation,
+    curation::state::StateMutation,
+    curation::membership::MembershipMutation,
+    curation::conference::ConferenceMutation,
+    curation::chairship::ChairshipMutation,
+    curation::document::DocumentMutation,
+    curation::commitment::CommitmentMutation,
+    curation::organization::OrganizationMutation,
+    curation::funding::FundingMutation,
+    curation::person::PersonMutation,
 );
 
 /// The schema type.

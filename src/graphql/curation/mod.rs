@@ -6,13 +6,27 @@
 //! transaction; it checks its input with [`Checks`], refusing with every problem at once;
 //! it writes; and it ends with [`Write::commit`]. Returning early drops the transaction,
 //! which rolls it back, so a refused or failed mutation changes nothing.
+//!
+//! Each concept's input, checks and mutations live in a module of their own below, beside
+//! the concept's reads in `graphql::<concept>`.
+
+pub mod chairship;
+pub mod commitment;
+pub mod conference;
+pub mod document;
+pub mod funding;
+pub mod membership;
+pub mod organization;
+pub mod person;
+pub mod source;
+pub mod state;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use async_graphql::{Context, ErrorExtensions, ID};
+use entity::citation;
 use entity::enums::RecordKind;
-use entity::{citation, source, state};
 use sea_orm::sea_query::{Expr, IntoColumnRef};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait,
@@ -236,7 +250,7 @@ impl Checks {
         field: &str,
         code: &str,
     ) -> ApiResult<Option<i32>> {
-        self.find::<state::Entity>(txn, field, "state", state::Column::Code, code)
+        self.find::<entity::state::Entity>(txn, field, "state", entity::state::Column::Code, code)
             .await
     }
 
@@ -247,8 +261,14 @@ impl Checks {
         field: &str,
         code: Option<&str>,
     ) -> ApiResult<Option<i32>> {
-        self.find_opt::<state::Entity>(txn, field, "state", state::Column::Code, code)
-            .await
+        self.find_opt::<entity::state::Entity>(
+            txn,
+            field,
+            "state",
+            entity::state::Column::Code,
+            code,
+        )
+        .await
     }
 
     /// Refuses a key that another record (not `except`) already has.
@@ -285,7 +305,13 @@ impl Checks {
         let mut ids = BTreeSet::new();
         for key in keys {
             if let Some(id) = self
-                .find::<source::Entity>(txn, field, "source", source::Column::Key, key)
+                .find::<entity::source::Entity>(
+                    txn,
+                    field,
+                    "source",
+                    entity::source::Column::Key,
+                    key,
+                )
                 .await?
             {
                 ids.insert(id);
@@ -320,11 +346,11 @@ impl Checks {
             self.problem(field, problem);
         }
         for key in &input.narrowed_by {
-            self.find::<source::Entity>(
+            self.find::<entity::source::Entity>(
                 txn,
                 &format!("{field}.narrowedBy"),
                 "source",
-                source::Column::Key,
+                entity::source::Column::Key,
                 key,
             )
             .await?;

@@ -1,0 +1,392 @@
+//! Curation of conference records: their input, checks and mutations.
+
+use crate::graphql::conference::*;
+use crate::graphql::dates::Date;
+use crate::graphql::error::{ApiResult, OrGraphql};
+use async_graphql::{Context, ID, Object};
+use entity::enums::{ConferenceFormat, ConferenceKind, HostRole, RecordKind};
+use entity::{conference, conference_host, document, initiative, person_role, state};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use super::{
+    Checked, Checks, OrWriteError, RecordInput, Write, citations_of, cite, count, create, delete,
+    id_where, refusal, update,
+};
+use async_graphql::InputObject;
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ActiveModelTrait, DatabaseTransaction};
+
+/// A state's part in hosting, as curators write it.
+#[derive(InputObject)]
+pub struct HostInput {
+    /// ISO code of the hosting state.
+    pub state: String,
+    /// Host or co-host.
+    pub role: HostRole,
+}
+
+/// A conference as curators write it.
+#[derive(InputObject)]
+pub struct ConferenceInput {
+    /// Short stable key, unique, e.g. `foc-2011-the-hague`.
+    pub key: String,
+    /// What kind of meeting it was.
+    pub kind: ConferenceKind,
+    /// Its number in the series, where the sources number it.
+    pub ordinal: Option<i32>,
+    /// Its name.
+    pub name: String,
+    /// Where it took place.
+    pub city: Option<String>,
+    /// The venue.
+    pub venue: Option<String>,
+    /// First day.
+    pub start: Option<Date>,
+    /// Last day.
+    pub end: Option<Date>,
+    /// Its theme.
+    pub theme: Option<String>,
+    /// In person or virtual.
+    pub format: Option<ConferenceFormat>,
+    /// The hosting states; they replace the ones recorded. Left out, the hosts stay as
+    /// they are.
+    pub hosts: Option<Vec<HostInput>>,
+    /// What else the sources say about it.
+    pub note: Option<String>,
+    /// Keys of the sources that give these facts, hosts included; at least one.
+    pub sources: Vec<String>,
+}
+
+/// Checks hosts: known states, each once.
+async fn check_hosts(
+    checks: &mut Checks,
+    txn: &DatabaseTransaction,
+    field: &str,
+    hosts: &[HostInput],
+) -> ApiResult<()> {
+    let mut seen = std::collections::HashSet::new();
+    for (i, host) in hosts.iter().enumerate() {
+        let at = format!("{field}[{i}].state");
+        checks.state(txn, &at, &host.state).await?;
+        if !seen.insert(host.state.as_str()) {
+            checks.problem(at, format!("`{}` is listed twice", host.state));
+        }
+    }
+    Ok(())
+}
+
+impl RecordInput for ConferenceInput {
+    type Entity = conference::Entity;
+    type Model = conference::Model;
+    type Active = conference::ActiveModel;
+    const KIND: Option<RecordKind> = Some(RecordKind::Conference);
+    const TYPE: &'static str = "Conference";
+
+    async fn check(
+        &self,
+        txn: &DatabaseTransaction,
+        current: Option<&conference::Model>,
+    ) -> ApiResult<Checked<conference::ActiveModel>> {
+        let mut checks = Checks::default();
+        checks.not_blank("input.key", &self.key);
+        checks.not_blank("input.name", &self.name);
+        checks
+            .unique::<conference::Entity>(
+                txn,
+                "input.key",
+                "conference",
+                conference::Column::Key,
+                &self.key,
+                current.map(|c| c.id),
+            )
+            .await?;
+        if let (Some(start), Some(end)) = (self.start, self.end)
+            && end < start
+        {
+            checks.problem("input.end", "a conference cannot end before it starts");
+        }
+        if self.ordinal.is_some_and(|o| o < 1) {
+            checks.problem("input.ordinal", "an ordinal counts from 1");
+        }
+        if let Some(hosts) = &self.hosts {
+            check_hosts(&mut checks, txn, "input.hosts", hosts).await?;
+        }
+        let sources = checks.sources(txn, "input.sources", &self.sources).await?;
+        checks.finish()?;
+        let row = conference::ActiveModel {
+            key: Set(self.key.clone()),
+            kind: Set(self.kind),
+            ordinal: Set(self.ordinal),
+            name: Set(self.name.clone()),
+            city: Set(self.city.clone()),
+            venue: Set(self.venue.clone()),
+            start_date: Set(self.start.map(|d| d.0)),
+            end_date: Set(self.end.map(|d| d.0)),
+            theme: Set(self.theme.clone()),
+            format: Set(self.format),
+            note: Set(self.note.clone()),
+            ..Default::default()
+        };
+        Ok(Checked { row, sources })
+    }
+
+    async fn after_save(
+        &self,
+        txn: &DatabaseTransaction,
+        saved: &conference::Model,
+        _before: Option<&conference::Model>,
+    ) -> ApiResult<()> {
+        let Some(hosts) = &self.hosts else {
+            return Ok(());
+        };
+        conference_host::Entity::delete_many()
+            .filter(conference_host::Column::ConferenceId.eq(saved.id))
+            .exec(txn)
+            .await
+            .or_write()?;
+        for host in hosts {
+            let state_id = id_where::<state::Entity>(txn, state::Column::Code, &host.state).await?;
+            conference_host::ActiveModel {
+                conference_id: Set(saved.id),
+                state_id: Set(state_id.unwrap_or_default()),
+                role: Set(host.role),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await
+            .or_write()?;
+        }
+        Ok(())
+    }
+
+    async fn before_delete(
+        txn: &DatabaseTransaction,
+        current: &conference::Model,
+    ) -> ApiResult<()> {
+        let id = current.id;
+        super::refuse_if_referenced(
+            &format!("conference `{}`", current.key),
+            vec![
+                (
+                    "documents",
+                    count::<document::Entity>(txn, document::Column::ConferenceId.eq(id)).await?,
+                ),
+                (
+                    "initiatives",
+                    count::<initiative::Entity>(txn, initiative::Column::LaunchedAtId.eq(id))
+                        .await?,
+                ),
+                (
+                    "people's parts",
+                    count::<person_role::Entity>(txn, person_role::Column::ConferenceId.eq(id))
+                        .await?,
+                ),
+            ],
+        )?;
+        // Its hosts are facts of the conference: they go with it.
+        conference_host::Entity::delete_many()
+            .filter(conference_host::Column::ConferenceId.eq(id))
+            .exec(txn)
+            .await
+            .or_write()?;
+        Ok(())
+    }
+}
+
+/// A state's part in hosting one conference, as curators write it.
+#[derive(InputObject)]
+pub struct ConferenceHostInput {
+    /// Key of the conference.
+    pub conference: String,
+    /// ISO code of the hosting state.
+    pub state: String,
+    /// Host or co-host.
+    pub role: HostRole,
+    /// Keys of the sources that say so; the conference cites them from then on.
+    pub sources: Vec<String>,
+}
+
+impl ConferenceHostInput {
+    /// Checks the keys; the conference, the state's id and the sources' ids.
+    async fn check(
+        &self,
+        txn: &DatabaseTransaction,
+        sources_needed: bool,
+    ) -> ApiResult<(conference::Model, i32, Vec<i32>)> {
+        let mut checks = Checks::default();
+        let conference_id = checks
+            .find::<conference::Entity>(
+                txn,
+                "input.conference",
+                "conference",
+                conference::Column::Key,
+                &self.conference,
+            )
+            .await?;
+        let state_id = checks.state(txn, "input.state", &self.state).await?;
+        let sources = if sources_needed || !self.sources.is_empty() {
+            checks.sources(txn, "input.sources", &self.sources).await?
+        } else {
+            Vec::new()
+        };
+        checks.finish()?;
+        let conference = conference::Entity::find_by_id(conference_id.unwrap_or_default())
+            .one(txn)
+            .await
+            .or_gql()?
+            .ok_or("the conference was removed meanwhile")?;
+        Ok((conference, state_id.unwrap_or_default(), sources))
+    }
+}
+
+/// Adds sources to what a conference cites.
+async fn cite_more(txn: &DatabaseTransaction, conference_id: i32, more: &[i32]) -> ApiResult<()> {
+    let mut all = citations_of(txn, RecordKind::Conference, conference_id).await?;
+    all.extend(more.iter().copied());
+    cite(
+        txn,
+        RecordKind::Conference,
+        conference_id,
+        &all.into_iter().collect::<Vec<_>>(),
+    )
+    .await
+}
+
+/// The hosting row of a conference and a state.
+async fn hosting(
+    txn: &DatabaseTransaction,
+    conference_id: i32,
+    state_id: i32,
+) -> ApiResult<Option<conference_host::Model>> {
+    conference_host::Entity::find()
+        .filter(conference_host::Column::ConferenceId.eq(conference_id))
+        .filter(conference_host::Column::StateId.eq(state_id))
+        .one(txn)
+        .await
+        .or_gql()
+}
+
+/// Curation of conferences and their hosts: each mutation needs the admin token and runs
+/// in one transaction.
+#[derive(Default)]
+pub struct ConferenceMutation;
+
+#[Object]
+impl ConferenceMutation {
+    /// Adds a conference, with its hosts.
+    async fn create_conference(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The record's facts and the keys of its sources.")] input: ConferenceInput,
+    ) -> ApiResult<Conference> {
+        Ok(Conference(crate::graphql::loader::alone(
+            create(ctx, &input).await?,
+        )))
+    }
+
+    /// Replaces a conference's facts and sources (and hosts, when given) with the input.
+    async fn update_conference(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The conference's global id.")] id: ID,
+        #[graphql(desc = "The record's facts and the keys of its sources.")] input: ConferenceInput,
+    ) -> ApiResult<Conference> {
+        Ok(Conference(crate::graphql::loader::alone(
+            update(ctx, &id, &input).await?,
+        )))
+    }
+
+    /// Deletes a conference that no document, initiative or person refers to, with its
+    /// hosts; returns its id.
+    async fn delete_conference(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The conference's global id.")] id: ID,
+    ) -> ApiResult<ID> {
+        delete::<ConferenceInput>(ctx, id).await
+    }
+
+    /// Adds a hosting state to a conference; returns the conference.
+    async fn create_conference_host(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The record's facts and the keys of its sources.")]
+        input: ConferenceHostInput,
+    ) -> ApiResult<Conference> {
+        let write = Write::begin(ctx).await?;
+        let (conference, state_id, sources) = input.check(&write.txn, true).await?;
+        if hosting(&write.txn, conference.id, state_id)
+            .await?
+            .is_some()
+        {
+            return Err(refusal(
+                "input.state",
+                format!("`{}` already hosts `{}`", input.state, input.conference),
+            ));
+        }
+        conference_host::ActiveModel {
+            conference_id: Set(conference.id),
+            state_id: Set(state_id),
+            role: Set(input.role),
+            ..Default::default()
+        }
+        .insert(&write.txn)
+        .await
+        .or_write()?;
+        cite_more(&write.txn, conference.id, &sources).await?;
+        write.commit().await?;
+        Ok(Conference(crate::graphql::loader::alone(conference)))
+    }
+
+    /// Changes a hosting state's role; returns the conference.
+    async fn update_conference_host(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The record's facts and the keys of its sources.")]
+        input: ConferenceHostInput,
+    ) -> ApiResult<Conference> {
+        let write = Write::begin(ctx).await?;
+        let (conference, state_id, sources) = input.check(&write.txn, true).await?;
+        let Some(host) = hosting(&write.txn, conference.id, state_id).await? else {
+            return Err(refusal(
+                "input.state",
+                format!("`{}` does not host `{}`", input.state, input.conference),
+            ));
+        };
+        let mut row: conference_host::ActiveModel = host.into();
+        row.role = Set(input.role);
+        row.update(&write.txn).await.or_write()?;
+        cite_more(&write.txn, conference.id, &sources).await?;
+        write.commit().await?;
+        Ok(Conference(crate::graphql::loader::alone(conference)))
+    }
+
+    /// Removes a hosting state from a conference; returns the conference.
+    async fn delete_conference_host(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Key of the conference.")] conference: String,
+        #[graphql(desc = "ISO code of the hosting state.")] state: String,
+    ) -> ApiResult<Conference> {
+        let write = Write::begin(ctx).await?;
+        let input = ConferenceHostInput {
+            conference,
+            state,
+            role: HostRole::Host,
+            sources: Vec::new(),
+        };
+        let (current, state_id, _) = input.check(&write.txn, false).await?;
+        let Some(host) = hosting(&write.txn, current.id, state_id).await? else {
+            return Err(refusal(
+                "state",
+                format!("`{}` does not host `{}`", input.state, current.key),
+            ));
+        };
+        conference_host::Entity::delete_by_id(host.id)
+            .exec(&write.txn)
+            .await
+            .or_write()?;
+        write.commit().await?;
+        Ok(Conference(crate::graphql::loader::alone(current)))
+    }
+}

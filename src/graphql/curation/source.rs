@@ -1,0 +1,189 @@
+//! Curation of source records: their input, checks and mutations.
+
+use crate::graphql::error::ApiResult;
+use crate::graphql::source::*;
+use async_graphql::{Context, ID, Object};
+use entity::enums::RecordKind;
+use entity::{citation, source};
+
+use super::{Checked, Checks, RecordInput, count, create, delete, update};
+use crate::graphql::dates::DateInput;
+use crate::graphql::error::OrGraphql;
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction};
+
+/// A source as curators write it: a publication that facts cite.
+#[derive(async_graphql::InputObject)]
+pub struct SourceInput {
+    /// Short stable key that facts cite it by, unique, e.g. `FS2014`.
+    pub key: String,
+    /// Its title.
+    pub title: String,
+    /// Whether `title` is a description of the publication rather than the title it gives
+    /// itself (no source gives that).
+    #[graphql(default)]
+    pub title_is_description: bool,
+    /// Who published it.
+    pub publisher: Option<String>,
+    /// When it was published.
+    pub date: Option<DateInput>,
+    /// Where to read it.
+    pub url: Option<String>,
+    /// What to know about it.
+    pub note: Option<String>,
+}
+
+impl RecordInput for SourceInput {
+    type Entity = source::Entity;
+    type Model = source::Model;
+    type Active = source::ActiveModel;
+    const KIND: Option<RecordKind> = None;
+    const TYPE: &'static str = "Source";
+
+    async fn check(
+        &self,
+        txn: &DatabaseTransaction,
+        current: Option<&source::Model>,
+    ) -> ApiResult<Checked<source::ActiveModel>> {
+        let mut checks = Checks::default();
+        checks.not_blank("input.key", &self.key);
+        if self.key.contains(',') || self.key.contains(char::is_whitespace) {
+            checks.problem("input.key", "a source key has no commas or spaces");
+        }
+        checks.not_blank("input.title", &self.title);
+        checks
+            .unique::<source::Entity>(
+                txn,
+                "input.key",
+                "source",
+                source::Column::Key,
+                &self.key,
+                current.map(|c| c.id),
+            )
+            .await?;
+        if let Some(url) = &self.url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            checks.problem("input.url", "a URL starts with https:// or http://");
+        }
+        let date = checks.date(txn, "input.date", self.date.as_ref()).await?;
+        if let Some(current) = current
+            && current.key != self.key
+        {
+            let uses = key_uses(txn, &current.key).await?;
+            if uses > 0 {
+                checks.problem(
+                    "input.key",
+                    format!(
+                        "{uses} dates are narrowed by `{}`, so its key stays",
+                        current.key
+                    ),
+                );
+            }
+        }
+        checks.finish()?;
+        let mut row = source::ActiveModel {
+            key: Set(self.key.clone()),
+            title: Set(self.title.clone()),
+            title_is_description: Set(self.title_is_description),
+            publisher: Set(self.publisher.clone()),
+            url: Set(self.url.clone()),
+            note: Set(self.note.clone()),
+            ..Default::default()
+        };
+        crate::dataset::set_date(&mut row, "published", date.as_ref());
+        Ok(Checked {
+            row,
+            sources: Vec::new(),
+        })
+    }
+
+    async fn before_delete(txn: &DatabaseTransaction, current: &source::Model) -> ApiResult<()> {
+        let citations =
+            count::<citation::Entity>(txn, citation::Column::SourceId.eq(current.id)).await?;
+        super::refuse_if_referenced(
+            &format!("source `{}`", current.key),
+            vec![
+                ("citations", citations),
+                ("narrowed dates", key_uses(txn, &current.key).await?),
+            ],
+        )
+    }
+}
+
+/// How many dates name a source among the sources that narrowed them: dates keep source
+/// keys, not ids, as the data file writes them.
+async fn key_uses(txn: &DatabaseTransaction, key: &str) -> ApiResult<u64> {
+    const NARROWED: [(&str, &str); 13] = [
+        ("sources", "published"),
+        ("coalition", "founded"),
+        ("memberships", "joined"),
+        ("memberships", "left"),
+        ("chairships", "start"),
+        ("chairships", "end"),
+        ("documents", "adopted"),
+        ("endorsements", "endorsed"),
+        ("initiatives", "launched"),
+        ("initiatives", "operating_since"),
+        ("fundings", "period_start"),
+        ("fundings", "period_end"),
+        ("claims", "as_of"),
+    ];
+    let mut uses = 0;
+    for (table, prefix) in NARROWED {
+        let column = format!("{prefix}_narrowed_by");
+        // LIKE narrows the rows down; the list is then matched item by item.
+        let statement = Query::select()
+            .expr_as(Expr::col(Alias::new(column.as_str())), Alias::new("keys"))
+            .from(Alias::new(table))
+            .and_where(Expr::col(Alias::new(column.as_str())).like(format!("%{key}%")))
+            .to_owned();
+        for row in txn.query_all(&statement).await.or_gql()? {
+            let keys: Option<String> = row.try_get("", "keys").or_gql()?;
+            if keys.is_some_and(|keys| keys.split(',').any(|k| k == key)) {
+                uses += 1;
+            }
+        }
+    }
+    Ok(uses)
+}
+
+/// Curation of sources: each mutation needs the admin token and runs in one transaction.
+#[derive(Default)]
+pub struct SourceMutation;
+
+#[Object]
+impl SourceMutation {
+    /// Adds a source that facts can then cite.
+    async fn create_source(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The record's facts and the keys of its sources.")] input: SourceInput,
+    ) -> ApiResult<Source> {
+        Ok(Source(crate::graphql::loader::alone(
+            create(ctx, &input).await?,
+        )))
+    }
+
+    /// Replaces a source's details with the input.
+    async fn update_source(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The source's global id.")] id: ID,
+        #[graphql(desc = "The record's facts and the keys of its sources.")] input: SourceInput,
+    ) -> ApiResult<Source> {
+        Ok(Source(crate::graphql::loader::alone(
+            update(ctx, &id, &input).await?,
+        )))
+    }
+
+    /// Deletes a source that no fact cites any more; returns its id.
+    async fn delete_source(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The source's global id.")] id: ID,
+    ) -> ApiResult<ID> {
+        delete::<SourceInput>(ctx, id).await
+    }
+}
