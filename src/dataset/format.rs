@@ -1,0 +1,424 @@
+//! The data file's format: its tables as Rust types, read and written with serde
+//! (`data/README.md` documents it).
+
+use super::*;
+
+/// Why a dataset could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum DatasetError {
+    /// The file is not valid TOML or does not follow the format.
+    #[error("the data file is malformed: {0}")]
+    Parse(String),
+    /// The file parses but its records are inconsistent.
+    #[error("the data file is inconsistent:\n  {}", .0.join("\n  "))]
+    Invalid(Vec<String>),
+    /// The database refused the data.
+    #[error("the database refused the data: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    /// The dataset could not be written as a data file.
+    #[error("cannot write the data file: {0}")]
+    Write(String),
+}
+
+/// A date as the data file writes it: a plain stated date, or a table that narrows it.
+#[derive(Debug, Deserialize, Serialize, Clone, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum DateSpec {
+    /// `"2014-01"`.
+    Stated(String),
+    /// `{ stated = "2014-01", not_after = "2014-01-16", narrowed_by = ["FS2014"] }`. An empty
+    /// table `{}` is a date no source gives.
+    Narrowed {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        stated: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        not_before: Option<NaiveDate>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        not_after: Option<NaiveDate>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        narrowed_by: Vec<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+}
+
+impl DateSpec {
+    /// The interval the date stands for, or why it stands for none.
+    pub fn resolve(&self) -> Result<UncertainDate, String> {
+        match self {
+            DateSpec::Stated(stated) => UncertainDate::from_stated(stated),
+            DateSpec::Narrowed {
+                stated,
+                not_before,
+                not_after,
+                narrowed_by,
+                note,
+            } => {
+                let base = match stated {
+                    Some(s) => UncertainDate::from_stated(s)?,
+                    None => UncertainDate::default(),
+                };
+                let mut date = base.narrow(*not_before, *not_after)?;
+                date.narrowed_by = narrowed_by.clone();
+                date.narrowing_note = note.clone();
+                Ok(date)
+            }
+        }
+    }
+
+    /// Why the date's narrowing is not sourced, if it is not: a bound must name the sources
+    /// whose facts set it, and sources named as narrowing the date must set a bound.
+    pub fn narrowing_problem(&self) -> Option<&'static str> {
+        let DateSpec::Narrowed {
+            not_before,
+            not_after,
+            narrowed_by,
+            ..
+        } = self
+        else {
+            return None;
+        };
+        let bounded = not_before.is_some() || not_after.is_some();
+        match (bounded, narrowed_by.is_empty()) {
+            (true, true) => Some("a bound names no source whose facts set it"),
+            (false, false) => Some("sources are named as narrowing the date, but no bound is set"),
+            _ => None,
+        }
+    }
+
+    /// The keys of the sources that narrowed the date.
+    pub fn sources(&self) -> &[String] {
+        match self {
+            DateSpec::Stated(_) => &[],
+            DateSpec::Narrowed { narrowed_by, .. } => narrowed_by,
+        }
+    }
+}
+
+/// Whether a flag is off, so that the data file leaves it out.
+fn is_false(flag: &bool) -> bool {
+    !flag
+}
+
+/// The whole data file.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dataset {
+    pub sources: Vec<SourceRow>,
+    pub coalition: CoalitionRow,
+    pub states: Vec<StateRow>,
+    pub memberships: Vec<MembershipRow>,
+    pub conferences: Vec<ConferenceRow>,
+    pub chairships: Vec<ChairshipRow>,
+    pub documents: Vec<DocumentRow>,
+    pub commitments: Vec<CommitmentRow>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub endorsements: Vec<EndorsementRow>,
+    pub organizations: Vec<OrganizationRow>,
+    pub initiatives: Vec<InitiativeRow>,
+    pub fundings: Vec<FundingRow>,
+    pub people: Vec<PersonRow>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<ClaimRow>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRow {
+    pub key: String,
+    pub title: String,
+    /// `title` is the dataset's description of the publication, not the title it gives
+    /// itself (no source the dataset holds gives that).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub title_is_description: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<DateSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoalitionRow {
+    pub name: String,
+    pub purpose: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub founded: Option<DateSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub founding_place: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub membership_criteria: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub participant_regions: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant_regions_text: Option<String>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateRow {
+    pub code: String,
+    pub name: String,
+    pub region: Region,
+    pub subregion: String,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MembershipRow {
+    pub state: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub joined: Option<DateSpec>,
+    #[serde(default)]
+    pub founding: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ordinal: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub left: Option<DateSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostRow {
+    pub state: String,
+    pub role: HostRole,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConferenceRow {
+    pub key: String,
+    pub kind: ConferenceKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ordinal: Option<i32>,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub venue: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub theme: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<ConferenceFormat>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<HostRow>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChairshipRow {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chair: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interim: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<DateSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<DateSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentRow {
+    pub key: String,
+    pub title: String,
+    pub kind: DocumentKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adopted: Option<DateSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conference: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommitmentRow {
+    pub key: String,
+    pub kind: CommitmentKind,
+    pub title: String,
+    pub description: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+    #[serde(default)]
+    pub endorsed_on_joining: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndorsementRow {
+    pub state: String,
+    pub commitment: String,
+    /// When the state endorsed it; a commitment endorsed on joining takes the joining date
+    /// when this is left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endorsed: Option<DateSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationRow {
+    pub key: String,
+    pub name: String,
+    pub kind: OrganizationKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct InitiativeRow {
+    pub key: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub launched_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub launched: Option<DateSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manager: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operating_since: Option<DateSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FunderRow {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FundingRow {
+    pub key: String,
+    pub description: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qualifier: Option<FundingQualifier>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period_start: Option<DateSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period_end: Option<DateSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recipient_initiative: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recipient_programme: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub funders: Vec<FunderRow>,
+    #[serde(default)]
+    pub funders_complete: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonRoleRow {
+    pub conference: String,
+    pub role: PersonRoleKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub office: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub office_state: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonRow {
+    pub key: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<PersonRoleRow>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimRow {
+    pub topic: ClaimTopic,
+    pub statement: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<DateSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    pub sources: Vec<String>,
+}
+
+/// The start a chairship's key is made of: its stated start, or the earliest day it can be.
+pub(super) fn chair_start(c: &ChairshipRow) -> String {
+    match &c.start {
+        Some(DateSpec::Stated(s)) => s.clone(),
+        Some(DateSpec::Narrowed {
+            stated, not_before, ..
+        }) => stated
+            .clone()
+            .or_else(|| not_before.map(|d| d.to_string()))
+            .unwrap_or_default(),
+        None => String::new(),
+    }
+}
+
+/// A chairship's natural key: the file gives it none, so it is its start and its chair.
+pub(super) fn chair_key(c: &ChairshipRow) -> String {
+    format!(
+        "{}:{}",
+        chair_start(c),
+        c.chair
+            .as_deref()
+            .or(c.interim.as_deref())
+            .unwrap_or("none")
+    )
+}
+
+/// A claim's natural key: the file gives it none, so it is what the claim says and who says it.
+pub(super) fn claim_key(c: &ClaimRow) -> String {
+    format!(
+        "{}:{}:{}:{}",
+        c.topic.as_str(),
+        c.subject.as_deref().unwrap_or(""),
+        c.sources.join("+"),
+        c.value.as_deref().unwrap_or(&c.statement)
+    )
+}
