@@ -5,13 +5,13 @@ use entity::enums::RecordKind;
 use entity::{chairship, source, state};
 use sea_orm::EntityTrait;
 
-use super::aggregate::{KeySql, Measure, Scope, aggregate_types};
-use super::connection::{Aggregated, Connection, PageArgs};
 use super::dates::Date;
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
 use super::filter::{DateFilter, ListFilter, Path, StringFilter, filter_impl, list_query};
-use super::loader::Loaded;
+use super::list::Loaded;
+use super::list::{Aggregated, Connection, PageArgs};
+use super::list::{KeySql, Measure, Scope, aggregate_types};
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};

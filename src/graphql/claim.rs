@@ -5,14 +5,14 @@ use entity::enums::{ClaimTopic, RecordKind};
 use entity::{claim, source};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
-use super::aggregate::{KeySql, Scope, aggregate_types};
-use super::connection::{Aggregated, Connection, PageArgs};
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
 use super::filter::{
     ClaimTopicFilter, DateFilter, ListFilter, Path, StringFilter, filter_impl, list_query,
 };
-use super::loader::Loaded;
+use super::list::Loaded;
+use super::list::{Aggregated, Connection, PageArgs};
+use super::list::{KeySql, Scope, aggregate_types};
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};

@@ -11,11 +11,11 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder}
 use super::chairship::{CHAIRSHIP_ORDER, Chairship, ChairshipFilter, possibly_on};
 use super::conference::{CONFERENCE_ORDER, Conference, ConferenceFilter};
 
-use super::connection::{Connection, PageArgs};
 use super::dates::{Date, DateInterval, read_date};
 use super::error::{ApiResult, OrGraphql};
 use super::filter::list_query;
-use super::loader::{Db, Loaded, single};
+use super::list::{Connection, PageArgs};
+use super::list::{Db, Loaded, single};
 use super::membership::state_is_member;
 use super::node::global_id;
 use super::order::OrderBy;

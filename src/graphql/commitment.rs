@@ -5,15 +5,15 @@ use entity::enums::{CommitmentKind, RecordKind};
 use entity::{commitment, document, endorsement, source, state};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
-use super::aggregate::{KeySql, Scope, aggregate_types};
-use super::connection::{Aggregated, Connection, EdgeFields, PageArgs};
 use super::dates::{DateInterval, read_date};
 use super::document::{Document, DocumentFilter};
 use super::error::ApiResult;
 use super::filter::{
     BooleanFilter, CommitmentKindFilter, ListFilter, Path, StringFilter, filter_impl, list_query,
 };
-use super::loader::Loaded;
+use super::list::Loaded;
+use super::list::{Aggregated, Connection, EdgeFields, PageArgs};
+use super::list::{KeySql, Scope, aggregate_types};
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};

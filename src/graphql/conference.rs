@@ -7,8 +7,6 @@ use entity::{
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
-use super::aggregate::{KeySql, Measure, Scope, aggregate_types};
-use super::connection::{Aggregated, Connection, EdgeFields, PageArgs};
 use super::dates::Date;
 use super::document::{DOCUMENT_ORDER, Document, DocumentFilter, DocumentOrderField};
 use super::error::{ApiResult, OrGraphql};
@@ -17,7 +15,9 @@ use super::filter::{
     StringFilter, filter_impl, list_query,
 };
 use super::initiative::{INITIATIVE_ORDER, Initiative, InitiativeFilter, InitiativeOrderField};
-use super::loader::{Db, Loaded, single};
+use super::list::{Aggregated, Connection, EdgeFields, PageArgs};
+use super::list::{Db, Loaded, single};
+use super::list::{KeySql, Measure, Scope, aggregate_types};
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::person::{PERSON_ORDER, Person, PersonFilter, PersonOrderField};

@@ -10,17 +10,17 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 use sea_orm::{Condition, ConnectionTrait, FromQueryResult};
 
-use super::aggregate::{KeySql, Measure, Scope, aggregate_types};
 use super::chairship::Chairship;
 use super::commitment::{COMMITMENT_ORDER, Commitment, CommitmentFilter, CommitmentOrderField};
 use super::conference::{Conference, ConferenceFilter};
-use super::connection::{Aggregated, Connection, PageArgs};
 use super::dates::{DateInterval, read_date};
 use super::error::{ApiResult, OrGraphql};
 use super::filter::{
     DateFilter, DocumentKindFilter, ListFilter, Path, StringFilter, filter_impl, list_query,
 };
-use super::loader::{Db, Loaded, group};
+use super::list::{Aggregated, Connection, PageArgs};
+use super::list::{Db, Loaded, group};
+use super::list::{KeySql, Measure, Scope, aggregate_types};
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};

@@ -15,7 +15,7 @@ use sea_orm::sea_query::{
 };
 
 use super::dates::Date;
-use super::loader::ListQuery;
+use super::list::ListQuery;
 use super::order::{OrderBy, OrderDirection, OrderField, sort_keys};
 
 /// Fresh aliases for the tables of nested subqueries, so a relationship back to the same

@@ -5,8 +5,6 @@ use entity::enums::{FundingQualifier, RecordKind};
 use entity::{funding, funding_funder, initiative, organization, source, state};
 use sea_orm::EntityTrait;
 
-use super::aggregate::{KeySql, Measure, Scope, aggregate_types};
-use super::connection::{Aggregated, Connection, PageArgs};
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
 use super::filter::{
@@ -14,7 +12,9 @@ use super::filter::{
     filter_impl, list_query,
 };
 use super::initiative::{Initiative, InitiativeFilter};
-use super::loader::{ListQuery, Loaded, through};
+use super::list::{Aggregated, Connection, PageArgs};
+use super::list::{KeySql, Measure, Scope, aggregate_types};
+use super::list::{ListQuery, Loaded, through};
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::organization::{Organization, OrganizationFilter};
@@ -317,9 +317,9 @@ impl Aggregated for Funding {
 }
 
 impl Aggregated for Funder {
-    type Aggregate = super::aggregate::ListAggregate;
+    type Aggregate = super::list::ListAggregate;
 
     fn aggregate(_scope: Option<Scope>, total: usize) -> Option<Self::Aggregate> {
-        super::aggregate::ListAggregate::of(total)
+        super::list::ListAggregate::of(total)
     }
 }

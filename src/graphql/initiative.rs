@@ -5,14 +5,14 @@ use entity::enums::RecordKind;
 use entity::{conference, funding, initiative, organization, source};
 use sea_orm::EntityTrait;
 
-use super::aggregate::{KeySql, Measure, Scope, aggregate_types};
 use super::conference::{Conference, ConferenceFilter};
-use super::connection::{Aggregated, Connection, PageArgs};
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
 use super::filter::{DateFilter, ListFilter, Path, StringFilter, filter_impl, list_query};
 use super::funding::{FUNDING_ORDER, Funding, FundingFilter, FundingOrderField};
-use super::loader::Loaded;
+use super::list::Loaded;
+use super::list::{Aggregated, Connection, PageArgs};
+use super::list::{KeySql, Measure, Scope, aggregate_types};
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::organization::{Organization, OrganizationFilter};

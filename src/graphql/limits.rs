@@ -26,7 +26,7 @@ use async_graphql::parser::types::{Directive, ExecutableDocument, Selection, Sel
 use async_graphql::{Name, ServerError, ServerResult, ValidationResult, Value, Variables};
 use async_graphql_value::Value as DocumentValue;
 
-use super::connection::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use super::list::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
 /// The limits a query must stay within.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

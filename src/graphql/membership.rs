@@ -13,11 +13,11 @@ use super::filter::{
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::state::StateFilter;
 
-use super::aggregate::{KeySql, Measure, Scope, aggregate_types};
-use super::connection::{Aggregated, Connection, PageArgs};
 use super::dates::{Date, DateInterval, read_date};
 use super::error::ApiResult;
-use super::loader::Loaded;
+use super::list::Loaded;
+use super::list::{Aggregated, Connection, PageArgs};
+use super::list::{KeySql, Measure, Scope, aggregate_types};
 use super::node::global_id;
 use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
 use super::state::State;

@@ -4,13 +4,11 @@
 // A resolver's parameters are its GraphQL arguments; list fields have four for paging alone.
 #![allow(clippy::too_many_arguments)]
 
-pub mod aggregate;
 pub mod chairship;
 pub mod claim;
 pub mod coalition;
 pub mod commitment;
 pub mod conference;
-pub mod connection;
 pub mod curation;
 pub mod dates;
 pub mod document;
@@ -19,7 +17,7 @@ pub mod filter;
 pub mod funding;
 pub mod initiative;
 pub mod limits;
-pub mod loader;
+pub mod list;
 pub mod membership;
 pub mod node;
 pub mod order;

@@ -6,7 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use entity::*;
 
 use super::error::{ApiError, ApiResult, OrGraphql};
-use super::loader::by_ids;
+use super::list::by_ids;
 use super::{
     chairship::Chairship, claim::Claim, coalition::Coalition, commitment::Commitment,
     commitment::Endorsement, conference::Conference, document::Document, funding::Funding,
@@ -166,11 +166,11 @@ impl NodeQuery {
     }
 }
 
-impl super::connection::Aggregated for Node {
-    type Aggregate = super::aggregate::ListAggregate;
+impl super::list::Aggregated for Node {
+    type Aggregate = super::list::ListAggregate;
 
-    fn aggregate(_scope: Option<super::aggregate::Scope>, total: usize) -> Option<Self::Aggregate> {
-        super::aggregate::ListAggregate::of(total)
+    fn aggregate(_scope: Option<super::list::Scope>, total: usize) -> Option<Self::Aggregate> {
+        super::list::ListAggregate::of(total)
     }
 }
 

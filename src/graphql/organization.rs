@@ -5,15 +5,15 @@ use entity::enums::{OrganizationKind, RecordKind};
 use entity::{funding, funding_funder, initiative, organization, source, state};
 use sea_orm::EntityTrait;
 
-use super::aggregate::{KeySql, Scope, aggregate_types};
-use super::connection::{Aggregated, Connection, PageArgs};
 use super::error::ApiResult;
 use super::filter::{
     ListFilter, OrganizationKindFilter, Path, StringFilter, filter_impl, list_query,
 };
 use super::funding::{FUNDING_ORDER, Funding, FundingFilter, FundingOrderField};
 use super::initiative::{INITIATIVE_ORDER, Initiative, InitiativeFilter, InitiativeOrderField};
-use super::loader::Loaded;
+use super::list::Loaded;
+use super::list::{Aggregated, Connection, PageArgs};
+use super::list::{KeySql, Scope, aggregate_types};
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};

@@ -5,14 +5,14 @@ use entity::enums::RecordKind;
 use entity::{conference, person, person_role, source};
 use sea_orm::EntityTrait;
 
-use super::aggregate::{KeySql, Scope, aggregate_types};
 use super::conference::{
     CONFERENCE_ORDER, Conference, ConferenceFilter, ConferenceOrderField, ParticipationFields,
 };
-use super::connection::{Aggregated, Connection, PageArgs};
 use super::error::ApiResult;
 use super::filter::{ListFilter, Path, StringFilter, filter_impl, list_query};
-use super::loader::Loaded;
+use super::list::Loaded;
+use super::list::{Aggregated, Connection, PageArgs};
+use super::list::{KeySql, Scope, aggregate_types};
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};

@@ -11,7 +11,7 @@ use super::commitment::Commitment;
 use super::conference::Conference;
 use super::document::Document;
 use super::error::{ApiError, ApiResult, OrGraphql};
-use super::loader::{Db, by_ids};
+use super::list::{Db, by_ids};
 use super::organization::Organization;
 use super::person::Person;
 use super::state::State;

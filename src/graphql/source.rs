@@ -10,12 +10,12 @@ use std::sync::Arc;
 
 use sea_orm::{EntityTrait, ModelTrait};
 
-use super::aggregate::{KeySql, Measure, Scope, aggregate_types};
-use super::connection::{Aggregated, Connection, PageArgs};
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
 use super::filter::{BooleanFilter, DateFilter, StringFilter, filter_impl, list_query};
-use super::loader::{ListQuery, Loaded, through};
+use super::list::{Aggregated, Connection, PageArgs};
+use super::list::{KeySql, Measure, Scope, aggregate_types};
+use super::list::{ListQuery, Loaded, through};
 use super::node::{Node, global_id};
 use super::order::{OrderBy, OrderDirection, OrderField};
 

@@ -8,7 +8,6 @@ use entity::{
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::aggregate::{KeySql, Scope, aggregate_types};
 use super::chairship::{CHAIRSHIP_ORDER, Chairship, ChairshipFilter, ChairshipOrderField};
 use super::commitment::{
     COMMITMENT_ORDER, Commitment, CommitmentFilter, CommitmentOrderField, EndorsementFields,
@@ -17,12 +16,13 @@ use super::conference::{
     CONFERENCE_ORDER, Conference, ConferenceFilter, ConferenceOrderField, HostingFields,
     ParticipationFields,
 };
-use super::connection::{Aggregated, Connection, PageArgs};
 use super::dates::Date;
 use super::error::{ApiResult, OrGraphql};
 use super::filter::{ListFilter, Path, RegionFilter, StringFilter, filter_impl, list_query};
 use super::funding::{FUNDING_ORDER, Funding, FundingFilter, FundingOrderField};
-use super::loader::{ListQuery, Loaded, single};
+use super::list::{Aggregated, Connection, PageArgs};
+use super::list::{KeySql, Scope, aggregate_types};
+use super::list::{ListQuery, Loaded, single};
 use super::membership::{
     MEMBERSHIP_ORDER, Membership, MembershipFilter, MembershipOrderField, MembershipStatus,
     state_is_member, state_status_on,
@@ -521,7 +521,7 @@ impl StateQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "ISO 3166-1 alpha-2 code, e.g. `KE`.")] code: String,
     ) -> ApiResult<Option<State>> {
-        let db = ctx.data::<super::loader::Db>()?;
+        let db = ctx.data::<super::list::Db>()?;
         let found = state::Entity::find()
             .filter(state::Column::Code.eq(code.trim().to_ascii_uppercase()))
             .one(&db.conn)

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::cache::{PersistedQueryError, ResponseCache};
-use crate::graphql::loader::Db;
+use crate::graphql::list::Db;
 
 /// The response media types a client can ask for.
 #[derive(Clone, Copy, PartialEq, Eq)]

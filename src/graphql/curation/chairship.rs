@@ -130,7 +130,7 @@ impl ChairshipMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The record's facts and the keys of its sources.")] input: ChairshipInput,
     ) -> ApiResult<Chairship> {
-        Ok(Chairship(crate::graphql::loader::alone(
+        Ok(Chairship(crate::graphql::list::alone(
             create(ctx, &input).await?,
         )))
     }
@@ -142,7 +142,7 @@ impl ChairshipMutation {
         #[graphql(desc = "The chairship's global id.")] id: ID,
         #[graphql(desc = "The record's facts and the keys of its sources.")] input: ChairshipInput,
     ) -> ApiResult<Chairship> {
-        Ok(Chairship(crate::graphql::loader::alone(
+        Ok(Chairship(crate::graphql::list::alone(
             update(ctx, &id, &input).await?,
         )))
     }

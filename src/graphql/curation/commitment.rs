@@ -322,7 +322,7 @@ impl CommitmentMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The record's facts and the keys of its sources.")] input: CommitmentInput,
     ) -> ApiResult<Commitment> {
-        Ok(Commitment(crate::graphql::loader::alone(
+        Ok(Commitment(crate::graphql::list::alone(
             create(ctx, &input).await?,
         )))
     }
@@ -334,7 +334,7 @@ impl CommitmentMutation {
         #[graphql(desc = "The commitment's global id.")] id: ID,
         #[graphql(desc = "The record's facts and the keys of its sources.")] input: CommitmentInput,
     ) -> ApiResult<Commitment> {
-        Ok(Commitment(crate::graphql::loader::alone(
+        Ok(Commitment(crate::graphql::list::alone(
             update(ctx, &id, &input).await?,
         )))
     }
@@ -355,7 +355,7 @@ impl CommitmentMutation {
         #[graphql(desc = "The record's facts and the keys of its sources.")]
         input: EndorsementInput,
     ) -> ApiResult<Endorsement> {
-        Ok(Endorsement(crate::graphql::loader::alone(
+        Ok(Endorsement(crate::graphql::list::alone(
             create(ctx, &input).await?,
         )))
     }
@@ -368,7 +368,7 @@ impl CommitmentMutation {
         #[graphql(desc = "The record's facts and the keys of its sources.")]
         input: EndorsementInput,
     ) -> ApiResult<Endorsement> {
-        Ok(Endorsement(crate::graphql::loader::alone(
+        Ok(Endorsement(crate::graphql::list::alone(
             update(ctx, &id, &input).await?,
         )))
     }

@@ -279,7 +279,7 @@ impl ConferenceMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The record's facts and the keys of its sources.")] input: ConferenceInput,
     ) -> ApiResult<Conference> {
-        Ok(Conference(crate::graphql::loader::alone(
+        Ok(Conference(crate::graphql::list::alone(
             create(ctx, &input).await?,
         )))
     }
@@ -291,7 +291,7 @@ impl ConferenceMutation {
         #[graphql(desc = "The conference's global id.")] id: ID,
         #[graphql(desc = "The record's facts and the keys of its sources.")] input: ConferenceInput,
     ) -> ApiResult<Conference> {
-        Ok(Conference(crate::graphql::loader::alone(
+        Ok(Conference(crate::graphql::list::alone(
             update(ctx, &id, &input).await?,
         )))
     }
@@ -335,7 +335,7 @@ impl ConferenceMutation {
         .or_write()?;
         cite_more(&write.txn, conference.id, &sources).await?;
         write.commit().await?;
-        Ok(Conference(crate::graphql::loader::alone(conference)))
+        Ok(Conference(crate::graphql::list::alone(conference)))
     }
 
     /// Changes a hosting state's role; returns the conference.
@@ -358,7 +358,7 @@ impl ConferenceMutation {
         row.update(&write.txn).await.or_write()?;
         cite_more(&write.txn, conference.id, &sources).await?;
         write.commit().await?;
-        Ok(Conference(crate::graphql::loader::alone(conference)))
+        Ok(Conference(crate::graphql::list::alone(conference)))
     }
 
     /// Removes a hosting state from a conference; returns the conference.
@@ -387,6 +387,6 @@ impl ConferenceMutation {
             .await
             .or_write()?;
         write.commit().await?;
-        Ok(Conference(crate::graphql::loader::alone(current)))
+        Ok(Conference(crate::graphql::list::alone(current)))
     }
 }

@@ -106,7 +106,7 @@ impl DocumentMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The record's facts and the keys of its sources.")] input: DocumentInput,
     ) -> ApiResult<Document> {
-        Ok(Document(crate::graphql::loader::alone(
+        Ok(Document(crate::graphql::list::alone(
             create(ctx, &input).await?,
         )))
     }
@@ -118,7 +118,7 @@ impl DocumentMutation {
         #[graphql(desc = "The document's global id.")] id: ID,
         #[graphql(desc = "The record's facts and the keys of its sources.")] input: DocumentInput,
     ) -> ApiResult<Document> {
-        Ok(Document(crate::graphql::loader::alone(
+        Ok(Document(crate::graphql::list::alone(
             update(ctx, &id, &input).await?,
         )))
     }

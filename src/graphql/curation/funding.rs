@@ -224,7 +224,7 @@ impl FundingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The record's facts and the keys of its sources.")] input: FundingInput,
     ) -> ApiResult<Funding> {
-        Ok(Funding(crate::graphql::loader::alone(
+        Ok(Funding(crate::graphql::list::alone(
             create(ctx, &input).await?,
         )))
     }
@@ -236,7 +236,7 @@ impl FundingMutation {
         #[graphql(desc = "The funding's global id.")] id: ID,
         #[graphql(desc = "The record's facts and the keys of its sources.")] input: FundingInput,
     ) -> ApiResult<Funding> {
-        Ok(Funding(crate::graphql::loader::alone(
+        Ok(Funding(crate::graphql::list::alone(
             update(ctx, &id, &input).await?,
         )))
     }

@@ -153,7 +153,7 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The record's facts and the keys of its sources.")] input: MembershipInput,
     ) -> ApiResult<Membership> {
-        Ok(Membership(crate::graphql::loader::alone(
+        Ok(Membership(crate::graphql::list::alone(
             create(ctx, &input).await?,
         )))
     }
@@ -166,7 +166,7 @@ impl MembershipMutation {
         #[graphql(desc = "The membership's global id.")] id: ID,
         #[graphql(desc = "The record's facts and the keys of its sources.")] input: MembershipInput,
     ) -> ApiResult<Membership> {
-        Ok(Membership(crate::graphql::loader::alone(
+        Ok(Membership(crate::graphql::list::alone(
             update(ctx, &id, &input).await?,
         )))
     }

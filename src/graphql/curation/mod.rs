@@ -38,7 +38,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::dates::DateInput;
 use super::error::{ApiError, ApiResult, OrGraphql, Problem};
-use super::loader::Db;
+use super::list::Db;
 use super::node::parse_global_id;
 use crate::dataset::DateSpec;
 

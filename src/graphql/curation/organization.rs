@@ -147,7 +147,7 @@ impl OrganizationMutation {
         #[graphql(desc = "The record's facts and the keys of its sources.")]
         input: OrganizationInput,
     ) -> ApiResult<Organization> {
-        Ok(Organization(crate::graphql::loader::alone(
+        Ok(Organization(crate::graphql::list::alone(
             create(ctx, &input).await?,
         )))
     }
@@ -160,7 +160,7 @@ impl OrganizationMutation {
         #[graphql(desc = "The record's facts and the keys of its sources.")]
         input: OrganizationInput,
     ) -> ApiResult<Organization> {
-        Ok(Organization(crate::graphql::loader::alone(
+        Ok(Organization(crate::graphql::list::alone(
             update(ctx, &id, &input).await?,
         )))
     }

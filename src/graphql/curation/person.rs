@@ -159,7 +159,7 @@ impl PersonMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The record's facts and the keys of its sources.")] input: PersonInput,
     ) -> ApiResult<Person> {
-        Ok(Person(crate::graphql::loader::alone(
+        Ok(Person(crate::graphql::list::alone(
             create(ctx, &input).await?,
         )))
     }
@@ -171,7 +171,7 @@ impl PersonMutation {
         #[graphql(desc = "The person's global id.")] id: ID,
         #[graphql(desc = "The record's facts and the keys of its sources.")] input: PersonInput,
     ) -> ApiResult<Person> {
-        Ok(Person(crate::graphql::loader::alone(
+        Ok(Person(crate::graphql::list::alone(
             update(ctx, &id, &input).await?,
         )))
     }

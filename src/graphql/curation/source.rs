@@ -161,7 +161,7 @@ impl SourceMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The record's facts and the keys of its sources.")] input: SourceInput,
     ) -> ApiResult<Source> {
-        Ok(Source(crate::graphql::loader::alone(
+        Ok(Source(crate::graphql::list::alone(
             create(ctx, &input).await?,
         )))
     }
@@ -173,7 +173,7 @@ impl SourceMutation {
         #[graphql(desc = "The source's global id.")] id: ID,
         #[graphql(desc = "The record's facts and the keys of its sources.")] input: SourceInput,
     ) -> ApiResult<Source> {
-        Ok(Source(crate::graphql::loader::alone(
+        Ok(Source(crate::graphql::list::alone(
             update(ctx, &id, &input).await?,
         )))
     }

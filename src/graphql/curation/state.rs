@@ -121,7 +121,7 @@ impl StateMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The record's facts and the keys of its sources.")] input: StateInput,
     ) -> ApiResult<State> {
-        Ok(State(crate::graphql::loader::alone(
+        Ok(State(crate::graphql::list::alone(
             create(ctx, &input).await?,
         )))
     }
@@ -133,7 +133,7 @@ impl StateMutation {
         #[graphql(desc = "The state's global id.")] id: ID,
         #[graphql(desc = "The record's facts and the keys of its sources.")] input: StateInput,
     ) -> ApiResult<State> {
-        Ok(State(crate::graphql::loader::alone(
+        Ok(State(crate::graphql::list::alone(
             update(ctx, &id, &input).await?,
         )))
     }

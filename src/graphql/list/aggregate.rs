@@ -18,8 +18,8 @@ use sea_orm::{
     Select,
 };
 
-use super::error::{ApiError, ApiResult, OrGraphql};
-use super::loader::{Db, ListQuery, Loaded, Shared};
+use super::*;
+use crate::graphql::error::{ApiError, ApiResult, OrGraphql};
 
 /// The rows a list holds, as SQL, for its aggregates.
 #[derive(Clone)]
@@ -454,9 +454,9 @@ pub fn int_measure(value: Option<&MeasureValue>) -> Option<i64> {
 }
 
 /// Reads a measure as a date.
-pub fn date_measure(value: Option<&MeasureValue>) -> Option<super::dates::Date> {
+pub fn date_measure(value: Option<&MeasureValue>) -> Option<crate::graphql::dates::Date> {
     match value {
-        Some(MeasureValue::Date(v)) => v.map(super::dates::Date),
+        Some(MeasureValue::Date(v)) => v.map(crate::graphql::dates::Date),
         _ => None,
     }
 }
@@ -483,32 +483,32 @@ macro_rules! aggregate_types {
         }
 
         impl $keyenum {
-            fn sql(self) -> $crate::graphql::aggregate::KeySql {
+            fn sql(self) -> $crate::graphql::list::KeySql {
                 match self {
                     $( Self::$variant => $ksql ),+
                 }
             }
         }
 
-        const MEASURES: &[(&str, $crate::graphql::aggregate::Measure)] = &[$((stringify!($mfield), $msql)),*];
+        const MEASURES: &[(&str, $crate::graphql::list::Measure)] = &[$((stringify!($mfield), $msql)),*];
 
         $(#[$adoc])*
         pub struct $agg {
-            scope: $crate::graphql::aggregate::Scope,
-            totals: tokio::sync::OnceCell<$crate::graphql::aggregate::GroupRow>,
+            scope: $crate::graphql::list::Scope,
+            totals: tokio::sync::OnceCell<$crate::graphql::list::GroupRow>,
         }
 
         impl $agg {
             /// The aggregate of the rows of `scope`.
-            pub fn new(scope: $crate::graphql::aggregate::Scope) -> Self {
+            pub fn new(scope: $crate::graphql::list::Scope) -> Self {
                 Self { scope, totals: tokio::sync::OnceCell::new() }
             }
 
-            async fn totals(&self, ctx: &async_graphql::Context<'_>) -> $crate::graphql::error::ApiResult<&$crate::graphql::aggregate::GroupRow> {
+            async fn totals(&self, ctx: &async_graphql::Context<'_>) -> $crate::graphql::error::ApiResult<&$crate::graphql::list::GroupRow> {
                 self.totals
                     .get_or_try_init(|| async {
-                        let groups = $crate::graphql::aggregate::aggregate(ctx, &self.scope, &[], MEASURES).await?;
-                        Ok(groups.into_iter().next().unwrap_or($crate::graphql::aggregate::GroupRow {
+                        let groups = $crate::graphql::list::aggregate(ctx, &self.scope, &[], MEASURES).await?;
+                        Ok(groups.into_iter().next().unwrap_or($crate::graphql::list::GroupRow {
                             keys: Vec::new(),
                             count: 0,
                             measures: Vec::new(),
@@ -528,9 +528,9 @@ macro_rules! aggregate_types {
 
             $(
                 $(#[$mdoc])*
-                async fn $mfield(&self, ctx: &async_graphql::Context<'_>) -> $crate::graphql::error::ApiResult<Option<$crate::graphql::aggregate::measure_type!($mty)>> {
+                async fn $mfield(&self, ctx: &async_graphql::Context<'_>) -> $crate::graphql::error::ApiResult<Option<$crate::graphql::list::measure_type!($mty)>> {
                     let totals = self.totals(ctx).await?;
-                    Ok($crate::graphql::aggregate::measure_read!($mty, totals.measure(stringify!($mfield))))
+                    Ok($crate::graphql::list::measure_read!($mty, totals.measure(stringify!($mfield))))
                 }
             )*
 
@@ -542,15 +542,15 @@ macro_rules! aggregate_types {
                 #[graphql(desc = "The keys to group by, 1 to 4 of them.")] keys: Vec<$keyenum>,
             ) -> $crate::graphql::error::ApiResult<Vec<$group>> {
                 use $crate::graphql::error::OrGraphql;
-                if keys.is_empty() || keys.len() > $crate::graphql::aggregate::MAX_GROUP_KEYS {
+                if keys.is_empty() || keys.len() > $crate::graphql::list::MAX_GROUP_KEYS {
                     return Err($crate::graphql::error::ApiError::invalid(
                         "keys",
-                        format!("give between 1 and {} keys", $crate::graphql::aggregate::MAX_GROUP_KEYS),
+                        format!("give between 1 and {} keys", $crate::graphql::list::MAX_GROUP_KEYS),
                     ))
                     .or_gql();
                 }
                 let sql: Vec<_> = keys.iter().map(|k| k.sql()).collect();
-                let groups = $crate::graphql::aggregate::aggregate(ctx, &self.scope, &sql, MEASURES).await?;
+                let groups = $crate::graphql::list::aggregate(ctx, &self.scope, &sql, MEASURES).await?;
                 Ok(groups.into_iter().map(|row| $group { keys: keys.clone(), row }).collect())
             }
         }
@@ -558,11 +558,11 @@ macro_rules! aggregate_types {
         $(#[$gdoc])*
         pub struct $group {
             keys: Vec<$keyenum>,
-            row: $crate::graphql::aggregate::GroupRow,
+            row: $crate::graphql::list::GroupRow,
         }
 
         impl $group {
-            fn key<T: $crate::graphql::aggregate::FromKey>(&self, key: $keyenum) -> Option<T> {
+            fn key<T: $crate::graphql::list::FromKey>(&self, key: $keyenum) -> Option<T> {
                 let position = self.keys.iter().position(|k| *k == key)?;
                 T::from_key(self.row.keys.get(position)?)
             }
@@ -586,8 +586,8 @@ macro_rules! aggregate_types {
 
             $(
                 $(#[$mdoc])*
-                async fn $mfield(&self) -> Option<$crate::graphql::aggregate::measure_type!($mty)> {
-                    $crate::graphql::aggregate::measure_read!($mty, self.row.measure(stringify!($mfield)))
+                async fn $mfield(&self) -> Option<$crate::graphql::list::measure_type!($mty)> {
+                    $crate::graphql::list::measure_read!($mty, self.row.measure(stringify!($mfield)))
                 }
             )*
         }
@@ -609,10 +609,10 @@ pub(crate) use measure_type;
 /// Reads a measure of a kind.
 macro_rules! measure_read {
     (int, $value:expr) => {
-        $crate::graphql::aggregate::int_measure($value)
+        $crate::graphql::list::int_measure($value)
     };
     (date, $value:expr) => {
-        $crate::graphql::aggregate::date_measure($value)
+        $crate::graphql::list::date_measure($value)
     };
 }
 pub(crate) use measure_read;

@@ -5,103 +5,10 @@ use std::borrow::Cow;
 
 use async_graphql::connection::EmptyFields;
 use async_graphql::{Context, Object, ObjectType, OutputType, TypeName};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::{EntityTrait, PaginatorTrait, QuerySelect, Select};
 
-use super::aggregate::Scope;
-use super::error::{ApiError, ApiResult, OrGraphql};
-use super::loader::{Db, ListQuery, Loaded, group};
-
-/// Items per page when neither `first` nor `last` is given.
-pub const DEFAULT_PAGE_SIZE: usize = 50;
-/// The most items one page may ask for.
-pub const MAX_PAGE_SIZE: usize = 100;
-
-/// The paging arguments of a connection field, checked.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct PageArgs {
-    after: Option<usize>,
-    before: Option<usize>,
-    first: Option<usize>,
-    last: Option<usize>,
-}
-
-impl PageArgs {
-    /// Checks the arguments: sizes between 1 and 100, cursors this server issued.
-    pub fn new(
-        after: Option<String>,
-        before: Option<String>,
-        first: Option<i32>,
-        last: Option<i32>,
-    ) -> ApiResult<Self> {
-        let size = |field: &'static str, value: Option<i32>| -> Result<Option<usize>, ApiError> {
-            match value {
-                None => Ok(None),
-                Some(n) if (1..=MAX_PAGE_SIZE as i32).contains(&n) => Ok(Some(n as usize)),
-                Some(n) => Err(ApiError::invalid(
-                    field,
-                    format!("{n} is out of range: ask for between 1 and {MAX_PAGE_SIZE} items"),
-                )),
-            }
-        };
-        let (first, last) = (size("first", first).or_gql()?, size("last", last).or_gql()?);
-        let after = after
-            .map(|c| decode_cursor("after", &c))
-            .transpose()
-            .or_gql()?;
-        let before = before
-            .map(|c| decode_cursor("before", &c))
-            .transpose()
-            .or_gql()?;
-        Ok(Self {
-            after,
-            before,
-            first,
-            last,
-        })
-    }
-
-    /// The positions of the page when they do not depend on the list's length (no `last`,
-    /// no `before`): start inclusive, end exclusive, counting from 0. The database can then
-    /// cut every parent's page in one statement.
-    pub fn fixed_window(&self) -> Option<(usize, usize)> {
-        if self.last.is_some() || self.before.is_some() {
-            return None;
-        }
-        let start = self.after.map_or(0, |a| a + 1);
-        Some((start, start + self.first.unwrap_or(DEFAULT_PAGE_SIZE)))
-    }
-
-    /// The half-open range of positions `[start, end)` this page covers in a list of `total`.
-    pub fn window(&self, total: usize) -> (usize, usize) {
-        let mut start = self.after.map_or(0, |a| a + 1).min(total);
-        let mut end = self.before.map_or(total, |b| b.min(total)).max(start);
-        if self.first.is_none() && self.last.is_none() {
-            end = end.min(start + DEFAULT_PAGE_SIZE);
-        }
-        if let Some(first) = self.first {
-            end = end.min(start + first);
-        }
-        if let Some(last) = self.last {
-            start = start.max(end.saturating_sub(last));
-        }
-        (start, end)
-    }
-}
-
-fn encode_cursor(position: usize) -> String {
-    URL_SAFE_NO_PAD.encode(format!("cursor:{position}"))
-}
-
-fn decode_cursor(field: &'static str, cursor: &str) -> Result<usize, ApiError> {
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| text.strip_prefix("cursor:")?.parse().ok())
-        .ok_or_else(|| ApiError::invalid(field, "not a cursor of this list"))
-}
+use super::*;
+use crate::graphql::error::{ApiResult, OrGraphql};
 
 /// Extra fields an edge carries about the relationship itself, and the name they give it.
 pub trait EdgeFields: ObjectType + Send + Sync + 'static {
@@ -224,11 +131,11 @@ impl<N: OutputType, X: EdgeFields> TypeName for Edge<N, X> {
 impl<N, X> Connection<N, X> {
     /// A page cut from a complete, ordered list (for lists already loaded in one batch).
     pub fn from_items(items: Vec<(N, X)>, args: &PageArgs) -> Self {
-        Self::from_page(super::loader::Page::cut(items, args))
+        Self::from_page(super::Page::cut(items, args))
     }
 
     /// A page of a nested list, as the loader cut it.
-    pub fn from_page(page: super::loader::Page<(N, X)>) -> Self {
+    pub fn from_page(page: super::Page<(N, X)>) -> Self {
         let end = page.start + page.items.len();
         let edges = page
             .items
@@ -258,7 +165,7 @@ impl<N, X> Connection<N, X> {
 
 impl<N> Connection<N, EmptyFields> {
     /// A page of a nested list of plain items, as the loader cut it.
-    pub fn from_node_page(page: super::loader::Page<N>) -> Self {
+    pub fn from_node_page(page: super::Page<N>) -> Self {
         Self::from_page(page.map(|n| (n, EmptyFields)))
     }
 

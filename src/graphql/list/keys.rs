@@ -1,0 +1,291 @@
+//! What a list asks of its rows (a condition and an order), and the batch keys that load
+//! rows by id, by a foreign key, or by citation.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::marker::PhantomData;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use async_graphql::dataloader::Loader;
+use entity::enums::RecordKind;
+use entity::{citation, source};
+use sea_orm::sea_query::{Expr, NullOrdering};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, JoinType, ModelTrait, Order, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait, Select, Value,
+};
+
+use super::*;
+use crate::graphql::error::ApiError;
+
+/// What a list asks of its rows beyond belonging to a parent: a condition and an order,
+/// both compiled to SQL on the table by its own name.
+#[derive(Default)]
+pub struct ListQuery {
+    /// A canonical text of the arguments, telling queries apart.
+    pub(super) key: String,
+    pub(super) condition: Option<Condition>,
+    pub(super) order: Vec<(Expr, Order)>,
+}
+
+impl ListQuery {
+    /// A query with a condition and an order; `key` must tell it from other queries.
+    pub fn new(key: String, condition: Option<Condition>, order: Vec<(Expr, Order)>) -> Arc<Self> {
+        Arc::new(Self {
+            key,
+            condition,
+            order,
+        })
+    }
+
+    /// All rows, in id order.
+    pub fn all() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+
+    /// Applies the condition and the order (then the id, so the order is total).
+    pub fn apply<E: EntityTrait>(&self, mut select: Select<E>) -> Result<Select<E>, ApiError> {
+        if let Some(condition) = &self.condition {
+            select = select.filter(condition.clone());
+        }
+        for (expr, order) in &self.order {
+            select = select.order_by_with_nulls(expr.clone(), order.clone(), NullOrdering::Last);
+        }
+        Ok(select.order_by_asc(column::<E>("id")?))
+    }
+}
+
+/// The row of entity `E` with this id, if it satisfies `query`.
+pub struct ById<E> {
+    id: i32,
+    query: Arc<ListQuery>,
+    entity: PhantomData<fn() -> E>,
+}
+
+impl<E> ById<E> {
+    /// The key of row `id`.
+    pub fn new(id: i32, query: Arc<ListQuery>) -> Self {
+        Self {
+            id,
+            query,
+            entity: PhantomData,
+        }
+    }
+}
+
+/// The rows of entity `E` whose `column` equals `value` and that satisfy `query`.
+pub struct ByColumn<E> {
+    pub(super) column: &'static str,
+    pub(super) value: i32,
+    pub(super) query: Arc<ListQuery>,
+    pub(super) entity: PhantomData<fn() -> E>,
+}
+
+/// The sources a record cites that satisfy `query`.
+#[derive(Clone)]
+pub struct CitationsOf {
+    pub(super) kind: RecordKind,
+    pub(super) record: i32,
+    pub(super) query: Arc<ListQuery>,
+}
+
+impl PartialEq for CitationsOf {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.record == other.record && self.query.key == other.query.key
+    }
+}
+impl Eq for CitationsOf {}
+impl Hash for CitationsOf {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.kind.hash(state);
+        self.record.hash(state);
+        self.query.key.hash(state);
+    }
+}
+
+impl<E> Clone for ById<E> {
+    fn clone(&self) -> Self {
+        Self {
+            id: self.id,
+            query: self.query.clone(),
+            entity: PhantomData,
+        }
+    }
+}
+impl<E> PartialEq for ById<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id && self.query.key == other.query.key
+    }
+}
+impl<E> Eq for ById<E> {}
+impl<E> Hash for ById<E> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.id.hash(state);
+        self.query.key.hash(state);
+    }
+}
+impl<E> Clone for ByColumn<E> {
+    fn clone(&self) -> Self {
+        Self {
+            column: self.column,
+            value: self.value,
+            query: self.query.clone(),
+            entity: PhantomData,
+        }
+    }
+}
+impl<E> PartialEq for ByColumn<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.column == other.column
+            && self.value == other.value
+            && self.query.key == other.query.key
+    }
+}
+impl<E> Eq for ByColumn<E> {}
+impl<E> Hash for ByColumn<E> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.column.hash(state);
+        self.value.hash(state);
+        self.query.key.hash(state);
+    }
+}
+
+/// A column of an entity by name; every table has `id`.
+pub(super) fn column<E: EntityTrait>(name: &str) -> Result<E::Column, ApiError> {
+    <E::Column as FromStr>::from_str(name).map_err(|_| {
+        tracing::error!(
+            table = E::default().table_name(),
+            column = name,
+            "no such column"
+        );
+        ApiError::Unavailable
+    })
+}
+
+pub(super) fn int_of<M: ModelTrait>(
+    model: &M,
+    column: <M::Entity as EntityTrait>::Column,
+) -> Option<i32> {
+    match model.get(column) {
+        Value::Int(Some(v)) => Some(v),
+        _ => None,
+    }
+}
+
+/// Groups keys by the query they carry (and a second part), keeping one query per group.
+pub(super) fn by_query<K, P: Hash + Eq>(
+    keys: &[K],
+    part: impl Fn(&K) -> (P, &Arc<ListQuery>, i32),
+) -> HashMap<(P, String), (Arc<ListQuery>, Vec<i32>)> {
+    let mut groups: HashMap<(P, String), (Arc<ListQuery>, Vec<i32>)> = HashMap::new();
+    for key in keys {
+        let (p, query, value) = part(key);
+        groups
+            .entry((p, query.key.clone()))
+            .or_insert_with(|| (query.clone(), Vec::new()))
+            .1
+            .push(value);
+    }
+    groups
+}
+
+/// A row with its position in the order its query asked for.
+pub type Ranked<M> = (usize, M);
+
+impl<E> Loader<ById<E>> for DbLoader
+where
+    E: EntityTrait,
+    E::Model: Clone + Send + Sync + 'static,
+{
+    type Value = Ranked<E::Model>;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[ById<E>]) -> Result<HashMap<ById<E>, Ranked<E::Model>>, ApiError> {
+        let id = column::<E>("id")?;
+        let mut result = HashMap::new();
+        for (_, (query, ids)) in by_query(keys, |k| ((), &k.query, k.id)) {
+            let rows = query
+                .apply(E::find().filter(id.is_in(ids)))?
+                .all(&self.conn)
+                .await?;
+            for (rank, row) in rows.into_iter().enumerate() {
+                if let Some(row_id) = int_of(&row, id) {
+                    result.insert(ById::new(row_id, query.clone()), (rank, row));
+                }
+            }
+        }
+        Ok(result)
+    }
+}
+
+impl<E> Loader<ByColumn<E>> for DbLoader
+where
+    E: EntityTrait,
+    E::Model: Clone + Send + Sync + 'static,
+{
+    type Value = Vec<E::Model>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[ByColumn<E>],
+    ) -> Result<HashMap<ByColumn<E>, Vec<E::Model>>, ApiError> {
+        let mut result: HashMap<ByColumn<E>, Vec<E::Model>> = HashMap::new();
+        for ((name, _), (query, values)) in by_query(keys, |k| (k.column, &k.query, k.value)) {
+            let col = column::<E>(name)?;
+            let rows = query
+                .apply(E::find().filter(col.is_in(values)))?
+                .all(&self.conn)
+                .await?;
+            for row in rows {
+                if let Some(value) = int_of(&row, col) {
+                    let key = ByColumn {
+                        column: name,
+                        value,
+                        query: query.clone(),
+                        entity: PhantomData,
+                    };
+                    result.entry(key).or_default().push(row);
+                }
+            }
+        }
+        Ok(result)
+    }
+}
+
+impl Loader<CitationsOf> for DbLoader {
+    type Value = Vec<source::Model>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[CitationsOf],
+    ) -> Result<HashMap<CitationsOf, Vec<source::Model>>, ApiError> {
+        let mut result: HashMap<CitationsOf, Vec<source::Model>> = HashMap::new();
+        for ((kind, _), (query, records)) in by_query(keys, |k| (k.kind, &k.query, k.record)) {
+            // The sources with their citations by these records: one statement per kind and
+            // query.
+            let select = source::Entity::find()
+                .join(JoinType::InnerJoin, citation::Relation::Source.def().rev())
+                .filter(citation::Column::RecordKind.eq(kind))
+                .filter(citation::Column::RecordId.is_in(records));
+            let rows = query
+                .apply(select)?
+                .select_also(citation::Entity)
+                .all(&self.conn)
+                .await?;
+            for (source, cite) in rows {
+                if let Some(cite) = cite {
+                    let key = CitationsOf {
+                        kind,
+                        record: cite.record_id,
+                        query: query.clone(),
+                    };
+                    result.entry(key).or_default().push(source);
+                }
+            }
+        }
+        Ok(result)
+    }
+}
