@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::graphql::limits::Limits;
+use crate::graphql::limits::{DEPTH_CEILING, JSON_NESTING_LIMIT, Limits};
 use crate::http::Settings;
 
 /// The database file a fresh checkout uses: created, migrated and seeded on first start.
@@ -76,7 +76,7 @@ pub struct ServeArgs {
     /// The deepest nesting of fields a query may have (at most 32, the executor's own bound
     /// on nested selections).
     #[arg(long, env = "FOC_MAX_DEPTH", default_value_t = Limits::default().max_depth,
-          value_parser = at_most::<32>)]
+          value_parser = at_most::<DEPTH_CEILING>)]
     pub max_depth: usize,
     /// The highest cost a query may have: each list costs the page size it asks for, and
     /// nested pages multiply.
@@ -92,7 +92,7 @@ pub struct ServeArgs {
     /// `[...]` and `{...}` is one level; at most 128, as deep as JSON variables can be read,
     /// so that the worker threads' stack always has room for it).
     #[arg(long, env = "FOC_MAX_INPUT_NESTING", default_value_t = Limits::default().max_input_nesting,
-          value_parser = at_most::<128>)]
+          value_parser = at_most::<JSON_NESTING_LIMIT>)]
     pub max_input_nesting: usize,
     /// The largest request body accepted, in bytes.
     #[arg(long, env = "FOC_MAX_BODY_BYTES", default_value_t = Settings::default().max_body_bytes)]

@@ -9,7 +9,7 @@ mod common;
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use common::{Backend, ServerProcess};
-use foc_graph::graphql::limits::Limits;
+use foc_graph::graphql::limits::{DEPTH_CEILING, JSON_NESTING_LIMIT, Limits};
 use serde_json::{Value, json};
 
 /// The nestings sent, in levels of the recursive type (or of the list).
@@ -251,10 +251,11 @@ async fn recursive_inputs_are_refused(mut server: ServerProcess) {
             if body.len() <= body_limit() {
                 let (code, message) = refused(&server, body).await;
                 let depth = (levels * per_level(cycle)) + per_level(&way);
-                if depth <= 128 {
+                if depth <= JSON_NESTING_LIMIT {
                     assert_eq!(code, "LIMIT_EXCEEDED", "{ty} x{levels} variable: {message}");
                 } else {
-                    assert!(message.contains("nests more than 128 levels"), "{message}");
+                    let expected = format!("nests more than {JSON_NESTING_LIMIT} levels");
+                    assert!(message.contains(&expected), "{message}");
                 }
                 sent += 1;
                 still_serving(&mut server).await;
@@ -336,31 +337,37 @@ async fn a_query_at_the_default_limits_is_answered(server: ServerProcess) {
 }
 
 /// The highest limits the flags accept, so the worker stack is sized for them too.
-const CEILINGS: [&str; 8] = [
-    "--max-depth",
-    "32",
-    "--max-input-nesting",
-    "128",
-    "--max-cost",
-    "1000000000",
-    "--max-fields",
-    "10000",
-];
-
-async fn a_query_at_the_highest_limits_is_answered(server: ServerProcess) {
-    let limits = Limits {
-        max_depth: 32,
-        max_input_nesting: 128,
+fn ceilings() -> Limits {
+    Limits {
+        max_depth: DEPTH_CEILING,
+        max_input_nesting: JSON_NESTING_LIMIT,
         max_cost: 1_000_000_000,
         max_fields: 10_000,
         ..Limits::default()
-    };
-    at_the_limits(server, limits).await;
+    }
+}
+
+/// The flags that set [`ceilings`].
+fn ceiling_flags() -> Vec<String> {
+    let limits = ceilings();
+    [
+        ("--max-depth", limits.max_depth),
+        ("--max-input-nesting", limits.max_input_nesting),
+        ("--max-cost", limits.max_cost),
+        ("--max-fields", limits.max_fields),
+    ]
+    .iter()
+    .flat_map(|(flag, value)| [flag.to_string(), value.to_string()])
+    .collect()
+}
+
+async fn a_query_at_the_highest_limits_is_answered(server: ServerProcess) {
+    at_the_limits(server, ceilings()).await;
 }
 
 macro_rules! on_both_processes {
     ($($name:ident),*) => {
-        on_both_processes!(with []; $($name),*);
+        on_both_processes!(with Vec::<String>::new(); $($name),*);
     };
     (with $args:expr; $($name:ident),*) => {
         $(mod $name {
@@ -368,14 +375,14 @@ macro_rules! on_both_processes {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                if let Some(server) = common::spawn_process(Backend::Sqlite, &$args).await {
+                if let Some(server) = common::spawn_process(Backend::Sqlite, $args).await {
                     super::$name(server).await;
                 }
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                if let Some(server) = common::spawn_process(Backend::Postgres, &$args).await {
+                if let Some(server) = common::spawn_process(Backend::Postgres, $args).await {
                     super::$name(server).await;
                 }
             }
@@ -388,4 +395,4 @@ on_both_processes!(
     nested_list_literals_are_refused,
     a_query_at_the_default_limits_is_answered
 );
-on_both_processes!(with CEILINGS; a_query_at_the_highest_limits_is_answered);
+on_both_processes!(with ceiling_flags(); a_query_at_the_highest_limits_is_answered);

@@ -56,6 +56,14 @@ impl Default for Limits {
     }
 }
 
+/// The highest `max_depth` accepted: async-graphql refuses selections nested deeper than this
+/// on its own, whatever the depth limit.
+pub const DEPTH_CEILING: usize = 32;
+
+/// The highest `max_input_nesting` accepted, and how deeply the JSON of a request may nest
+/// at all: serde_json stops reading at this depth.
+pub const JSON_NESTING_LIMIT: usize = 128;
+
 /// Brackets a document within every limit may hold beyond its selections' depth and its
 /// arguments' nesting: the operation's own braces, argument parentheses, inline fragments.
 const TEXT_NESTING_ROOM: usize = 16;

@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::cache::{PersistedQueryError, ResponseCache};
+use crate::graphql::limits::JSON_NESTING_LIMIT;
 use crate::graphql::list::Db;
 
 /// The response media types a client can ask for.
@@ -79,9 +80,6 @@ fn request_error(media: Media, message: String) -> Response {
         .into_response()
 }
 
-/// How deeply serde_json lets JSON nest before it stops reading.
-const JSON_NESTING_LIMIT: usize = 128;
-
 /// Reads the GraphQL request from the query string (GET) or the JSON body (POST).
 fn read_request(
     method: &Method,
@@ -90,7 +88,7 @@ fn read_request(
     body: &Bytes,
 ) -> Result<async_graphql::Request, (StatusCode, String)> {
     let bad = |m: &str| (StatusCode::BAD_REQUEST, m.to_owned());
-    // The JSON reader stops at 128 levels of nesting, far above the input nesting limit:
+    // The JSON reader stops at JSON_NESTING_LIMIT levels, far above the input nesting limit:
     // say so rather than call the JSON invalid.
     let unreadable = |what: &str, error: serde_json::Error| {
         if error.to_string().starts_with("recursion limit exceeded") {

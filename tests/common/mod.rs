@@ -385,7 +385,10 @@ impl Drop for ServerProcess {
 
 /// Starts the binary over a fresh database of `backend` on a free port, with `args` after
 /// `serve`, and waits until it answers; None when the backend is not available.
-pub async fn spawn_process(backend: Backend, args: &[&str]) -> Option<ServerProcess> {
+pub async fn spawn_process(
+    backend: Backend,
+    args: impl IntoIterator<Item = impl AsRef<std::ffi::OsStr>>,
+) -> Option<ServerProcess> {
     let (database_url, guard) = fresh_database(backend).await?;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
