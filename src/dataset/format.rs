@@ -387,8 +387,8 @@ pub struct ClaimRow {
 }
 
 /// The start a chairship's key is made of: its stated start, or the earliest day it can be.
-pub(super) fn chair_start(c: &ChairshipRow) -> String {
-    match &c.start {
+pub fn chairship_start(start: Option<&DateSpec>) -> String {
+    match start {
         Some(DateSpec::Stated(s)) => s.clone(),
         Some(DateSpec::Narrowed {
             stated, not_before, ..
@@ -400,16 +400,23 @@ pub(super) fn chair_start(c: &ChairshipRow) -> String {
     }
 }
 
-/// A chairship's natural key: the file gives it none, so it is its start and its chair.
-pub(super) fn chair_key(c: &ChairshipRow) -> String {
+/// A chairship's natural key: the file gives it none, so it is its start and who chaired.
+/// The seed and the curation mutations identify chairships by it.
+pub fn chairship_key(
+    chair: Option<&str>,
+    interim: Option<&str>,
+    start: Option<&DateSpec>,
+) -> String {
     format!(
         "{}:{}",
-        chair_start(c),
-        c.chair
-            .as_deref()
-            .or(c.interim.as_deref())
-            .unwrap_or("none")
+        chairship_start(start),
+        chair.or(interim).unwrap_or("none")
     )
+}
+
+/// The natural key of a chairship of the data file.
+pub(super) fn chair_key(c: &ChairshipRow) -> String {
+    chairship_key(c.chair.as_deref(), c.interim.as_deref(), c.start.as_ref())
 }
 
 /// A claim's natural key: the file gives it none, so it is what the claim says and who says it.

@@ -48,7 +48,10 @@ impl Dataset {
                     (None, Some(interim)) => format!("interim {interim:?}"),
                     (None, None) => "no chair".to_owned(),
                 };
-                format!("chairships[{i}] ({who}, from {:?})", chair_start(c))
+                format!(
+                    "chairships[{i}] ({who}, from {:?})",
+                    chairship_start(c.start.as_ref())
+                )
             })
             .collect();
         let document_at = labels("documents", "key", self.documents.iter().map(|d| &d.key));

@@ -7,7 +7,7 @@ use entity::chairship;
 use entity::enums::RecordKind;
 
 use super::{Checked, Checks, RecordInput, create, delete, update};
-use crate::dataset::DateSpec;
+use crate::dataset::chairship_key;
 use crate::graphql::dates::DateInput;
 use sea_orm::ActiveValue::Set;
 use sea_orm::DatabaseTransaction;
@@ -27,26 +27,6 @@ pub struct ChairshipInput {
     pub note: Option<String>,
     /// Keys of the sources that give these facts; at least one.
     pub sources: Vec<String>,
-}
-
-/// A chairship's natural key: its start as stated and who chaired. Loading the data file
-/// identifies chairships the same way.
-pub fn chairship_key(
-    chair: Option<&str>,
-    interim: Option<&str>,
-    start: Option<&DateSpec>,
-) -> String {
-    let start = match start {
-        Some(DateSpec::Stated(s)) => s.clone(),
-        Some(DateSpec::Narrowed {
-            stated, not_before, ..
-        }) => stated
-            .clone()
-            .or_else(|| not_before.map(|d| d.to_string()))
-            .unwrap_or_default(),
-        None => String::new(),
-    };
-    format!("{start}:{}", chair.or(interim).unwrap_or("none"))
 }
 
 impl RecordInput for ChairshipInput {
