@@ -1,41 +1,35 @@
 //! Chairships: who chaired the Coalition in each period, including periods without a chair.
 
 use async_graphql::{Context, ID, Object};
+use entity::chairship;
 use entity::enums::RecordKind;
-use entity::{chairship, source, state};
 use sea_orm::EntityTrait;
 
 use super::dates::Date;
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
+use super::fields::{object, record};
 use super::filter::{DateFilter, ListFilter, Path, StringFilter, filter_impl, list_query};
+use super::list::Cited;
 use super::list::Loaded;
 use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{KeySql, Measure, Scope, aggregate_types};
+use super::model::*;
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
-use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
+use super::source::{Source, SourceFilter};
 use super::state::{State, StateFilter};
 
 /// A period of the Coalition's chair.
 pub struct Chairship(pub Loaded<chairship::Model>);
 
+object! {
 /// A period of the Coalition's chair. `chair` is null when no state chaired (then `interim`
 /// says who acted instead) or when no source names the chair.
-#[Object]
 impl Chairship {
     /// A global id for `node(id:)`.
     pub async fn id(&self) -> ID {
         global_id("Chairship", self.0.id)
-    }
-
-    /// The state that chaired; null when none did or none is confirmed.
-    async fn chair(&self, ctx: &Context<'_>) -> ApiResult<Option<State>> {
-        Ok(self
-            .0
-            .related::<state::Entity>(ctx, |m| m.state_id, "state_id")
-            .await?
-            .map(State))
     }
 
     /// Who acted in place of a chair, e.g. the "Friends of the Chair" in 2016-2017.
@@ -57,32 +51,15 @@ impl Chairship {
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()
     }
-
+}
+parents {
+    /// The state that chaired; null when none did or none is confirmed.
+    chair: State = CHAIRSHIP_STATE;
+}
+lists {
     /// The sources of this record.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn sources(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
-        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
-            Vec<OrderBy<SourceOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Source>> {
-        let query =
-            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
-        cited_by(
-            ctx,
-            &self.0,
-            RecordKind::Chairship,
-            &query,
-            PageArgs::new(after, before, first, last)?,
-        )
-        .await
-    }
+    sources: Source = Cited(RecordKind::Chairship);
+}
 }
 
 /// Root fields for chairships.
@@ -152,7 +129,7 @@ filter_impl!(ChairshipFilter {
         end_latest: "end_latest",
     }
     lists { sources: Path::Citations { kind: RecordKind::Chairship } }
-    parents { chair: Path::Parent { table: "states", foreign_key: "state_id" } }
+    parents { chair: CHAIRSHIP_STATE.parent() }
     extra |f, table| match f.possibly_on {
         Some(day) => possibly_on(table, day.0),
         None => sea_orm::Condition::all(),
@@ -201,6 +178,8 @@ impl OrderField for ChairshipOrderField {
 pub const CHAIRSHIP_ORDER: &[(ChairshipOrderField, OrderDirection)] =
     &[(ChairshipOrderField::Start, OrderDirection::Asc)];
 
+record!(Chairship: chairship, ChairshipFilter, ChairshipOrderField, CHAIRSHIP_ORDER);
+
 aggregate_types!(
     /// Totals over a list of chairships.
     ChairshipAggregate,
@@ -211,7 +190,7 @@ aggregate_types!(
         /// The year the period began; null where the sources leave it open.
         StartYear => start_year: i64 = KeySql::CertainYear("start_earliest", "start_latest"),
         /// The chair's ISO code; null for periods without a confirmed chair.
-        Chair => chair: String = KeySql::StateText { foreign_key: "state_id", column: "code" },
+        Chair => chair: String = KeySql::Related(CHAIRSHIP_STATE.parent(), "code"),
     },
     measures {
         /// The earliest day any period can have begun.

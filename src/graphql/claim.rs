@@ -1,28 +1,30 @@
 //! Claims: what each source says on a disputed or reported fact, kept side by side.
 
 use async_graphql::{Context, ID, Object};
+use entity::claim;
 use entity::enums::{ClaimTopic, RecordKind};
-use entity::{claim, source};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
+use super::fields::{object, record};
 use super::filter::{
     ClaimTopicFilter, DateFilter, ListFilter, Path, StringFilter, filter_impl, list_query,
 };
+use super::list::Cited;
 use super::list::Loaded;
 use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{KeySql, Scope, aggregate_types};
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
-use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
+use super::source::{Source, SourceFilter};
 
 /// One source's claim on a disputed or reported fact.
 pub struct Claim(pub Loaded<claim::Model>);
 
+object! {
 /// One source's claim on a disputed or reported fact (the number of founders, a member
 /// count on a date, a conference's dates). Claims that disagree are all kept.
-#[Object]
 impl Claim {
     /// A global id for `node(id:)`.
     pub async fn id(&self) -> ID {
@@ -53,32 +55,11 @@ impl Claim {
     async fn as_of(&self) -> Option<DateInterval> {
         read_date(&self.0.model, "as_of").map(Into::into)
     }
-
+}
+lists {
     /// The sources of this record.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn sources(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
-        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
-            Vec<OrderBy<SourceOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Source>> {
-        let query =
-            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
-        cited_by(
-            ctx,
-            &self.0,
-            RecordKind::Claim,
-            &query,
-            PageArgs::new(after, before, first, last)?,
-        )
-        .await
-    }
+    sources: Source = Cited(RecordKind::Claim);
+}
 }
 
 /// Root fields for claims.
@@ -170,6 +151,8 @@ impl OrderField for ClaimOrderField {
 /// The default order.
 pub const CLAIM_ORDER: &[(ClaimOrderField, OrderDirection)] =
     &[(ClaimOrderField::Topic, OrderDirection::Asc)];
+
+record!(Claim: claim, ClaimFilter, ClaimOrderField, CLAIM_ORDER);
 
 aggregate_types!(
     /// Totals over a list of claims.

@@ -13,20 +13,22 @@ use super::conference::{CONFERENCE_ORDER, Conference, ConferenceFilter};
 
 use super::dates::{Date, DateInterval, read_date};
 use super::error::{ApiResult, OrGraphql};
+use super::fields::object;
 use super::filter::list_query;
+use super::list::Cited;
 use super::list::{Connection, PageArgs};
 use super::list::{Db, Loaded, single};
 use super::membership::state_is_member;
 use super::node::global_id;
 use super::order::OrderBy;
-use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
+use super::source::{SOURCE_ORDER, Source, SourceFilter};
 use super::state::{STATE_ORDER, State, StateFilter, StateOrderField};
 
 /// The Freedom Online Coalition.
 pub struct Coalition(pub Loaded<coalition::Model>, pub Option<Date>);
 
+object! {
 /// The Freedom Online Coalition: its purpose, founding and membership rules.
-#[Object]
 impl Coalition {
     /// A global id for `node(id:)`.
     pub async fn id(&self) -> ID {
@@ -92,11 +94,10 @@ impl Coalition {
         count_states(ctx, members_on(on.0)).await
     }
 
+}
+paged {
     /// The states that were members on a day, by name.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn members(
-        &self,
-        ctx: &Context<'_>,
+    members(
         #[graphql(desc = "The day to ask about.")] on: Date,
         #[graphql(
             desc = "Also states whose membership that day the sources leave uncertain.",
@@ -107,42 +108,29 @@ impl Coalition {
         #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
             Vec<OrderBy<StateOrderField>>,
         >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
+    ) -> State = Self::members_page;
+}
+lists {
+    /// The sources of this record.
+    sources: Source = Cited(RecordKind::Coalition);
+}
+}
+
+impl Coalition {
+    /// The page of `members`.
+    async fn members_page(
+        &self,
+        ctx: &Context<'_>,
+        on: Date,
+        include_uncertain: bool,
+        filter: Option<StateFilter>,
+        order_by: Option<Vec<OrderBy<StateOrderField>>>,
+        args: PageArgs,
     ) -> ApiResult<Connection<State>> {
-        let args = PageArgs::new(after, before, first, last)?;
         let query =
             list_query::<state::Entity, _, _>(filter.as_ref(), order_by.as_deref(), STATE_ORDER);
         let select = state::Entity::find().filter(state_is_member(on.0, include_uncertain));
         Connection::from_query(ctx, select, &query, &args, State).await
-    }
-
-    /// The sources of this record.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn sources(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
-        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
-            Vec<OrderBy<SourceOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Source>> {
-        let query =
-            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
-        cited_by(
-            ctx,
-            &self.0,
-            RecordKind::Coalition,
-            &query,
-            PageArgs::new(after, before, first, last)?,
-        )
-        .await
     }
 }
 

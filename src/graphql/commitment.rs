@@ -2,22 +2,25 @@
 
 use async_graphql::{Context, ID, Object};
 use entity::enums::{CommitmentKind, RecordKind};
-use entity::{commitment, document, endorsement, source, state};
+use entity::{commitment, endorsement};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
 use super::dates::{DateInterval, read_date};
 use super::document::{Document, DocumentFilter};
 use super::error::ApiResult;
+use super::fields::{object, record};
 use super::filter::{
     BooleanFilter, CommitmentKindFilter, ListFilter, Path, StringFilter, filter_impl, list_query,
 };
+use super::list::Cited;
 use super::list::Loaded;
-use super::list::{Aggregated, Connection, EdgeFields, PageArgs};
+use super::list::{Aggregated, Connection, EdgeFields, EdgeOf, PageArgs};
 use super::list::{KeySql, Scope, aggregate_types};
+use super::model::*;
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
-use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
-use super::state::{STATE_ORDER, State, StateFilter, StateOrderField};
+use super::source::{Source, SourceFilter};
+use super::state::{State, StateFilter};
 
 /// What an endorsement edge says.
 pub struct EndorsementFields {
@@ -39,9 +42,8 @@ impl EdgeFields for EndorsementFields {
     }
 }
 
-impl EndorsementFields {
-    /// The edge fields of one endorsement.
-    pub fn new(model: Loaded<endorsement::Model>) -> Self {
+impl EdgeOf<Loaded<endorsement::Model>> for EndorsementFields {
+    fn of(model: Loaded<endorsement::Model>) -> Self {
         Self { model }
     }
 }
@@ -49,8 +51,8 @@ impl EndorsementFields {
 /// A principle or area of action members endorse.
 pub struct Commitment(pub Loaded<commitment::Model>);
 
+object! {
 /// A principle members endorse, or an area of concrete action they dedicate themselves to.
-#[Object]
 impl Commitment {
     /// A global id for `node(id:)`.
     pub async fn id(&self) -> ID {
@@ -86,110 +88,28 @@ impl Commitment {
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()
     }
-
+}
+parents {
     /// The document that sets it out; null where no source ties it to one.
-    async fn document(&self, ctx: &Context<'_>) -> ApiResult<Option<Document>> {
-        Ok(self
-            .0
-            .related::<document::Entity>(ctx, |m| m.document_id, "document_id")
-            .await?
-            .map(Document))
-    }
-
+    document: Document = COMMITMENT_DOCUMENT;
+}
+lists {
     /// The states that endorsed it; each edge gives the endorsement.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn endorsers(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<StateFilter>,
-        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
-            Vec<OrderBy<StateOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<State, EndorsementFields>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query =
-            list_query::<state::Entity, _, _>(filter.as_ref(), order_by.as_deref(), STATE_ORDER);
-        let page = self
-            .0
-            .linked_page::<endorsement::Entity, state::Entity>(
-                ctx,
-                "commitment_id",
-                "state_id",
-                |l| Some(l.state_id),
-                &query,
-                &args,
-            )
-            .await?;
-        Ok(Connection::from_page(
-            page.map(|(row, link)| (State(row), EndorsementFields::new(link))),
-        )
-        .with_scope(Scope::through::<state::Entity, _>(
-            &self.0,
-            "endorsements",
-            "commitment_id",
-            "state_id",
-            &query,
-        )?))
-    }
-
+    endorsers: State with EndorsementFields = ENDORSEMENT_COMMITMENT.to(ENDORSEMENT_STATE);
     /// The sources of this record.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn sources(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
-        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
-            Vec<OrderBy<SourceOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Source>> {
-        let query =
-            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
-        cited_by(
-            ctx,
-            &self.0,
-            RecordKind::Commitment,
-            &query,
-            PageArgs::new(after, before, first, last)?,
-        )
-        .await
-    }
+    sources: Source = Cited(RecordKind::Commitment);
+}
 }
 
 /// A state's endorsement of a commitment.
 pub struct Endorsement(pub Loaded<endorsement::Model>);
 
+object! {
 /// A state's endorsement of a commitment, dated by its joining where it came with membership.
-#[Object]
 impl Endorsement {
     /// A global id for `node(id:)`.
     pub async fn id(&self) -> ID {
         global_id("Endorsement", self.0.id)
-    }
-
-    /// The endorsing state.
-    async fn state(&self, ctx: &Context<'_>) -> ApiResult<Option<State>> {
-        Ok(self
-            .0
-            .related::<state::Entity>(ctx, |m| Some(m.state_id), "state_id")
-            .await?
-            .map(State))
-    }
-
-    /// The endorsed commitment.
-    async fn commitment(&self, ctx: &Context<'_>) -> ApiResult<Option<Commitment>> {
-        Ok(self
-            .0
-            .related::<commitment::Entity>(ctx, |m| Some(m.commitment_id), "commitment_id")
-            .await?
-            .map(Commitment))
     }
 
     /// When the state endorsed it.
@@ -201,32 +121,17 @@ impl Endorsement {
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()
     }
-
+}
+parents {
+    /// The endorsing state.
+    state: State = ENDORSEMENT_STATE;
+    /// The endorsed commitment.
+    commitment: Commitment = ENDORSEMENT_COMMITMENT;
+}
+lists {
     /// The sources of this record.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn sources(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
-        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
-            Vec<OrderBy<SourceOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Source>> {
-        let query =
-            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
-        cited_by(
-            ctx,
-            &self.0,
-            RecordKind::Endorsement,
-            &query,
-            PageArgs::new(after, before, first, last)?,
-        )
-        .await
-    }
+    sources: Source = Cited(RecordKind::Endorsement);
+}
 }
 
 /// Root fields for commitments.
@@ -292,10 +197,10 @@ pub struct CommitmentFilter {
 filter_impl!(CommitmentFilter {
     fields { key: "key", kind: "kind", title: "title", description: "description", endorsed_on_joining: "endorsed_on_joining" }
     lists {
-        endorsers: Path::Link { link: "endorsements", from: "commitment_id", to: "state_id", table: "states" },
+        endorsers: ENDORSEMENT_COMMITMENT.to(ENDORSEMENT_STATE).path(),
         sources: Path::Citations { kind: RecordKind::Commitment },
     }
-    parents { document: Path::Parent { table: "documents", foreign_key: "document_id" } }
+    parents { document: COMMITMENT_DOCUMENT.parent() }
 });
 
 /// Fields commitments can be sorted by.
@@ -319,6 +224,8 @@ impl OrderField for CommitmentOrderField {
 /// Commitments list principles first unless asked otherwise.
 pub const COMMITMENT_ORDER: &[(CommitmentOrderField, OrderDirection)] =
     &[(CommitmentOrderField::Kind, OrderDirection::Desc)];
+
+record!(Commitment: commitment, CommitmentFilter, CommitmentOrderField, COMMITMENT_ORDER);
 
 aggregate_types!(
     /// Totals over a list of commitments.

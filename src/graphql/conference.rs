@@ -2,27 +2,28 @@
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 use entity::enums::{ConferenceFormat, ConferenceKind, HostRole, PersonRoleKind, RecordKind};
-use entity::{
-    conference, conference_host, document, initiative, person, person_role, source, state,
-};
+use entity::{conference, conference_host, person_role};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
 use super::dates::Date;
-use super::document::{DOCUMENT_ORDER, Document, DocumentFilter, DocumentOrderField};
+use super::document::{Document, DocumentFilter};
 use super::error::{ApiResult, OrGraphql};
+use super::fields::{object, record};
 use super::filter::{
     ConferenceFormatFilter, ConferenceKindFilter, DateFilter, IntFilter, ListFilter, Path,
     StringFilter, filter_impl, list_query,
 };
-use super::initiative::{INITIATIVE_ORDER, Initiative, InitiativeFilter, InitiativeOrderField};
-use super::list::{Aggregated, Connection, EdgeFields, PageArgs};
+use super::initiative::{Initiative, InitiativeFilter};
+use super::list::Cited;
+use super::list::{Aggregated, Connection, EdgeFields, EdgeOf, PageArgs};
 use super::list::{Db, Loaded, single};
 use super::list::{KeySql, Measure, Scope, aggregate_types};
+use super::model::*;
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
-use super::person::{PERSON_ORDER, Person, PersonFilter, PersonOrderField};
-use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
-use super::state::{STATE_ORDER, State, StateFilter, StateOrderField};
+use super::person::{Person, PersonFilter};
+use super::source::{Source, SourceFilter};
+use super::state::{State, StateFilter};
 
 /// What a hosting edge says about the host.
 #[derive(SimpleObject)]
@@ -40,8 +41,20 @@ impl EdgeFields for HostingFields {
 /// What a person did at a conference and the office they held then.
 pub struct ParticipationFields(pub Loaded<person_role::Model>);
 
+impl EdgeOf<Loaded<person_role::Model>> for ParticipationFields {
+    fn of(link: Loaded<person_role::Model>) -> Self {
+        Self(link)
+    }
+}
+
+impl EdgeOf<Loaded<conference_host::Model>> for HostingFields {
+    fn of(link: Loaded<conference_host::Model>) -> Self {
+        Self { role: link.role }
+    }
+}
+
+object! {
 /// What a person did at a conference and the office they held then.
-#[Object]
 impl ParticipationFields {
     /// What the person did.
     async fn role(&self) -> PersonRoleKind {
@@ -52,24 +65,13 @@ impl ParticipationFields {
     async fn office(&self) -> Option<&str> {
         self.0.office.as_deref()
     }
-
+}
+parents {
     /// The conference.
-    async fn conference(&self, ctx: &Context<'_>) -> ApiResult<Option<Conference>> {
-        Ok(self
-            .0
-            .related::<conference::Entity>(ctx, |r| Some(r.conference_id), "conference")
-            .await?
-            .map(Conference))
-    }
-
+    conference: Conference = ROLE_CONFERENCE;
     /// The state whose office the person held.
-    async fn office_state(&self, ctx: &Context<'_>) -> ApiResult<Option<State>> {
-        Ok(self
-            .0
-            .related::<state::Entity>(ctx, |r| r.office_state_id, "office_state")
-            .await?
-            .map(State))
-    }
+    office_state: State = ROLE_OFFICE_STATE;
+}
 }
 
 impl EdgeFields for ParticipationFields {
@@ -81,8 +83,8 @@ impl EdgeFields for ParticipationFields {
 /// A Coalition meeting.
 pub struct Conference(pub Loaded<conference::Model>);
 
+object! {
 /// A Coalition meeting: an annual Freedom Online Conference, a strategy meeting or a reception.
-#[Object]
 impl Conference {
     /// A global id for `node(id:)`.
     pub async fn id(&self) -> ID {
@@ -143,184 +145,19 @@ impl Conference {
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()
     }
-
+}
+lists {
     /// The host state(s); each edge gives the role.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn hosts(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<StateFilter>,
-        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
-            Vec<OrderBy<StateOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<State, HostingFields>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query =
-            list_query::<state::Entity, _, _>(filter.as_ref(), order_by.as_deref(), STATE_ORDER);
-        let page = self
-            .0
-            .linked_page::<conference_host::Entity, state::Entity>(
-                ctx,
-                "conference_id",
-                "state_id",
-                |l| Some(l.state_id),
-                &query,
-                &args,
-            )
-            .await?;
-        Ok(Connection::from_page(
-            page.map(|(row, link)| (State(row), HostingFields { role: link.role })),
-        )
-        .with_scope(Scope::through::<state::Entity, _>(
-            &self.0,
-            "conference_hosts",
-            "conference_id",
-            "state_id",
-            &query,
-        )?))
-    }
-
+    hosts: State with HostingFields = HOSTING_CONFERENCE.to(HOSTING_STATE);
     /// The documents adopted at the conference.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn documents(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<DocumentFilter>,
-        #[graphql(desc = "Sort keys, in order; by adoption date when left out.")] order_by: Option<
-            Vec<OrderBy<DocumentOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Document>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query = list_query::<document::Entity, _, _>(
-            filter.as_ref(),
-            order_by.as_deref(),
-            DOCUMENT_ORDER,
-        );
-        let page = self
-            .0
-            .children_page::<document::Entity>(ctx, "conference_id", &query, &args)
-            .await?;
-        Ok(
-            Connection::from_node_page(page.map(Document)).with_scope(Scope::children::<
-                document::Entity,
-                _,
-            >(
-                &self.0,
-                "conference_id",
-                &query,
-            )?),
-        )
-    }
-
+    documents: Document = DOCUMENT_CONFERENCE;
     /// The people the sources name at the conference; each edge gives their role and office.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn people(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<PersonFilter>,
-        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
-            Vec<OrderBy<PersonOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Person, ParticipationFields>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query =
-            list_query::<person::Entity, _, _>(filter.as_ref(), order_by.as_deref(), PERSON_ORDER);
-        let page = self
-            .0
-            .linked_page::<person_role::Entity, person::Entity>(
-                ctx,
-                "conference_id",
-                "person_id",
-                |l| Some(l.person_id),
-                &query,
-                &args,
-            )
-            .await?;
-        Ok(
-            Connection::from_page(page.map(|(row, link)| (Person(row), ParticipationFields(link))))
-                .with_scope(Scope::through::<person::Entity, _>(
-                    &self.0,
-                    "person_roles",
-                    "conference_id",
-                    "person_id",
-                    &query,
-                )?),
-        )
-    }
-
+    people: Person with ParticipationFields = ROLE_CONFERENCE.to(ROLE_PERSON);
     /// The initiatives launched at the conference.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn initiatives_launched(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<InitiativeFilter>,
-        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
-            Vec<OrderBy<InitiativeOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Initiative>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query = list_query::<initiative::Entity, _, _>(
-            filter.as_ref(),
-            order_by.as_deref(),
-            INITIATIVE_ORDER,
-        );
-        let page = self
-            .0
-            .children_page::<initiative::Entity>(ctx, "launched_at_id", &query, &args)
-            .await?;
-        Ok(
-            Connection::from_node_page(page.map(Initiative)).with_scope(Scope::children::<
-                initiative::Entity,
-                _,
-            >(
-                &self.0,
-                "launched_at_id",
-                &query,
-            )?),
-        )
-    }
-
+    initiatives_launched: Initiative = INITIATIVE_CONFERENCE;
     /// The sources of this record.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn sources(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
-        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
-            Vec<OrderBy<SourceOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Source>> {
-        let query =
-            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
-        cited_by(
-            ctx,
-            &self.0,
-            RecordKind::Conference,
-            &query,
-            PageArgs::new(after, before, first, last)?,
-        )
-        .await
-    }
+    sources: Source = Cited(RecordKind::Conference);
+}
 }
 
 /// Conditions on conferences; every condition given must hold.
@@ -375,10 +212,10 @@ filter_impl!(ConferenceFilter {
         format: "format",
     }
     lists {
-        hosts: Path::Link { link: "conference_hosts", from: "conference_id", to: "state_id", table: "states" },
-        documents: Path::Children { table: "documents", foreign_key: "conference_id" },
-        people: Path::Link { link: "person_roles", from: "conference_id", to: "person_id", table: "people" },
-        initiatives_launched: Path::Children { table: "initiatives", foreign_key: "launched_at_id" },
+        hosts: HOSTING_CONFERENCE.to(HOSTING_STATE).path(),
+        documents: DOCUMENT_CONFERENCE.children(),
+        people: ROLE_CONFERENCE.to(ROLE_PERSON).path(),
+        initiatives_launched: INITIATIVE_CONFERENCE.children(),
         sources: Path::Citations { kind: RecordKind::Conference },
     }
     parents {}
@@ -411,6 +248,8 @@ impl OrderField for ConferenceOrderField {
 /// Conferences sort by start date unless asked otherwise.
 pub const CONFERENCE_ORDER: &[(ConferenceOrderField, OrderDirection)] =
     &[(ConferenceOrderField::StartDate, OrderDirection::Asc)];
+
+record!(Conference: conference, ConferenceFilter, ConferenceOrderField, CONFERENCE_ORDER);
 
 /// Root fields for conferences.
 #[derive(Default)]
@@ -475,9 +314,9 @@ aggregate_types!(
         /// In person or virtual.
         Format => format: ConferenceFormat = KeySql::Text("format"),
         /// A host's UN M49 region (a meeting with hosts in two regions is in both groups).
-        HostRegion => host_region: entity::enums::Region = KeySql::HostText("region"),
+        HostRegion => host_region: entity::enums::Region = KeySql::Related(HOSTING_CONFERENCE.to(HOSTING_STATE).path(), "region"),
         /// A host's ISO code (a meeting with two hosts is in both groups).
-        Host => host: String = KeySql::HostText("code"),
+        Host => host: String = KeySql::Related(HOSTING_CONFERENCE.to(HOSTING_STATE).path(), "code"),
         /// The city.
         City => city: String = KeySql::Text("city"),
     },

@@ -5,31 +5,34 @@ use entity::enums::{DocumentKind, RecordKind};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use entity::{chairship, commitment, conference, document, source};
+use entity::{chairship, document};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 use sea_orm::{Condition, ConnectionTrait, FromQueryResult};
 
 use super::chairship::Chairship;
-use super::commitment::{COMMITMENT_ORDER, Commitment, CommitmentFilter, CommitmentOrderField};
+use super::commitment::{Commitment, CommitmentFilter};
 use super::conference::{Conference, ConferenceFilter};
 use super::dates::{DateInterval, read_date};
 use super::error::{ApiResult, OrGraphql};
+use super::fields::{object, record};
 use super::filter::{
     DateFilter, DocumentKindFilter, ListFilter, Path, StringFilter, filter_impl, list_query,
 };
+use super::list::Cited;
 use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{Db, Loaded, group};
 use super::list::{KeySql, Measure, Scope, aggregate_types};
+use super::model::*;
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
-use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
+use super::source::{Source, SourceFilter};
 
 /// A Coalition document.
 pub struct Document(pub Loaded<document::Model>);
 
+object! {
 /// A Coalition document: a declaration, terms of reference, an agenda or a statement.
-#[Object]
 impl Document {
     /// A global id for `node(id:)`.
     pub async fn id(&self) -> ID {
@@ -56,27 +59,36 @@ impl Document {
         read_date(&self.0.model, "adopted").map(Into::into)
     }
 
-    /// The conference it was adopted at, if any.
-    async fn conference(&self, ctx: &Context<'_>) -> ApiResult<Option<Conference>> {
-        Ok(self
-            .0
-            .related::<conference::Entity>(ctx, |m| m.conference_id, "conference_id")
-            .await?
-            .map(Conference))
-    }
 
+    /// What the sources add.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+}
+parents {
+    /// The conference it was adopted at, if any.
+    conference: Conference = DOCUMENT_CONFERENCE;
+}
+paged {
     /// The chairships that may have been in force when it was adopted (periods that overlap
     /// its adoption date; the sources give many periods only to a year).
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn chairships_at_adoption(
+    chairships_at_adoption() -> Chairship = Self::chairships_at_adoption_page;
+}
+lists {
+    /// The commitments the document sets out.
+    commitments: Commitment = COMMITMENT_DOCUMENT;
+    /// The sources of this record.
+    sources: Source = Cited(RecordKind::Document);
+}
+}
+
+impl Document {
+    /// The page of `chairships_at_adoption`.
+    async fn chairships_at_adoption_page(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
+        args: PageArgs,
     ) -> ApiResult<Connection<Chairship>> {
-        let args = PageArgs::new(after, before, first, last)?;
         let (id, ids, shared) = self.0.group_scope();
         let db = ctx.data::<Db>()?;
         // One statement for every document of the group.
@@ -125,73 +137,6 @@ impl Document {
             group(rows).into_iter().map(Chairship).collect(),
             &args,
         ))
-    }
-
-    /// What the sources add.
-    async fn note(&self) -> Option<&str> {
-        self.0.note.as_deref()
-    }
-
-    /// The commitments the document sets out.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn commitments(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<CommitmentFilter>,
-        #[graphql(desc = "Sort keys, in order; principles first when left out.")] order_by: Option<
-            Vec<OrderBy<CommitmentOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Commitment>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query = list_query::<commitment::Entity, _, _>(
-            filter.as_ref(),
-            order_by.as_deref(),
-            COMMITMENT_ORDER,
-        );
-        let page = self
-            .0
-            .children_page::<commitment::Entity>(ctx, "document_id", &query, &args)
-            .await?;
-        Ok(
-            Connection::from_node_page(page.map(Commitment)).with_scope(Scope::children::<
-                commitment::Entity,
-                _,
-            >(
-                &self.0,
-                "document_id",
-                &query,
-            )?),
-        )
-    }
-
-    /// The sources of this record.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn sources(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
-        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
-            Vec<OrderBy<SourceOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Source>> {
-        let query =
-            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
-        cited_by(
-            ctx,
-            &self.0,
-            RecordKind::Document,
-            &query,
-            PageArgs::new(after, before, first, last)?,
-        )
-        .await
     }
 }
 
@@ -256,10 +201,10 @@ pub struct DocumentFilter {
 filter_impl!(DocumentFilter {
     fields { title: "title", kind: "kind", adopted_earliest: "adopted_earliest", adopted_latest: "adopted_latest" }
     lists {
-        commitments: Path::Children { table: "commitments", foreign_key: "document_id" },
+        commitments: COMMITMENT_DOCUMENT.children(),
         sources: Path::Citations { kind: RecordKind::Document },
     }
-    parents { conference: Path::Parent { table: "conferences", foreign_key: "conference_id" } }
+    parents { conference: DOCUMENT_CONFERENCE.parent() }
 });
 
 /// Fields documents can be sorted by.
@@ -286,6 +231,8 @@ impl OrderField for DocumentOrderField {
 /// Documents sort by adoption date unless asked otherwise.
 pub const DOCUMENT_ORDER: &[(DocumentOrderField, OrderDirection)] =
     &[(DocumentOrderField::Adopted, OrderDirection::Asc)];
+
+record!(Document: document, DocumentFilter, DocumentOrderField, DOCUMENT_ORDER);
 
 aggregate_types!(
     /// Totals over a list of documents.

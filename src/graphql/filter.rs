@@ -16,7 +16,9 @@ use sea_orm::sea_query::{
 
 use super::dates::Date;
 use super::list::ListQuery;
+use super::model::CITATIONS;
 use super::order::{OrderBy, OrderDirection, OrderField, sort_keys};
+use sea_orm::EntityName;
 
 /// Fresh aliases for the tables of nested subqueries, so a relationship back to the same
 /// table (states that hosted conferences with other hosts) never confuses two rows.
@@ -37,30 +39,7 @@ pub trait Filter {
     fn condition(&self, table: &Alias, aliases: &mut Aliases) -> Condition;
 }
 
-/// How a relationship reaches its rows from a row of `table`.
-#[derive(Clone, Copy)]
-pub enum Path {
-    /// Rows of `table` whose `foreign_key` holds the current row's id.
-    Children {
-        table: &'static str,
-        foreign_key: &'static str,
-    },
-    /// The row of `table` whose id the current row's `foreign_key` holds.
-    Parent {
-        table: &'static str,
-        foreign_key: &'static str,
-    },
-    /// Rows of `table` linked through `link`: `link.from` holds the current row's id and
-    /// `link.to` the target's.
-    Link {
-        link: &'static str,
-        from: &'static str,
-        to: &'static str,
-        table: &'static str,
-    },
-    /// The sources a record of `kind` cites.
-    Citations { kind: RecordKind },
-}
+pub use super::model::Path;
 
 impl Path {
     /// `SELECT 1 FROM <related rows of current> WHERE <target condition>`.
@@ -105,16 +84,17 @@ impl Path {
             }
             Path::Citations { kind } => {
                 let via = aliases.fresh();
+                let (citations, source, kind_column, record) = CITATIONS.names();
                 select
-                    .from_as(Alias::new("citations"), via.clone())
+                    .from_as(Alias::new(citations), via.clone())
                     .join_as(
                         JoinType::InnerJoin,
-                        Alias::new("sources"),
+                        Alias::new(entity::source::Entity.table_name()),
                         row.clone(),
-                        id(&row).eq(col(&via, "source_id")),
+                        id(&row).eq(col(&via, source)),
                     )
-                    .and_where(col(&via, "record_kind").eq(kind.as_str()))
-                    .and_where(col(&via, "record_id").eq(id(current)));
+                    .and_where(col(&via, kind_column).eq(kind.as_str()))
+                    .and_where(col(&via, record).eq(id(current)));
             }
         }
         let condition = target(&row, aliases);

@@ -2,23 +2,26 @@
 
 use async_graphql::{Context, ID, Object, Union};
 use entity::enums::{FundingQualifier, RecordKind};
-use entity::{funding, funding_funder, initiative, organization, source, state};
+use entity::funding;
 use sea_orm::EntityTrait;
 
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
+use super::fields::{object, record};
 use super::filter::{
     BooleanFilter, DateFilter, FundingQualifierFilter, IntFilter, ListFilter, Path, StringFilter,
     filter_impl, list_query,
 };
 use super::initiative::{Initiative, InitiativeFilter};
+use super::list::Cited;
 use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{KeySql, Measure, Scope, aggregate_types};
 use super::list::{ListQuery, Loaded, through};
+use super::model::*;
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::organization::{Organization, OrganizationFilter};
-use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
+use super::source::{Source, SourceFilter};
 use super::state::{State, StateFilter};
 
 /// Who gave money: a state or an organization.
@@ -33,9 +36,9 @@ pub enum Funder {
 /// Money given to an initiative or a programme.
 pub struct Funding(pub Loaded<funding::Model>);
 
+object! {
 /// Money given to an initiative or a programme, with the qualifier its source used ("more
 /// than EUR 2.5 million").
-#[Object]
 impl Funding {
     /// A global id for `node(id:)`.
     pub async fn id(&self) -> ID {
@@ -77,18 +80,6 @@ impl Funding {
         read_date(&self.0.model, "period_end").map(Into::into)
     }
 
-    /// The initiative that received it, if it went to one.
-    async fn recipient_initiative(&self, ctx: &Context<'_>) -> ApiResult<Option<Initiative>> {
-        Ok(self
-            .0
-            .related::<initiative::Entity>(
-                ctx,
-                |m| m.recipient_initiative_id,
-                "recipient_initiative_id",
-            )
-            .await?
-            .map(Initiative))
-    }
 
     /// The programme that received it, when not an initiative (e.g. "Internet freedom programming").
     async fn recipient_programme(&self) -> Option<&str> {
@@ -105,31 +96,33 @@ impl Funding {
         self.0.note.as_deref()
     }
 
+}
+parents {
+    /// The initiative that received it, if it went to one.
+    recipient_initiative: Initiative = FUNDING_RECIPIENT;
+}
+paged {
     /// The states and organizations that gave the money.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn funders(
+    funders() -> Funder = Self::funders_page;
+}
+lists {
+    /// The sources of this record.
+    sources: Source = Cited(RecordKind::Funding);
+}
+}
+
+impl Funding {
+    /// The page of `funders`.
+    async fn funders_page(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
+        args: PageArgs,
     ) -> ApiResult<Connection<Funder>> {
-        let args = PageArgs::new(after, before, first, last)?;
         let all = ListQuery::all();
-        let links = self
-            .0
-            .children::<funding_funder::Entity>(ctx, "funding_id", &all)
-            .await?;
+        let links = self.0.children(ctx, FUNDER_FUNDING, &all).await?;
         let (states, organizations) = futures_util::future::try_join(
-            through::<_, state::Entity>(ctx, links.clone(), |l| l.state_id, "state", &all),
-            through::<_, organization::Entity>(
-                ctx,
-                links,
-                |l| l.organization_id,
-                "organization",
-                &all,
-            ),
+            through(ctx, links.clone(), FUNDER_STATE, &all),
+            through(ctx, links, FUNDER_ORGANIZATION, &all),
         )
         .await?;
         let funders = states
@@ -142,32 +135,6 @@ impl Funding {
             )
             .collect();
         Ok(Connection::from_nodes(funders, &args))
-    }
-
-    /// The sources of this record.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn sources(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
-        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
-            Vec<OrderBy<SourceOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Source>> {
-        let query =
-            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
-        cited_by(
-            ctx,
-            &self.0,
-            RecordKind::Funding,
-            &query,
-            PageArgs::new(after, before, first, last)?,
-        )
-        .await
     }
 }
 
@@ -249,11 +216,11 @@ filter_impl!(FundingFilter {
         funders_complete: "funders_complete",
     }
     lists {
-        funder_states: Path::Link { link: "funding_funders", from: "funding_id", to: "state_id", table: "states" },
-        funder_organizations: Path::Link { link: "funding_funders", from: "funding_id", to: "organization_id", table: "organizations" },
+        funder_states: FUNDER_FUNDING.to(FUNDER_STATE).path(),
+        funder_organizations: FUNDER_FUNDING.to(FUNDER_ORGANIZATION).path(),
         sources: Path::Citations { kind: RecordKind::Funding },
     }
-    parents { recipient_initiative: Path::Parent { table: "initiatives", foreign_key: "recipient_initiative_id" } }
+    parents { recipient_initiative: FUNDING_RECIPIENT.parent() }
 });
 
 /// Fields fundings can be sorted by.
@@ -280,6 +247,8 @@ impl OrderField for FundingOrderField {
 /// The default order.
 pub const FUNDING_ORDER: &[(FundingOrderField, OrderDirection)] =
     &[(FundingOrderField::PeriodStart, OrderDirection::Asc)];
+
+record!(Funding: funding, FundingFilter, FundingOrderField, FUNDING_ORDER);
 
 aggregate_types!(
     /// Totals over a list of fundings.

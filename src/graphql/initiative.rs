@@ -2,27 +2,30 @@
 
 use async_graphql::{Context, ID, Object};
 use entity::enums::RecordKind;
-use entity::{conference, funding, initiative, organization, source};
+use entity::initiative;
 use sea_orm::EntityTrait;
 
 use super::conference::{Conference, ConferenceFilter};
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
+use super::fields::{object, record};
 use super::filter::{DateFilter, ListFilter, Path, StringFilter, filter_impl, list_query};
-use super::funding::{FUNDING_ORDER, Funding, FundingFilter, FundingOrderField};
+use super::funding::{Funding, FundingFilter};
+use super::list::Cited;
 use super::list::Loaded;
 use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{KeySql, Measure, Scope, aggregate_types};
+use super::model::*;
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::organization::{Organization, OrganizationFilter};
-use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
+use super::source::{Source, SourceFilter};
 
 /// A Coalition initiative.
 pub struct Initiative(pub Loaded<initiative::Model>);
 
+object! {
 /// A Coalition initiative, such as the Digital Defenders Partnership.
-#[Object]
 impl Initiative {
     /// A global id for `node(id:)`.
     pub async fn id(&self) -> ID {
@@ -44,15 +47,6 @@ impl Initiative {
         self.0.description.as_deref()
     }
 
-    /// The conference it was launched at.
-    async fn launched_at(&self, ctx: &Context<'_>) -> ApiResult<Option<Conference>> {
-        Ok(self
-            .0
-            .related::<conference::Entity>(ctx, |m| m.launched_at_id, "launched_at_id")
-            .await?
-            .map(Conference))
-    }
-
     /// When it was launched.
     async fn launched(&self) -> Option<DateInterval> {
         read_date(&self.0.model, "launched").map(Into::into)
@@ -63,81 +57,23 @@ impl Initiative {
         read_date(&self.0.model, "operating_since").map(Into::into)
     }
 
-    /// The organization that manages it.
-    async fn manager(&self, ctx: &Context<'_>) -> ApiResult<Option<Organization>> {
-        Ok(self
-            .0
-            .related::<organization::Entity>(ctx, |m| m.manager_id, "manager_id")
-            .await?
-            .map(Organization))
-    }
-
     /// Its web site.
     async fn url(&self) -> Option<&str> {
         self.0.url.as_deref()
     }
-
+}
+parents {
+    /// The conference it was launched at.
+    launched_at: Conference = INITIATIVE_CONFERENCE;
+    /// The organization that manages it.
+    manager: Organization = INITIATIVE_MANAGER;
+}
+lists {
     /// The fundings it received.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn fundings(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<FundingFilter>,
-        #[graphql(desc = "Sort keys, in order; by period when left out.")] order_by: Option<
-            Vec<OrderBy<FundingOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Funding>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query = list_query::<funding::Entity, _, _>(
-            filter.as_ref(),
-            order_by.as_deref(),
-            FUNDING_ORDER,
-        );
-        let page = self
-            .0
-            .children_page::<funding::Entity>(ctx, "recipient_initiative_id", &query, &args)
-            .await?;
-        Ok(
-            Connection::from_node_page(page.map(Funding)).with_scope(Scope::children::<
-                funding::Entity,
-                _,
-            >(
-                &self.0,
-                "recipient_initiative_id",
-                &query,
-            )?),
-        )
-    }
-
+    fundings: Funding = FUNDING_RECIPIENT;
     /// The sources of this record.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn sources(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
-        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
-            Vec<OrderBy<SourceOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Source>> {
-        let query =
-            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
-        cited_by(
-            ctx,
-            &self.0,
-            RecordKind::Initiative,
-            &query,
-            PageArgs::new(after, before, first, last)?,
-        )
-        .await
-    }
+    sources: Source = Cited(RecordKind::Initiative);
+}
 }
 
 /// Root fields for initiatives.
@@ -201,12 +137,12 @@ pub struct InitiativeFilter {
 filter_impl!(InitiativeFilter {
     fields { name: "name", description: "description", launched_earliest: "launched_earliest", launched_latest: "launched_latest" }
     lists {
-        fundings: Path::Children { table: "fundings", foreign_key: "recipient_initiative_id" },
+        fundings: FUNDING_RECIPIENT.children(),
         sources: Path::Citations { kind: RecordKind::Initiative },
     }
     parents {
-        launched_at: Path::Parent { table: "conferences", foreign_key: "launched_at_id" },
-        manager: Path::Parent { table: "organizations", foreign_key: "manager_id" },
+        launched_at: INITIATIVE_CONFERENCE.parent(),
+        manager: INITIATIVE_MANAGER.parent(),
     }
 });
 
@@ -231,6 +167,8 @@ impl OrderField for InitiativeOrderField {
 /// The default order.
 pub const INITIATIVE_ORDER: &[(InitiativeOrderField, OrderDirection)] =
     &[(InitiativeOrderField::Name, OrderDirection::Asc)];
+
+record!(Initiative: initiative, InitiativeFilter, InitiativeOrderField, INITIATIVE_ORDER);
 
 aggregate_types!(
     /// Totals over a list of initiatives.

@@ -3,7 +3,7 @@
 use async_graphql::{Context, Enum, ID, Object};
 use chrono::NaiveDate;
 use entity::enums::RecordKind;
-use entity::{membership, source, state};
+use entity::{membership, state};
 use sea_orm::sea_query::{Alias, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, EntityTrait};
 
@@ -15,11 +15,14 @@ use super::state::StateFilter;
 
 use super::dates::{Date, DateInterval, read_date};
 use super::error::ApiResult;
+use super::fields::{object, record};
+use super::list::Cited;
 use super::list::Loaded;
 use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{KeySql, Measure, Scope, aggregate_types};
+use super::model::*;
 use super::node::global_id;
-use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
+use super::source::{Source, SourceFilter};
 use super::state::State;
 use crate::dates::Relation;
 
@@ -118,21 +121,12 @@ pub fn state_is_member_at(table: &Alias, day: NaiveDate, include_uncertain: bool
 /// A state's period in the Coalition.
 pub struct Membership(pub Loaded<membership::Model>);
 
+object! {
 /// A state's period in the Coalition: when it joined and, if it did, when it left.
-#[Object]
 impl Membership {
     /// A global id for `node(id:)`.
     pub async fn id(&self) -> ID {
         global_id("Membership", self.0.id)
-    }
-
-    /// The member state.
-    async fn state(&self, ctx: &Context<'_>) -> ApiResult<Option<State>> {
-        Ok(self
-            .0
-            .related::<state::Entity>(ctx, |m| Some(m.state_id), "state_id")
-            .await?
-            .map(State))
     }
 
     /// When the state joined, as an interval with the precision the source gave.
@@ -168,32 +162,15 @@ impl Membership {
     ) -> MembershipStatus {
         status_on(&self.0.model, on.0)
     }
-
+}
+parents {
+    /// The member state.
+    state: State = MEMBERSHIP_STATE;
+}
+lists {
     /// The sources of this record.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn sources(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
-        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
-            Vec<OrderBy<SourceOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Source>> {
-        let query =
-            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
-        cited_by(
-            ctx,
-            &self.0,
-            RecordKind::Membership,
-            &query,
-            PageArgs::new(after, before, first, last)?,
-        )
-        .await
-    }
+    sources: Source = Cited(RecordKind::Membership);
+}
 }
 
 /// Conditions on memberships; every condition given must hold.
@@ -235,7 +212,7 @@ filter_impl!(MembershipFilter {
         left_latest: "left_latest",
     }
     lists { sources: Path::Citations { kind: RecordKind::Membership } }
-    parents { state: Path::Parent { table: "states", foreign_key: "state_id" } }
+    parents { state: MEMBERSHIP_STATE.parent() }
     extra |f, table| match f.in_force_on {
         Some(day) => in_force_on_at(table, day.0, false),
         None => Condition::all(),
@@ -266,6 +243,8 @@ impl OrderField for MembershipOrderField {
 /// Memberships sort by joining date unless asked otherwise.
 pub const MEMBERSHIP_ORDER: &[(MembershipOrderField, OrderDirection)] =
     &[(MembershipOrderField::Joined, OrderDirection::Asc)];
+
+record!(Membership: membership, MembershipFilter, MembershipOrderField, MEMBERSHIP_ORDER);
 
 /// Root fields for memberships.
 #[derive(Default)]
@@ -311,11 +290,11 @@ aggregate_types!(
         /// Whether the state founded the Coalition.
         Founding => founding: bool = KeySql::Bool("founding"),
         /// The member state's UN M49 region.
-        Region => region: entity::enums::Region = KeySql::StateText { foreign_key: "state_id", column: "region" },
+        Region => region: entity::enums::Region = KeySql::Related(MEMBERSHIP_STATE.parent(), "region"),
         /// The member state's UN M49 subregion.
-        Subregion => subregion: String = KeySql::StateText { foreign_key: "state_id", column: "subregion" },
+        Subregion => subregion: String = KeySql::Related(MEMBERSHIP_STATE.parent(), "subregion"),
         /// The member state's ISO code.
-        State => state: String = KeySql::StateText { foreign_key: "state_id", column: "code" },
+        State => state: String = KeySql::Related(MEMBERSHIP_STATE.parent(), "code"),
     },
     measures {
         /// The earliest day any of them can have joined.

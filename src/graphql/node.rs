@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, Interface, Object};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use entity::enums::RecordKind;
 use entity::*;
 
 use super::error::{ApiError, ApiResult, OrGraphql};
@@ -15,61 +16,93 @@ use super::{
 };
 use std::collections::HashMap;
 
-/// Anything with a global id, fetchable with `node(id:)`.
-#[derive(Interface)]
-#[graphql(field(
-    name = "id",
-    ty = "ID",
-    desc = "A global, opaque identifier for `node(id:)`."
-))]
-pub enum Node {
-    /// The Coalition.
-    Coalition(Coalition),
-    /// A state.
-    State(State),
-    /// A membership.
-    Membership(Membership),
-    /// A conference.
-    Conference(Conference),
-    /// A chairship.
-    Chairship(Chairship),
-    /// A document.
-    Document(Document),
-    /// A commitment.
-    Commitment(Commitment),
-    /// An endorsement.
-    Endorsement(Endorsement),
-    /// An organization.
-    Organization(Organization),
-    /// An initiative.
-    Initiative(Initiative),
-    /// A funding.
-    Funding(Funding),
-    /// A person.
-    Person(Person),
-    /// A source.
-    Source(Source),
-    /// A claim.
-    Claim(Claim),
+/// Declares the node types once: the `Node` interface, the type names global ids carry,
+/// the record kinds citations name them by, and loading them by id.
+macro_rules! nodes {
+    ($( $(#[$doc:meta])* $variant:ident ($entity:ident) $(= $wrap:expr)? ; )*) => {
+        /// Anything with a global id, fetchable with `node(id:)`.
+        #[derive(Interface)]
+        #[graphql(field(
+            name = "id",
+            ty = "ID",
+            desc = "A global, opaque identifier for `node(id:)`."
+        ))]
+        pub enum Node {
+            $( $(#[$doc])* $variant($variant), )*
+        }
+
+        /// The type names that global ids carry.
+        pub const KINDS: &[&str] = &[$(stringify!($variant)),*];
+
+
+        /// Loads rows by type name and id: the rows of one type in one batch, as one group,
+        /// so their relationships batch too.
+        pub async fn load_keys(
+            ctx: &Context<'_>,
+            keys: &[(&'static str, i32)],
+        ) -> ApiResult<HashMap<(&'static str, i32), Node>> {
+            let rows_of = |kind: &str| {
+                keys.iter()
+                    .filter(|(k, _)| *k == kind)
+                    .map(|(_, row)| *row)
+                    .collect::<Vec<_>>()
+            };
+            let mut found = HashMap::new();
+            $(
+                let ids = rows_of(stringify!($variant));
+                if !ids.is_empty() {
+                    let wrap = nodes!(@wrap $variant $($wrap)?);
+                    for (row, loaded) in by_ids::<$entity::Entity>(ctx, &ids).await? {
+                        found.insert((stringify!($variant), row), Node::$variant(wrap(loaded)));
+                    }
+                }
+            )*
+            Ok(found)
+        }
+    };
+    (@wrap $variant:ident) => { $variant };
+    (@wrap $variant:ident $wrap:expr) => { $wrap };
 }
 
-/// The type names that global ids carry.
-const KINDS: [&str; 14] = [
-    "Coalition",
-    "State",
-    "Membership",
-    "Conference",
-    "Chairship",
-    "Document",
-    "Commitment",
-    "Endorsement",
-    "Organization",
-    "Initiative",
-    "Funding",
-    "Person",
-    "Source",
-    "Claim",
-];
+nodes! {
+    /// The Coalition.
+    Coalition(coalition) = |row| Coalition(row, None);
+    /// A state.
+    State(state);
+    /// A membership.
+    Membership(membership);
+    /// A conference.
+    Conference(conference);
+    /// A chairship.
+    Chairship(chairship);
+    /// A document.
+    Document(document);
+    /// A commitment.
+    Commitment(commitment);
+    /// An endorsement.
+    Endorsement(endorsement);
+    /// An organization.
+    Organization(organization);
+    /// An initiative.
+    Initiative(initiative);
+    /// A funding.
+    Funding(funding);
+    /// A person.
+    Person(person);
+    /// A source.
+    Source(source);
+    /// A claim.
+    Claim(claim);
+}
+
+/// The type name of the records citations and the search index name by `kind` (its stored
+/// name is the type's, in lower case).
+pub fn type_of(kind: RecordKind) -> Option<&'static str> {
+    KINDS
+        .iter()
+        .copied()
+        .find(|name| name.eq_ignore_ascii_case(kind.as_str()))
+}
 
 /// The global id of row `id` of the type named `kind`.
 pub fn global_id(kind: &str, id: i32) -> ID {
@@ -90,50 +123,14 @@ pub fn parse_global_id(id: &str) -> Result<(&'static str, i32), ApiError> {
     Ok((kind, row))
 }
 
-/// Loads the nodes global ids name, in order; `None` where no such row exists. Ids of one
-/// kind load in one batch and form one group, so their relationships batch too.
+/// Loads the nodes global ids name, in order; `None` where no such row exists.
 pub async fn load_nodes(ctx: &Context<'_>, ids: &[ID]) -> ApiResult<Vec<Option<Node>>> {
     let parsed = ids
         .iter()
         .map(|id| parse_global_id(id))
         .collect::<Result<Vec<_>, _>>()
         .or_gql()?;
-    let rows_of = |kind: &str| {
-        parsed
-            .iter()
-            .filter(|(k, _)| *k == kind)
-            .map(|(_, row)| *row)
-            .collect::<Vec<_>>()
-    };
-    macro_rules! kind {
-        ($name:literal, $entity:ident, $variant:ident) => {
-            kind!($name, $entity, $variant, $variant)
-        };
-        ($name:literal, $entity:ident, $variant:ident, $wrap:expr) => {
-            by_ids::<$entity::Entity>(ctx, &rows_of($name))
-                .await?
-                .into_iter()
-                .map(|(row, loaded)| (($name, row), Node::$variant($wrap(loaded))))
-                .collect::<Vec<_>>()
-        };
-    }
-    let mut found: HashMap<(&str, i32), Node> = HashMap::new();
-    found.extend(kind!("Coalition", coalition, Coalition, |c| Coalition(
-        c, None
-    )));
-    found.extend(kind!("State", state, State));
-    found.extend(kind!("Membership", membership, Membership));
-    found.extend(kind!("Conference", conference, Conference));
-    found.extend(kind!("Chairship", chairship, Chairship));
-    found.extend(kind!("Document", document, Document));
-    found.extend(kind!("Commitment", commitment, Commitment));
-    found.extend(kind!("Endorsement", endorsement, Endorsement));
-    found.extend(kind!("Organization", organization, Organization));
-    found.extend(kind!("Initiative", initiative, Initiative));
-    found.extend(kind!("Funding", funding, Funding));
-    found.extend(kind!("Person", person, Person));
-    found.extend(kind!("Source", source, Source));
-    found.extend(kind!("Claim", claim, Claim));
+    let mut found = load_keys(ctx, &parsed).await?;
     Ok(parsed.iter().map(|key| found.remove(key)).collect())
 }
 
@@ -185,5 +182,13 @@ mod tests {
         assert!(parse_global_id("U3RhdGU6").is_err());
         assert!(parse_global_id(&URL_SAFE_NO_PAD.encode("Planet:1")).is_err());
         assert!(parse_global_id("not base64 !").is_err());
+    }
+
+    #[test]
+    fn every_record_kind_is_a_node_type() {
+        use sea_orm::Iterable;
+        for kind in RecordKind::iter() {
+            assert!(type_of(kind).is_some(), "{kind:?} has no node type");
+        }
     }
 }

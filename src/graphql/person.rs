@@ -2,26 +2,27 @@
 
 use async_graphql::{Context, ID, Object};
 use entity::enums::RecordKind;
-use entity::{conference, person, person_role, source};
+use entity::person;
 use sea_orm::EntityTrait;
 
-use super::conference::{
-    CONFERENCE_ORDER, Conference, ConferenceFilter, ConferenceOrderField, ParticipationFields,
-};
+use super::conference::{Conference, ConferenceFilter, ParticipationFields};
 use super::error::ApiResult;
+use super::fields::{object, record};
 use super::filter::{ListFilter, Path, StringFilter, filter_impl, list_query};
+use super::list::Cited;
 use super::list::Loaded;
 use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{KeySql, Scope, aggregate_types};
+use super::model::*;
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
-use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
+use super::source::{Source, SourceFilter};
 
 /// A person the sources name.
 pub struct Person(pub Loaded<person::Model>);
 
+object! {
 /// A person the sources name, such as a minister who spoke at a conference.
-#[Object]
 impl Person {
     /// A global id for `node(id:)`.
     pub async fn id(&self) -> ID {
@@ -37,75 +38,13 @@ impl Person {
     async fn name(&self) -> &str {
         &self.0.name
     }
-
+}
+lists {
     /// The conferences the person took part in; each edge gives the role and the office held.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn conferences(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<ConferenceFilter>,
-        #[graphql(desc = "Sort keys, in order; by start date when left out.")] order_by: Option<
-            Vec<OrderBy<ConferenceOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Conference, ParticipationFields>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query = list_query::<conference::Entity, _, _>(
-            filter.as_ref(),
-            order_by.as_deref(),
-            CONFERENCE_ORDER,
-        );
-        let page = self
-            .0
-            .linked_page::<person_role::Entity, conference::Entity>(
-                ctx,
-                "person_id",
-                "conference_id",
-                |l| Some(l.conference_id),
-                &query,
-                &args,
-            )
-            .await?;
-        Ok(Connection::from_page(
-            page.map(|(row, link)| (Conference(row), ParticipationFields(link))),
-        )
-        .with_scope(Scope::through::<conference::Entity, _>(
-            &self.0,
-            "person_roles",
-            "person_id",
-            "conference_id",
-            &query,
-        )?))
-    }
-
+    conferences: Conference with ParticipationFields = ROLE_PERSON.to(ROLE_CONFERENCE);
     /// The sources of this record.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn sources(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
-        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
-            Vec<OrderBy<SourceOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Source>> {
-        let query =
-            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
-        cited_by(
-            ctx,
-            &self.0,
-            RecordKind::Person,
-            &query,
-            PageArgs::new(after, before, first, last)?,
-        )
-        .await
-    }
+    sources: Source = Cited(RecordKind::Person);
+}
 }
 
 /// Root fields for people.
@@ -156,7 +95,7 @@ pub struct PersonFilter {
 filter_impl!(PersonFilter {
     fields { name: "name" }
     lists {
-        conferences: Path::Link { link: "person_roles", from: "person_id", to: "conference_id", table: "conferences" },
+        conferences: ROLE_PERSON.to(ROLE_CONFERENCE).path(),
         sources: Path::Citations { kind: RecordKind::Person },
     }
     parents {}
@@ -180,6 +119,8 @@ impl OrderField for PersonOrderField {
 /// The default order.
 pub const PERSON_ORDER: &[(PersonOrderField, OrderDirection)] =
     &[(PersonOrderField::Name, OrderDirection::Asc)];
+
+record!(Person: person, PersonFilter, PersonOrderField, PERSON_ORDER);
 
 aggregate_types!(
     /// Totals over a list of people.

@@ -1,41 +1,20 @@
 //! Sources: the publications every record cites, and the records that cite each of them.
 
 use async_graphql::{Context, ID, Object};
-use entity::enums::RecordKind;
-use entity::{
-    chairship, citation, claim, coalition, commitment, conference, document, endorsement, funding,
-    initiative, membership, organization, person, source, state,
-};
-use std::sync::Arc;
+use entity::source;
 
-use sea_orm::{EntityTrait, ModelTrait};
+use sea_orm::EntityTrait;
 
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
+use super::fields::record;
 use super::filter::{BooleanFilter, DateFilter, StringFilter, filter_impl, list_query};
 use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{KeySql, Measure, Scope, aggregate_types};
-use super::list::{ListQuery, Loaded, through};
-use super::node::{Node, global_id};
+use super::list::{ListQuery, Loaded};
+use super::model::*;
+use super::node::{Node, global_id, load_keys, type_of};
 use super::order::{OrderBy, OrderDirection, OrderField};
-
-/// A page of the sources a record cites.
-pub async fn cited_by<M>(
-    ctx: &Context<'_>,
-    record: &Loaded<M>,
-    kind: RecordKind,
-    query: &Arc<ListQuery>,
-    args: PageArgs,
-) -> ApiResult<Connection<Source>>
-where
-    M: ModelTrait + Clone + Send + Sync + 'static,
-{
-    let rows = record.sources(ctx, kind, query).await?;
-    Ok(
-        Connection::from_nodes(rows.into_iter().map(Source).collect(), &args)
-            .with_scope(Scope::citations(record, kind, query)?),
-    )
-}
 
 /// A publication records cite.
 pub struct Source(pub Loaded<source::Model>);
@@ -98,65 +77,19 @@ impl Source {
         let args = PageArgs::new(after, before, first, last)?;
         let citations = self
             .0
-            .children::<citation::Entity>(ctx, "source_id", &ListQuery::all())
+            .children(ctx, CITATION_SOURCE, &ListQuery::all())
             .await?;
         // One batch per kind of record for all the citations of this page of sources.
-        let all = ListQuery::all();
-        macro_rules! records {
-            ($kind:ident, $entity:ident, $wrap:expr) => {
-                through::<_, $entity::Entity>(
-                    ctx,
-                    citations.clone(),
-                    |c| (c.record_kind == RecordKind::$kind).then_some(c.record_id),
-                    concat!("record:", stringify!($kind)),
-                    &all,
-                )
-                .await?
-                .into_iter()
-                .map(|(row, cite)| (cite.id, $wrap(row)))
-                .collect::<Vec<(i32, Node)>>()
-            };
-        }
-        use super::{
-            chairship::Chairship, claim::Claim, coalition::Coalition, commitment::Commitment,
-            commitment::Endorsement, conference::Conference, document::Document, funding::Funding,
-            initiative::Initiative, membership::Membership, organization::Organization,
-            person::Person, state::State,
-        };
-        let mut records: Vec<(i32, Node)> = Vec::new();
-        records.extend(records!(Coalition, coalition, |r| Node::Coalition(
-            Coalition(r, None)
-        )));
-        records.extend(records!(State, state, |r| Node::State(State(r))));
-        records.extend(records!(Membership, membership, |r| Node::Membership(
-            Membership(r)
-        )));
-        records.extend(records!(Conference, conference, |r| Node::Conference(
-            Conference(r)
-        )));
-        records.extend(records!(Chairship, chairship, |r| Node::Chairship(
-            Chairship(r)
-        )));
-        records.extend(records!(Document, document, |r| Node::Document(Document(
-            r
-        ))));
-        records.extend(records!(Commitment, commitment, |r| Node::Commitment(
-            Commitment(r)
-        )));
-        records.extend(records!(Endorsement, endorsement, |r| Node::Endorsement(
-            Endorsement(r)
-        )));
-        records.extend(records!(
-            Organization,
-            organization,
-            |r| Node::Organization(Organization(r))
-        ));
-        records.extend(records!(Initiative, initiative, |r| Node::Initiative(
-            Initiative(r)
-        )));
-        records.extend(records!(Funding, funding, |r| Node::Funding(Funding(r))));
-        records.extend(records!(Person, person, |r| Node::Person(Person(r))));
-        records.extend(records!(Claim, claim, |r| Node::Claim(Claim(r))));
+        let keys: Vec<(i32, (&'static str, i32))> = citations
+            .iter()
+            .filter_map(|c| Some((c.id, (type_of(c.record_kind)?, c.record_id))))
+            .collect();
+        let mut found =
+            load_keys(ctx, &keys.iter().map(|(_, key)| *key).collect::<Vec<_>>()).await?;
+        let mut records: Vec<(i32, Node)> = keys
+            .into_iter()
+            .filter_map(|(citation, key)| Some((citation, found.remove(&key)?)))
+            .collect();
         // In the order the citations were recorded.
         records.sort_by_key(|(citation, _)| *citation);
         let nodes = records.into_iter().map(|(_, node)| node).collect();
@@ -255,6 +188,8 @@ impl OrderField for SourceOrderField {
 /// The default order.
 pub const SOURCE_ORDER: &[(SourceOrderField, OrderDirection)] =
     &[(SourceOrderField::Key, OrderDirection::Asc)];
+
+record!(Source: source, SourceFilter, SourceOrderField, SOURCE_ORDER);
 
 aggregate_types!(
     /// Totals over a list of sources.

@@ -2,44 +2,35 @@
 
 use async_graphql::{Context, ID, Object};
 use entity::enums::{RecordKind, Region};
-use entity::{
-    chairship, commitment, conference, conference_host, endorsement, funding, funding_funder,
-    membership, organization, person, person_role, source, state,
-};
+use entity::{membership, state};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::chairship::{CHAIRSHIP_ORDER, Chairship, ChairshipFilter, ChairshipOrderField};
-use super::commitment::{
-    COMMITMENT_ORDER, Commitment, CommitmentFilter, CommitmentOrderField, EndorsementFields,
-};
-use super::conference::{
-    CONFERENCE_ORDER, Conference, ConferenceFilter, ConferenceOrderField, HostingFields,
-    ParticipationFields,
-};
+use super::chairship::{Chairship, ChairshipFilter};
+use super::commitment::{Commitment, CommitmentFilter, EndorsementFields};
+use super::conference::{Conference, ConferenceFilter, HostingFields, ParticipationFields};
 use super::dates::Date;
 use super::error::{ApiResult, OrGraphql};
+use super::fields::{object, record};
 use super::filter::{ListFilter, Path, RegionFilter, StringFilter, filter_impl, list_query};
-use super::funding::{FUNDING_ORDER, Funding, FundingFilter, FundingOrderField};
-use super::list::{Aggregated, Connection, PageArgs};
+use super::funding::{Funding, FundingFilter};
+use super::list::{Aggregated, Cited, Connection, PageArgs};
 use super::list::{KeySql, Scope, aggregate_types};
 use super::list::{ListQuery, Loaded, single};
 use super::membership::{
-    MEMBERSHIP_ORDER, Membership, MembershipFilter, MembershipOrderField, MembershipStatus,
-    state_is_member, state_status_on,
+    Membership, MembershipFilter, MembershipStatus, state_is_member, state_status_on,
 };
+use super::model::*;
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
-use super::organization::{
-    ORGANIZATION_ORDER, Organization, OrganizationFilter, OrganizationOrderField,
-};
-use super::person::{PERSON_ORDER, Person, PersonFilter, PersonOrderField};
-use super::source::{SOURCE_ORDER, Source, SourceFilter, SourceOrderField, cited_by};
+use super::organization::{Organization, OrganizationFilter};
+use super::person::Person;
+use super::source::{Source, SourceFilter};
 
 /// A government that is or was a member of the Coalition.
 pub struct State(pub Loaded<state::Model>);
 
+object! {
 /// A government that is or was a member of the Coalition.
-#[Object]
 impl State {
     /// A global id for `node(id:)`.
     pub async fn id(&self) -> ID {
@@ -75,310 +66,33 @@ impl State {
     ) -> ApiResult<MembershipStatus> {
         let memberships = self
             .0
-            .children::<membership::Entity>(ctx, "state_id", &ListQuery::all())
+            .children(ctx, MEMBERSHIP_STATE, &ListQuery::all())
             .await?;
         Ok(state_status_on(&memberships, on.0))
     }
-
+}
+lists {
     /// The state's periods of membership.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn memberships(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<MembershipFilter>,
-        #[graphql(desc = "Sort keys, in order; by joining date when left out.")] order_by: Option<
-            Vec<OrderBy<MembershipOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Membership>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query = list_query::<membership::Entity, _, _>(
-            filter.as_ref(),
-            order_by.as_deref(),
-            MEMBERSHIP_ORDER,
-        );
-        let page = self
-            .0
-            .children_page::<membership::Entity>(ctx, "state_id", &query, &args)
-            .await?;
-        Ok(
-            Connection::from_node_page(page.map(Membership)).with_scope(Scope::children::<
-                membership::Entity,
-                _,
-            >(
-                &self.0, "state_id", &query,
-            )?),
-        )
-    }
-
+    memberships: Membership = MEMBERSHIP_STATE;
     /// The conferences the state hosted or co-hosted; each edge gives its role.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn hosted_conferences(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<ConferenceFilter>,
-        #[graphql(desc = "Sort keys, in order; by start date when left out.")] order_by: Option<
-            Vec<OrderBy<ConferenceOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Conference, HostingFields>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query = list_query::<conference::Entity, _, _>(
-            filter.as_ref(),
-            order_by.as_deref(),
-            CONFERENCE_ORDER,
-        );
-        let page = self
-            .0
-            .linked_page::<conference_host::Entity, conference::Entity>(
-                ctx,
-                "state_id",
-                "conference_id",
-                |l| Some(l.conference_id),
-                &query,
-                &args,
-            )
-            .await?;
-        Ok(Connection::from_page(
-            page.map(|(row, link)| (Conference(row), HostingFields { role: link.role })),
-        )
-        .with_scope(Scope::through::<conference::Entity, _>(
-            &self.0,
-            "conference_hosts",
-            "state_id",
-            "conference_id",
-            &query,
-        )?))
-    }
-
+    hosted_conferences: Conference with HostingFields = HOSTING_STATE.to(HOSTING_CONFERENCE);
     /// The periods in which the state chaired the Coalition.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn chairships(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<ChairshipFilter>,
-        #[graphql(desc = "Sort keys, in order; by start when left out.")] order_by: Option<
-            Vec<OrderBy<ChairshipOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Chairship>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query = list_query::<chairship::Entity, _, _>(
-            filter.as_ref(),
-            order_by.as_deref(),
-            CHAIRSHIP_ORDER,
-        );
-        let page = self
-            .0
-            .children_page::<chairship::Entity>(ctx, "state_id", &query, &args)
-            .await?;
-        Ok(
-            Connection::from_node_page(page.map(Chairship)).with_scope(Scope::children::<
-                chairship::Entity,
-                _,
-            >(
-                &self.0, "state_id", &query,
-            )?),
-        )
-    }
-
+    chairships: Chairship = CHAIRSHIP_STATE;
     /// The commitments the state endorsed; each edge gives the endorsement.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn endorsed_commitments(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<CommitmentFilter>,
-        #[graphql(desc = "Sort keys, in order; principles first when left out.")] order_by: Option<
-            Vec<OrderBy<CommitmentOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Commitment, EndorsementFields>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query = list_query::<commitment::Entity, _, _>(
-            filter.as_ref(),
-            order_by.as_deref(),
-            COMMITMENT_ORDER,
-        );
-        let page = self
-            .0
-            .linked_page::<endorsement::Entity, commitment::Entity>(
-                ctx,
-                "state_id",
-                "commitment_id",
-                |l| Some(l.commitment_id),
-                &query,
-                &args,
-            )
-            .await?;
-        Ok(Connection::from_page(
-            page.map(|(row, link)| (Commitment(row), EndorsementFields::new(link))),
-        )
-        .with_scope(Scope::through::<commitment::Entity, _>(
-            &self.0,
-            "endorsements",
-            "state_id",
-            "commitment_id",
-            &query,
-        )?))
-    }
-
+    endorsed_commitments: Commitment with EndorsementFields = ENDORSEMENT_STATE.to(ENDORSEMENT_COMMITMENT);
     /// The fundings the state contributed to.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn fundings(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<FundingFilter>,
-        #[graphql(desc = "Sort keys, in order; by period when left out.")] order_by: Option<
-            Vec<OrderBy<FundingOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Funding>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query = list_query::<funding::Entity, _, _>(
-            filter.as_ref(),
-            order_by.as_deref(),
-            FUNDING_ORDER,
-        );
-        let page = self
-            .0
-            .linked_page::<funding_funder::Entity, funding::Entity>(
-                ctx,
-                "state_id",
-                "funding_id",
-                |l| Some(l.funding_id),
-                &query,
-                &args,
-            )
-            .await?;
-        Ok(
-            Connection::from_node_page(page.map(|(row, _)| Funding(row))).with_scope(
-                Scope::through::<funding::Entity, _>(
-                    &self.0,
-                    "funding_funders",
-                    "state_id",
-                    "funding_id",
-                    &query,
-                )?,
-            ),
-        )
-    }
-
+    fundings: Funding = FUNDER_STATE.to(FUNDER_FUNDING);
     /// The organizations based in the state.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn organizations(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<OrganizationFilter>,
-        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
-            Vec<OrderBy<OrganizationOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Organization>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query = list_query::<organization::Entity, _, _>(
-            filter.as_ref(),
-            order_by.as_deref(),
-            ORGANIZATION_ORDER,
-        );
-        let page = self
-            .0
-            .children_page::<organization::Entity>(ctx, "state_id", &query, &args)
-            .await?;
-        Ok(
-            Connection::from_node_page(page.map(Organization)).with_scope(Scope::children::<
-                organization::Entity,
-                _,
-            >(
-                &self.0, "state_id", &query,
-            )?),
-        )
-    }
-
+    organizations: Organization = ORGANIZATION_STATE;
     /// The people the sources name holding an office of this state; each edge gives the
     /// conference, their role there and the office.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn people(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<PersonFilter>,
-        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
-            Vec<OrderBy<PersonOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Person, ParticipationFields>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query =
-            list_query::<person::Entity, _, _>(filter.as_ref(), order_by.as_deref(), PERSON_ORDER);
-        let page = self
-            .0
-            .linked_page::<person_role::Entity, person::Entity>(
-                ctx,
-                "office_state_id",
-                "person_id",
-                |l| Some(l.person_id),
-                &query,
-                &args,
-            )
-            .await?;
-        Ok(
-            Connection::from_page(page.map(|(row, link)| (Person(row), ParticipationFields(link))))
-                .with_scope(Scope::through::<person::Entity, _>(
-                    &self.0,
-                    "person_roles",
-                    "office_state_id",
-                    "person_id",
-                    &query,
-                )?),
-        )
-    }
-
+    people: Person with ParticipationFields = ROLE_OFFICE_STATE.to(ROLE_PERSON);
     /// The sources of this record.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn sources(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
-        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
-            Vec<OrderBy<SourceOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Source>> {
-        let query =
-            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
-        cited_by(
-            ctx,
-            &self.0,
-            RecordKind::State,
-            &query,
-            PageArgs::new(after, before, first, last)?,
-        )
-        .await
-    }
+    sources: Source = Cited(RecordKind::State);
 }
+}
+
+record!(State: state, StateFilter, StateOrderField, STATE_ORDER);
 
 /// Conditions on states; every condition given must hold.
 #[derive(async_graphql::InputObject, Default)]
@@ -418,12 +132,12 @@ pub struct StateFilter {
 filter_impl!(StateFilter {
     fields { code: "code", name: "name", region: "region", subregion: "subregion" }
     lists {
-        memberships: Path::Children { table: "memberships", foreign_key: "state_id" },
-        hosted_conferences: Path::Link { link: "conference_hosts", from: "state_id", to: "conference_id", table: "conferences" },
-        chairships: Path::Children { table: "chairships", foreign_key: "state_id" },
-        endorsed_commitments: Path::Link { link: "endorsements", from: "state_id", to: "commitment_id", table: "commitments" },
-        fundings: Path::Link { link: "funding_funders", from: "state_id", to: "funding_id", table: "fundings" },
-        organizations: Path::Children { table: "organizations", foreign_key: "state_id" },
+        memberships: MEMBERSHIP_STATE.children(),
+        hosted_conferences: HOSTING_STATE.to(HOSTING_CONFERENCE).path(),
+        chairships: CHAIRSHIP_STATE.children(),
+        endorsed_commitments: ENDORSEMENT_STATE.to(ENDORSEMENT_COMMITMENT).path(),
+        fundings: FUNDER_STATE.to(FUNDER_FUNDING).path(),
+        organizations: ORGANIZATION_STATE.children(),
         sources: Path::Citations { kind: RecordKind::State },
     }
     parents {}

@@ -2,11 +2,10 @@
 
 use crate::graphql::chairship::*;
 use crate::graphql::error::ApiResult;
-use async_graphql::{Context, ID, Object};
 use entity::chairship;
 use entity::enums::RecordKind;
 
-use super::{Checked, Checks, RecordInput, create, delete, update};
+use super::{Checked, Checks, RecordInput, crud};
 use crate::dataset::chairship_key;
 use crate::graphql::dates::DateInput;
 use sea_orm::ActiveValue::Set;
@@ -88,51 +87,18 @@ impl RecordInput for ChairshipInput {
         crate::dataset::set_date(&mut row, "end", end.as_ref());
         Ok(Checked { row, sources })
     }
-
-    async fn before_delete(
-        _txn: &DatabaseTransaction,
-        _current: &chairship::Model,
-    ) -> ApiResult<()> {
-        // Nothing refers to a chairship.
-        Ok(())
-    }
 }
 
+crud! {
 /// Curation of chairships: each mutation needs the admin token and runs in one transaction.
-#[derive(Default)]
-pub struct ChairshipMutation;
-
-#[Object]
-impl ChairshipMutation {
-    /// Adds a chairship.
-    async fn create_chairship(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The record's facts and the keys of its sources.")] input: ChairshipInput,
-    ) -> ApiResult<Chairship> {
-        Ok(Chairship(crate::graphql::list::alone(
-            create(ctx, &input).await?,
-        )))
+ChairshipMutation {
+    Chairship(ChairshipInput), id "The chairship's global id." {
+        /// Adds a chairship.
+        create_chairship;
+        /// Replaces a chairship's facts and sources with the input.
+        update_chairship;
+        /// Deletes a chairship; returns its id.
+        delete_chairship;
     }
-
-    /// Replaces a chairship's facts and sources with the input.
-    async fn update_chairship(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The chairship's global id.")] id: ID,
-        #[graphql(desc = "The record's facts and the keys of its sources.")] input: ChairshipInput,
-    ) -> ApiResult<Chairship> {
-        Ok(Chairship(crate::graphql::list::alone(
-            update(ctx, &id, &input).await?,
-        )))
-    }
-
-    /// Deletes a chairship; returns its id.
-    async fn delete_chairship(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The chairship's global id.")] id: ID,
-    ) -> ApiResult<ID> {
-        delete::<ChairshipInput>(ctx, id).await
-    }
+}
 }

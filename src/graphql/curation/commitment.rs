@@ -3,14 +3,11 @@
 use crate::graphql::commitment::*;
 use crate::graphql::dates::read_date;
 use crate::graphql::error::ApiResult;
-use async_graphql::{Context, ID, Object};
 use entity::enums::{CommitmentKind, RecordKind};
 use entity::{commitment, document, endorsement};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::{
-    Checked, Checks, OrWriteError, RecordInput, citations_of, cite, count, create, delete, update,
-};
+use super::{Checked, Checks, OrWriteError, RecordInput, citations_of, cite, count, crud};
 use crate::graphql::dates::{DateInput, write_date};
 use crate::graphql::error::OrGraphql;
 use entity::membership;
@@ -308,78 +305,27 @@ async fn on_joining(
     Ok(member.map(|m| (m, commitment_id)))
 }
 
+crud! {
 /// Curation of commitments and endorsements: each mutation needs the admin token and runs
 /// in one transaction.
-#[derive(Default)]
-pub struct CommitmentMutation;
-
-#[Object]
-impl CommitmentMutation {
-    /// Adds a commitment; when members endorse it on joining, every member's endorsement is
-    /// added with it.
-    async fn create_commitment(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The record's facts and the keys of its sources.")] input: CommitmentInput,
-    ) -> ApiResult<Commitment> {
-        Ok(Commitment(crate::graphql::list::alone(
-            create(ctx, &input).await?,
-        )))
+CommitmentMutation {
+    Commitment(CommitmentInput), id "The commitment's global id." {
+        /// Adds a commitment; when members endorse it on joining, every member's endorsement is
+        /// added with it.
+        create_commitment;
+        /// Replaces a commitment's facts and sources with the input.
+        update_commitment;
+        /// Deletes a commitment with its endorsements; returns its id.
+        delete_commitment;
     }
-
-    /// Replaces a commitment's facts and sources with the input.
-    async fn update_commitment(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The commitment's global id.")] id: ID,
-        #[graphql(desc = "The record's facts and the keys of its sources.")] input: CommitmentInput,
-    ) -> ApiResult<Commitment> {
-        Ok(Commitment(crate::graphql::list::alone(
-            update(ctx, &id, &input).await?,
-        )))
+    Endorsement(EndorsementInput), id "The endorsement's global id." {
+        /// Adds a state's endorsement of a commitment.
+        create_endorsement;
+        /// Replaces an endorsement's facts and sources with the input.
+        update_endorsement;
+        /// Deletes an endorsement; those members make on joining stay while the membership
+        /// and the commitment's `endorsedOnJoining` do. Returns its id.
+        delete_endorsement;
     }
-
-    /// Deletes a commitment with its endorsements; returns its id.
-    async fn delete_commitment(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The commitment's global id.")] id: ID,
-    ) -> ApiResult<ID> {
-        delete::<CommitmentInput>(ctx, id).await
-    }
-
-    /// Adds a state's endorsement of a commitment.
-    async fn create_endorsement(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The record's facts and the keys of its sources.")]
-        input: EndorsementInput,
-    ) -> ApiResult<Endorsement> {
-        Ok(Endorsement(crate::graphql::list::alone(
-            create(ctx, &input).await?,
-        )))
-    }
-
-    /// Replaces an endorsement's facts and sources with the input.
-    async fn update_endorsement(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The endorsement's global id.")] id: ID,
-        #[graphql(desc = "The record's facts and the keys of its sources.")]
-        input: EndorsementInput,
-    ) -> ApiResult<Endorsement> {
-        Ok(Endorsement(crate::graphql::list::alone(
-            update(ctx, &id, &input).await?,
-        )))
-    }
-
-    /// Deletes an endorsement; those members make on joining stay while the membership
-    /// and the commitment's `endorsedOnJoining` do. Returns its id.
-    async fn delete_endorsement(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The endorsement's global id.")] id: ID,
-    ) -> ApiResult<ID> {
-        delete::<EndorsementInput>(ctx, id).await
-    }
+}
 }

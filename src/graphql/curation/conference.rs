@@ -3,14 +3,13 @@
 use crate::graphql::conference::*;
 use crate::graphql::dates::Date;
 use crate::graphql::error::{ApiResult, OrGraphql};
-use async_graphql::{Context, ID, Object};
+use async_graphql::Context;
 use entity::enums::{ConferenceFormat, ConferenceKind, HostRole, RecordKind};
-use entity::{conference, conference_host, document, initiative, person_role, state};
+use entity::{conference, conference_host, state};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{
-    Checked, Checks, OrWriteError, RecordInput, Write, citations_of, cite, count, create, delete,
-    id_where, refusal, update,
+    Checked, Checks, OrWriteError, RecordInput, Write, citations_of, cite, crud, id_where, refusal,
 };
 use async_graphql::InputObject;
 use sea_orm::ActiveValue::Set;
@@ -158,39 +157,6 @@ impl RecordInput for ConferenceInput {
         }
         Ok(())
     }
-
-    async fn before_delete(
-        txn: &DatabaseTransaction,
-        current: &conference::Model,
-    ) -> ApiResult<()> {
-        let id = current.id;
-        super::refuse_if_referenced(
-            &format!("conference `{}`", current.key),
-            vec![
-                (
-                    "documents",
-                    count::<document::Entity>(txn, document::Column::ConferenceId.eq(id)).await?,
-                ),
-                (
-                    "initiatives",
-                    count::<initiative::Entity>(txn, initiative::Column::LaunchedAtId.eq(id))
-                        .await?,
-                ),
-                (
-                    "people's parts",
-                    count::<person_role::Entity>(txn, person_role::Column::ConferenceId.eq(id))
-                        .await?,
-                ),
-            ],
-        )?;
-        // Its hosts are facts of the conference: they go with it.
-        conference_host::Entity::delete_many()
-            .filter(conference_host::Column::ConferenceId.eq(id))
-            .exec(txn)
-            .await
-            .or_write()?;
-        Ok(())
-    }
 }
 
 /// A state's part in hosting one conference, as curators write it.
@@ -266,46 +232,20 @@ async fn hosting(
         .or_gql()
 }
 
+crud! {
 /// Curation of conferences and their hosts: each mutation needs the admin token and runs
 /// in one transaction.
-#[derive(Default)]
-pub struct ConferenceMutation;
-
-#[Object]
-impl ConferenceMutation {
-    /// Adds a conference, with its hosts.
-    async fn create_conference(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The record's facts and the keys of its sources.")] input: ConferenceInput,
-    ) -> ApiResult<Conference> {
-        Ok(Conference(crate::graphql::list::alone(
-            create(ctx, &input).await?,
-        )))
+ConferenceMutation {
+    Conference(ConferenceInput), id "The conference's global id." {
+        /// Adds a conference, with its hosts.
+        create_conference;
+        /// Replaces a conference's facts and sources (and hosts, when given) with the input.
+        update_conference;
+        /// Deletes a conference that no document, initiative or person refers to, with its
+        /// hosts; returns its id.
+        delete_conference;
     }
-
-    /// Replaces a conference's facts and sources (and hosts, when given) with the input.
-    async fn update_conference(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The conference's global id.")] id: ID,
-        #[graphql(desc = "The record's facts and the keys of its sources.")] input: ConferenceInput,
-    ) -> ApiResult<Conference> {
-        Ok(Conference(crate::graphql::list::alone(
-            update(ctx, &id, &input).await?,
-        )))
-    }
-
-    /// Deletes a conference that no document, initiative or person refers to, with its
-    /// hosts; returns its id.
-    async fn delete_conference(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The conference's global id.")] id: ID,
-    ) -> ApiResult<ID> {
-        delete::<ConferenceInput>(ctx, id).await
-    }
-
+    + more {
     /// Adds a hosting state to a conference; returns the conference.
     async fn create_conference_host(
         &self,
@@ -389,4 +329,6 @@ impl ConferenceMutation {
         write.commit().await?;
         Ok(Conference(crate::graphql::list::alone(current)))
     }
+    }
+}
 }

@@ -2,12 +2,10 @@
 
 use crate::graphql::document::*;
 use crate::graphql::error::ApiResult;
-use async_graphql::{Context, ID, Object};
 use entity::enums::{DocumentKind, RecordKind};
-use entity::{commitment, conference, document};
-use sea_orm::ColumnTrait;
+use entity::{conference, document};
 
-use super::{Checked, Checks, RecordInput, count, create, delete, update};
+use super::{Checked, Checks, RecordInput, crud};
 use crate::graphql::dates::DateInput;
 use sea_orm::ActiveValue::Set;
 use sea_orm::DatabaseTransaction;
@@ -81,54 +79,18 @@ impl RecordInput for DocumentInput {
         crate::dataset::set_date(&mut row, "adopted", adopted.as_ref());
         Ok(Checked { row, sources })
     }
-
-    async fn before_delete(txn: &DatabaseTransaction, current: &document::Model) -> ApiResult<()> {
-        super::refuse_if_referenced(
-            &format!("document `{}`", current.key),
-            vec![(
-                "commitments",
-                count::<commitment::Entity>(txn, commitment::Column::DocumentId.eq(current.id))
-                    .await?,
-            )],
-        )
-    }
 }
 
+crud! {
 /// Curation of documents: each mutation needs the admin token and runs in one transaction.
-#[derive(Default)]
-pub struct DocumentMutation;
-
-#[Object]
-impl DocumentMutation {
-    /// Adds a document.
-    async fn create_document(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The record's facts and the keys of its sources.")] input: DocumentInput,
-    ) -> ApiResult<Document> {
-        Ok(Document(crate::graphql::list::alone(
-            create(ctx, &input).await?,
-        )))
+DocumentMutation {
+    Document(DocumentInput), id "The document's global id." {
+        /// Adds a document.
+        create_document;
+        /// Replaces a document's facts and sources with the input.
+        update_document;
+        /// Deletes a document that no commitment refers to; returns its id.
+        delete_document;
     }
-
-    /// Replaces a document's facts and sources with the input.
-    async fn update_document(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The document's global id.")] id: ID,
-        #[graphql(desc = "The record's facts and the keys of its sources.")] input: DocumentInput,
-    ) -> ApiResult<Document> {
-        Ok(Document(crate::graphql::list::alone(
-            update(ctx, &id, &input).await?,
-        )))
-    }
-
-    /// Deletes a document that no commitment refers to; returns its id.
-    async fn delete_document(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The document's global id.")] id: ID,
-    ) -> ApiResult<ID> {
-        delete::<DocumentInput>(ctx, id).await
-    }
+}
 }

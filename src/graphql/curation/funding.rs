@@ -2,12 +2,11 @@
 
 use crate::graphql::error::ApiResult;
 use crate::graphql::funding::*;
-use async_graphql::{Context, ID, Object};
 use entity::enums::{FundingQualifier, RecordKind};
 use entity::{funding, funding_funder, initiative, organization, state};
 use sea_orm::EntityTrait;
 
-use super::{Checked, Checks, OrWriteError, RecordInput, create, delete, id_where, update};
+use super::{Checked, Checks, OrWriteError, RecordInput, crud, id_where};
 use crate::graphql::dates::DateInput;
 use async_graphql::InputObject;
 use sea_orm::ActiveValue::Set;
@@ -200,53 +199,18 @@ impl RecordInput for FundingInput {
         }
         Ok(())
     }
-
-    async fn before_delete(txn: &DatabaseTransaction, current: &funding::Model) -> ApiResult<()> {
-        // Its funders are facts of the funding: they go with it.
-        funding_funder::Entity::delete_many()
-            .filter(funding_funder::Column::FundingId.eq(current.id))
-            .exec(txn)
-            .await
-            .or_write()?;
-        Ok(())
-    }
 }
 
+crud! {
 /// Curation of fundings: each mutation needs the admin token and runs in one transaction.
-#[derive(Default)]
-pub struct FundingMutation;
-
-#[Object]
-impl FundingMutation {
-    /// Adds a funding with its funders.
-    async fn create_funding(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The record's facts and the keys of its sources.")] input: FundingInput,
-    ) -> ApiResult<Funding> {
-        Ok(Funding(crate::graphql::list::alone(
-            create(ctx, &input).await?,
-        )))
+FundingMutation {
+    Funding(FundingInput), id "The funding's global id." {
+        /// Adds a funding with its funders.
+        create_funding;
+        /// Replaces a funding's facts, funders and sources with the input.
+        update_funding;
+        /// Deletes a funding with its funders; returns its id.
+        delete_funding;
     }
-
-    /// Replaces a funding's facts, funders and sources with the input.
-    async fn update_funding(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The funding's global id.")] id: ID,
-        #[graphql(desc = "The record's facts and the keys of its sources.")] input: FundingInput,
-    ) -> ApiResult<Funding> {
-        Ok(Funding(crate::graphql::list::alone(
-            update(ctx, &id, &input).await?,
-        )))
-    }
-
-    /// Deletes a funding with its funders; returns its id.
-    async fn delete_funding(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The funding's global id.")] id: ID,
-    ) -> ApiResult<ID> {
-        delete::<FundingInput>(ctx, id).await
-    }
+}
 }

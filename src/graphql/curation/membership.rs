@@ -3,12 +3,11 @@
 use crate::graphql::dates::read_date;
 use crate::graphql::error::ApiResult;
 use crate::graphql::membership::*;
-use async_graphql::{Context, ID, Object};
 use entity::enums::RecordKind;
 use entity::membership;
 use sea_orm::{ColumnTrait, EntityTrait};
 
-use super::{Checked, Checks, RecordInput, create, delete, update};
+use super::{Checked, Checks, RecordInput, crud};
 use crate::graphql::dates::DateInput;
 use crate::graphql::error::OrGraphql;
 use async_graphql::InputObject;
@@ -140,43 +139,18 @@ impl RecordInput for MembershipInput {
     }
 }
 
+crud! {
 /// Curation of memberships: each mutation needs the admin token and runs in one transaction.
-#[derive(Default)]
-pub struct MembershipMutation;
-
-#[Object]
-impl MembershipMutation {
-    /// Adds a state's membership; the member endorses, on its joining date, every
-    /// commitment marked `endorsedOnJoining`.
-    async fn create_membership(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The record's facts and the keys of its sources.")] input: MembershipInput,
-    ) -> ApiResult<Membership> {
-        Ok(Membership(crate::graphql::list::alone(
-            create(ctx, &input).await?,
-        )))
+MembershipMutation {
+    Membership(MembershipInput), id "The membership's global id." {
+        /// Adds a state's membership; the member endorses, on its joining date, every
+        /// commitment marked `endorsedOnJoining`.
+        create_membership;
+        /// Replaces a membership's facts and sources with the input; endorsements made on
+        /// joining follow a changed joining date.
+        update_membership;
+        /// Deletes a membership with the endorsements made on joining; returns its id.
+        delete_membership;
     }
-
-    /// Replaces a membership's facts and sources with the input; endorsements made on
-    /// joining follow a changed joining date.
-    async fn update_membership(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The membership's global id.")] id: ID,
-        #[graphql(desc = "The record's facts and the keys of its sources.")] input: MembershipInput,
-    ) -> ApiResult<Membership> {
-        Ok(Membership(crate::graphql::list::alone(
-            update(ctx, &id, &input).await?,
-        )))
-    }
-
-    /// Deletes a membership with the endorsements made on joining; returns its id.
-    async fn delete_membership(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The membership's global id.")] id: ID,
-    ) -> ApiResult<ID> {
-        delete::<MembershipInput>(ctx, id).await
-    }
+}
 }

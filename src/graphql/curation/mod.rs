@@ -39,6 +39,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 use super::dates::DateInput;
 use super::error::{ApiError, ApiResult, OrGraphql, Problem};
 use super::list::Db;
+use super::model::{KeyInfo, OnDelete, foreign_keys};
 use super::node::parse_global_id;
 use crate::dataset::DateSpec;
 
@@ -552,11 +553,84 @@ pub trait RecordInput: Sync {
         async { Ok(()) }
     }
 
-    /// Refuses to delete a record others refer to, or removes what belongs only to it.
+    /// What refers to the record besides the model's foreign keys, counted by name for the
+    /// refusal to delete it.
+    fn other_references(
+        _txn: &DatabaseTransaction,
+        _current: &Self::Model,
+    ) -> impl Future<Output = ApiResult<Vec<(&'static str, u64)>>> + Send {
+        async { Ok(Vec::new()) }
+    }
+
+    /// Removes what belongs only to the record beyond the model's cascades, or refuses for
+    /// a reason of its own; runs once the references allow the deletion.
     fn before_delete(
-        txn: &DatabaseTransaction,
-        current: &Self::Model,
-    ) -> impl Future<Output = ApiResult<()>> + Send;
+        _txn: &DatabaseTransaction,
+        _current: &Self::Model,
+    ) -> impl Future<Output = ApiResult<()>> + Send {
+        async { Ok(()) }
+    }
+}
+
+/// How a refusal names a record: its type and its key (`state `KE``).
+fn label<M: ModelTrait>(type_name: &str, current: &M) -> String {
+    let key = ["key", "code"].into_iter().find_map(|name| {
+        let column =
+            <<M::Entity as EntityTrait>::Column as std::str::FromStr>::from_str(name).ok()?;
+        match current.get(column) {
+            sea_orm::Value::String(Some(key)) => Some(key),
+            _ => None,
+        }
+    });
+    match key {
+        Some(key) => format!("{} `{key}`", type_name.to_lowercase()),
+        None => type_name.to_lowercase(),
+    }
+}
+
+/// Applies the model's deletion rules to a row of `table` about to be deleted: refuses while
+/// rows refer to it by a key that says so (naming them, with `others`), and deletes the rows
+/// of keys that cascade.
+async fn follow_keys(
+    txn: &DatabaseTransaction,
+    what: &str,
+    table: &str,
+    id: i32,
+    others: Vec<(&'static str, u64)>,
+) -> ApiResult<()> {
+    use sea_orm::ConnectionTrait;
+    use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Query};
+    let keys: Vec<KeyInfo> = foreign_keys()
+        .into_iter()
+        .filter(|key| key.parent == table)
+        .collect();
+    let on = |key: &KeyInfo| Expr::col(Alias::new(key.column)).eq(id);
+    let mut references = Vec::new();
+    for key in keys.iter() {
+        if let OnDelete::Refuse(noun) = key.on_delete {
+            let count = Query::select()
+                .expr(Expr::col(Asterisk).count())
+                .from(Alias::new(key.child))
+                .and_where(on(key))
+                .to_owned();
+            let row = txn.query_one(&count).await.or_gql()?;
+            let n: i64 = match row {
+                Some(row) => row.try_get_by_index(0).or_gql()?,
+                None => 0,
+            };
+            references.push((noun, u64::try_from(n).unwrap_or(0)));
+        }
+    }
+    references.extend(others);
+    refuse_if_referenced(what, references)?;
+    for key in keys.iter().filter(|key| key.on_delete == OnDelete::Cascade) {
+        let delete = Query::delete()
+            .from_table(Alias::new(key.child))
+            .and_where(on(key))
+            .to_owned();
+        txn.execute(&delete).await.or_write()?;
+    }
+    Ok(())
 }
 
 /// The `id` column's value of any row.
@@ -626,8 +700,11 @@ where
 {
     let write = Write::begin(ctx).await?;
     let current = existing::<I::Entity>(&write.txn, &id, I::TYPE).await?;
-    I::before_delete(&write.txn, &current).await?;
     let row = id_of(&current)?;
+    let others = I::other_references(&write.txn, &current).await?;
+    let table = sea_orm::EntityName::table_name(&I::Entity::default());
+    follow_keys(&write.txn, &label(I::TYPE, &current), table, row, others).await?;
+    I::before_delete(&write.txn, &current).await?;
     match I::KIND {
         Some(kind) => remove::<I::Entity>(&write.txn, kind, row).await?,
         None => {
@@ -640,3 +717,65 @@ where
     write.commit().await?;
     Ok(id)
 }
+
+/// A concept's curation mutations: for each record type it curates, create, update and
+/// delete, each with its own description; methods of its own follow in `+ more { ... }`.
+macro_rules! crud {
+    (
+        $(#[$attr:meta])*
+        $mutation:ident {
+            $(
+                $node:ident($input:ident), id $id_doc:literal {
+                    $(#[$cdoc:meta])* $create:ident;
+                    $(#[$udoc:meta])* $update:ident;
+                    $(#[$ddoc:meta])* $delete:ident;
+                }
+            )+
+            $(+ more { $($more:tt)* })?
+        }
+    ) => {
+        $(#[$attr])*
+        #[derive(Default)]
+        pub struct $mutation;
+
+        #[async_graphql::Object]
+        impl $mutation {
+            $(
+                $(#[$cdoc])*
+                async fn $create(
+                    &self,
+                    ctx: &async_graphql::Context<'_>,
+                    #[graphql(desc = "The record's facts and the keys of its sources.")]
+                    input: $input,
+                ) -> $crate::graphql::error::ApiResult<$node> {
+                    let row = $crate::graphql::curation::create(ctx, &input).await?;
+                    Ok($node($crate::graphql::list::alone(row)))
+                }
+
+                $(#[$udoc])*
+                async fn $update(
+                    &self,
+                    ctx: &async_graphql::Context<'_>,
+                    #[graphql(desc = $id_doc)] id: async_graphql::ID,
+                    #[graphql(desc = "The record's facts and the keys of its sources.")]
+                    input: $input,
+                ) -> $crate::graphql::error::ApiResult<$node> {
+                    let row = $crate::graphql::curation::update(ctx, &id, &input).await?;
+                    Ok($node($crate::graphql::list::alone(row)))
+                }
+
+                $(#[$ddoc])*
+                async fn $delete(
+                    &self,
+                    ctx: &async_graphql::Context<'_>,
+                    #[graphql(desc = $id_doc)] id: async_graphql::ID,
+                ) -> $crate::graphql::error::ApiResult<async_graphql::ID> {
+                    $crate::graphql::curation::delete::<$input>(ctx, id).await
+                }
+            )+
+
+            $($($more)*)?
+        }
+    };
+}
+pub(crate) use crud;

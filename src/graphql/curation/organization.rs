@@ -2,14 +2,13 @@
 
 use crate::graphql::error::{ApiResult, OrGraphql};
 use crate::graphql::organization::*;
-use async_graphql::{Context, ID, Object};
 use entity::enums::{OrganizationKind, RecordKind};
-use entity::{funding_funder, initiative, organization};
+use entity::organization;
 use sea_orm::EntityTrait;
 
-use super::{Checked, Checks, RecordInput, count, create, delete, update};
+use super::{Checked, Checks, RecordInput, crud};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ColumnTrait, DatabaseTransaction};
+use sea_orm::DatabaseTransaction;
 
 /// An organization as curators write it.
 #[derive(async_graphql::InputObject)]
@@ -82,35 +81,6 @@ impl RecordInput for OrganizationInput {
         };
         Ok(Checked { row, sources })
     }
-
-    async fn before_delete(
-        txn: &DatabaseTransaction,
-        current: &organization::Model,
-    ) -> ApiResult<()> {
-        let id = current.id;
-        super::refuse_if_referenced(
-            &format!("organization `{}`", current.key),
-            vec![
-                (
-                    "organizations within it",
-                    count::<organization::Entity>(txn, organization::Column::ParentId.eq(id))
-                        .await?,
-                ),
-                (
-                    "fundings",
-                    count::<funding_funder::Entity>(
-                        txn,
-                        funding_funder::Column::OrganizationId.eq(id),
-                    )
-                    .await?,
-                ),
-                (
-                    "initiatives",
-                    count::<initiative::Entity>(txn, initiative::Column::ManagerId.eq(id)).await?,
-                ),
-            ],
-        )
-    }
 }
 
 /// Whether `organization` is `ancestor` or lies within it, following parents.
@@ -133,44 +103,17 @@ async fn is_within(txn: &DatabaseTransaction, organization: i32, ancestor: i32) 
     Ok(false)
 }
 
+crud! {
 /// Curation of organizations: each mutation needs the admin token and runs in one
 /// transaction.
-#[derive(Default)]
-pub struct OrganizationMutation;
-
-#[Object]
-impl OrganizationMutation {
-    /// Adds an organization.
-    async fn create_organization(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The record's facts and the keys of its sources.")]
-        input: OrganizationInput,
-    ) -> ApiResult<Organization> {
-        Ok(Organization(crate::graphql::list::alone(
-            create(ctx, &input).await?,
-        )))
+OrganizationMutation {
+    Organization(OrganizationInput), id "The organization's global id." {
+        /// Adds an organization.
+        create_organization;
+        /// Replaces an organization's facts and sources with the input.
+        update_organization;
+        /// Deletes an organization that nothing refers to; returns its id.
+        delete_organization;
     }
-
-    /// Replaces an organization's facts and sources with the input.
-    async fn update_organization(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The organization's global id.")] id: ID,
-        #[graphql(desc = "The record's facts and the keys of its sources.")]
-        input: OrganizationInput,
-    ) -> ApiResult<Organization> {
-        Ok(Organization(crate::graphql::list::alone(
-            update(ctx, &id, &input).await?,
-        )))
-    }
-
-    /// Deletes an organization that nothing refers to; returns its id.
-    async fn delete_organization(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The organization's global id.")] id: ID,
-    ) -> ApiResult<ID> {
-        delete::<OrganizationInput>(ctx, id).await
-    }
+}
 }

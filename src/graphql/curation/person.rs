@@ -2,12 +2,11 @@
 
 use crate::graphql::error::ApiResult;
 use crate::graphql::person::*;
-use async_graphql::{Context, ID, Object};
 use entity::enums::RecordKind;
 use entity::{conference, person, person_role};
 use sea_orm::EntityTrait;
 
-use super::{Checked, Checks, OrWriteError, RecordInput, create, delete, id_where, update};
+use super::{Checked, Checks, OrWriteError, RecordInput, crud, id_where};
 use entity::enums::PersonRoleKind;
 use entity::state;
 use sea_orm::ActiveValue::Set;
@@ -135,53 +134,18 @@ impl RecordInput for PersonInput {
         }
         Ok(())
     }
-
-    async fn before_delete(txn: &DatabaseTransaction, current: &person::Model) -> ApiResult<()> {
-        // A person's parts in conferences are facts about the person: they go with it.
-        person_role::Entity::delete_many()
-            .filter(person_role::Column::PersonId.eq(current.id))
-            .exec(txn)
-            .await
-            .or_write()?;
-        Ok(())
-    }
 }
 
+crud! {
 /// Curation of people: each mutation needs the admin token and runs in one transaction.
-#[derive(Default)]
-pub struct PersonMutation;
-
-#[Object]
-impl PersonMutation {
-    /// Adds a person with their parts in conferences.
-    async fn create_person(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The record's facts and the keys of its sources.")] input: PersonInput,
-    ) -> ApiResult<Person> {
-        Ok(Person(crate::graphql::list::alone(
-            create(ctx, &input).await?,
-        )))
+PersonMutation {
+    Person(PersonInput), id "The person's global id." {
+        /// Adds a person with their parts in conferences.
+        create_person;
+        /// Replaces a person's facts, parts and sources with the input.
+        update_person;
+        /// Deletes a person with their parts in conferences; returns the id.
+        delete_person;
     }
-
-    /// Replaces a person's facts, parts and sources with the input.
-    async fn update_person(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The person's global id.")] id: ID,
-        #[graphql(desc = "The record's facts and the keys of its sources.")] input: PersonInput,
-    ) -> ApiResult<Person> {
-        Ok(Person(crate::graphql::list::alone(
-            update(ctx, &id, &input).await?,
-        )))
-    }
-
-    /// Deletes a person with their parts in conferences; returns the id.
-    async fn delete_person(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The person's global id.")] id: ID,
-    ) -> ApiResult<ID> {
-        delete::<PersonInput>(ctx, id).await
-    }
+}
 }

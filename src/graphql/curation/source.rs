@@ -2,16 +2,15 @@
 
 use crate::graphql::error::ApiResult;
 use crate::graphql::source::*;
-use async_graphql::{Context, ID, Object};
 use entity::enums::RecordKind;
-use entity::{citation, source};
+use entity::source;
 
-use super::{Checked, Checks, RecordInput, count, create, delete, update};
+use super::{Checked, Checks, RecordInput, crud};
 use crate::graphql::dates::DateInput;
 use crate::graphql::error::OrGraphql;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction};
+use sea_orm::{ConnectionTrait, DatabaseTransaction};
 
 /// A source as curators write it: a publication that facts cite.
 #[derive(async_graphql::InputObject)]
@@ -99,16 +98,11 @@ impl RecordInput for SourceInput {
         })
     }
 
-    async fn before_delete(txn: &DatabaseTransaction, current: &source::Model) -> ApiResult<()> {
-        let citations =
-            count::<citation::Entity>(txn, citation::Column::SourceId.eq(current.id)).await?;
-        super::refuse_if_referenced(
-            &format!("source `{}`", current.key),
-            vec![
-                ("citations", citations),
-                ("narrowed dates", key_uses(txn, &current.key).await?),
-            ],
-        )
+    async fn other_references(
+        txn: &DatabaseTransaction,
+        current: &source::Model,
+    ) -> ApiResult<Vec<(&'static str, u64)>> {
+        Ok(vec![("narrowed dates", key_uses(txn, &current.key).await?)])
     }
 }
 
@@ -149,41 +143,16 @@ async fn key_uses(txn: &DatabaseTransaction, key: &str) -> ApiResult<u64> {
     Ok(uses)
 }
 
+crud! {
 /// Curation of sources: each mutation needs the admin token and runs in one transaction.
-#[derive(Default)]
-pub struct SourceMutation;
-
-#[Object]
-impl SourceMutation {
-    /// Adds a source that facts can then cite.
-    async fn create_source(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The record's facts and the keys of its sources.")] input: SourceInput,
-    ) -> ApiResult<Source> {
-        Ok(Source(crate::graphql::list::alone(
-            create(ctx, &input).await?,
-        )))
+SourceMutation {
+    Source(SourceInput), id "The source's global id." {
+        /// Adds a source that facts can then cite.
+        create_source;
+        /// Replaces a source's details with the input.
+        update_source;
+        /// Deletes a source that no fact cites any more; returns its id.
+        delete_source;
     }
-
-    /// Replaces a source's details with the input.
-    async fn update_source(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The source's global id.")] id: ID,
-        #[graphql(desc = "The record's facts and the keys of its sources.")] input: SourceInput,
-    ) -> ApiResult<Source> {
-        Ok(Source(crate::graphql::list::alone(
-            update(ctx, &id, &input).await?,
-        )))
-    }
-
-    /// Deletes a source that no fact cites any more; returns its id.
-    async fn delete_source(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The source's global id.")] id: ID,
-    ) -> ApiResult<ID> {
-        delete::<SourceInput>(ctx, id).await
-    }
+}
 }

@@ -2,15 +2,10 @@
 
 use crate::graphql::error::ApiResult;
 use crate::graphql::state::*;
-use async_graphql::{Context, ID, Object};
 use entity::enums::{RecordKind, Region};
-use entity::{
-    chairship, conference_host, endorsement, funding_funder, membership, organization, person_role,
-    state,
-};
-use sea_orm::ColumnTrait;
+use entity::state;
 
-use super::{Checked, Checks, RecordInput, count, create, delete, update};
+use super::{Checked, Checks, RecordInput, crud};
 use sea_orm::ActiveValue::Set;
 use sea_orm::DatabaseTransaction;
 
@@ -66,84 +61,18 @@ impl RecordInput for StateInput {
         };
         Ok(Checked { row, sources })
     }
-
-    async fn before_delete(txn: &DatabaseTransaction, current: &state::Model) -> ApiResult<()> {
-        let id = current.id;
-        super::refuse_if_referenced(
-            &format!("state `{}`", current.code),
-            vec![
-                (
-                    "memberships",
-                    count::<membership::Entity>(txn, membership::Column::StateId.eq(id)).await?,
-                ),
-                (
-                    "conference hostings",
-                    count::<conference_host::Entity>(txn, conference_host::Column::StateId.eq(id))
-                        .await?,
-                ),
-                (
-                    "chairships",
-                    count::<chairship::Entity>(txn, chairship::Column::StateId.eq(id)).await?,
-                ),
-                (
-                    "endorsements",
-                    count::<endorsement::Entity>(txn, endorsement::Column::StateId.eq(id)).await?,
-                ),
-                (
-                    "organizations",
-                    count::<organization::Entity>(txn, organization::Column::StateId.eq(id))
-                        .await?,
-                ),
-                (
-                    "fundings",
-                    count::<funding_funder::Entity>(txn, funding_funder::Column::StateId.eq(id))
-                        .await?,
-                ),
-                (
-                    "conference roles",
-                    count::<person_role::Entity>(txn, person_role::Column::OfficeStateId.eq(id))
-                        .await?,
-                ),
-            ],
-        )
-    }
 }
 
+crud! {
 /// Curation of states: each mutation needs the admin token and runs in one transaction.
-#[derive(Default)]
-pub struct StateMutation;
-
-#[Object]
-impl StateMutation {
-    /// Adds a state.
-    async fn create_state(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The record's facts and the keys of its sources.")] input: StateInput,
-    ) -> ApiResult<State> {
-        Ok(State(crate::graphql::list::alone(
-            create(ctx, &input).await?,
-        )))
+StateMutation {
+    State(StateInput), id "The state's global id." {
+        /// Adds a state.
+        create_state;
+        /// Replaces a state's facts and sources with the input.
+        update_state;
+        /// Deletes a state that nothing refers to any more; returns its id.
+        delete_state;
     }
-
-    /// Replaces a state's facts and sources with the input.
-    async fn update_state(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The state's global id.")] id: ID,
-        #[graphql(desc = "The record's facts and the keys of its sources.")] input: StateInput,
-    ) -> ApiResult<State> {
-        Ok(State(crate::graphql::list::alone(
-            update(ctx, &id, &input).await?,
-        )))
-    }
-
-    /// Deletes a state that nothing refers to any more; returns its id.
-    async fn delete_state(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The state's global id.")] id: ID,
-    ) -> ApiResult<ID> {
-        delete::<StateInput>(ctx, id).await
-    }
+}
 }

@@ -7,7 +7,6 @@
 //! statement, not 100.
 
 use std::collections::HashMap;
-use std::str::FromStr;
 use std::sync::Arc;
 
 use async_graphql::Context;
@@ -19,7 +18,9 @@ use sea_orm::{
 };
 
 use super::*;
-use crate::graphql::error::{ApiError, ApiResult, OrGraphql};
+use crate::graphql::error::{ApiResult, OrGraphql};
+use crate::graphql::model::{CITATIONS, ForeignKey, Link, Path};
+use sea_orm::IdenStatic;
 
 /// The rows a list holds, as SQL, for its aggregates.
 #[derive(Clone)]
@@ -42,23 +43,23 @@ impl Scope {
         Self { rows, parent: None }
     }
 
-    /// The rows of `E` whose `column` holds the id of `parent` (for all of its group).
-    pub fn children<E: EntityTrait, M: ModelTrait + Clone + Send + Sync + 'static>(
-        parent: &Loaded<M>,
-        column: &'static str,
+    /// The rows of `E` whose key `fk` holds the id of `parent` (for all of its group).
+    pub fn children<E: EntityTrait, P: EntityTrait>(
+        parent: &Loaded<P::Model>,
+        fk: ForeignKey<E, P>,
         query: &ListQuery,
-    ) -> ApiResult<Self> {
+    ) -> ApiResult<Self>
+    where
+        P::Model: Clone + Send + Sync + 'static,
+    {
         let (id, ids, shared) = parent.group_scope();
-        let col = <E::Column as FromStr>::from_str(column)
-            .map_err(|_| ApiError::Unavailable)
-            .or_gql()?;
         let mut rows = query
-            .apply(E::find().filter(col.is_in(ids)))
+            .apply(E::find().filter(fk.column.is_in(ids)))
             .or_gql()?
             .into_query();
         rows.clear_order_by();
         rows.expr_as(
-            Expr::col((Alias::new(E::default().table_name()), Alias::new(column))),
+            Expr::col((Alias::new(E::default().table_name()), fk.column)),
             Alias::new(PARENT),
         );
         Ok(Self {
@@ -67,9 +68,22 @@ impl Scope {
         })
     }
 
-    /// The rows of `E` linked to `parent` (for all of its group) through `link`, whose
-    /// `from` column holds the parent's id and `to` the row's.
-    pub fn through<E: EntityTrait, M: ModelTrait + Clone + Send + Sync + 'static>(
+    /// The rows of `E` linked to `parent` (for all of its group) through `link`.
+    pub fn through<P: EntityTrait, L: EntityTrait, E: EntityTrait>(
+        parent: &Loaded<P::Model>,
+        link: Link<P, L, E>,
+        query: &ListQuery,
+    ) -> ApiResult<Self>
+    where
+        P::Model: Clone + Send + Sync + 'static,
+    {
+        let (from, to) = (link.from.column.as_str(), link.to.column.as_str());
+        Self::linked::<E, P::Model>(parent, L::default().table_name(), from, to, query)
+    }
+
+    /// The rows of `E` linked to `parent` through the table `link`, whose `from` column
+    /// holds the parent's id and `to` the row's.
+    fn linked<E: EntityTrait, M: ModelTrait + Clone + Send + Sync + 'static>(
         parent: &Loaded<M>,
         link: &'static str,
         from: &'static str,
@@ -94,24 +108,18 @@ impl Scope {
             parent: id.map(|id| (id, shared)),
         })
     }
-}
 
-impl Scope {
     /// The sources a record of `kind` cites, for every record of its group.
     pub fn citations<M: ModelTrait + Clone + Send + Sync + 'static>(
         record: &Loaded<M>,
         kind: entity::enums::RecordKind,
         query: &ListQuery,
     ) -> ApiResult<Self> {
-        let mut scope = Self::through::<entity::source::Entity, M>(
-            record,
-            "citations",
-            "record_id",
-            "source_id",
-            query,
-        )?;
+        let (table, source, kind_column, record_column) = CITATIONS.names();
+        let mut scope =
+            Self::linked::<entity::source::Entity, M>(record, table, record_column, source, query)?;
         scope.rows.and_where(
-            Expr::col((Alias::new("agg_link"), Alias::new("record_kind"))).eq(kind.as_str()),
+            Expr::col((Alias::new("agg_link"), Alias::new(kind_column))).eq(kind.as_str()),
         );
         Ok(scope)
     }
@@ -128,13 +136,10 @@ pub enum KeySql {
     Year(&'static str),
     /// The year of an uncertain date, when its earliest and latest days share it.
     CertainYear(&'static str, &'static str),
-    /// A text column of the state the row's `foreign_key` points to.
-    StateText {
-        foreign_key: &'static str,
-        column: &'static str,
-    },
-    /// A text column of the row's host states (a row with several hosts is in several groups).
-    HostText(&'static str),
+    /// A text column of a row related to the row: the one its key points to
+    /// ([`Path::Parent`]), or each one it is linked to ([`Path::Link`]: a row with several
+    /// is in several groups).
+    Related(Path, &'static str),
 }
 
 /// What kind of value a key yields.
@@ -148,7 +153,7 @@ enum KeyKind {
 impl KeySql {
     fn kind(self) -> KeyKind {
         match self {
-            KeySql::Text(_) | KeySql::StateText { .. } | KeySql::HostText(_) => KeyKind::Text,
+            KeySql::Text(_) | KeySql::Related(..) => KeyKind::Text,
             KeySql::Bool(_) => KeyKind::Bool,
             KeySql::Year(_) | KeySql::CertainYear(..) => KeyKind::Int,
         }
@@ -168,36 +173,43 @@ impl KeySql {
                 let (e, l) = (year(&format!("t.{earliest}")), year(&format!("t.{latest}")));
                 format!("CASE WHEN {e} = {l} THEN {e} END")
             }
-            KeySql::StateText {
-                foreign_key,
-                column,
-            } => {
-                let s = format!("ks{n}");
+            KeySql::Related(Path::Parent { table, foreign_key }, column) => {
+                let p = format!("kp{n}");
                 select.join_as(
                     sea_orm::JoinType::LeftJoin,
-                    Alias::new("states"),
-                    Alias::new(&s),
-                    Expr::cust(format!("{s}.id = t.{foreign_key}")),
+                    Alias::new(table),
+                    Alias::new(&p),
+                    Expr::cust(format!("{p}.id = t.{foreign_key}")),
                 );
-                format!("{s}.{column}")
+                format!("{p}.{column}")
             }
-            KeySql::HostText(column) => {
-                let (h, s) = (format!("kh{n}"), format!("ks{n}"));
+            KeySql::Related(
+                Path::Link {
+                    link,
+                    from,
+                    to,
+                    table,
+                },
+                column,
+            ) => {
+                let (l, r) = (format!("kl{n}"), format!("kr{n}"));
                 select
                     .join_as(
                         sea_orm::JoinType::LeftJoin,
-                        Alias::new("conference_hosts"),
-                        Alias::new(&h),
-                        Expr::cust(format!("{h}.conference_id = t.id")),
+                        Alias::new(link),
+                        Alias::new(&l),
+                        Expr::cust(format!("{l}.{from} = t.id")),
                     )
                     .join_as(
                         sea_orm::JoinType::LeftJoin,
-                        Alias::new("states"),
-                        Alias::new(&s),
-                        Expr::cust(format!("{s}.id = {h}.state_id")),
+                        Alias::new(table),
+                        Alias::new(&r),
+                        Expr::cust(format!("{r}.id = {l}.{to}")),
                     );
-                format!("{s}.{column}")
+                format!("{r}.{column}")
             }
+            // Group keys follow a key or a link; the model declares no others.
+            KeySql::Related(_, column) => format!("t.{column}"),
         }
     }
 }

@@ -16,6 +16,18 @@ pub trait EdgeFields: ObjectType + Send + Sync + 'static {
     fn label() -> &'static str;
 }
 
+/// Edge fields made from what an item of a relationship carries (its link row, or nothing).
+pub trait EdgeOf<L>: EdgeFields {
+    /// The edge fields of an item that carries `link`.
+    fn of(link: L) -> Self;
+}
+
+impl<L> EdgeOf<L> for EmptyFields {
+    fn of(_: L) -> Self {
+        EmptyFields
+    }
+}
+
 impl EdgeFields for EmptyFields {
     fn label() -> &'static str {
         ""

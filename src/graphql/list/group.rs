@@ -24,6 +24,8 @@ use sea_orm::{EntityTrait, FromQueryResult, ModelTrait, QueryFilter, QueryTrait}
 
 use super::*;
 use crate::graphql::error::{ApiError, ApiResult, OrGraphql};
+use crate::graphql::model::{ForeignKey, Link};
+use sea_orm::IdenStatic;
 
 /// A row and the rows it was loaded with (its page, or the children of one page).
 ///
@@ -156,18 +158,20 @@ where
         (id_of(&self.model), ids, self.group.shared.clone())
     }
 
-    /// The rows of `E` whose `column` holds this row's id and that satisfy `query`, in its
+    /// The rows of `E` whose key `fk` holds this row's id and that satisfy `query`, in its
     /// order.
-    pub async fn children<E>(
+    pub async fn children<E, P>(
         &self,
         ctx: &Context<'_>,
-        column: &'static str,
+        fk: ForeignKey<E, P>,
         query: &Arc<ListQuery>,
     ) -> ApiResult<Vec<Loaded<E::Model>>>
     where
         E: EntityTrait,
         E::Model: Clone + Send + Sync + 'static,
+        P: EntityTrait,
     {
+        let column = fk.column.as_str();
         let name = format!(
             "children:{}.{column}:{}",
             E::default().table_name(),
@@ -210,24 +214,26 @@ where
             .unwrap_or_default())
     }
 
-    /// This row's page of the rows of `E` whose `column` holds its id and that satisfy
+    /// This row's page of the rows of `E` whose key `fk` holds its id and that satisfy
     /// `query`. The database cuts the pages of the whole group in one statement; only pages
     /// counted from the end (`last`, `before`) are cut from the whole lists in memory.
-    pub async fn children_page<E>(
+    pub async fn children_page<E, P>(
         &self,
         ctx: &Context<'_>,
-        column: &'static str,
+        fk: ForeignKey<E, P>,
         query: &Arc<ListQuery>,
         args: &PageArgs,
     ) -> ApiResult<Page<Loaded<E::Model>>>
     where
         E: EntityTrait,
         E::Model: Clone + Send + Sync + 'static,
+        P: EntityTrait,
     {
         let Some(window) = args.fixed_window() else {
-            let all = self.children::<E>(ctx, column, query).await?;
+            let all = self.children(ctx, fk, query).await?;
             return Ok(Page::cut(all, args));
         };
+        let column = fk.column.as_str();
         let table = E::default().table_name().to_owned();
         let name = format!("page:{table}.{column}:{}:{window:?}", query.key);
         let pages: Arc<Pages<Loaded<E::Model>>> = self
@@ -254,29 +260,29 @@ where
     }
 
     /// This row's page of the rows of `E` reached through the link table `L`: links whose
-    /// `parent` column holds this row's id, to the rows of `E` their `target` column names
-    /// that satisfy `query`, in its order; each item comes with its link. One statement
-    /// for the whole group, as [`Loaded::children_page`].
-    pub async fn linked_page<L, E>(
+    /// `from` key holds this row's id, to the rows of `E` their `to` key names that satisfy
+    /// `query`, in its order; each item comes with its link. One statement for the whole
+    /// group, as [`Loaded::children_page`].
+    pub async fn linked_page<P, L, E>(
         &self,
         ctx: &Context<'_>,
-        parent: &'static str,
-        target: &'static str,
-        foreign_key: fn(&L::Model) -> Option<i32>,
+        link: Link<P, L, E>,
         query: &Arc<ListQuery>,
         args: &PageArgs,
     ) -> ApiResult<Page<(Loaded<E::Model>, Loaded<L::Model>)>>
     where
+        P: EntityTrait,
         L: EntityTrait,
         L::Model: Clone + Send + Sync + 'static,
         E: EntityTrait,
         E::Model: Clone + Send + Sync + 'static,
     {
         let Some(window) = args.fixed_window() else {
-            let links = self.children::<L>(ctx, parent, &ListQuery::all()).await?;
-            let all = through::<L::Model, E>(ctx, links, foreign_key, target, query).await?;
+            let links = self.children(ctx, link.from, &ListQuery::all()).await?;
+            let all = through(ctx, links, link.to, query).await?;
             return Ok(Page::cut(all, args));
         };
+        let (parent, target) = (link.from.column.as_str(), link.to.column.as_str());
         let link_table = L::default().table_name().to_owned();
         let table = E::default().table_name().to_owned();
         let name = format!(
@@ -368,42 +374,48 @@ where
         }
     }
 
-    /// The row of `E` that `foreign_key` of this row points to, loaded for the whole group.
-    pub async fn related<E>(
+    /// The row of `E` that this row's key `fk` points to, loaded for the whole group.
+    pub async fn related<C, E>(
         &self,
         ctx: &Context<'_>,
-        foreign_key: fn(&M) -> Option<i32>,
-        name: &'static str,
+        fk: ForeignKey<C, E>,
     ) -> ApiResult<Option<Loaded<E::Model>>>
     where
+        C: EntityTrait<Model = M>,
         E: EntityTrait,
         E::Model: Clone + Send + Sync + 'static,
     {
         Ok(self
-            .related_where::<E>(ctx, foreign_key, name, &ListQuery::all())
+            .related_where(ctx, fk, &ListQuery::all())
             .await?
             .map(|(_, row)| row))
     }
 
-    /// The row of `E` that `foreign_key` points to if it satisfies `query`, with its rank in
+    /// The row of `E` that the key `fk` points to if it satisfies `query`, with its rank in
     /// the query's order among the targets of the whole group.
-    pub async fn related_where<E>(
+    pub async fn related_where<C, E>(
         &self,
         ctx: &Context<'_>,
-        foreign_key: fn(&M) -> Option<i32>,
-        name: &'static str,
+        fk: ForeignKey<C, E>,
         query: &Arc<ListQuery>,
     ) -> ApiResult<Option<Ranked<Loaded<E::Model>>>>
     where
+        C: EntityTrait<Model = M>,
         E: EntityTrait,
         E::Model: Clone + Send + Sync + 'static,
     {
-        let Some(target) = foreign_key(&self.model) else {
+        let Some(target) = fk.value(&self.model) else {
             return Ok(None);
         };
+        let name = fk.column.as_str();
         let map: Arc<HashMap<i32, Ranked<Loaded<E::Model>>>> = self
             .shared(format!("related:{name}:{}", query.key), async {
-                let mut ids: Vec<i32> = self.group.rows.iter().filter_map(foreign_key).collect();
+                let mut ids: Vec<i32> = self
+                    .group
+                    .rows
+                    .iter()
+                    .filter_map(|row| fk.value(row))
+                    .collect();
                 ids.sort_unstable();
                 ids.dedup();
                 let found = loader(ctx)?
@@ -494,35 +506,29 @@ where
     Ok(present.into_iter().zip(group(rows)).collect())
 }
 
-/// Follows a link table: for each link row, the row of `E` it points to if it satisfies
-/// `query`, paired with the link, in the query's order. All links of one group resolve in
-/// one batch.
+/// Follows a link table: for each link row, the row of `E` its key `to` points to if it
+/// satisfies `query`, paired with the link, in the query's order. All links of one group
+/// resolve in one batch.
 pub async fn through<L, E>(
     ctx: &Context<'_>,
-    links: Vec<Loaded<L>>,
-    foreign_key: fn(&L) -> Option<i32>,
-    name: &'static str,
+    links: Vec<Loaded<L::Model>>,
+    to: ForeignKey<L, E>,
     query: &Arc<ListQuery>,
-) -> ApiResult<Vec<(Loaded<E::Model>, Loaded<L>)>>
+) -> ApiResult<Vec<(Loaded<E::Model>, Loaded<L::Model>)>>
 where
-    L: ModelTrait + Clone + Send + Sync + 'static,
+    L: EntityTrait,
+    L::Model: Clone + Send + Sync + 'static,
     E: EntityTrait,
     E::Model: Clone + Send + Sync + 'static,
 {
-    let targets = futures_util::future::try_join_all(
-        links
-            .iter()
-            .map(|l| l.related_where::<E>(ctx, foreign_key, name, query)),
-    )
-    .await?;
-    let mut pairs: Vec<(usize, Loaded<E::Model>, Loaded<L>)> = targets
+    let targets =
+        futures_util::future::try_join_all(links.iter().map(|l| l.related_where(ctx, to, query)))
+            .await?;
+    let mut pairs: Vec<_> = targets
         .into_iter()
         .zip(links)
-        .filter_map(|(target, link)| target.map(|(rank, row)| (rank, row, link)))
+        .filter_map(|(target, link)| target.map(|(rank, row)| (rank, (row, link))))
         .collect();
-    pairs.sort_by_key(|(rank, _, _)| *rank);
-    Ok(pairs
-        .into_iter()
-        .map(|(_, row, link)| (row, link))
-        .collect())
+    pairs.sort_by_key(|(rank, _)| *rank);
+    Ok(pairs.into_iter().map(|(_, pair)| pair).collect())
 }

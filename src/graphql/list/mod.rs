@@ -3,7 +3,8 @@
 //! batch keys and list queries (`keys`), rows loaded together as groups with their shared
 //! relationship loads (`group`), pages cut by the database in one windowed statement per
 //! level (`window`), the connection types (`connection`), and aggregates and groups over a
-//! list's rows (`aggregate`).
+//! list's rows (`aggregate`); and each kind of relationship of the model read as a nested
+//! list (`relation`).
 
 mod aggregate;
 mod connection;
@@ -11,6 +12,7 @@ mod db;
 mod group;
 mod keys;
 mod page;
+mod relation;
 mod window;
 
 pub use aggregate::*;
@@ -19,4 +21,5 @@ pub use db::*;
 pub use group::*;
 pub use keys::*;
 pub use page::*;
+pub use relation::*;
 use window::*;

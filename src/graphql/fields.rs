@@ -1,0 +1,219 @@
+//! List fields from the model: a concept's object type names its relationships, and
+//! [`object!`] writes each list field (its six arguments, its cost and its body) from the
+//! relationship's declaration in [`super::model`] and the listed type's [`Record`].
+
+use async_graphql::{Context, InputType, OutputType};
+use sea_orm::EntityTrait;
+
+use super::error::ApiResult;
+use super::filter::{Filter, list_query};
+use super::list::{Connection, EdgeOf, Loaded, PageArgs, Row, ToMany};
+use super::order::{OrderBy, OrderDirection, OrderField};
+
+/// A node type of the API over one entity: how its lists filter and sort, and how a row
+/// becomes the type.
+pub trait Record: OutputType + Sized {
+    /// The type's name in global ids and the schema.
+    const TYPE: &'static str;
+    /// The entity its rows come from.
+    type Entity: EntityTrait;
+    /// Its filter input.
+    type Filter: Filter + InputType;
+    /// The fields its lists sort by.
+    type OrderField: OrderField + InputType;
+    /// Its lists' order when none is asked for.
+    const ORDER: &'static [(Self::OrderField, OrderDirection)];
+
+    /// The type over a loaded row.
+    fn wrap(row: Loaded<<Self::Entity as EntityTrait>::Model>) -> Self;
+}
+
+/// Declares a node type's [`Record`] facts: `record!(State: state, StateFilter,
+/// StateOrderField, STATE_ORDER)`.
+macro_rules! record {
+    ($ty:ident : $entity:ident, $filter:ident, $order:ident, $default:expr) => {
+        impl $crate::graphql::fields::Record for $ty {
+            const TYPE: &'static str = stringify!($ty);
+            type Entity = $entity::Entity;
+            type Filter = $filter;
+            type OrderField = $order;
+            const ORDER: &'static [($order, $crate::graphql::order::OrderDirection)] = $default;
+
+            fn wrap(row: $crate::graphql::list::Loaded<$entity::Model>) -> Self {
+                Self(row)
+            }
+        }
+    };
+}
+pub(crate) use record;
+
+/// The page of a relationship of `parent`, filtered and sorted as asked, as a connection with
+/// the relationship's rows as its aggregates' scope.
+pub async fn nested<N, X, M, R>(
+    ctx: &Context<'_>,
+    parent: &Loaded<M>,
+    relationship: R,
+    filter: Option<&N::Filter>,
+    order_by: Option<&[OrderBy<N::OrderField>]>,
+    args: PageArgs,
+) -> ApiResult<Connection<N, X>>
+where
+    N: Record,
+    <N::Entity as EntityTrait>::Model: Row,
+    X: EdgeOf<R::Link>,
+    M: Row,
+    R: ToMany<M, Target = N::Entity>,
+{
+    let query = list_query::<N::Entity, _, _>(filter, order_by, N::ORDER);
+    let page = relationship.page(parent, ctx, &query, &args).await?;
+    Ok(
+        Connection::from_page(page.map(|(row, link)| (N::wrap(row), X::of(link))))
+            .with_scope(relationship.scope(parent, &query)?),
+    )
+}
+
+/// The description of a list's `orderBy` argument, which names the listed type's default
+/// order; hands it to [`object!`] as a literal, as attribute arguments must be.
+macro_rules! default_order_doc {
+    (State; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by name when left out." $($t)*); };
+    (Membership; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by joining date when left out." $($t)*); };
+    (Conference; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by start date when left out." $($t)*); };
+    (Chairship; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by start when left out." $($t)*); };
+    (Document; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by adoption date when left out." $($t)*); };
+    (Commitment; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; principles first when left out." $($t)*); };
+    (Organization; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by name when left out." $($t)*); };
+    (Initiative; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by name when left out." $($t)*); };
+    (Funding; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by period when left out." $($t)*); };
+    (Person; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by name when left out." $($t)*); };
+    (Source; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by key when left out." $($t)*); };
+    (Claim; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by topic when left out." $($t)*); };
+}
+pub(crate) use default_order_doc;
+
+/// A concept's object type: its own fields, written out; then the rows its foreign keys
+/// point to (`parents`), `name: Type = KEY;`; then its list fields (`lists`), one line each:
+/// `name: Type = relationship;` or `name: Type with EdgeFields = link;`. Lists the model
+/// cannot describe name their loader in `paged`: `name(extra arguments) -> Type = loader;`,
+/// and the macro adds the page arguments and the cost, as every list has them.
+///
+/// ```text
+/// object! {
+///     /// A government that is or was a member of the Coalition.
+///     impl State { /* id, code, name, membershipStatus(on:), ... */ }
+///     lists {
+///         /// The state's periods of membership.
+///         memberships: Membership = MEMBERSHIP_STATE;
+///         /// The conferences the state hosted; each edge gives its role.
+///         hosted_conferences: Conference with HostingFields = HOSTING_STATE.to(HOSTING_CONFERENCE);
+///     }
+/// }
+/// ```
+macro_rules! object {
+    (
+        $(#[$attr:meta])*
+        impl $ty:ident { $($body:tt)* }
+        $(parents {
+            $( $(#[$pdoc:meta])* $pfield:ident : $pnode:ident = $fk:expr; )*
+        })?
+        $(paged {
+            $( $(#[$gdoc:meta])* $gfield:ident ( $( $(#[$am:meta])* $an:ident : $at:ty ),* $(,)? )
+                -> $gnode:ty = $gfn:path; )*
+        })?
+        $(lists {
+            $( $(#[$doc:meta])* $field:ident : $node:ident $(with $edge:ty)? = $rel:expr; )*
+        })?
+    ) => {
+        $crate::graphql::fields::object!(@next [
+            [$(#[$attr])* impl $ty { $($body)* }]
+            [$($( [$(#[$pdoc])* $pfield $pnode ($fk)] )*)?]
+            [$($( [$(#[$gdoc])* $gfield ($( [$(#[$am])* $an ($at)] )*) ($gnode) $gfn] )*)?]
+        ] [] $($( [$(#[$doc])* $field $node [$($edge)?] ($rel)] )*)?);
+    };
+    // Looks up the next list's `orderBy` description.
+    (@next $head:tt [$($done:tt)*] [$(#[$doc:meta])* $field:ident $node:ident [$($edge:ty)?] ($rel:expr)] $($rest:tt)*) => {
+        $crate::graphql::fields::default_order_doc!($node; $head [$($done)*]
+            [$(#[$doc])* $field $node [$($edge)?] ($rel)] $($rest)*);
+    };
+    (@got $order_doc:literal $head:tt [$($done:tt)*] [$(#[$doc:meta])* $field:ident $node:ident [$($edge:ty)?] ($rel:expr)] $($rest:tt)*) => {
+        $crate::graphql::fields::object!(@next $head
+            [$($done)* [$order_doc $(#[$doc])* $field $node [$($edge)?] ($rel)]] $($rest)*);
+    };
+    // Every list has its description: writes the type. Every field that declares a cost
+    // is written here, in the expansion that writes `#[Object]`: the cost's names resolve
+    // only there.
+    (@next [
+        [$(#[$attr:meta])* impl $ty:ident { $($body:tt)* }]
+        [$( [$(#[$pdoc:meta])* $pfield:ident $pnode:ident ($fk:expr)] )*]
+        [$( [$(#[$gdoc:meta])* $gfield:ident ($( [$(#[$am:meta])* $an:ident ($at:ty)] )*) ($gnode:ty) $gfn:path] )*]
+    ]
+        [$( [$order_doc:literal $(#[$doc:meta])* $field:ident $node:ident [$($edge:ty)?] ($rel:expr)] )*]) => {
+        $(#[$attr])*
+        #[async_graphql::Object]
+        impl $ty {
+            $($body)*
+
+            $(
+                $(#[$pdoc])*
+                async fn $pfield(
+                    &self,
+                    ctx: &async_graphql::Context<'_>,
+                ) -> $crate::graphql::error::ApiResult<Option<$pnode>> {
+                    Ok(self
+                        .0
+                        .related(ctx, $fk)
+                        .await?
+                        .map(<$pnode as $crate::graphql::fields::Record>::wrap))
+                }
+            )*
+
+            $(
+                $(#[$gdoc])*
+                #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
+                async fn $gfield(
+                    &self,
+                    ctx: &async_graphql::Context<'_>,
+                    $( $(#[$am])* $an: $at, )*
+                    #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+                    #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+                    #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
+                    #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
+                ) -> $crate::graphql::error::ApiResult<$crate::graphql::list::Connection<$gnode>> {
+                    let args = $crate::graphql::list::PageArgs::new(after, before, first, last)?;
+                    $gfn(self, ctx, $($an,)* args).await
+                }
+            )*
+
+            $(
+                $(#[$doc])*
+                #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
+                async fn $field(
+                    &self,
+                    ctx: &async_graphql::Context<'_>,
+                    #[graphql(desc = "Only items matching this filter.")]
+                    filter: Option<<$node as $crate::graphql::fields::Record>::Filter>,
+                    #[graphql(desc = $order_doc)]
+                    order_by: Option<Vec<$crate::graphql::order::OrderBy<
+                        <$node as $crate::graphql::fields::Record>::OrderField,
+                    >>>,
+                    #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+                    #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+                    #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
+                    #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
+                ) -> $crate::graphql::error::ApiResult<
+                    $crate::graphql::list::Connection<$node $(, $edge)?>,
+                > {
+                    $crate::graphql::fields::nested(
+                        ctx,
+                        &self.0,
+                        $rel,
+                        filter.as_ref(),
+                        order_by.as_deref(),
+                        $crate::graphql::list::PageArgs::new(after, before, first, last)?,
+                    )
+                    .await
+                }
+            )*
+        }
+    };
+}
+pub(crate) use object;
