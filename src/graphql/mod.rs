@@ -122,3 +122,80 @@ pub fn sdl() -> String {
     )
     .sdl()
 }
+
+/// The steps of adding a record type (README, "How it is built"), checked on the schema: a
+/// type that misses one fails here.
+#[cfg(test)]
+mod checklist {
+    use std::collections::BTreeSet;
+
+    use entity::enums::RecordKind;
+    use sea_orm::Iterable;
+
+    /// Names of the schema's types of one kind (`type`, `input`, `enum`), with their
+    /// first line.
+    fn types(sdl: &str, kind: &str) -> Vec<(String, String)> {
+        sdl.lines()
+            .filter_map(|line| {
+                let rest = line.strip_prefix(kind)?.strip_prefix(' ')?;
+                let name = rest.split([' ', '{']).next()?.to_owned();
+                Some((name, line.to_owned()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_record_type_is_reachable_listable_filterable_and_cited() {
+        let sdl = super::sdl();
+        let objects = types(&sdl, "type");
+        let inputs: BTreeSet<String> = types(&sdl, "input").into_iter().map(|t| t.0).collect();
+        let enums: BTreeSet<String> = types(&sdl, "enum").into_iter().map(|t| t.0).collect();
+        let nodes: BTreeSet<String> = objects
+            .iter()
+            .filter(|(_, line)| line.contains("implements Node"))
+            .map(|(name, _)| name.clone())
+            .collect();
+        let kinds: BTreeSet<String> = super::node::KINDS.iter().map(|k| k.to_string()).collect();
+        // Registered for node(id:), and nothing registered that is not a node.
+        assert_eq!(nodes, kinds);
+        assert!(nodes.len() >= 14, "{nodes:?}");
+        // The schema without its root fields: what relationships lead to.
+        let query = sdl.find("type Query {").unwrap_or(sdl.len());
+        let query_end = sdl[query..]
+            .find("\n}")
+            .map_or(sdl.len(), |end| query + end);
+        let related = format!("{}{}", &sdl[..query], &sdl[query_end..]);
+        for name in &nodes {
+            // Listed anywhere: it filters and sorts.
+            if objects
+                .iter()
+                .any(|(t, _)| *t == format!("{name}Connection"))
+            {
+                assert!(
+                    inputs.contains(&format!("{name}Filter")),
+                    "{name} has no filter"
+                );
+                let order = format!("{name}OrderField");
+                assert!(enums.contains(&order), "{name} has no {order}");
+            }
+            // Listed by a relationship: filters reach it with some/every/none.
+            if related.contains(&format!(": {name}Connection!")) {
+                let list = format!("{name}ListFilter");
+                assert!(
+                    inputs.contains(&list),
+                    "{name} is related but has no {list}"
+                );
+            }
+        }
+        // Every kind of record that cites sources is a node, and gives its sources.
+        for kind in RecordKind::iter() {
+            let name = super::node::type_of(kind).unwrap_or_default();
+            let body = sdl
+                .split(&format!("type {name} implements Node"))
+                .nth(1)
+                .and_then(|rest| rest.split("\n}").next())
+                .unwrap_or_default();
+            assert!(body.contains("\tsources("), "{kind:?} gives no sources");
+        }
+    }
+}
