@@ -32,3 +32,8 @@ impl Related<super::source::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+foreign_keys! {
+    /// The source a citation names.
+    SOURCE: SourceId -> source, Refuse("citations");
+}

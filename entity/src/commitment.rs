@@ -39,3 +39,8 @@ impl Related<super::endorsement::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+foreign_keys! {
+    /// The document a commitment belongs to.
+    DOCUMENT: DocumentId -> document, Refuse("commitments");
+}

@@ -37,3 +37,10 @@ impl Related<super::conference::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+foreign_keys! {
+    /// A hosting's state.
+    STATE: StateId -> state, Refuse("conference hostings");
+    /// A hosting's conference: the hosts are facts of the conference.
+    CONFERENCE: ConferenceId -> conference, Cascade;
+}

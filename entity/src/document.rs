@@ -41,3 +41,8 @@ pub enum Relation {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+foreign_keys! {
+    /// The conference a document was adopted at.
+    CONFERENCE: ConferenceId -> conference, Refuse("documents");
+}

@@ -51,3 +51,10 @@ impl Related<super::commitment::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+foreign_keys! {
+    /// An endorsement's state.
+    STATE: StateId -> state, Refuse("endorsements");
+    /// An endorsement's commitment: endorsements go with it, with their citations.
+    COMMITMENT: CommitmentId -> commitment, Curated;
+}

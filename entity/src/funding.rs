@@ -62,3 +62,8 @@ pub enum Relation {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+foreign_keys! {
+    /// The initiative a funding went to.
+    RECIPIENT: RecipientInitiativeId -> initiative, Refuse("fundings");
+}

@@ -43,3 +43,12 @@ impl Related<super::funding::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+foreign_keys! {
+    /// A funder that is a state.
+    STATE: StateId -> state, Refuse("fundings");
+    /// A funder that is an organization.
+    ORGANIZATION: OrganizationId -> organization, Refuse("fundings");
+    /// A funder's funding: the funders are facts of the funding.
+    FUNDING: FundingId -> funding, Cascade;
+}

@@ -63,3 +63,10 @@ pub enum Relation {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+foreign_keys! {
+    /// The conference an initiative was launched at.
+    LAUNCHED_AT: LaunchedAtId -> conference, Refuse("initiatives");
+    /// The organization that manages an initiative.
+    MANAGER: ManagerId -> organization, Refuse("initiatives");
+}

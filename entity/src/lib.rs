@@ -6,22 +6,86 @@
 
 pub mod enums;
 
-pub mod chairship;
-pub mod citation;
-pub mod claim;
-pub mod coalition;
-pub mod commitment;
-pub mod conference;
-pub mod conference_host;
-pub mod document;
-pub mod endorsement;
-pub mod funding;
-pub mod funding_funder;
-pub mod initiative;
-pub mod membership;
-pub mod organization;
-pub mod person;
-pub mod person_role;
-pub mod search_entry;
-pub mod source;
-pub mod state;
+#[macro_use]
+pub mod keys;
+
+/// Declares the entity modules once, and lists the foreign keys they declare.
+macro_rules! entities {
+    ($($module:ident),* $(,)?) => {
+        $(pub mod $module;)*
+
+        /// Every foreign key the entities declare, entity by entity, in declaration order.
+        pub fn foreign_keys() -> Vec<keys::KeyInfo> {
+            let mut all = Vec::new();
+            $(all.extend($module::foreign_keys());)*
+            all
+        }
+
+        /// The keys the entities' SeaORM `Relation` enums declare, as (child table, column,
+        /// parent table): what [`foreign_keys`] must equal.
+        #[cfg(test)]
+        fn declared_relations() -> std::collections::BTreeSet<(String, String, String)> {
+            use sea_orm::{Identity, Iterable, RelationTrait, RelationType};
+            let mut all = std::collections::BTreeSet::new();
+            $(
+                for relation in $module::Relation::iter() {
+                    let def = relation.def();
+                    if let (RelationType::HasOne, Identity::Unary(column)) =
+                        (def.rel_type, &def.from_col)
+                    {
+                        all.insert((
+                            def.from_tbl.sea_orm_table().to_string(),
+                            column.to_string(),
+                            def.to_tbl.sea_orm_table().to_string(),
+                        ));
+                    }
+                }
+            )*
+            all
+        }
+    };
+}
+
+entities!(
+    chairship,
+    citation,
+    claim,
+    coalition,
+    commitment,
+    conference,
+    conference_host,
+    document,
+    endorsement,
+    funding,
+    funding_funder,
+    initiative,
+    membership,
+    organization,
+    person,
+    person_role,
+    search_entry,
+    source,
+    state,
+);
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn the_keys_declared_are_the_keys_the_relations_declare() {
+        let keys: BTreeSet<(String, String, String)> = super::foreign_keys()
+            .into_iter()
+            .map(|k| (k.child.to_owned(), k.column.to_owned(), k.parent.to_owned()))
+            .collect();
+        assert!(keys.len() >= 20, "{keys:?}");
+        assert_eq!(keys, super::declared_relations());
+    }
+
+    #[test]
+    fn every_foreign_key_is_declared_once() {
+        let keys = super::foreign_keys();
+        let distinct: BTreeSet<(&str, &str)> = keys.iter().map(|k| (k.child, k.column)).collect();
+        assert_eq!(distinct.len(), keys.len());
+    }
+}

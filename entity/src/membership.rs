@@ -55,3 +55,8 @@ pub enum Relation {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+foreign_keys! {
+    /// A membership's state.
+    STATE: StateId -> state, Refuse("memberships");
+}

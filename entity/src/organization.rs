@@ -30,3 +30,10 @@ pub enum Relation {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+foreign_keys! {
+    /// An organization's home state.
+    STATE: StateId -> state, Refuse("organizations");
+    /// An organization's parent organization.
+    PARENT: ParentId -> organization, Refuse("organizations within it");
+}

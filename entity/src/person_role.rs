@@ -41,3 +41,12 @@ pub enum Relation {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+foreign_keys! {
+    /// The state whose office a person held at a conference.
+    OFFICE_STATE: OfficeStateId -> state, Refuse("conference roles");
+    /// The conference of a person's part.
+    CONFERENCE: ConferenceId -> conference, Refuse("people's parts");
+    /// The person of a part: a person's parts are facts about the person.
+    PERSON: PersonId -> person, Cascade;
+}

@@ -14,7 +14,6 @@ use super::list::Cited;
 use super::list::Loaded;
 use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{KeySql, Measure, Scope, aggregate_types};
-use super::model::*;
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::source::{Source, SourceFilter};
@@ -54,7 +53,7 @@ impl Chairship {
 }
 parents {
     /// The state that chaired; null when none did or none is confirmed.
-    chair: State = CHAIRSHIP_STATE;
+    chair: State = entity::chairship::STATE;
 }
 lists {
     /// The sources of this record.
@@ -129,7 +128,7 @@ filter_impl!(ChairshipFilter {
         end_latest: "end_latest",
     }
     lists { sources: Path::Citations { kind: RecordKind::Chairship } }
-    parents { chair: CHAIRSHIP_STATE.parent() }
+    parents { chair: entity::chairship::STATE.parent() }
     extra |f, table| match f.possibly_on {
         Some(day) => possibly_on(table, day.0),
         None => sea_orm::Condition::all(),
@@ -190,7 +189,7 @@ aggregate_types!(
         /// The year the period began; null where the sources leave it open.
         StartYear => start_year: i64 = KeySql::CertainYear("start_earliest", "start_latest"),
         /// The chair's ISO code; null for periods without a confirmed chair.
-        Chair => chair: String = KeySql::Related(CHAIRSHIP_STATE.parent(), "code"),
+        Chair => chair: String = KeySql::Related(entity::chairship::STATE.parent(), "code"),
     },
     measures {
         /// The earliest day any period can have begun.

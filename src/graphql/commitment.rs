@@ -16,7 +16,6 @@ use super::list::Cited;
 use super::list::Loaded;
 use super::list::{Aggregated, Connection, EdgeFields, EdgeOf, PageArgs};
 use super::list::{KeySql, Scope, aggregate_types};
-use super::model::*;
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::source::{Source, SourceFilter};
@@ -91,11 +90,11 @@ impl Commitment {
 }
 parents {
     /// The document that sets it out; null where no source ties it to one.
-    document: Document = COMMITMENT_DOCUMENT;
+    document: Document = entity::commitment::DOCUMENT;
 }
 lists {
     /// The states that endorsed it; each edge gives the endorsement.
-    endorsers: State with EndorsementFields = ENDORSEMENT_COMMITMENT.to(ENDORSEMENT_STATE);
+    endorsers: State with EndorsementFields = entity::endorsement::COMMITMENT.to(entity::endorsement::STATE);
     /// The sources of this record.
     sources: Source = Cited(RecordKind::Commitment);
 }
@@ -124,9 +123,9 @@ impl Endorsement {
 }
 parents {
     /// The endorsing state.
-    state: State = ENDORSEMENT_STATE;
+    state: State = entity::endorsement::STATE;
     /// The endorsed commitment.
-    commitment: Commitment = ENDORSEMENT_COMMITMENT;
+    commitment: Commitment = entity::endorsement::COMMITMENT;
 }
 lists {
     /// The sources of this record.
@@ -197,10 +196,10 @@ pub struct CommitmentFilter {
 filter_impl!(CommitmentFilter {
     fields { key: "key", kind: "kind", title: "title", description: "description", endorsed_on_joining: "endorsed_on_joining" }
     lists {
-        endorsers: ENDORSEMENT_COMMITMENT.to(ENDORSEMENT_STATE).path(),
+        endorsers: entity::endorsement::COMMITMENT.to(entity::endorsement::STATE).path(),
         sources: Path::Citations { kind: RecordKind::Commitment },
     }
-    parents { document: COMMITMENT_DOCUMENT.parent() }
+    parents { document: entity::commitment::DOCUMENT.parent() }
 });
 
 /// Fields commitments can be sorted by.

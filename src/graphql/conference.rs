@@ -18,7 +18,6 @@ use super::list::Cited;
 use super::list::{Aggregated, Connection, EdgeFields, EdgeOf, PageArgs};
 use super::list::{Db, Loaded, single};
 use super::list::{KeySql, Measure, Scope, aggregate_types};
-use super::model::*;
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::person::{Person, PersonFilter};
@@ -68,9 +67,9 @@ impl ParticipationFields {
 }
 parents {
     /// The conference.
-    conference: Conference = ROLE_CONFERENCE;
+    conference: Conference = entity::person_role::CONFERENCE;
     /// The state whose office the person held.
-    office_state: State = ROLE_OFFICE_STATE;
+    office_state: State = entity::person_role::OFFICE_STATE;
 }
 }
 
@@ -148,13 +147,13 @@ impl Conference {
 }
 lists {
     /// The host state(s); each edge gives the role.
-    hosts: State with HostingFields = HOSTING_CONFERENCE.to(HOSTING_STATE);
+    hosts: State with HostingFields = entity::conference_host::CONFERENCE.to(entity::conference_host::STATE);
     /// The documents adopted at the conference.
-    documents: Document = DOCUMENT_CONFERENCE;
+    documents: Document = entity::document::CONFERENCE;
     /// The people the sources name at the conference; each edge gives their role and office.
-    people: Person with ParticipationFields = ROLE_CONFERENCE.to(ROLE_PERSON);
+    people: Person with ParticipationFields = entity::person_role::CONFERENCE.to(entity::person_role::PERSON);
     /// The initiatives launched at the conference.
-    initiatives_launched: Initiative = INITIATIVE_CONFERENCE;
+    initiatives_launched: Initiative = entity::initiative::LAUNCHED_AT;
     /// The sources of this record.
     sources: Source = Cited(RecordKind::Conference);
 }
@@ -212,10 +211,10 @@ filter_impl!(ConferenceFilter {
         format: "format",
     }
     lists {
-        hosts: HOSTING_CONFERENCE.to(HOSTING_STATE).path(),
-        documents: DOCUMENT_CONFERENCE.children(),
-        people: ROLE_CONFERENCE.to(ROLE_PERSON).path(),
-        initiatives_launched: INITIATIVE_CONFERENCE.children(),
+        hosts: entity::conference_host::CONFERENCE.to(entity::conference_host::STATE).path(),
+        documents: entity::document::CONFERENCE.children(),
+        people: entity::person_role::CONFERENCE.to(entity::person_role::PERSON).path(),
+        initiatives_launched: entity::initiative::LAUNCHED_AT.children(),
         sources: Path::Citations { kind: RecordKind::Conference },
     }
     parents {}
@@ -314,9 +313,9 @@ aggregate_types!(
         /// In person or virtual.
         Format => format: ConferenceFormat = KeySql::Text("format"),
         /// A host's UN M49 region (a meeting with hosts in two regions is in both groups).
-        HostRegion => host_region: entity::enums::Region = KeySql::Related(HOSTING_CONFERENCE.to(HOSTING_STATE).path(), "region"),
+        HostRegion => host_region: entity::enums::Region = KeySql::Related(entity::conference_host::CONFERENCE.to(entity::conference_host::STATE).path(), "region"),
         /// A host's ISO code (a meeting with two hosts is in both groups).
-        Host => host: String = KeySql::Related(HOSTING_CONFERENCE.to(HOSTING_STATE).path(), "code"),
+        Host => host: String = KeySql::Related(entity::conference_host::CONFERENCE.to(entity::conference_host::STATE).path(), "code"),
         /// The city.
         City => city: String = KeySql::Text("city"),
     },

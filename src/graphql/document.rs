@@ -23,7 +23,6 @@ use super::list::Cited;
 use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{Db, Loaded, group};
 use super::list::{KeySql, Measure, Scope, aggregate_types};
-use super::model::*;
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::source::{Source, SourceFilter};
@@ -67,7 +66,7 @@ impl Document {
 }
 parents {
     /// The conference it was adopted at, if any.
-    conference: Conference = DOCUMENT_CONFERENCE;
+    conference: Conference = entity::document::CONFERENCE;
 }
 paged {
     /// The chairships that may have been in force when it was adopted (periods that overlap
@@ -76,7 +75,7 @@ paged {
 }
 lists {
     /// The commitments the document sets out.
-    commitments: Commitment = COMMITMENT_DOCUMENT;
+    commitments: Commitment = entity::commitment::DOCUMENT;
     /// The sources of this record.
     sources: Source = Cited(RecordKind::Document);
 }
@@ -201,10 +200,10 @@ pub struct DocumentFilter {
 filter_impl!(DocumentFilter {
     fields { title: "title", kind: "kind", adopted_earliest: "adopted_earliest", adopted_latest: "adopted_latest" }
     lists {
-        commitments: COMMITMENT_DOCUMENT.children(),
+        commitments: entity::commitment::DOCUMENT.children(),
         sources: Path::Citations { kind: RecordKind::Document },
     }
-    parents { conference: DOCUMENT_CONFERENCE.parent() }
+    parents { conference: entity::document::CONFERENCE.parent() }
 });
 
 /// Fields documents can be sorted by.

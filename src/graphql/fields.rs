@@ -1,6 +1,6 @@
 //! List fields from the model: a concept's object type names its relationships, and
 //! [`object!`] writes each list field (its six arguments, its cost and its body) from the
-//! relationship's declaration in [`super::model`] and the listed type's [`Record`].
+//! relationship's declaration in `entity::keys` and the listed type's [`Record`].
 
 use async_graphql::{Context, InputType, OutputType};
 use sea_orm::EntityTrait;
@@ -72,24 +72,6 @@ where
     )
 }
 
-/// The description of a list's `orderBy` argument, which names the listed type's default
-/// order; hands it to [`object!`] as a literal, as attribute arguments must be.
-macro_rules! default_order_doc {
-    (State; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by name when left out." $($t)*); };
-    (Membership; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by joining date when left out." $($t)*); };
-    (Conference; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by start date when left out." $($t)*); };
-    (Chairship; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by start when left out." $($t)*); };
-    (Document; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by adoption date when left out." $($t)*); };
-    (Commitment; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; principles first when left out." $($t)*); };
-    (Organization; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by name when left out." $($t)*); };
-    (Initiative; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by name when left out." $($t)*); };
-    (Funding; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by period when left out." $($t)*); };
-    (Person; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by name when left out." $($t)*); };
-    (Source; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by key when left out." $($t)*); };
-    (Claim; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by topic when left out." $($t)*); };
-}
-pub(crate) use default_order_doc;
-
 /// A concept's object type: its own fields, written out; then the rows its foreign keys
 /// point to (`parents`), `name: Type = KEY;`; then its list fields (`lists`), one line each:
 /// `name: Type = relationship;` or `name: Type with EdgeFields = link;`. Lists the model
@@ -102,9 +84,9 @@ pub(crate) use default_order_doc;
 ///     impl State { /* id, code, name, membershipStatus(on:), ... */ }
 ///     lists {
 ///         /// The state's periods of membership.
-///         memberships: Membership = MEMBERSHIP_STATE;
+///         memberships: Membership = entity::membership::STATE;
 ///         /// The conferences the state hosted; each edge gives its role.
-///         hosted_conferences: Conference with HostingFields = HOSTING_STATE.to(HOSTING_CONFERENCE);
+///         hosted_conferences: Conference with HostingFields = entity::conference_host::STATE.to(entity::conference_host::CONFERENCE);
 ///     }
 /// }
 /// ```
@@ -131,7 +113,7 @@ macro_rules! object {
     };
     // Looks up the next list's `orderBy` description.
     (@next $head:tt [$($done:tt)*] [$(#[$doc:meta])* $field:ident $node:ident [$($edge:ty)?] ($rel:expr)] $($rest:tt)*) => {
-        $crate::graphql::fields::default_order_doc!($node; $head [$($done)*]
+        $crate::graphql::node::default_order_doc!($node; $head [$($done)*]
             [$(#[$doc])* $field $node [$($edge)?] ($rel)] $($rest)*);
     };
     (@got $order_doc:literal $head:tt [$($done:tt)*] [$(#[$doc:meta])* $field:ident $node:ident [$($edge:ty)?] ($rel:expr)] $($rest:tt)*) => {

@@ -16,8 +16,8 @@ use sea_orm::sea_query::{
 
 use super::dates::Date;
 use super::list::ListQuery;
-use super::model::CITATIONS;
 use super::order::{OrderBy, OrderDirection, OrderField, sort_keys};
+use entity::keys::CITATIONS;
 use sea_orm::EntityName;
 
 /// Fresh aliases for the tables of nested subqueries, so a relationship back to the same
@@ -39,10 +39,27 @@ pub trait Filter {
     fn condition(&self, table: &Alias, aliases: &mut Aliases) -> Condition;
 }
 
-pub use super::model::Path;
+pub use entity::keys::Path;
 
-impl Path {
+/// A relationship's path as SQL: the subqueries filters are made of.
+pub trait PathSql: Sized {
     /// `SELECT 1 FROM <related rows of current> WHERE <target condition>`.
+    fn subquery(
+        self,
+        current: &Alias,
+        aliases: &mut Aliases,
+        target: impl FnOnce(&Alias, &mut Aliases) -> Condition,
+    ) -> SelectStatement;
+
+    /// The related row exists and satisfies `filter` (for to-one relationships).
+    fn matches<F: Filter>(self, current: &Alias, aliases: &mut Aliases, filter: &F) -> Condition {
+        Condition::all().add(Expr::exists(
+            self.subquery(current, aliases, |t, a| filter.condition(t, a)),
+        ))
+    }
+}
+
+impl PathSql for Path {
     fn subquery(
         self,
         current: &Alias,
@@ -101,58 +118,112 @@ impl Path {
         select.cond_where(condition);
         select
     }
-
-    /// The related row exists and satisfies `filter` (for to-one relationships).
-    pub fn matches<F: Filter>(
-        self,
-        current: &Alias,
-        aliases: &mut Aliases,
-        filter: &F,
-    ) -> Condition {
-        Condition::all().add(Expr::exists(
-            self.subquery(current, aliases, |t, a| filter.condition(t, a)),
-        ))
-    }
 }
 
-/// Conditions on a list of related items: some, every or none of them match.
-#[derive(InputObject)]
-#[graphql(concrete(name = "StateListFilter", params(super::state::StateFilter)))]
-#[graphql(concrete(
-    name = "MembershipListFilter",
-    params(super::membership::MembershipFilter)
-))]
-#[graphql(concrete(
-    name = "ConferenceListFilter",
-    params(super::conference::ConferenceFilter)
-))]
-#[graphql(concrete(
-    name = "ChairshipListFilter",
-    params(super::chairship::ChairshipFilter)
-))]
-#[graphql(concrete(name = "DocumentListFilter", params(super::document::DocumentFilter)))]
-#[graphql(concrete(
-    name = "CommitmentListFilter",
-    params(super::commitment::CommitmentFilter)
-))]
-#[graphql(concrete(
-    name = "OrganizationListFilter",
-    params(super::organization::OrganizationFilter)
-))]
-#[graphql(concrete(
-    name = "InitiativeListFilter",
-    params(super::initiative::InitiativeFilter)
-))]
-#[graphql(concrete(name = "FundingListFilter", params(super::funding::FundingFilter)))]
-#[graphql(concrete(name = "PersonListFilter", params(super::person::PersonFilter)))]
-#[graphql(concrete(name = "SourceListFilter", params(super::source::SourceFilter)))]
-pub struct ListFilter<F: InputType> {
-    /// At least one related item matches (an empty filter `{}`: there is at least one).
+/// Conditions on a list of related items: some, every or none of them match. One generic
+/// input serves every type; its GraphQL name is its items' filter's (`MembershipFilter`
+/// lists as `MembershipListFilter`), so no list of the types it serves is kept.
+pub struct ListFilter<F> {
     some: Option<Box<F>>,
-    /// Every related item matches (true when there are none).
     every: Option<Box<F>>,
-    /// No related item matches (an empty filter `{}`: there are none).
     none: Option<Box<F>>,
+}
+
+/// The list filter's members and their descriptions.
+const LIST_MEMBERS: [(&str, &str); 3] = [
+    (
+        "some",
+        "At least one related item matches (an empty filter `{}`: there is at least one).",
+    ),
+    (
+        "every",
+        "Every related item matches (true when there are none).",
+    ),
+    (
+        "none",
+        "No related item matches (an empty filter `{}`: there are none).",
+    ),
+];
+
+impl<F: InputType> InputType for ListFilter<F> {
+    type RawValueType = Self;
+
+    fn type_name() -> std::borrow::Cow<'static, str> {
+        let items = F::type_name();
+        let kind = items.strip_suffix("Filter").unwrap_or(&items);
+        format!("{kind}ListFilter").into()
+    }
+
+    fn create_type_info(registry: &mut async_graphql::registry::Registry) -> String {
+        use async_graphql::registry::{Deprecation, MetaInputValue, MetaType, MetaTypeId};
+        registry.create_input_type::<Self, _>(MetaTypeId::InputObject, |registry| {
+            let ty = <Option<Box<F>>>::create_type_info(registry);
+            MetaType::InputObject {
+                name: Self::type_name().into_owned(),
+                description: Some(
+                    "Conditions on a list of related items: some, every or none of them match."
+                        .to_owned(),
+                ),
+                input_fields: LIST_MEMBERS
+                    .iter()
+                    .map(|(name, description)| {
+                        let member = MetaInputValue {
+                            name: (*name).to_owned(),
+                            description: Some((*description).to_owned()),
+                            ty: ty.clone(),
+                            deprecation: Deprecation::NoDeprecated,
+                            default_value: None,
+                            visible: None,
+                            inaccessible: false,
+                            tags: Vec::new(),
+                            is_secret: false,
+                            directive_invocations: Vec::new(),
+                        };
+                        ((*name).to_owned(), member)
+                    })
+                    .collect(),
+                visible: None,
+                inaccessible: false,
+                tags: Vec::new(),
+                rust_typename: Some(std::any::type_name::<Self>()),
+                oneof: false,
+                directive_invocations: Vec::new(),
+            }
+        })
+    }
+
+    fn parse(value: Option<async_graphql::Value>) -> async_graphql::InputValueResult<Self> {
+        let Some(async_graphql::Value::Object(mut object)) = value else {
+            return Err(async_graphql::InputValueError::expected_type(
+                value.unwrap_or_default(),
+            ));
+        };
+        let mut member = |name: &str| {
+            <Option<Box<F>>>::parse(object.swap_remove(name)).map_err(|e| e.propagate())
+        };
+        Ok(Self {
+            some: member("some")?,
+            every: member("every")?,
+            none: member("none")?,
+        })
+    }
+
+    fn to_value(&self) -> async_graphql::Value {
+        let members = [&self.some, &self.every, &self.none];
+        async_graphql::Value::Object(
+            LIST_MEMBERS
+                .iter()
+                .zip(members)
+                .filter_map(|((name, _), member)| {
+                    Some((async_graphql::Name::new(name), member.as_ref()?.to_value()))
+                })
+                .collect(),
+        )
+    }
+
+    fn as_raw_value(&self) -> Option<&Self::RawValueType> {
+        Some(self)
+    }
 }
 
 impl<F: InputType + Filter> ListFilter<F> {
@@ -502,7 +573,7 @@ macro_rules! filter_impl {
                 let mut all = sea_orm::Condition::all();
                 $( all = field(all, &self.$f, column(table, $col)); )*
                 $( if let Some(l) = &self.$l { all = all.add(l.condition($path, table, aliases)); } )*
-                $( if let Some(p) = &self.$p { all = all.add($ppath.matches(table, aliases, p.as_ref())); } )*
+                $( if let Some(p) = &self.$p { all = all.add($crate::graphql::filter::PathSql::matches($ppath, table, aliases, p.as_ref())); } )*
                 $( { let $s = self; let $t = table; all = all.add($extra); } )?
                 $crate::graphql::filter::combine(all, &self.and, &self.or, &self.not, table, aliases)
             }

@@ -17,7 +17,6 @@ use super::list::Cited;
 use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{KeySql, Measure, Scope, aggregate_types};
 use super::list::{ListQuery, Loaded, through};
-use super::model::*;
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::organization::{Organization, OrganizationFilter};
@@ -99,7 +98,7 @@ impl Funding {
 }
 parents {
     /// The initiative that received it, if it went to one.
-    recipient_initiative: Initiative = FUNDING_RECIPIENT;
+    recipient_initiative: Initiative = entity::funding::RECIPIENT;
 }
 paged {
     /// The states and organizations that gave the money.
@@ -119,10 +118,13 @@ impl Funding {
         args: PageArgs,
     ) -> ApiResult<Connection<Funder>> {
         let all = ListQuery::all();
-        let links = self.0.children(ctx, FUNDER_FUNDING, &all).await?;
+        let links = self
+            .0
+            .children(ctx, entity::funding_funder::FUNDING, &all)
+            .await?;
         let (states, organizations) = futures_util::future::try_join(
-            through(ctx, links.clone(), FUNDER_STATE, &all),
-            through(ctx, links, FUNDER_ORGANIZATION, &all),
+            through(ctx, links.clone(), entity::funding_funder::STATE, &all),
+            through(ctx, links, entity::funding_funder::ORGANIZATION, &all),
         )
         .await?;
         let funders = states
@@ -216,11 +218,11 @@ filter_impl!(FundingFilter {
         funders_complete: "funders_complete",
     }
     lists {
-        funder_states: FUNDER_FUNDING.to(FUNDER_STATE).path(),
-        funder_organizations: FUNDER_FUNDING.to(FUNDER_ORGANIZATION).path(),
+        funder_states: entity::funding_funder::FUNDING.to(entity::funding_funder::STATE).path(),
+        funder_organizations: entity::funding_funder::FUNDING.to(entity::funding_funder::ORGANIZATION).path(),
         sources: Path::Citations { kind: RecordKind::Funding },
     }
-    parents { recipient_initiative: FUNDING_RECIPIENT.parent() }
+    parents { recipient_initiative: entity::funding::RECIPIENT.parent() }
 });
 
 /// Fields fundings can be sorted by.

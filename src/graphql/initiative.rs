@@ -15,7 +15,6 @@ use super::list::Cited;
 use super::list::Loaded;
 use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{KeySql, Measure, Scope, aggregate_types};
-use super::model::*;
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::organization::{Organization, OrganizationFilter};
@@ -64,13 +63,13 @@ impl Initiative {
 }
 parents {
     /// The conference it was launched at.
-    launched_at: Conference = INITIATIVE_CONFERENCE;
+    launched_at: Conference = entity::initiative::LAUNCHED_AT;
     /// The organization that manages it.
-    manager: Organization = INITIATIVE_MANAGER;
+    manager: Organization = entity::initiative::MANAGER;
 }
 lists {
     /// The fundings it received.
-    fundings: Funding = FUNDING_RECIPIENT;
+    fundings: Funding = entity::funding::RECIPIENT;
     /// The sources of this record.
     sources: Source = Cited(RecordKind::Initiative);
 }
@@ -137,12 +136,12 @@ pub struct InitiativeFilter {
 filter_impl!(InitiativeFilter {
     fields { name: "name", description: "description", launched_earliest: "launched_earliest", launched_latest: "launched_latest" }
     lists {
-        fundings: FUNDING_RECIPIENT.children(),
+        fundings: entity::funding::RECIPIENT.children(),
         sources: Path::Citations { kind: RecordKind::Initiative },
     }
     parents {
-        launched_at: INITIATIVE_CONFERENCE.parent(),
-        manager: INITIATIVE_MANAGER.parent(),
+        launched_at: entity::initiative::LAUNCHED_AT.parent(),
+        manager: entity::initiative::MANAGER.parent(),
     }
 });
 

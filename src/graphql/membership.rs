@@ -20,7 +20,6 @@ use super::list::Cited;
 use super::list::Loaded;
 use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{KeySql, Measure, Scope, aggregate_types};
-use super::model::*;
 use super::node::global_id;
 use super::source::{Source, SourceFilter};
 use super::state::State;
@@ -165,7 +164,7 @@ impl Membership {
 }
 parents {
     /// The member state.
-    state: State = MEMBERSHIP_STATE;
+    state: State = entity::membership::STATE;
 }
 lists {
     /// The sources of this record.
@@ -212,7 +211,7 @@ filter_impl!(MembershipFilter {
         left_latest: "left_latest",
     }
     lists { sources: Path::Citations { kind: RecordKind::Membership } }
-    parents { state: MEMBERSHIP_STATE.parent() }
+    parents { state: entity::membership::STATE.parent() }
     extra |f, table| match f.in_force_on {
         Some(day) => in_force_on_at(table, day.0, false),
         None => Condition::all(),
@@ -290,11 +289,11 @@ aggregate_types!(
         /// Whether the state founded the Coalition.
         Founding => founding: bool = KeySql::Bool("founding"),
         /// The member state's UN M49 region.
-        Region => region: entity::enums::Region = KeySql::Related(MEMBERSHIP_STATE.parent(), "region"),
+        Region => region: entity::enums::Region = KeySql::Related(entity::membership::STATE.parent(), "region"),
         /// The member state's UN M49 subregion.
-        Subregion => subregion: String = KeySql::Related(MEMBERSHIP_STATE.parent(), "subregion"),
+        Subregion => subregion: String = KeySql::Related(entity::membership::STATE.parent(), "subregion"),
         /// The member state's ISO code.
-        State => state: String = KeySql::Related(MEMBERSHIP_STATE.parent(), "code"),
+        State => state: String = KeySql::Related(entity::membership::STATE.parent(), "code"),
     },
     measures {
         /// The earliest day any of them can have joined.

@@ -16,7 +16,6 @@ use super::list::Cited;
 use super::list::Loaded;
 use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{KeySql, Scope, aggregate_types};
-use super::model::*;
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::source::{Source, SourceFilter};
@@ -50,17 +49,17 @@ impl Organization {
 }
 parents {
     /// The state it is based in.
-    home_state: State = ORGANIZATION_STATE;
+    home_state: State = entity::organization::STATE;
     /// The organization it belongs to, e.g. a bureau's department.
-    parent: Organization = ORGANIZATION_PARENT;
+    parent: Organization = entity::organization::PARENT;
 }
 lists {
     /// The organizations that belong to it.
-    units: Organization = ORGANIZATION_PARENT;
+    units: Organization = entity::organization::PARENT;
     /// The initiatives it manages.
-    managed_initiatives: Initiative = INITIATIVE_MANAGER;
+    managed_initiatives: Initiative = entity::initiative::MANAGER;
     /// The fundings it contributed to.
-    fundings: Funding = FUNDER_ORGANIZATION.to(FUNDER_FUNDING);
+    fundings: Funding = entity::funding_funder::ORGANIZATION.to(entity::funding_funder::FUNDING);
     /// The sources of this record.
     sources: Source = Cited(RecordKind::Organization);
 }
@@ -127,14 +126,14 @@ pub struct OrganizationFilter {
 filter_impl!(OrganizationFilter {
     fields { name: "name", kind: "kind" }
     lists {
-        units: ORGANIZATION_PARENT.children(),
-        managed_initiatives: INITIATIVE_MANAGER.children(),
-        fundings: FUNDER_ORGANIZATION.to(FUNDER_FUNDING).path(),
+        units: entity::organization::PARENT.children(),
+        managed_initiatives: entity::initiative::MANAGER.children(),
+        fundings: entity::funding_funder::ORGANIZATION.to(entity::funding_funder::FUNDING).path(),
         sources: Path::Citations { kind: RecordKind::Organization },
     }
     parents {
-        home_state: ORGANIZATION_STATE.parent(),
-        parent: ORGANIZATION_PARENT.parent(),
+        home_state: entity::organization::STATE.parent(),
+        parent: entity::organization::PARENT.parent(),
     }
 });
 
@@ -172,7 +171,7 @@ aggregate_types!(
         /// What kind of organization it is.
         Kind => kind: OrganizationKind = KeySql::Text("kind"),
         /// The ISO code of the state it is based in.
-        HomeState => home_state: String = KeySql::Related(ORGANIZATION_STATE.parent(), "code"),
+        HomeState => home_state: String = KeySql::Related(entity::organization::STATE.parent(), "code"),
     },
     measures {}
 );

@@ -13,7 +13,6 @@ use super::list::Cited;
 use super::list::Loaded;
 use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{KeySql, Scope, aggregate_types};
-use super::model::*;
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::source::{Source, SourceFilter};
@@ -41,7 +40,7 @@ impl Person {
 }
 lists {
     /// The conferences the person took part in; each edge gives the role and the office held.
-    conferences: Conference with ParticipationFields = ROLE_PERSON.to(ROLE_CONFERENCE);
+    conferences: Conference with ParticipationFields = entity::person_role::PERSON.to(entity::person_role::CONFERENCE);
     /// The sources of this record.
     sources: Source = Cited(RecordKind::Person);
 }
@@ -95,7 +94,7 @@ pub struct PersonFilter {
 filter_impl!(PersonFilter {
     fields { name: "name" }
     lists {
-        conferences: ROLE_PERSON.to(ROLE_CONFERENCE).path(),
+        conferences: entity::person_role::PERSON.to(entity::person_role::CONFERENCE).path(),
         sources: Path::Citations { kind: RecordKind::Person },
     }
     parents {}

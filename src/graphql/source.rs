@@ -12,7 +12,6 @@ use super::filter::{BooleanFilter, DateFilter, StringFilter, filter_impl, list_q
 use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{KeySql, Measure, Scope, aggregate_types};
 use super::list::{ListQuery, Loaded};
-use super::model::*;
 use super::node::{Node, global_id, load_keys, type_of};
 use super::order::{OrderBy, OrderDirection, OrderField};
 
@@ -77,7 +76,7 @@ impl Source {
         let args = PageArgs::new(after, before, first, last)?;
         let citations = self
             .0
-            .children(ctx, CITATION_SOURCE, &ListQuery::all())
+            .children(ctx, entity::citation::SOURCE, &ListQuery::all())
             .await?;
         // One batch per kind of record for all the citations of this page of sources.
         let keys: Vec<(i32, (&'static str, i32))> = citations

@@ -19,7 +19,6 @@ use super::list::{ListQuery, Loaded, single};
 use super::membership::{
     Membership, MembershipFilter, MembershipStatus, state_is_member, state_status_on,
 };
-use super::model::*;
 use super::node::global_id;
 use super::order::{OrderBy, OrderDirection, OrderField};
 use super::organization::{Organization, OrganizationFilter};
@@ -66,27 +65,27 @@ impl State {
     ) -> ApiResult<MembershipStatus> {
         let memberships = self
             .0
-            .children(ctx, MEMBERSHIP_STATE, &ListQuery::all())
+            .children(ctx, entity::membership::STATE, &ListQuery::all())
             .await?;
         Ok(state_status_on(&memberships, on.0))
     }
 }
 lists {
     /// The state's periods of membership.
-    memberships: Membership = MEMBERSHIP_STATE;
+    memberships: Membership = entity::membership::STATE;
     /// The conferences the state hosted or co-hosted; each edge gives its role.
-    hosted_conferences: Conference with HostingFields = HOSTING_STATE.to(HOSTING_CONFERENCE);
+    hosted_conferences: Conference with HostingFields = entity::conference_host::STATE.to(entity::conference_host::CONFERENCE);
     /// The periods in which the state chaired the Coalition.
-    chairships: Chairship = CHAIRSHIP_STATE;
+    chairships: Chairship = entity::chairship::STATE;
     /// The commitments the state endorsed; each edge gives the endorsement.
-    endorsed_commitments: Commitment with EndorsementFields = ENDORSEMENT_STATE.to(ENDORSEMENT_COMMITMENT);
+    endorsed_commitments: Commitment with EndorsementFields = entity::endorsement::STATE.to(entity::endorsement::COMMITMENT);
     /// The fundings the state contributed to.
-    fundings: Funding = FUNDER_STATE.to(FUNDER_FUNDING);
+    fundings: Funding = entity::funding_funder::STATE.to(entity::funding_funder::FUNDING);
     /// The organizations based in the state.
-    organizations: Organization = ORGANIZATION_STATE;
+    organizations: Organization = entity::organization::STATE;
     /// The people the sources name holding an office of this state; each edge gives the
     /// conference, their role there and the office.
-    people: Person with ParticipationFields = ROLE_OFFICE_STATE.to(ROLE_PERSON);
+    people: Person with ParticipationFields = entity::person_role::OFFICE_STATE.to(entity::person_role::PERSON);
     /// The sources of this record.
     sources: Source = Cited(RecordKind::State);
 }
@@ -132,12 +131,12 @@ pub struct StateFilter {
 filter_impl!(StateFilter {
     fields { code: "code", name: "name", region: "region", subregion: "subregion" }
     lists {
-        memberships: MEMBERSHIP_STATE.children(),
-        hosted_conferences: HOSTING_STATE.to(HOSTING_CONFERENCE).path(),
-        chairships: CHAIRSHIP_STATE.children(),
-        endorsed_commitments: ENDORSEMENT_STATE.to(ENDORSEMENT_COMMITMENT).path(),
-        fundings: FUNDER_STATE.to(FUNDER_FUNDING).path(),
-        organizations: ORGANIZATION_STATE.children(),
+        memberships: entity::membership::STATE.children(),
+        hosted_conferences: entity::conference_host::STATE.to(entity::conference_host::CONFERENCE).path(),
+        chairships: entity::chairship::STATE.children(),
+        endorsed_commitments: entity::endorsement::STATE.to(entity::endorsement::COMMITMENT).path(),
+        fundings: entity::funding_funder::STATE.to(entity::funding_funder::FUNDING).path(),
+        organizations: entity::organization::STATE.children(),
         sources: Path::Citations { kind: RecordKind::State },
     }
     parents {}

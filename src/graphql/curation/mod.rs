@@ -39,9 +39,10 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 use super::dates::DateInput;
 use super::error::{ApiError, ApiResult, OrGraphql, Problem};
 use super::list::Db;
-use super::model::{KeyInfo, OnDelete, foreign_keys};
 use super::node::parse_global_id;
 use crate::dataset::DateSpec;
+use entity::foreign_keys;
+use entity::keys::{KeyInfo, OnDelete};
 
 /// The token that authorizes writes, from the configuration; writes are disabled without one.
 #[derive(Clone, Default)]

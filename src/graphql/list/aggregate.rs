@@ -19,7 +19,7 @@ use sea_orm::{
 
 use super::*;
 use crate::graphql::error::{ApiResult, OrGraphql};
-use crate::graphql::model::{CITATIONS, ForeignKey, Link, Path};
+use entity::keys::{CITATIONS, ForeignKey, Link, Path};
 use sea_orm::IdenStatic;
 
 /// The rows a list holds, as SQL, for its aggregates.

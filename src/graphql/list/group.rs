@@ -24,7 +24,7 @@ use sea_orm::{EntityTrait, FromQueryResult, ModelTrait, QueryFilter, QueryTrait}
 
 use super::*;
 use crate::graphql::error::{ApiError, ApiResult, OrGraphql};
-use crate::graphql::model::{ForeignKey, Link};
+use entity::keys::{ForeignKey, Link};
 use sea_orm::IdenStatic;
 
 /// A row and the rows it was loaded with (its page, or the children of one page).

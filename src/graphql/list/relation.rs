@@ -12,7 +12,7 @@ use sea_orm::{EntityTrait, ModelTrait};
 
 use super::*;
 use crate::graphql::error::ApiResult;
-use crate::graphql::model::{ForeignKey, Link, Path};
+use entity::keys::{ForeignKey, Link, Path};
 
 /// A page of related rows, each with what it carries about the relationship.
 pub type RelatedPage<T, X> = Page<(Loaded<<T as EntityTrait>::Model>, X)>;

@@ -1,19 +1,17 @@
-//! The schema's relationships, each declared once, typed by its SeaORM entities and columns.
-//!
-//! A relationship is a foreign key ([`ForeignKey`]: rows of a child table whose column holds a
-//! parent's id), a pair of them in a link table ([`Link`]), or the citations every sourced
-//! record has ([`CITATIONS`]). A concept's list fields, its filter's `some`/`every`/`none`,
-//! its aggregates and the deletion checks of curation all read these declarations, so a
-//! column name is written nowhere else, and a wrong one does not compile.
-//!
-//! Each foreign key also says what deleting its parent does ([`OnDelete`]); the entities'
-//! SeaORM `Relation` enums declare the same keys for the database, and a test holds the
-//! two equal.
+//! The schema's relationships, each declared once, typed by the entities and columns it
+//! joins: a foreign key ([`ForeignKey`]: rows of a child table whose column holds a parent's
+//! id), a pair of them in a link table ([`Link`]), or the citations every sourced record has
+//! ([`CITATIONS`]). Each entity declares its keys beside its columns with [`foreign_keys!`],
+//! saying what deleting the parent does ([`OnDelete`]); [`crate::foreign_keys`] lists them
+//! all. The GraphQL layer's lists, filters, aggregates and deletion checks read these
+//! declarations, so a column name is written nowhere else, and a wrong one does not compile.
+//! Each entity's SeaORM `Relation` enum declares the same keys for the database, and a test
+//! holds the two equal.
 
 use std::marker::PhantomData;
 
-use entity::enums::RecordKind;
-use entity::*;
+use crate::citation;
+use crate::enums::RecordKind;
 use sea_orm::IdenStatic;
 use sea_orm::{EntityName, EntityTrait, ModelTrait, Value};
 
@@ -203,129 +201,22 @@ pub struct KeyInfo {
     pub on_delete: OnDelete,
 }
 
-use OnDelete::{Cascade, Curated, Refuse};
-
-/// Declares the model's foreign keys, and lists them all in [`foreign_keys`].
+/// Declares an entity's foreign keys, in its module: `NAME: Column -> parent, OnDelete;`,
+/// as constants, and lists them in the module's `foreign_keys()`.
 macro_rules! foreign_keys {
-    ($( $(#[$doc:meta])* $name:ident: $child:ident . $column:ident -> $parent:ident, $on_delete:expr; )*) => {
+    ($( $(#[$doc:meta])* $name:ident: $column:ident -> $parent:ident, $on_delete:ident $(($noun:literal))?; )*) => {
         $(
             $(#[$doc])*
-            pub const $name: ForeignKey<$child::Entity, $parent::Entity> =
-                ForeignKey::new($child::Column::$column, $on_delete);
+            pub const $name: $crate::keys::ForeignKey<Entity, super::$parent::Entity> =
+                $crate::keys::ForeignKey::new(
+                    Column::$column,
+                    $crate::keys::OnDelete::$on_delete $(($noun))?,
+                );
         )*
 
-        /// Every foreign key of the model, in the order deletion refusals name them.
-        pub fn foreign_keys() -> Vec<KeyInfo> {
+        /// This entity's foreign keys.
+        pub fn foreign_keys() -> Vec<$crate::keys::KeyInfo> {
             vec![$($name.describe()),*]
         }
     };
-}
-
-foreign_keys! {
-    /// A membership's state.
-    MEMBERSHIP_STATE: membership.StateId -> state, Refuse("memberships");
-    /// A hosting's state.
-    HOSTING_STATE: conference_host.StateId -> state, Refuse("conference hostings");
-    /// A hosting's conference: the hosts are facts of the conference.
-    HOSTING_CONFERENCE: conference_host.ConferenceId -> conference, Cascade;
-    /// A chairship's state.
-    CHAIRSHIP_STATE: chairship.StateId -> state, Refuse("chairships");
-    /// An endorsement's state.
-    ENDORSEMENT_STATE: endorsement.StateId -> state, Refuse("endorsements");
-    /// An endorsement's commitment: endorsements go with it, with their citations.
-    ENDORSEMENT_COMMITMENT: endorsement.CommitmentId -> commitment, Curated;
-    /// An organization's home state.
-    ORGANIZATION_STATE: organization.StateId -> state, Refuse("organizations");
-    /// An organization's parent organization.
-    ORGANIZATION_PARENT: organization.ParentId -> organization, Refuse("organizations within it");
-    /// A funder that is a state.
-    FUNDER_STATE: funding_funder.StateId -> state, Refuse("fundings");
-    /// A funder that is an organization.
-    FUNDER_ORGANIZATION: funding_funder.OrganizationId -> organization, Refuse("fundings");
-    /// A funder's funding: the funders are facts of the funding.
-    FUNDER_FUNDING: funding_funder.FundingId -> funding, Cascade;
-    /// The conference a document was adopted at.
-    DOCUMENT_CONFERENCE: document.ConferenceId -> conference, Refuse("documents");
-    /// The conference an initiative was launched at.
-    INITIATIVE_CONFERENCE: initiative.LaunchedAtId -> conference, Refuse("initiatives");
-    /// The state whose office a person held at a conference.
-    ROLE_OFFICE_STATE: person_role.OfficeStateId -> state, Refuse("conference roles");
-    /// The conference of a person's part.
-    ROLE_CONFERENCE: person_role.ConferenceId -> conference, Refuse("people's parts");
-    /// The person of a part: a person's parts are facts about the person.
-    ROLE_PERSON: person_role.PersonId -> person, Cascade;
-    /// The organization that manages an initiative.
-    INITIATIVE_MANAGER: initiative.ManagerId -> organization, Refuse("initiatives");
-    /// The document a commitment belongs to.
-    COMMITMENT_DOCUMENT: commitment.DocumentId -> document, Refuse("commitments");
-    /// The initiative a funding went to.
-    FUNDING_RECIPIENT: funding.RecipientInitiativeId -> initiative, Refuse("fundings");
-    /// The source a citation names.
-    CITATION_SOURCE: citation.SourceId -> source, Refuse("citations");
-}
-
-#[cfg(test)]
-mod tests {
-    use std::collections::BTreeSet;
-
-    use sea_orm::{Identity, Iterable, RelationTrait, RelationType};
-
-    use super::*;
-
-    /// The keys the entities' SeaORM `Relation` enums declare, as (child, column, parent).
-    fn declared_by_entities() -> BTreeSet<(String, String, String)> {
-        let mut keys = BTreeSet::new();
-        macro_rules! relations_of {
-            ($($entity:ident),*) => {$(
-                for relation in $entity::Relation::iter() {
-                    let def = relation.def();
-                    if let (RelationType::HasOne, Identity::Unary(column)) = (def.rel_type, &def.from_col) {
-                        keys.insert((
-                            def.from_tbl.sea_orm_table().to_string(),
-                            column.to_string(),
-                            def.to_tbl.sea_orm_table().to_string(),
-                        ));
-                    }
-                }
-            )*};
-        }
-        relations_of!(
-            chairship,
-            citation,
-            claim,
-            coalition,
-            commitment,
-            conference,
-            conference_host,
-            document,
-            endorsement,
-            funding,
-            funding_funder,
-            initiative,
-            membership,
-            organization,
-            person,
-            person_role,
-            search_entry,
-            source,
-            state
-        );
-        keys
-    }
-
-    #[test]
-    fn the_model_declares_the_foreign_keys_the_entities_do() {
-        let model: BTreeSet<(String, String, String)> = foreign_keys()
-            .into_iter()
-            .map(|k| (k.child.to_owned(), k.column.to_owned(), k.parent.to_owned()))
-            .collect();
-        assert_eq!(model, declared_by_entities());
-    }
-
-    #[test]
-    fn every_foreign_key_is_declared_once() {
-        let keys = foreign_keys();
-        let distinct: BTreeSet<(&str, &str)> = keys.iter().map(|k| (k.child, k.column)).collect();
-        assert_eq!(distinct.len(), keys.len());
-    }
 }
