@@ -20,6 +20,7 @@ use super::source::{Source, SourceFilter};
 use super::state::{State, StateFilter};
 
 /// A period of the Coalition's chair.
+#[derive(Clone)]
 pub struct Chairship(pub Loaded<chairship::Model>);
 
 object! {

@@ -20,6 +20,7 @@ use super::order::{OrderBy, OrderDirection, OrderField};
 use super::source::{Source, SourceFilter};
 
 /// One source's claim on a disputed or reported fact.
+#[derive(Clone)]
 pub struct Claim(pub Loaded<claim::Model>);
 
 object! {

@@ -25,6 +25,7 @@ use super::source::{SOURCE_ORDER, Source, SourceFilter};
 use super::state::{STATE_ORDER, State, StateFilter, StateOrderField};
 
 /// The Freedom Online Coalition.
+#[derive(Clone)]
 pub struct Coalition(pub Loaded<coalition::Model>, pub Option<Date>);
 
 object! {

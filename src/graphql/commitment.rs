@@ -48,6 +48,7 @@ impl EdgeOf<Loaded<endorsement::Model>> for EndorsementFields {
 }
 
 /// A principle or area of action members endorse.
+#[derive(Clone)]
 pub struct Commitment(pub Loaded<commitment::Model>);
 
 object! {
@@ -101,6 +102,7 @@ lists {
 }
 
 /// A state's endorsement of a commitment.
+#[derive(Clone)]
 pub struct Endorsement(pub Loaded<endorsement::Model>);
 
 object! {

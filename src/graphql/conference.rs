@@ -80,6 +80,7 @@ impl EdgeFields for ParticipationFields {
 }
 
 /// A Coalition meeting.
+#[derive(Clone)]
 pub struct Conference(pub Loaded<conference::Model>);
 
 object! {

@@ -28,6 +28,7 @@ use super::order::{OrderBy, OrderDirection, OrderField};
 use super::source::{Source, SourceFilter};
 
 /// A Coalition document.
+#[derive(Clone)]
 pub struct Document(pub Loaded<document::Model>);
 
 object! {

@@ -33,6 +33,7 @@ pub enum Funder {
 }
 
 /// Money given to an initiative or a programme.
+#[derive(Clone)]
 pub struct Funding(pub Loaded<funding::Model>);
 
 object! {

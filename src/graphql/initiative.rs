@@ -21,6 +21,7 @@ use super::organization::{Organization, OrganizationFilter};
 use super::source::{Source, SourceFilter};
 
 /// A Coalition initiative.
+#[derive(Clone)]
 pub struct Initiative(pub Loaded<initiative::Model>);
 
 object! {

@@ -118,6 +118,7 @@ pub fn state_is_member_at(table: &Alias, day: NaiveDate, include_uncertain: bool
 }
 
 /// A state's period in the Coalition.
+#[derive(Clone)]
 pub struct Membership(pub Loaded<membership::Model>);
 
 object! {

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 macro_rules! nodes {
     ($( $(#[$doc:meta])* $variant:ident ($entity:ident) $(= $wrap:expr)? ; )*) => {
         /// Anything with a global id, fetchable with `node(id:)`.
-        #[derive(Interface)]
+        #[derive(Interface, Clone)]
         #[graphql(field(
             name = "id",
             ty = "ID",

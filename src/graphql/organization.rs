@@ -22,6 +22,7 @@ use super::source::{Source, SourceFilter};
 use super::state::{State, StateFilter};
 
 /// An organization.
+#[derive(Clone)]
 pub struct Organization(pub Loaded<organization::Model>);
 
 object! {

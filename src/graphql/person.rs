@@ -18,6 +18,7 @@ use super::order::{OrderBy, OrderDirection, OrderField};
 use super::source::{Source, SourceFilter};
 
 /// A person the sources name.
+#[derive(Clone)]
 pub struct Person(pub Loaded<person::Model>);
 
 object! {

@@ -3,6 +3,10 @@
 use async_graphql::{Context, ID, Object};
 use entity::source;
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use entity::citation;
 use sea_orm::EntityTrait;
 
 use super::dates::{DateInterval, read_date};
@@ -16,6 +20,7 @@ use super::node::{Node, global_id, load_keys, type_of};
 use super::order::{OrderBy, OrderDirection, OrderField};
 
 /// A publication records cite.
+#[derive(Clone)]
 pub struct Source(pub Loaded<source::Model>);
 
 /// A publication records cite: a fact sheet, a ministry's page, a press release.
@@ -78,16 +83,21 @@ impl Source {
             .0
             .children(ctx, entity::citation::SOURCE, &ListQuery::all())
             .await?;
-        // One batch per kind of record for all the citations of this page of sources.
-        let keys: Vec<(i32, (&'static str, i32))> = citations
+        // The records the citations of the whole page of sources name, loaded once for the
+        // page: one batch per kind, one group per kind, so their own relationships batch too.
+        let Some(first) = citations.first() else {
+            return Ok(Connection::from_nodes(Vec::new(), &args));
+        };
+        let cited = |c: &citation::Model| Some((type_of(c.record_kind)?, c.record_id));
+        let found: Arc<HashMap<(&'static str, i32), Node>> = first
+            .for_group("cited records", |rows| async move {
+                let keys: Vec<_> = rows.iter().filter_map(cited).collect();
+                load_keys(ctx, &keys).await
+            })
+            .await?;
+        let mut records: Vec<(i32, Node)> = citations
             .iter()
-            .filter_map(|c| Some((c.id, (type_of(c.record_kind)?, c.record_id))))
-            .collect();
-        let mut found =
-            load_keys(ctx, &keys.iter().map(|(_, key)| *key).collect::<Vec<_>>()).await?;
-        let mut records: Vec<(i32, Node)> = keys
-            .into_iter()
-            .filter_map(|(citation, key)| Some((citation, found.remove(&key)?)))
+            .filter_map(|c| Some((c.id, found.get(&cited(c)?)?.clone())))
             .collect();
         // In the order the citations were recorded.
         records.sort_by_key(|(citation, _)| *citation);

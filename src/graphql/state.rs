@@ -26,6 +26,7 @@ use super::person::Person;
 use super::source::{Source, SourceFilter};
 
 /// A government that is or was a member of the Coalition.
+#[derive(Clone)]
 pub struct State(pub Loaded<state::Model>);
 
 object! {

@@ -149,6 +149,21 @@ where
         Box::pin(self.group.shared.get_or_load(name, load))
     }
 
+    /// Runs `load` once over the rows of this row's whole group, under `name`, and shares
+    /// its result with every row of the group.
+    pub async fn for_group<'a, T, F>(
+        &'a self,
+        name: &str,
+        load: impl FnOnce(&'a [M]) -> F,
+    ) -> ApiResult<Arc<T>>
+    where
+        T: Send + Sync + 'static,
+        F: Future<Output = ApiResult<T>> + Send + 'a,
+    {
+        self.shared(format!("group:{name}"), load(&self.group.rows))
+            .await
+    }
+
     /// This row's id, the ids of its whole group, and the group's shared results: what a
     /// nested list needs to compute its aggregates for every parent at once.
     pub fn group_scope(&self) -> (Option<i32>, Vec<i32>, Arc<Shared>) {
