@@ -1,21 +1,20 @@
 //! Chairships: who chaired the Coalition in each period, including periods without a chair.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::ID;
 use entity::chairship;
 use entity::enums::RecordKind;
 use sea_orm::EntityTrait;
 
 use super::dates::Date;
 use super::dates::{DateInterval, read_date};
-use super::error::ApiResult;
 use super::fields::{object, record};
-use super::filter::{DateFilter, ListFilter, Path, StringFilter, filter_impl, list_query};
+use super::filter::{Custom, DateFilter, ListFilter, StringFilter, filter};
+use super::list::Aggregated;
 use super::list::Cited;
 use super::list::Loaded;
-use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{KeySql, Measure, Scope, aggregate_types};
 use super::node::global_id;
-use super::order::{OrderBy, OrderDirection, OrderField};
+use super::order::order_by;
 use super::source::{Source, SourceFilter};
 use super::state::{State, StateFilter};
 
@@ -66,75 +65,35 @@ lists {
 #[derive(Default)]
 pub struct ChairshipQuery;
 
-#[Object]
-impl ChairshipQuery {
+object! {
+impl ChairshipQuery {}
+roots {
     /// The chairships, oldest first.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn chairships(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<ChairshipFilter>,
-        #[graphql(desc = "Sort keys, in order; by start when left out.")] order_by: Option<
-            Vec<OrderBy<ChairshipOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Chairship>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query = list_query::<chairship::Entity, _, _>(
-            filter.as_ref(),
-            order_by.as_deref(),
-            CHAIRSHIP_ORDER,
-        );
-        let select = chairship::Entity::find();
-        Connection::from_query(ctx, select, &query, &args, Chairship).await
-    }
+    chairships() -> Chairship = chairship::Entity::find();
+}
 }
 
-/// Conditions on chairships; every condition given must hold.
-#[derive(async_graphql::InputObject, Default)]
-pub struct ChairshipFilter {
-    /// The state that chaired.
-    chair: Option<Box<StateFilter>>,
-    /// Who acted in place of a chair.
-    interim: Option<StringFilter>,
-    /// The earliest day the period can have begun.
-    start_earliest: Option<DateFilter>,
-    /// The latest day the period can have begun.
-    start_latest: Option<DateFilter>,
-    /// The earliest day the period can have ended.
-    end_earliest: Option<DateFilter>,
-    /// The latest day the period can have ended.
-    end_latest: Option<DateFilter>,
-    /// Only periods that may include this day (the sources give many only to a year).
-    possibly_on: Option<Date>,
-    /// The sources of the chairship.
-    sources: Option<ListFilter<SourceFilter>>,
-    /// All of these hold.
-    and: Option<Vec<ChairshipFilter>>,
-    /// At least one of these holds.
-    or: Option<Vec<ChairshipFilter>>,
-    /// This does not hold.
-    not: Option<Box<ChairshipFilter>>,
+filter! {
+    /// Conditions on chairships; every condition given must hold.
+    ChairshipFilter {
+        /// The state that chaired.
+        chair: Box<StateFilter> = entity::chairship::STATE,
+        /// Who acted in place of a chair.
+        interim: StringFilter = "interim",
+        /// The earliest day the period can have begun.
+        start_earliest: DateFilter = "start_earliest",
+        /// The latest day the period can have begun.
+        start_latest: DateFilter = "start_latest",
+        /// The earliest day the period can have ended.
+        end_earliest: DateFilter = "end_earliest",
+        /// The latest day the period can have ended.
+        end_latest: DateFilter = "end_latest",
+        /// Only periods that may include this day (the sources give many only to a year).
+        possibly_on: Date = Custom(|table, day: &Date| possibly_on(table, day.0)),
+        /// The sources of the chairship.
+        sources: ListFilter<SourceFilter> = Cited(RecordKind::Chairship),
+    }
 }
-
-filter_impl!(ChairshipFilter {
-    fields {
-        interim: "interim",
-        start_earliest: "start_earliest",
-        start_latest: "start_latest",
-        end_earliest: "end_earliest",
-        end_latest: "end_latest",
-    }
-    lists { sources: Path::Citations { kind: RecordKind::Chairship } }
-    parents { chair: entity::chairship::STATE.parent() }
-    extra |f, table| match f.possibly_on {
-        Some(day) => possibly_on(table, day.0),
-        None => sea_orm::Condition::all(),
-    }
-});
 
 /// Periods that may include `day`: begun by its latest start, not ended before it.
 pub fn possibly_on(
@@ -156,27 +115,17 @@ pub fn possibly_on(
         )
 }
 
-/// Fields chairships can be sorted by.
-#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ChairshipOrderField {
-    /// The earliest day the period can have begun.
-    Start,
-    /// The latest day the period can have ended.
-    End,
-}
-
-impl OrderField for ChairshipOrderField {
-    fn column(self) -> &'static str {
-        match self {
-            Self::Start => "start_earliest",
-            Self::End => "end_latest",
-        }
+order_by! {
+    /// Fields chairships can be sorted by.
+    ChairshipOrderField, ChairshipOrder {
+        /// The earliest day the period can have begun.
+        Start = "start_earliest",
+        /// The latest day the period can have ended.
+        End = "end_latest",
     }
+    /// Chairships sort by start unless asked otherwise.
+    CHAIRSHIP_ORDER = [Start Asc];
 }
-
-/// Chairships sort by start unless asked otherwise.
-pub const CHAIRSHIP_ORDER: &[(ChairshipOrderField, OrderDirection)] =
-    &[(ChairshipOrderField::Start, OrderDirection::Asc)];
 
 record!(Chairship: chairship, ChairshipFilter, ChairshipOrderField, CHAIRSHIP_ORDER);
 

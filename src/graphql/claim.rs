@@ -1,22 +1,19 @@
 //! Claims: what each source says on a disputed or reported fact, kept side by side.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::ID;
 use entity::claim;
 use entity::enums::{ClaimTopic, RecordKind};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
 use super::dates::{DateInterval, read_date};
-use super::error::ApiResult;
 use super::fields::{object, record};
-use super::filter::{
-    ClaimTopicFilter, DateFilter, ListFilter, Path, StringFilter, filter_impl, list_query,
-};
+use super::filter::{ClaimTopicFilter, DateFilter, ListFilter, StringFilter, filter};
+use super::list::Aggregated;
 use super::list::Cited;
 use super::list::Loaded;
-use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{KeySql, Scope, aggregate_types};
 use super::node::global_id;
-use super::order::{OrderBy, OrderDirection, OrderField};
+use super::order::order_by;
 use super::source::{Source, SourceFilter};
 
 /// One source's claim on a disputed or reported fact.
@@ -67,91 +64,48 @@ lists {
 #[derive(Default)]
 pub struct ClaimQuery;
 
-#[Object]
-impl ClaimQuery {
+object! {
+impl ClaimQuery {}
+roots {
     /// The claims sources make on disputed or reported facts.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn claims(
-        &self,
-        ctx: &Context<'_>,
+    claims(
         #[graphql(desc = "Only claims on this topic.")] topic: Option<ClaimTopic>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<ClaimFilter>,
-        #[graphql(desc = "Sort keys, in order; by topic when left out.")] order_by: Option<
-            Vec<OrderBy<ClaimOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Claim>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query =
-            list_query::<claim::Entity, _, _>(filter.as_ref(), order_by.as_deref(), CLAIM_ORDER);
-        let select = claim::Entity::find()
+    ) -> Claim = claim::Entity::find()
             .apply_if(topic, |s, topic| s.filter(claim::Column::Topic.eq(topic)));
-        Connection::from_query(ctx, select, &query, &args, Claim).await
+}
+}
+
+filter! {
+    /// Conditions on claims; every condition given must hold.
+    ClaimFilter {
+        /// What the claim is about.
+        topic: ClaimTopicFilter = "topic",
+        /// The claim in words.
+        statement: StringFilter = "statement",
+        /// The value claimed.
+        value: StringFilter = "value",
+        /// The key or code of the record it is about.
+        subject: StringFilter = "subject",
+        /// The earliest day the claim can describe.
+        as_of_earliest: DateFilter = "as_of_earliest",
+        /// The latest day the claim can describe.
+        as_of_latest: DateFilter = "as_of_latest",
+        /// The sources making the claim.
+        sources: ListFilter<SourceFilter> = Cited(RecordKind::Claim),
     }
 }
 
-/// Conditions on claims; every condition given must hold.
-#[derive(async_graphql::InputObject, Default)]
-pub struct ClaimFilter {
-    /// What the claim is about.
-    topic: Option<ClaimTopicFilter>,
-    /// The claim in words.
-    statement: Option<StringFilter>,
-    /// The value claimed.
-    value: Option<StringFilter>,
-    /// The key or code of the record it is about.
-    subject: Option<StringFilter>,
-    /// The earliest day the claim can describe.
-    as_of_earliest: Option<DateFilter>,
-    /// The latest day the claim can describe.
-    as_of_latest: Option<DateFilter>,
-    /// The sources making the claim.
-    sources: Option<ListFilter<SourceFilter>>,
-    /// All of these hold.
-    and: Option<Vec<ClaimFilter>>,
-    /// At least one of these holds.
-    or: Option<Vec<ClaimFilter>>,
-    /// This does not hold.
-    not: Option<Box<ClaimFilter>>,
-}
-
-filter_impl!(ClaimFilter {
-    fields {
-        topic: "topic",
-        statement: "statement",
-        value: "value",
-        subject: "subject",
-        as_of_earliest: "as_of_earliest",
-        as_of_latest: "as_of_latest",
+order_by! {
+    /// Fields claims can be sorted by.
+    ClaimOrderField, ClaimOrder {
+        /// What the claim is about.
+        Topic = "topic",
+        /// The earliest day the claim can describe.
+        AsOf = "as_of_earliest",
     }
-    lists { sources: Path::Citations { kind: RecordKind::Claim } }
-    parents {}
-});
-
-/// Fields claims can be sorted by.
-#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ClaimOrderField {
-    /// What the claim is about.
-    Topic,
-    /// The earliest day the claim can describe.
-    AsOf,
+    /// The default order.
+    CLAIM_ORDER = [Topic Asc];
 }
-
-impl OrderField for ClaimOrderField {
-    fn column(self) -> &'static str {
-        match self {
-            Self::Topic => "topic",
-            Self::AsOf => "as_of_earliest",
-        }
-    }
-}
-
-/// The default order.
-pub const CLAIM_ORDER: &[(ClaimOrderField, OrderDirection)] =
-    &[(ClaimOrderField::Topic, OrderDirection::Asc)];
 
 record!(Claim: claim, ClaimFilter, ClaimOrderField, CLAIM_ORDER);
 

@@ -1,23 +1,20 @@
 //! Commitments (principles and areas of action) and the states' endorsements of them.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{ID, Object};
 use entity::enums::{CommitmentKind, RecordKind};
 use entity::{commitment, endorsement};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
 use super::dates::{DateInterval, read_date};
 use super::document::{Document, DocumentFilter};
-use super::error::ApiResult;
 use super::fields::{object, record};
-use super::filter::{
-    BooleanFilter, CommitmentKindFilter, ListFilter, Path, StringFilter, filter_impl, list_query,
-};
+use super::filter::{BooleanFilter, CommitmentKindFilter, ListFilter, StringFilter, filter};
 use super::list::Cited;
 use super::list::Loaded;
-use super::list::{Aggregated, Connection, EdgeFields, EdgeOf, PageArgs};
+use super::list::{Aggregated, EdgeFields, EdgeOf};
 use super::list::{KeySql, Scope, aggregate_types};
 use super::node::global_id;
-use super::order::{OrderBy, OrderDirection, OrderField};
+use super::order::order_by;
 use super::source::{Source, SourceFilter};
 use super::state::{State, StateFilter};
 
@@ -139,92 +136,50 @@ lists {
 #[derive(Default)]
 pub struct CommitmentQuery;
 
-#[Object]
-impl CommitmentQuery {
+object! {
+impl CommitmentQuery {}
+roots {
     /// The commitments: principles first, then areas of action.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn commitments(
-        &self,
-        ctx: &Context<'_>,
+    commitments(
         #[graphql(desc = "Only commitments of this kind.")] kind: Option<CommitmentKind>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<CommitmentFilter>,
-        #[graphql(desc = "Sort keys, in order; principles first when left out.")] order_by: Option<
-            Vec<OrderBy<CommitmentOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Commitment>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query = list_query::<commitment::Entity, _, _>(
-            filter.as_ref(),
-            order_by.as_deref(),
-            COMMITMENT_ORDER,
-        );
-        let select = commitment::Entity::find()
+    ) -> Commitment = commitment::Entity::find()
             .apply_if(kind, |s, kind| s.filter(commitment::Column::Kind.eq(kind)));
-        Connection::from_query(ctx, select, &query, &args, Commitment).await
+}
+}
+
+filter! {
+    /// Conditions on commitments; every condition given must hold.
+    CommitmentFilter {
+        /// The dataset's key, e.g. `engagement-with-private-sector`.
+        key: StringFilter = "key",
+        /// A principle or an area of action.
+        kind: CommitmentKindFilter = "kind",
+        /// A short title.
+        title: StringFilter = "title",
+        /// What it means.
+        description: StringFilter = "description",
+        /// Whether every member endorses it on joining.
+        endorsed_on_joining: BooleanFilter = "endorsed_on_joining",
+        /// The document that sets it out.
+        document: Box<DocumentFilter> = entity::commitment::DOCUMENT,
+        /// The states that endorsed it.
+        endorsers: ListFilter<StateFilter> = entity::endorsement::COMMITMENT.to(entity::endorsement::STATE),
+        /// The sources of the commitment.
+        sources: ListFilter<SourceFilter> = Cited(RecordKind::Commitment),
     }
 }
 
-/// Conditions on commitments; every condition given must hold.
-#[derive(async_graphql::InputObject, Default)]
-pub struct CommitmentFilter {
-    /// The dataset's key, e.g. `engagement-with-private-sector`.
-    key: Option<StringFilter>,
-    /// A principle or an area of action.
-    kind: Option<CommitmentKindFilter>,
-    /// A short title.
-    title: Option<StringFilter>,
-    /// What it means.
-    description: Option<StringFilter>,
-    /// Whether every member endorses it on joining.
-    endorsed_on_joining: Option<BooleanFilter>,
-    /// The document that sets it out.
-    document: Option<Box<DocumentFilter>>,
-    /// The states that endorsed it.
-    endorsers: Option<ListFilter<StateFilter>>,
-    /// The sources of the commitment.
-    sources: Option<ListFilter<SourceFilter>>,
-    /// All of these hold.
-    and: Option<Vec<CommitmentFilter>>,
-    /// At least one of these holds.
-    or: Option<Vec<CommitmentFilter>>,
-    /// This does not hold.
-    not: Option<Box<CommitmentFilter>>,
-}
-
-filter_impl!(CommitmentFilter {
-    fields { key: "key", kind: "kind", title: "title", description: "description", endorsed_on_joining: "endorsed_on_joining" }
-    lists {
-        endorsers: entity::endorsement::COMMITMENT.to(entity::endorsement::STATE).path(),
-        sources: Path::Citations { kind: RecordKind::Commitment },
+order_by! {
+    /// Fields commitments can be sorted by.
+    CommitmentOrderField, CommitmentOrder {
+        /// Principle or area of action (areas of action first when ascending).
+        Kind = "kind",
+        /// A short title.
+        Title = "title",
     }
-    parents { document: entity::commitment::DOCUMENT.parent() }
-});
-
-/// Fields commitments can be sorted by.
-#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CommitmentOrderField {
-    /// Principle or area of action (areas of action first when ascending).
-    Kind,
-    /// A short title.
-    Title,
+    /// Commitments list principles first unless asked otherwise.
+    COMMITMENT_ORDER = [Kind Desc];
 }
-
-impl OrderField for CommitmentOrderField {
-    fn column(self) -> &'static str {
-        match self {
-            Self::Kind => "kind",
-            Self::Title => "title",
-        }
-    }
-}
-
-/// Commitments list principles first unless asked otherwise.
-pub const COMMITMENT_ORDER: &[(CommitmentOrderField, OrderDirection)] =
-    &[(CommitmentOrderField::Kind, OrderDirection::Desc)];
 
 record!(Commitment: commitment, CommitmentFilter, CommitmentOrderField, COMMITMENT_ORDER);
 

@@ -1,6 +1,6 @@
 //! Conferences: the annual Freedom Online Conferences and other meetings, with their hosts.
 
-use async_graphql::{Context, ID, Object, SimpleObject};
+use async_graphql::{Context, ID, SimpleObject};
 use entity::enums::{ConferenceFormat, ConferenceKind, HostRole, PersonRoleKind, RecordKind};
 use entity::{conference, conference_host, person_role};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
@@ -10,16 +10,16 @@ use super::document::{Document, DocumentFilter};
 use super::error::{ApiResult, OrGraphql};
 use super::fields::{object, record};
 use super::filter::{
-    ConferenceFormatFilter, ConferenceKindFilter, DateFilter, IntFilter, ListFilter, Path,
-    StringFilter, filter_impl, list_query,
+    ConferenceFormatFilter, ConferenceKindFilter, DateFilter, IntFilter, ListFilter, StringFilter,
+    filter,
 };
 use super::initiative::{Initiative, InitiativeFilter};
 use super::list::Cited;
-use super::list::{Aggregated, Connection, EdgeFields, EdgeOf, PageArgs};
+use super::list::{Aggregated, EdgeFields, EdgeOf};
 use super::list::{Db, Loaded, single};
 use super::list::{KeySql, Measure, Scope, aggregate_types};
 use super::node::global_id;
-use super::order::{OrderBy, OrderDirection, OrderField};
+use super::order::order_by;
 use super::person::{Person, PersonFilter};
 use super::source::{Source, SourceFilter};
 use super::state::{State, StateFilter};
@@ -160,94 +160,55 @@ lists {
 }
 }
 
-/// Conditions on conferences; every condition given must hold.
-#[derive(async_graphql::InputObject, Default)]
-pub struct ConferenceFilter {
-    /// What kind of meeting it was.
-    kind: Option<ConferenceKindFilter>,
-    /// Its number among the Freedom Online Conferences.
-    ordinal: Option<IntFilter>,
-    /// Its name.
-    name: Option<StringFilter>,
-    /// The city.
-    city: Option<StringFilter>,
-    /// The venue.
-    venue: Option<StringFilter>,
-    /// The theme.
-    theme: Option<StringFilter>,
-    /// The first day.
-    start_date: Option<DateFilter>,
-    /// The last day.
-    end_date: Option<DateFilter>,
-    /// In person or virtual.
-    format: Option<ConferenceFormatFilter>,
-    /// The host states.
-    hosts: Option<ListFilter<StateFilter>>,
-    /// The documents adopted there.
-    documents: Option<ListFilter<DocumentFilter>>,
-    /// The people the sources name there.
-    people: Option<ListFilter<PersonFilter>>,
-    /// The initiatives launched there.
-    initiatives_launched: Option<ListFilter<InitiativeFilter>>,
-    /// The sources of the conference.
-    sources: Option<ListFilter<SourceFilter>>,
-    /// All of these hold.
-    and: Option<Vec<ConferenceFilter>>,
-    /// At least one of these holds.
-    or: Option<Vec<ConferenceFilter>>,
-    /// This does not hold.
-    not: Option<Box<ConferenceFilter>>,
-}
-
-filter_impl!(ConferenceFilter {
-    fields {
-        kind: "kind",
-        ordinal: "ordinal",
-        name: "name",
-        city: "city",
-        venue: "venue",
-        theme: "theme",
-        start_date: "start_date",
-        end_date: "end_date",
-        format: "format",
-    }
-    lists {
-        hosts: entity::conference_host::CONFERENCE.to(entity::conference_host::STATE).path(),
-        documents: entity::document::CONFERENCE.children(),
-        people: entity::person_role::CONFERENCE.to(entity::person_role::PERSON).path(),
-        initiatives_launched: entity::initiative::LAUNCHED_AT.children(),
-        sources: Path::Citations { kind: RecordKind::Conference },
-    }
-    parents {}
-});
-
-/// Fields conferences can be sorted by.
-#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ConferenceOrderField {
-    /// The first day.
-    StartDate,
-    /// Its number among the Freedom Online Conferences.
-    Ordinal,
-    /// Its name.
-    Name,
-    /// The city.
-    City,
-}
-
-impl OrderField for ConferenceOrderField {
-    fn column(self) -> &'static str {
-        match self {
-            Self::StartDate => "start_date",
-            Self::Ordinal => "ordinal",
-            Self::Name => "name",
-            Self::City => "city",
-        }
+filter! {
+    /// Conditions on conferences; every condition given must hold.
+    ConferenceFilter {
+        /// What kind of meeting it was.
+        kind: ConferenceKindFilter = "kind",
+        /// Its number among the Freedom Online Conferences.
+        ordinal: IntFilter = "ordinal",
+        /// Its name.
+        name: StringFilter = "name",
+        /// The city.
+        city: StringFilter = "city",
+        /// The venue.
+        venue: StringFilter = "venue",
+        /// The theme.
+        theme: StringFilter = "theme",
+        /// The first day.
+        start_date: DateFilter = "start_date",
+        /// The last day.
+        end_date: DateFilter = "end_date",
+        /// In person or virtual.
+        format: ConferenceFormatFilter = "format",
+        /// The host states.
+        hosts: ListFilter<StateFilter> = entity::conference_host::CONFERENCE.to(entity::conference_host::STATE),
+        /// The documents adopted there.
+        documents: ListFilter<DocumentFilter> = entity::document::CONFERENCE,
+        /// The people the sources name there.
+        people: ListFilter<PersonFilter> = entity::person_role::CONFERENCE.to(entity::person_role::PERSON),
+        /// The initiatives launched there.
+        initiatives_launched: ListFilter<InitiativeFilter> = entity::initiative::LAUNCHED_AT,
+        /// The sources of the conference.
+        sources: ListFilter<SourceFilter> = Cited(RecordKind::Conference),
     }
 }
 
-/// Conferences sort by start date unless asked otherwise.
-pub const CONFERENCE_ORDER: &[(ConferenceOrderField, OrderDirection)] =
-    &[(ConferenceOrderField::StartDate, OrderDirection::Asc)];
+order_by! {
+    /// Fields conferences can be sorted by.
+    ConferenceOrderField, ConferenceOrder {
+        /// The first day.
+        StartDate = "start_date",
+        /// Its number among the Freedom Online Conferences.
+        Ordinal = "ordinal",
+        /// Its name.
+        Name = "name",
+        /// The city.
+        City = "city",
+    }
+    /// Conferences sort by start date unless asked otherwise.
+    CONFERENCE_ORDER = [StartDate Asc];
+}
 
 record!(Conference: conference, ConferenceFilter, ConferenceOrderField, CONFERENCE_ORDER);
 
@@ -255,34 +216,8 @@ record!(Conference: conference, ConferenceFilter, ConferenceOrderField, CONFEREN
 #[derive(Default)]
 pub struct ConferenceQuery;
 
-#[Object]
+object! {
 impl ConferenceQuery {
-    /// Conferences and other meetings, oldest first.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn conferences(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only meetings of this kind.")] kind: Option<ConferenceKind>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<ConferenceFilter>,
-        #[graphql(desc = "Sort keys, in order; by start date when left out.")] order_by: Option<
-            Vec<OrderBy<ConferenceOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Conference>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query = list_query::<conference::Entity, _, _>(
-            filter.as_ref(),
-            order_by.as_deref(),
-            CONFERENCE_ORDER,
-        );
-        let select = conference::Entity::find()
-            .apply_if(kind, |s, kind| s.filter(conference::Column::Kind.eq(kind)));
-        Connection::from_query(ctx, select, &query, &args, Conference).await
-    }
-
     /// The Freedom Online Conference with this number, or null.
     async fn conference(
         &self,
@@ -298,6 +233,14 @@ impl ConferenceQuery {
             .or_gql()?;
         Ok(single(found).map(Conference))
     }
+}
+roots {
+    /// Conferences and other meetings, oldest first.
+    conferences(
+        #[graphql(desc = "Only meetings of this kind.")] kind: Option<ConferenceKind>,
+    ) -> Conference = conference::Entity::find()
+            .apply_if(kind, |s, kind| s.filter(conference::Column::Kind.eq(kind)));
+}
 }
 
 aggregate_types!(

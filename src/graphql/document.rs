@@ -1,6 +1,6 @@
 //! Documents: declarations, terms of reference, agendas and statements.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, ID};
 use entity::enums::{DocumentKind, RecordKind};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,15 +16,13 @@ use super::conference::{Conference, ConferenceFilter};
 use super::dates::{DateInterval, read_date};
 use super::error::{ApiResult, OrGraphql};
 use super::fields::{object, record};
-use super::filter::{
-    DateFilter, DocumentKindFilter, ListFilter, Path, StringFilter, filter_impl, list_query,
-};
+use super::filter::{DateFilter, DocumentKindFilter, ListFilter, StringFilter, filter};
 use super::list::Cited;
 use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{Db, Loaded, group};
 use super::list::{KeySql, Measure, Scope, aggregate_types};
 use super::node::global_id;
-use super::order::{OrderBy, OrderDirection, OrderField};
+use super::order::order_by;
 use super::source::{Source, SourceFilter};
 
 /// A Coalition document.
@@ -144,93 +142,50 @@ impl Document {
 #[derive(Default)]
 pub struct DocumentQuery;
 
-#[Object]
-impl DocumentQuery {
+object! {
+impl DocumentQuery {}
+roots {
     /// Documents, oldest first.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn documents(
-        &self,
-        ctx: &Context<'_>,
+    documents(
         #[graphql(desc = "Only documents of this kind.")] kind: Option<DocumentKind>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<DocumentFilter>,
-        #[graphql(desc = "Sort keys, in order; by adoption date when left out.")] order_by: Option<
-            Vec<OrderBy<DocumentOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Document>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query = list_query::<document::Entity, _, _>(
-            filter.as_ref(),
-            order_by.as_deref(),
-            DOCUMENT_ORDER,
-        );
-        let select = document::Entity::find()
+    ) -> Document = document::Entity::find()
             .apply_if(kind, |s, kind| s.filter(document::Column::Kind.eq(kind)));
-        Connection::from_query(ctx, select, &query, &args, Document).await
+}
+}
+
+filter! {
+    /// Conditions on documents; every condition given must hold.
+    DocumentFilter {
+        /// Its title.
+        title: StringFilter = "title",
+        /// What kind of document it is.
+        kind: DocumentKindFilter = "kind",
+        /// The earliest day it can have been adopted.
+        adopted_earliest: DateFilter = "adopted_earliest",
+        /// The latest day it can have been adopted.
+        adopted_latest: DateFilter = "adopted_latest",
+        /// The conference it was adopted at.
+        conference: Box<ConferenceFilter> = entity::document::CONFERENCE,
+        /// The commitments it sets out.
+        commitments: ListFilter<CommitmentFilter> = entity::commitment::DOCUMENT,
+        /// The sources of the document.
+        sources: ListFilter<SourceFilter> = Cited(RecordKind::Document),
     }
 }
 
-/// Conditions on documents; every condition given must hold.
-#[derive(async_graphql::InputObject, Default)]
-pub struct DocumentFilter {
-    /// Its title.
-    title: Option<StringFilter>,
-    /// What kind of document it is.
-    kind: Option<DocumentKindFilter>,
-    /// The earliest day it can have been adopted.
-    adopted_earliest: Option<DateFilter>,
-    /// The latest day it can have been adopted.
-    adopted_latest: Option<DateFilter>,
-    /// The conference it was adopted at.
-    conference: Option<Box<ConferenceFilter>>,
-    /// The commitments it sets out.
-    commitments: Option<ListFilter<CommitmentFilter>>,
-    /// The sources of the document.
-    sources: Option<ListFilter<SourceFilter>>,
-    /// All of these hold.
-    and: Option<Vec<DocumentFilter>>,
-    /// At least one of these holds.
-    or: Option<Vec<DocumentFilter>>,
-    /// This does not hold.
-    not: Option<Box<DocumentFilter>>,
-}
-
-filter_impl!(DocumentFilter {
-    fields { title: "title", kind: "kind", adopted_earliest: "adopted_earliest", adopted_latest: "adopted_latest" }
-    lists {
-        commitments: entity::commitment::DOCUMENT.children(),
-        sources: Path::Citations { kind: RecordKind::Document },
+order_by! {
+    /// Fields documents can be sorted by.
+    DocumentOrderField, DocumentOrder {
+        /// The earliest day it can have been adopted.
+        Adopted = "adopted_earliest",
+        /// Its title.
+        Title = "title",
+        /// Its kind.
+        Kind = "kind",
     }
-    parents { conference: entity::document::CONFERENCE.parent() }
-});
-
-/// Fields documents can be sorted by.
-#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DocumentOrderField {
-    /// The earliest day it can have been adopted.
-    Adopted,
-    /// Its title.
-    Title,
-    /// Its kind.
-    Kind,
+    /// Documents sort by adoption date unless asked otherwise.
+    DOCUMENT_ORDER = [Adopted Asc];
 }
-
-impl OrderField for DocumentOrderField {
-    fn column(self) -> &'static str {
-        match self {
-            Self::Adopted => "adopted_earliest",
-            Self::Title => "title",
-            Self::Kind => "kind",
-        }
-    }
-}
-
-/// Documents sort by adoption date unless asked otherwise.
-pub const DOCUMENT_ORDER: &[(DocumentOrderField, OrderDirection)] =
-    &[(DocumentOrderField::Adopted, OrderDirection::Asc)];
 
 record!(Document: document, DocumentFilter, DocumentOrderField, DOCUMENT_ORDER);
 

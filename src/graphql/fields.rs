@@ -72,6 +72,23 @@ where
     )
 }
 
+/// A root list: the rows of `select` (the whole table, or narrowed by the field's own
+/// arguments), filtered, sorted and paged as asked.
+pub async fn root<N>(
+    ctx: &Context<'_>,
+    select: sea_orm::Select<N::Entity>,
+    filter: Option<&N::Filter>,
+    order_by: Option<&[OrderBy<N::OrderField>]>,
+    args: PageArgs,
+) -> ApiResult<Connection<N>>
+where
+    N: Record,
+    <N::Entity as EntityTrait>::Model: Row,
+{
+    let query = list_query::<N::Entity, _, _>(filter, order_by, N::ORDER);
+    Connection::from_query(ctx, select, &query, &args, N::wrap).await
+}
+
 /// A concept's object type: its own fields, written out; then the rows its foreign keys
 /// point to (`parents`), `name: Type = KEY;`; then its list fields (`lists`), one line each:
 /// `name: Type = relationship;` or `name: Type with EdgeFields = link;`. Lists the model
@@ -104,21 +121,29 @@ macro_rules! object {
         $(lists {
             $( $(#[$doc:meta])* $field:ident : $node:ident $(with $edge:ty)? = $rel:expr; )*
         })?
+        $(roots {
+            $( $(#[$rdoc:meta])* $rfield:ident ( $( $(#[$ram:meta])* $ran:ident : $rat:ty ),* $(,)? )
+                -> $rnode:ident = $select:expr; )*
+        })?
     ) => {
         $crate::graphql::fields::object!(@next [
             [$(#[$attr])* impl $ty { $($body)* }]
             [$($( [$(#[$pdoc])* $pfield $pnode ($fk)] )*)?]
             [$($( [$(#[$gdoc])* $gfield ($( [$(#[$am])* $an ($at)] )*) ($gnode) $gfn] )*)?]
-        ] [] $($( [$(#[$doc])* $field $node [$($edge)?] ($rel)] )*)?);
+        ] [] []
+            $($( [list $node $(#[$doc])* $field [$($edge)?] ($rel)] )*)?
+            $($( [root $rnode $(#[$rdoc])* $rfield ($( [$(#[$ram])* $ran ($rat)] )*) ($select)] )*)?);
     };
-    // Looks up the next list's `orderBy` description.
-    (@next $head:tt [$($done:tt)*] [$(#[$doc:meta])* $field:ident $node:ident [$($edge:ty)?] ($rel:expr)] $($rest:tt)*) => {
-        $crate::graphql::node::default_order_doc!($node; $head [$($done)*]
-            [$(#[$doc])* $field $node [$($edge)?] ($rel)] $($rest)*);
+    // Looks up the next list's `orderBy` description, and files the list with it.
+    (@next $head:tt $lists:tt $roots:tt [$kind:ident $node:ident $($item:tt)*] $($rest:tt)*) => {
+        $crate::graphql::node::default_order_doc!($node; $head $lists $roots
+            [$kind $node $($item)*] $($rest)*);
     };
-    (@got $order_doc:literal $head:tt [$($done:tt)*] [$(#[$doc:meta])* $field:ident $node:ident [$($edge:ty)?] ($rel:expr)] $($rest:tt)*) => {
-        $crate::graphql::fields::object!(@next $head
-            [$($done)* [$order_doc $(#[$doc])* $field $node [$($edge)?] ($rel)]] $($rest)*);
+    (@got $order_doc:literal $head:tt [$($lists:tt)*] $roots:tt [list $($item:tt)*] $($rest:tt)*) => {
+        $crate::graphql::fields::object!(@next $head [$($lists)* [$order_doc $($item)*]] $roots $($rest)*);
+    };
+    (@got $order_doc:literal $head:tt $lists:tt [$($roots:tt)*] [root $($item:tt)*] $($rest:tt)*) => {
+        $crate::graphql::fields::object!(@next $head $lists [$($roots)* [$order_doc $($item)*]] $($rest)*);
     };
     // Every list has its description: writes the type. Every field that declares a cost
     // is written here, in the expansion that writes `#[Object]`: the cost's names resolve
@@ -128,10 +153,40 @@ macro_rules! object {
         [$( [$(#[$pdoc:meta])* $pfield:ident $pnode:ident ($fk:expr)] )*]
         [$( [$(#[$gdoc:meta])* $gfield:ident ($( [$(#[$am:meta])* $an:ident ($at:ty)] )*) ($gnode:ty) $gfn:path] )*]
     ]
-        [$( [$order_doc:literal $(#[$doc:meta])* $field:ident $node:ident [$($edge:ty)?] ($rel:expr)] )*]) => {
+        [$( [$order_doc:literal $node:ident $(#[$doc:meta])* $field:ident [$($edge:ty)?] ($rel:expr)] )*]
+        [$( [$rorder_doc:literal $rnode:ident $(#[$rdoc:meta])* $rfield:ident ($( [$(#[$ram:meta])* $ran:ident ($rat:ty)] )*) ($select:expr)] )*]) => {
         $(#[$attr])*
         #[async_graphql::Object]
         impl $ty {
+            $(
+                $(#[$rdoc])*
+                #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
+                async fn $rfield(
+                    &self,
+                    ctx: &async_graphql::Context<'_>,
+                    $( $(#[$ram])* $ran: $rat, )*
+                    #[graphql(desc = "Only items matching this filter.")]
+                    filter: Option<<$rnode as $crate::graphql::fields::Record>::Filter>,
+                    #[graphql(desc = $rorder_doc)]
+                    order_by: Option<Vec<$crate::graphql::order::OrderBy<
+                        <$rnode as $crate::graphql::fields::Record>::OrderField,
+                    >>>,
+                    #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+                    #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+                    #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
+                    #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
+                ) -> $crate::graphql::error::ApiResult<$crate::graphql::list::Connection<$rnode>> {
+                    $crate::graphql::fields::root::<$rnode>(
+                        ctx,
+                        $select,
+                        filter.as_ref(),
+                        order_by.as_deref(),
+                        $crate::graphql::list::PageArgs::new(after, before, first, last)?,
+                    )
+                    .await
+                }
+            )*
+
             $($body)*
 
             $(
@@ -195,6 +250,7 @@ macro_rules! object {
                     .await
                 }
             )*
+
         }
     };
 }

@@ -15,9 +15,9 @@ use sea_orm::sea_query::{
 };
 
 use super::dates::Date;
-use super::list::ListQuery;
-use super::order::{OrderBy, OrderDirection, OrderField, sort_keys};
-use entity::keys::CITATIONS;
+use super::list::{ListQuery, Many};
+use super::order::{OrderBy, OrderDirection, OrderField, SortKey, sort_keys};
+use entity::keys::{CITATIONS, ForeignKey};
 use sea_orm::EntityName;
 
 /// Fresh aliases for the tables of nested subqueries, so a relationship back to the same
@@ -301,14 +301,6 @@ pub trait FieldFilter {
     fn on(&self, column: Expr) -> Condition;
 }
 
-/// Adds the condition of an optional field filter.
-pub fn field<F: FieldFilter>(all: Condition, filter: &Option<F>, column: Expr) -> Condition {
-    match filter {
-        Some(f) => all.add(f.on(column)),
-        None => all,
-    }
-}
-
 /// Finishes a field's conditions: adds `isNull`, and makes the value comparisons false
 /// (not SQL's unknown) on a null, so that `not`, `every` and `none` are exact complements.
 fn null_check(all: Condition, column: &Expr, is_null: Option<bool>) -> Condition {
@@ -554,33 +546,84 @@ enum_filter!(
     ClaimTopic
 );
 
-/// Implements [`Filter`] for a filter input from its field, list and parent members, plus
-/// its `and`, `or` and `not`.
-macro_rules! filter_impl {
-    ($ty:ident {
-        fields { $($f:ident : $col:literal),* $(,)? }
-        lists { $($l:ident : $path:expr),* $(,)? }
-        parents { $($p:ident : $ppath:expr),* $(,)? }
-        $(extra |$s:ident, $t:ident| $extra:expr)?
-    }) => {
+/// What one member of a filter input is checked against: a column for a field filter, a
+/// relationship for a list filter (`some`/`every`/`none`) or a parent's filter, or a
+/// condition of the filter's own ([`Custom`]).
+pub trait FilterOn<S> {
+    /// The member's condition on the row of `table`.
+    fn condition_on(&self, on: S, table: &Alias, aliases: &mut Aliases) -> Condition;
+}
+
+impl<F: FieldFilter> FilterOn<&'static str> for F {
+    fn condition_on(&self, on: &'static str, table: &Alias, _: &mut Aliases) -> Condition {
+        self.on(column(table, on))
+    }
+}
+
+impl<F: InputType + Filter, R: Many> FilterOn<R> for ListFilter<F> {
+    fn condition_on(&self, on: R, table: &Alias, aliases: &mut Aliases) -> Condition {
+        self.condition(on.path(), table, aliases)
+    }
+}
+
+impl<F: Filter, C: EntityTrait, P: EntityTrait> FilterOn<ForeignKey<C, P>> for Box<F> {
+    fn condition_on(
+        &self,
+        on: ForeignKey<C, P>,
+        table: &Alias,
+        aliases: &mut Aliases,
+    ) -> Condition {
+        on.parent().matches(table, aliases, self.as_ref())
+    }
+}
+
+/// A filter member with a condition of its own (a domain rule such as "member on this day").
+pub struct Custom<T>(pub fn(&Alias, &T) -> Condition);
+
+impl<T> FilterOn<Custom<T>> for T {
+    fn condition_on(&self, on: Custom<T>, table: &Alias, _: &mut Aliases) -> Condition {
+        (on.0)(table, self)
+    }
+}
+
+/// A node type's filter input: each member is `name: Type = what it is checked against`
+/// ([`FilterOn`]); the macro adds `and`, `or` and `not` and implements [`Filter`].
+macro_rules! filter {
+    (
+        $(#[$doc:meta])*
+        $ty:ident {
+            $( $(#[$mdoc:meta])* $member:ident : $mty:ty = $on:expr ),* $(,)?
+        }
+    ) => {
+        $(#[$doc])*
+        #[derive(async_graphql::InputObject, Default)]
+        pub struct $ty {
+            $( $(#[$mdoc])* $member: Option<$mty>, )*
+            /// All of these hold.
+            and: Option<Vec<$ty>>,
+            /// At least one of these holds.
+            or: Option<Vec<$ty>>,
+            /// This does not hold.
+            not: Option<Box<$ty>>,
+        }
+
         impl $crate::graphql::filter::Filter for $ty {
             fn condition(
                 &self,
                 table: &sea_orm::sea_query::Alias,
                 aliases: &mut $crate::graphql::filter::Aliases,
             ) -> sea_orm::Condition {
-                use $crate::graphql::filter::{column, field};
+                use $crate::graphql::filter::FilterOn;
                 let mut all = sea_orm::Condition::all();
-                $( all = field(all, &self.$f, column(table, $col)); )*
-                $( if let Some(l) = &self.$l { all = all.add(l.condition($path, table, aliases)); } )*
-                $( if let Some(p) = &self.$p { all = all.add($crate::graphql::filter::PathSql::matches($ppath, table, aliases, p.as_ref())); } )*
-                $( { let $s = self; let $t = table; all = all.add($extra); } )?
+                $( if let Some(member) = &self.$member {
+                    all = all.add(member.condition_on($on, table, aliases));
+                } )*
                 $crate::graphql::filter::combine(all, &self.and, &self.or, &self.not, table, aliases)
             }
         }
     };
 }
-pub(crate) use filter_impl;
+pub(crate) use filter;
 
 /// The compiled filter and order of a list of `E`.
 pub fn list_query<E, F, O>(
@@ -602,7 +645,7 @@ where
         order_by
             .map(|o| o
                 .iter()
-                .map(|k| format!("{:?} {:?}", k.field, k.direction))
+                .map(|k| format!("{:?}", k.key()))
                 .collect::<Vec<_>>()
                 .join(","))
             .unwrap_or_default()

@@ -1,6 +1,6 @@
 //! Fundings: money given to an initiative or a programme, and who gave it.
 
-use async_graphql::{Context, ID, Object, Union};
+use async_graphql::{Context, ID, Union};
 use entity::enums::{FundingQualifier, RecordKind};
 use entity::funding;
 use sea_orm::EntityTrait;
@@ -9,8 +9,7 @@ use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
 use super::fields::{object, record};
 use super::filter::{
-    BooleanFilter, DateFilter, FundingQualifierFilter, IntFilter, ListFilter, Path, StringFilter,
-    filter_impl, list_query,
+    BooleanFilter, DateFilter, FundingQualifierFilter, IntFilter, ListFilter, StringFilter, filter,
 };
 use super::initiative::{Initiative, InitiativeFilter};
 use super::list::Cited;
@@ -18,7 +17,7 @@ use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{KeySql, Measure, Scope, aggregate_types};
 use super::list::{ListQuery, Loaded, through};
 use super::node::global_id;
-use super::order::{OrderBy, OrderDirection, OrderField};
+use super::order::order_by;
 use super::organization::{Organization, OrganizationFilter};
 use super::source::{Source, SourceFilter};
 use super::state::{State, StateFilter};
@@ -145,111 +144,57 @@ impl Funding {
 #[derive(Default)]
 pub struct FundingQuery;
 
-#[Object]
-impl FundingQuery {
+object! {
+impl FundingQuery {}
+roots {
     /// The fundings, oldest period first.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn fundings(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<FundingFilter>,
-        #[graphql(desc = "Sort keys, in order; by period when left out.")] order_by: Option<
-            Vec<OrderBy<FundingOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Funding>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query = list_query::<funding::Entity, _, _>(
-            filter.as_ref(),
-            order_by.as_deref(),
-            FUNDING_ORDER,
-        );
-        let select = funding::Entity::find();
-        Connection::from_query(ctx, select, &query, &args, Funding).await
+    fundings() -> Funding = funding::Entity::find();
+}
+}
+
+filter! {
+    /// Conditions on fundings; every condition given must hold.
+    FundingFilter {
+        /// What the money was for.
+        description: StringFilter = "description",
+        /// The amount in whole units of its currency.
+        amount: IntFilter = "amount",
+        /// ISO 4217 currency code.
+        currency: StringFilter = "currency",
+        /// How the source qualified the amount.
+        qualifier: FundingQualifierFilter = "qualifier",
+        /// The earliest day the funding period can have begun.
+        period_start_earliest: DateFilter = "period_start_earliest",
+        /// The latest day the funding period can have ended.
+        period_end_latest: DateFilter = "period_end_latest",
+        /// The programme that received it, when not an initiative.
+        recipient_programme: StringFilter = "recipient_programme",
+        /// Whether the funders listed are all of them.
+        funders_complete: BooleanFilter = "funders_complete",
+        /// The initiative that received it.
+        recipient_initiative: Box<InitiativeFilter> = entity::funding::RECIPIENT,
+        /// The states among its funders.
+        funder_states: ListFilter<StateFilter> = entity::funding_funder::FUNDING.to(entity::funding_funder::STATE),
+        /// The organizations among its funders.
+        funder_organizations: ListFilter<OrganizationFilter> = entity::funding_funder::FUNDING.to(entity::funding_funder::ORGANIZATION),
+        /// The sources of the funding.
+        sources: ListFilter<SourceFilter> = Cited(RecordKind::Funding),
     }
 }
 
-/// Conditions on fundings; every condition given must hold.
-#[derive(async_graphql::InputObject, Default)]
-pub struct FundingFilter {
-    /// What the money was for.
-    description: Option<StringFilter>,
-    /// The amount in whole units of its currency.
-    amount: Option<IntFilter>,
-    /// ISO 4217 currency code.
-    currency: Option<StringFilter>,
-    /// How the source qualified the amount.
-    qualifier: Option<FundingQualifierFilter>,
-    /// The earliest day the funding period can have begun.
-    period_start_earliest: Option<DateFilter>,
-    /// The latest day the funding period can have ended.
-    period_end_latest: Option<DateFilter>,
-    /// The programme that received it, when not an initiative.
-    recipient_programme: Option<StringFilter>,
-    /// Whether the funders listed are all of them.
-    funders_complete: Option<BooleanFilter>,
-    /// The initiative that received it.
-    recipient_initiative: Option<Box<InitiativeFilter>>,
-    /// The states among its funders.
-    funder_states: Option<ListFilter<StateFilter>>,
-    /// The organizations among its funders.
-    funder_organizations: Option<ListFilter<OrganizationFilter>>,
-    /// The sources of the funding.
-    sources: Option<ListFilter<SourceFilter>>,
-    /// All of these hold.
-    and: Option<Vec<FundingFilter>>,
-    /// At least one of these holds.
-    or: Option<Vec<FundingFilter>>,
-    /// This does not hold.
-    not: Option<Box<FundingFilter>>,
-}
-
-filter_impl!(FundingFilter {
-    fields {
-        description: "description",
-        amount: "amount",
-        currency: "currency",
-        qualifier: "qualifier",
-        period_start_earliest: "period_start_earliest",
-        period_end_latest: "period_end_latest",
-        recipient_programme: "recipient_programme",
-        funders_complete: "funders_complete",
+order_by! {
+    /// Fields fundings can be sorted by.
+    FundingOrderField, FundingOrder {
+        /// The earliest day the funding period can have begun.
+        PeriodStart = "period_start_earliest",
+        /// The amount (across currencies, as numbers).
+        Amount = "amount",
+        /// The currency code.
+        Currency = "currency",
     }
-    lists {
-        funder_states: entity::funding_funder::FUNDING.to(entity::funding_funder::STATE).path(),
-        funder_organizations: entity::funding_funder::FUNDING.to(entity::funding_funder::ORGANIZATION).path(),
-        sources: Path::Citations { kind: RecordKind::Funding },
-    }
-    parents { recipient_initiative: entity::funding::RECIPIENT.parent() }
-});
-
-/// Fields fundings can be sorted by.
-#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FundingOrderField {
-    /// The earliest day the funding period can have begun.
-    PeriodStart,
-    /// The amount (across currencies, as numbers).
-    Amount,
-    /// The currency code.
-    Currency,
+    /// The default order.
+    FUNDING_ORDER = [PeriodStart Asc];
 }
-
-impl OrderField for FundingOrderField {
-    fn column(self) -> &'static str {
-        match self {
-            Self::PeriodStart => "period_start_earliest",
-            Self::Amount => "amount",
-            Self::Currency => "currency",
-        }
-    }
-}
-
-/// The default order.
-pub const FUNDING_ORDER: &[(FundingOrderField, OrderDirection)] =
-    &[(FundingOrderField::PeriodStart, OrderDirection::Asc)];
 
 record!(Funding: funding, FundingFilter, FundingOrderField, FUNDING_ORDER);
 

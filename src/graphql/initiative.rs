@@ -1,22 +1,21 @@
 //! Initiatives: the Digital Defenders Partnership and its like.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::ID;
 use entity::enums::RecordKind;
 use entity::initiative;
 use sea_orm::EntityTrait;
 
 use super::conference::{Conference, ConferenceFilter};
 use super::dates::{DateInterval, read_date};
-use super::error::ApiResult;
 use super::fields::{object, record};
-use super::filter::{DateFilter, ListFilter, Path, StringFilter, filter_impl, list_query};
+use super::filter::{DateFilter, ListFilter, StringFilter, filter};
 use super::funding::{Funding, FundingFilter};
+use super::list::Aggregated;
 use super::list::Cited;
 use super::list::Loaded;
-use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{KeySql, Measure, Scope, aggregate_types};
 use super::node::global_id;
-use super::order::{OrderBy, OrderDirection, OrderField};
+use super::order::order_by;
 use super::organization::{Organization, OrganizationFilter};
 use super::source::{Source, SourceFilter};
 
@@ -80,93 +79,47 @@ lists {
 #[derive(Default)]
 pub struct InitiativeQuery;
 
-#[Object]
-impl InitiativeQuery {
+object! {
+impl InitiativeQuery {}
+roots {
     /// The initiatives, by name.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn initiatives(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<InitiativeFilter>,
-        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
-            Vec<OrderBy<InitiativeOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Initiative>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query = list_query::<initiative::Entity, _, _>(
-            filter.as_ref(),
-            order_by.as_deref(),
-            INITIATIVE_ORDER,
-        );
-        let select = initiative::Entity::find();
-        Connection::from_query(ctx, select, &query, &args, Initiative).await
+    initiatives() -> Initiative = initiative::Entity::find();
+}
+}
+
+filter! {
+    /// Conditions on initiatives; every condition given must hold.
+    InitiativeFilter {
+        /// Its name.
+        name: StringFilter = "name",
+        /// What it does.
+        description: StringFilter = "description",
+        /// The earliest day it can have been launched.
+        launched_earliest: DateFilter = "launched_earliest",
+        /// The latest day it can have been launched.
+        launched_latest: DateFilter = "launched_latest",
+        /// The conference it was launched at.
+        launched_at: Box<ConferenceFilter> = entity::initiative::LAUNCHED_AT,
+        /// The organization that manages it.
+        manager: Box<OrganizationFilter> = entity::initiative::MANAGER,
+        /// The fundings it received.
+        fundings: ListFilter<FundingFilter> = entity::funding::RECIPIENT,
+        /// The sources of the initiative.
+        sources: ListFilter<SourceFilter> = Cited(RecordKind::Initiative),
     }
 }
 
-/// Conditions on initiatives; every condition given must hold.
-#[derive(async_graphql::InputObject, Default)]
-pub struct InitiativeFilter {
-    /// Its name.
-    name: Option<StringFilter>,
-    /// What it does.
-    description: Option<StringFilter>,
-    /// The earliest day it can have been launched.
-    launched_earliest: Option<DateFilter>,
-    /// The latest day it can have been launched.
-    launched_latest: Option<DateFilter>,
-    /// The conference it was launched at.
-    launched_at: Option<Box<ConferenceFilter>>,
-    /// The organization that manages it.
-    manager: Option<Box<OrganizationFilter>>,
-    /// The fundings it received.
-    fundings: Option<ListFilter<FundingFilter>>,
-    /// The sources of the initiative.
-    sources: Option<ListFilter<SourceFilter>>,
-    /// All of these hold.
-    and: Option<Vec<InitiativeFilter>>,
-    /// At least one of these holds.
-    or: Option<Vec<InitiativeFilter>>,
-    /// This does not hold.
-    not: Option<Box<InitiativeFilter>>,
-}
-
-filter_impl!(InitiativeFilter {
-    fields { name: "name", description: "description", launched_earliest: "launched_earliest", launched_latest: "launched_latest" }
-    lists {
-        fundings: entity::funding::RECIPIENT.children(),
-        sources: Path::Citations { kind: RecordKind::Initiative },
+order_by! {
+    /// Fields initiatives can be sorted by.
+    InitiativeOrderField, InitiativeOrder {
+        /// Its name.
+        Name = "name",
+        /// The earliest day it can have been launched.
+        Launched = "launched_earliest",
     }
-    parents {
-        launched_at: entity::initiative::LAUNCHED_AT.parent(),
-        manager: entity::initiative::MANAGER.parent(),
-    }
-});
-
-/// Fields initiatives can be sorted by.
-#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum InitiativeOrderField {
-    /// Its name.
-    Name,
-    /// The earliest day it can have been launched.
-    Launched,
+    /// The default order.
+    INITIATIVE_ORDER = [Name Asc];
 }
-
-impl OrderField for InitiativeOrderField {
-    fn column(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::Launched => "launched_earliest",
-        }
-    }
-}
-
-/// The default order.
-pub const INITIATIVE_ORDER: &[(InitiativeOrderField, OrderDirection)] =
-    &[(InitiativeOrderField::Name, OrderDirection::Asc)];
 
 record!(Initiative: initiative, InitiativeFilter, InitiativeOrderField, INITIATIVE_ORDER);
 

@@ -1,24 +1,21 @@
 //! Memberships: when each state joined and left, and whether it was a member on a date.
 
-use async_graphql::{Context, Enum, ID, Object};
+use async_graphql::{Enum, ID};
 use chrono::NaiveDate;
 use entity::enums::RecordKind;
 use entity::{membership, state};
 use sea_orm::sea_query::{Alias, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, EntityTrait};
 
-use super::filter::{
-    BooleanFilter, DateFilter, IntFilter, ListFilter, Path, column, filter_impl, list_query,
-};
-use super::order::{OrderBy, OrderDirection, OrderField};
+use super::filter::{BooleanFilter, Custom, DateFilter, IntFilter, ListFilter, column, filter};
+use super::order::order_by;
 use super::state::StateFilter;
 
 use super::dates::{Date, DateInterval, read_date};
-use super::error::ApiResult;
 use super::fields::{object, record};
+use super::list::Aggregated;
 use super::list::Cited;
 use super::list::Loaded;
-use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{KeySql, Measure, Scope, aggregate_types};
 use super::node::global_id;
 use super::source::{Source, SourceFilter};
@@ -173,76 +170,43 @@ lists {
 }
 }
 
-/// Conditions on memberships; every condition given must hold.
-#[derive(async_graphql::InputObject, Default)]
-pub struct MembershipFilter {
-    /// Whether the state founded the Coalition.
-    founding: Option<BooleanFilter>,
-    /// Its place in the order of joining.
-    ordinal: Option<IntFilter>,
-    /// The earliest day the state can have joined.
-    joined_earliest: Option<DateFilter>,
-    /// The latest day the state can have joined.
-    joined_latest: Option<DateFilter>,
-    /// The earliest day the state can have left (null while a member).
-    left_earliest: Option<DateFilter>,
-    /// The latest day the state can have left (null while a member).
-    left_latest: Option<DateFilter>,
-    /// Only memberships certainly in force on this day.
-    in_force_on: Option<Date>,
-    /// The member state.
-    state: Option<Box<StateFilter>>,
-    /// The sources of the membership.
-    sources: Option<ListFilter<SourceFilter>>,
-    /// All of these hold.
-    and: Option<Vec<MembershipFilter>>,
-    /// At least one of these holds.
-    or: Option<Vec<MembershipFilter>>,
-    /// This does not hold.
-    not: Option<Box<MembershipFilter>>,
-}
-
-filter_impl!(MembershipFilter {
-    fields {
-        founding: "founding",
-        ordinal: "ordinal",
-        joined_earliest: "joined_earliest",
-        joined_latest: "joined_latest",
-        left_earliest: "left_earliest",
-        left_latest: "left_latest",
-    }
-    lists { sources: Path::Citations { kind: RecordKind::Membership } }
-    parents { state: entity::membership::STATE.parent() }
-    extra |f, table| match f.in_force_on {
-        Some(day) => in_force_on_at(table, day.0, false),
-        None => Condition::all(),
-    }
-});
-
-/// Fields memberships can be sorted by.
-#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MembershipOrderField {
-    /// The earliest day the state can have joined.
-    Joined,
-    /// Its place in the order of joining.
-    Ordinal,
-    /// The earliest day the state can have left.
-    Left,
-}
-
-impl OrderField for MembershipOrderField {
-    fn column(self) -> &'static str {
-        match self {
-            Self::Joined => "joined_earliest",
-            Self::Ordinal => "ordinal",
-            Self::Left => "left_earliest",
-        }
+filter! {
+    /// Conditions on memberships; every condition given must hold.
+    MembershipFilter {
+        /// Whether the state founded the Coalition.
+        founding: BooleanFilter = "founding",
+        /// Its place in the order of joining.
+        ordinal: IntFilter = "ordinal",
+        /// The earliest day the state can have joined.
+        joined_earliest: DateFilter = "joined_earliest",
+        /// The latest day the state can have joined.
+        joined_latest: DateFilter = "joined_latest",
+        /// The earliest day the state can have left (null while a member).
+        left_earliest: DateFilter = "left_earliest",
+        /// The latest day the state can have left (null while a member).
+        left_latest: DateFilter = "left_latest",
+        /// Only memberships certainly in force on this day.
+        in_force_on: Date = Custom(|table, day: &Date| in_force_on_at(table, day.0, false)),
+        /// The member state.
+        state: Box<StateFilter> = entity::membership::STATE,
+        /// The sources of the membership.
+        sources: ListFilter<SourceFilter> = Cited(RecordKind::Membership),
     }
 }
 
-/// Memberships sort by joining date unless asked otherwise.
-pub const MEMBERSHIP_ORDER: &[(MembershipOrderField, OrderDirection)] =
-    &[(MembershipOrderField::Joined, OrderDirection::Asc)];
+order_by! {
+    /// Fields memberships can be sorted by.
+    MembershipOrderField, MembershipOrder {
+        /// The earliest day the state can have joined.
+        Joined = "joined_earliest",
+        /// Its place in the order of joining.
+        Ordinal = "ordinal",
+        /// The earliest day the state can have left.
+        Left = "left_earliest",
+    }
+    /// Memberships sort by joining date unless asked otherwise.
+    MEMBERSHIP_ORDER = [Joined Asc];
+}
 
 record!(Membership: membership, MembershipFilter, MembershipOrderField, MEMBERSHIP_ORDER);
 
@@ -250,32 +214,12 @@ record!(Membership: membership, MembershipFilter, MembershipOrderField, MEMBERSH
 #[derive(Default)]
 pub struct MembershipQuery;
 
-#[Object]
-impl MembershipQuery {
+object! {
+impl MembershipQuery {}
+roots {
     /// Every state's periods of membership, by joining date.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn memberships(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only memberships matching this filter.")] filter: Option<
-            MembershipFilter,
-        >,
-        #[graphql(desc = "Sort keys, in order; by joining date when left out.")] order_by: Option<
-            Vec<OrderBy<MembershipOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Membership>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query = list_query::<membership::Entity, _, _>(
-            filter.as_ref(),
-            order_by.as_deref(),
-            MEMBERSHIP_ORDER,
-        );
-        Connection::from_query(ctx, membership::Entity::find(), &query, &args, Membership).await
-    }
+    memberships() -> Membership = membership::Entity::find();
+}
 }
 
 aggregate_types!(

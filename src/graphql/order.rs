@@ -2,7 +2,7 @@
 //! that paging through a sorted list never skips or repeats an item. Nulls sort last in
 //! both directions on both databases.
 
-use async_graphql::{Enum, EnumType, InputObject, InputType};
+use async_graphql::{Enum, EnumType, InputType};
 use sea_orm::Order;
 use sea_orm::sea_query::{Alias, Expr};
 
@@ -17,56 +17,81 @@ pub enum OrderDirection {
 }
 
 /// A field a list can be sorted by: the column it sorts on.
-pub trait OrderField: EnumType + Copy + std::fmt::Debug {
+pub trait OrderField: EnumType + InputType + Copy + std::fmt::Debug {
+    /// The sort key input of this field (`StateOrder` for `StateOrderField`).
+    type Key: SortKey<Self>;
+
     /// The column of the node's table.
     fn column(self) -> &'static str;
 }
 
-/// One sort key.
-#[derive(InputObject)]
-#[graphql(concrete(name = "StateOrder", params(super::state::StateOrderField)))]
-#[graphql(concrete(
-    name = "MembershipOrder",
-    params(super::membership::MembershipOrderField)
-))]
-#[graphql(concrete(
-    name = "ConferenceOrder",
-    params(super::conference::ConferenceOrderField)
-))]
-#[graphql(concrete(name = "ChairshipOrder", params(super::chairship::ChairshipOrderField)))]
-#[graphql(concrete(name = "DocumentOrder", params(super::document::DocumentOrderField)))]
-#[graphql(concrete(
-    name = "CommitmentOrder",
-    params(super::commitment::CommitmentOrderField)
-))]
-#[graphql(concrete(
-    name = "OrganizationOrder",
-    params(super::organization::OrganizationOrderField)
-))]
-#[graphql(concrete(
-    name = "InitiativeOrder",
-    params(super::initiative::InitiativeOrderField)
-))]
-#[graphql(concrete(name = "FundingOrder", params(super::funding::FundingOrderField)))]
-#[graphql(concrete(name = "PersonOrder", params(super::person::PersonOrderField)))]
-#[graphql(concrete(name = "SourceOrder", params(super::source::SourceOrderField)))]
-#[graphql(concrete(name = "ClaimOrder", params(super::claim::ClaimOrderField)))]
-pub struct OrderBy<F: InputType + EnumType> {
-    /// The field to sort by.
-    pub field: F,
-    /// The direction; ascending when left out.
-    #[graphql(default)]
-    pub direction: OrderDirection,
+/// One sort key as a client gives it.
+pub trait SortKey<F>: InputType {
+    /// The field and direction.
+    fn key(&self) -> (F, OrderDirection);
 }
 
+/// The sort key input of the order field `F`.
+pub type OrderBy<F> = <F as OrderField>::Key;
+
+/// A node type's order field enum (`name = "column"` per member), its sort key input, and
+/// its lists' order when none is asked for: `Name = [Member Asc]`.
+macro_rules! order_by {
+    (
+        $(#[$doc:meta])*
+        $field:ident, $key:ident {
+            $( $(#[$mdoc:meta])* $member:ident = $column:literal ),* $(,)?
+        }
+        $(#[$default_doc:meta])*
+        $default:ident = [$( $default_member:ident $direction:ident ),*];
+    ) => {
+        $(#[$doc])*
+        #[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $field {
+            $( $(#[$mdoc])* $member, )*
+        }
+
+        impl $crate::graphql::order::OrderField for $field {
+            type Key = $key;
+
+            fn column(self) -> &'static str {
+                match self {
+                    $( Self::$member => $column, )*
+                }
+            }
+        }
+
+        /// One sort key.
+        #[derive(async_graphql::InputObject)]
+        pub struct $key {
+            /// The field to sort by.
+            pub field: $field,
+            /// The direction; ascending when left out.
+            #[graphql(default)]
+            pub direction: $crate::graphql::order::OrderDirection,
+        }
+
+        impl $crate::graphql::order::SortKey<$field> for $key {
+            fn key(&self) -> ($field, $crate::graphql::order::OrderDirection) {
+                (self.field, self.direction)
+            }
+        }
+
+        $(#[$default_doc])*
+        pub const $default: &[($field, $crate::graphql::order::OrderDirection)] =
+            &[$( ($field::$default_member, $crate::graphql::order::OrderDirection::$direction) ),*];
+    };
+}
+pub(crate) use order_by;
+
 /// The sort keys of `order_by`, or `default` when none are given, on the table `table`.
-pub fn sort_keys<F: OrderField + InputType>(
+pub fn sort_keys<F: OrderField>(
     table: &str,
     order_by: Option<&[OrderBy<F>]>,
     default: &[(F, OrderDirection)],
 ) -> Vec<(Expr, Order)> {
     let keys: Vec<(F, OrderDirection)> = match order_by {
-        Some(keys) if !keys.is_empty() => keys.iter().map(|k| (k.field, k.direction)).collect(),
+        Some(keys) if !keys.is_empty() => keys.iter().map(SortKey::key).collect(),
         _ => default.to_vec(),
     };
     keys.into_iter()

@@ -1,23 +1,20 @@
 //! Organizations: NGOs and government bodies that manage or fund Coalition work.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::ID;
 use entity::enums::{OrganizationKind, RecordKind};
 use entity::organization;
 use sea_orm::EntityTrait;
 
-use super::error::ApiResult;
 use super::fields::{object, record};
-use super::filter::{
-    ListFilter, OrganizationKindFilter, Path, StringFilter, filter_impl, list_query,
-};
+use super::filter::{ListFilter, OrganizationKindFilter, StringFilter, filter};
 use super::funding::{Funding, FundingFilter};
 use super::initiative::{Initiative, InitiativeFilter};
+use super::list::Aggregated;
 use super::list::Cited;
 use super::list::Loaded;
-use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{KeySql, Scope, aggregate_types};
 use super::node::global_id;
-use super::order::{OrderBy, OrderDirection, OrderField};
+use super::order::order_by;
 use super::source::{Source, SourceFilter};
 use super::state::{State, StateFilter};
 
@@ -70,95 +67,47 @@ lists {
 #[derive(Default)]
 pub struct OrganizationQuery;
 
-#[Object]
-impl OrganizationQuery {
+object! {
+impl OrganizationQuery {}
+roots {
     /// The organizations, by name.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn organizations(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<OrganizationFilter>,
-        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
-            Vec<OrderBy<OrganizationOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Organization>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query = list_query::<organization::Entity, _, _>(
-            filter.as_ref(),
-            order_by.as_deref(),
-            ORGANIZATION_ORDER,
-        );
-        let select = organization::Entity::find();
-        Connection::from_query(ctx, select, &query, &args, Organization).await
+    organizations() -> Organization = organization::Entity::find();
+}
+}
+
+filter! {
+    /// Conditions on organizations; every condition given must hold.
+    OrganizationFilter {
+        /// Its name.
+        name: StringFilter = "name",
+        /// What kind of organization it is.
+        kind: OrganizationKindFilter = "kind",
+        /// The state it is based in.
+        home_state: Box<StateFilter> = entity::organization::STATE,
+        /// The organization it belongs to.
+        parent: Box<OrganizationFilter> = entity::organization::PARENT,
+        /// The organizations that belong to it.
+        units: ListFilter<OrganizationFilter> = entity::organization::PARENT,
+        /// The initiatives it manages.
+        managed_initiatives: ListFilter<InitiativeFilter> = entity::initiative::MANAGER,
+        /// The fundings it contributed to.
+        fundings: ListFilter<FundingFilter> = entity::funding_funder::ORGANIZATION.to(entity::funding_funder::FUNDING),
+        /// The sources of the organization.
+        sources: ListFilter<SourceFilter> = Cited(RecordKind::Organization),
     }
 }
 
-/// Conditions on organizations; every condition given must hold.
-#[derive(async_graphql::InputObject, Default)]
-pub struct OrganizationFilter {
-    /// Its name.
-    name: Option<StringFilter>,
-    /// What kind of organization it is.
-    kind: Option<OrganizationKindFilter>,
-    /// The state it is based in.
-    home_state: Option<Box<StateFilter>>,
-    /// The organization it belongs to.
-    parent: Option<Box<OrganizationFilter>>,
-    /// The organizations that belong to it.
-    units: Option<ListFilter<OrganizationFilter>>,
-    /// The initiatives it manages.
-    managed_initiatives: Option<ListFilter<InitiativeFilter>>,
-    /// The fundings it contributed to.
-    fundings: Option<ListFilter<FundingFilter>>,
-    /// The sources of the organization.
-    sources: Option<ListFilter<SourceFilter>>,
-    /// All of these hold.
-    and: Option<Vec<OrganizationFilter>>,
-    /// At least one of these holds.
-    or: Option<Vec<OrganizationFilter>>,
-    /// This does not hold.
-    not: Option<Box<OrganizationFilter>>,
-}
-
-filter_impl!(OrganizationFilter {
-    fields { name: "name", kind: "kind" }
-    lists {
-        units: entity::organization::PARENT.children(),
-        managed_initiatives: entity::initiative::MANAGER.children(),
-        fundings: entity::funding_funder::ORGANIZATION.to(entity::funding_funder::FUNDING).path(),
-        sources: Path::Citations { kind: RecordKind::Organization },
+order_by! {
+    /// Fields organizations can be sorted by.
+    OrganizationOrderField, OrganizationOrder {
+        /// Its name.
+        Name = "name",
+        /// Its kind.
+        Kind = "kind",
     }
-    parents {
-        home_state: entity::organization::STATE.parent(),
-        parent: entity::organization::PARENT.parent(),
-    }
-});
-
-/// Fields organizations can be sorted by.
-#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OrganizationOrderField {
-    /// Its name.
-    Name,
-    /// Its kind.
-    Kind,
+    /// The default order.
+    ORGANIZATION_ORDER = [Name Asc];
 }
-
-impl OrderField for OrganizationOrderField {
-    fn column(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::Kind => "kind",
-        }
-    }
-}
-
-/// The default order.
-pub const ORGANIZATION_ORDER: &[(OrganizationOrderField, OrderDirection)] =
-    &[(OrganizationOrderField::Name, OrderDirection::Asc)];
 
 record!(Organization: organization, OrganizationFilter, OrganizationOrderField, ORGANIZATION_ORDER);
 

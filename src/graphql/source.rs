@@ -11,13 +11,13 @@ use sea_orm::EntityTrait;
 
 use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
-use super::fields::record;
-use super::filter::{BooleanFilter, DateFilter, StringFilter, filter_impl, list_query};
+use super::fields::{object, record};
+use super::filter::{BooleanFilter, DateFilter, StringFilter, filter};
 use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{KeySql, Measure, Scope, aggregate_types};
 use super::list::{ListQuery, Loaded};
 use super::node::{Node, global_id, load_keys, type_of};
-use super::order::{OrderBy, OrderDirection, OrderField};
+use super::order::order_by;
 
 /// A publication records cite.
 #[derive(Clone)]
@@ -110,93 +110,47 @@ impl Source {
 #[derive(Default)]
 pub struct SourceQuery;
 
-#[Object]
-impl SourceQuery {
+object! {
+impl SourceQuery {}
+roots {
     /// The sources, by key.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn sources(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<SourceFilter>,
-        #[graphql(desc = "Sort keys, in order; by key when left out.")] order_by: Option<
-            Vec<OrderBy<SourceOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Source>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query =
-            list_query::<source::Entity, _, _>(filter.as_ref(), order_by.as_deref(), SOURCE_ORDER);
-        let select = source::Entity::find();
-        Connection::from_query(ctx, select, &query, &args, Source).await
+    sources() -> Source = source::Entity::find();
+}
+}
+
+filter! {
+    /// Conditions on sources; every condition given must hold.
+    SourceFilter {
+        /// The dataset's key, e.g. `FS2014`.
+        key: StringFilter = "key",
+        /// Its title.
+        title: StringFilter = "title",
+        /// Whether its title is the dataset's description of it rather than its own title.
+        title_is_description: BooleanFilter = "title_is_description",
+        /// Who published it.
+        publisher: StringFilter = "publisher",
+        /// Where it can be read.
+        url: StringFilter = "url",
+        /// The earliest day it can have been published.
+        published_earliest: DateFilter = "published_earliest",
+        /// The latest day it can have been published.
+        published_latest: DateFilter = "published_latest",
     }
 }
 
-/// Conditions on sources; every condition given must hold.
-#[derive(async_graphql::InputObject, Default)]
-pub struct SourceFilter {
-    /// The dataset's key, e.g. `FS2014`.
-    key: Option<StringFilter>,
-    /// Its title.
-    title: Option<StringFilter>,
-    /// Whether its title is the dataset's description of it rather than its own title.
-    title_is_description: Option<BooleanFilter>,
-    /// Who published it.
-    publisher: Option<StringFilter>,
-    /// Where it can be read.
-    url: Option<StringFilter>,
-    /// The earliest day it can have been published.
-    published_earliest: Option<DateFilter>,
-    /// The latest day it can have been published.
-    published_latest: Option<DateFilter>,
-    /// All of these hold.
-    and: Option<Vec<SourceFilter>>,
-    /// At least one of these holds.
-    or: Option<Vec<SourceFilter>>,
-    /// This does not hold.
-    not: Option<Box<SourceFilter>>,
-}
-
-filter_impl!(SourceFilter {
-    fields {
-        key: "key",
-        title: "title",
-        title_is_description: "title_is_description",
-        publisher: "publisher",
-        url: "url",
-        published_earliest: "published_earliest",
-        published_latest: "published_latest",
+order_by! {
+    /// Fields sources can be sorted by.
+    SourceOrderField, SourceOrder {
+        /// The dataset's key.
+        Key = "key",
+        /// Its title.
+        Title = "title",
+        /// The earliest day it can have been published.
+        Published = "published_earliest",
     }
-    lists {}
-    parents {}
-});
-
-/// Fields sources can be sorted by.
-#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SourceOrderField {
-    /// The dataset's key.
-    Key,
-    /// Its title.
-    Title,
-    /// The earliest day it can have been published.
-    Published,
+    /// The default order.
+    SOURCE_ORDER = [Key Asc];
 }
-
-impl OrderField for SourceOrderField {
-    fn column(self) -> &'static str {
-        match self {
-            Self::Key => "key",
-            Self::Title => "title",
-            Self::Published => "published_earliest",
-        }
-    }
-}
-
-/// The default order.
-pub const SOURCE_ORDER: &[(SourceOrderField, OrderDirection)] =
-    &[(SourceOrderField::Key, OrderDirection::Asc)];
 
 record!(Source: source, SourceFilter, SourceOrderField, SOURCE_ORDER);
 

@@ -17,8 +17,14 @@ use entity::keys::{ForeignKey, Link, Path};
 /// A page of related rows, each with what it carries about the relationship.
 pub type RelatedPage<T, X> = Page<(Loaded<<T as EntityTrait>::Model>, X)>;
 
+/// A relationship to many rows, as a filter's `some`/`every`/`none` reaches them.
+pub trait Many: Copy + Send + Sync + 'static {
+    /// How a filter reaches the related rows.
+    fn path(self) -> Path;
+}
+
 /// A relationship from a row of type `M` to many rows of `Target`.
-pub trait ToMany<M>: Copy + Send + Sync + 'static {
+pub trait ToMany<M>: Many {
     /// The entity listed.
     type Target: EntityTrait;
     /// What each item carries about the relationship itself: its link row, or nothing.
@@ -36,9 +42,6 @@ pub trait ToMany<M>: Copy + Send + Sync + 'static {
 
     /// The related rows of the row's whole group, as SQL, for aggregates.
     fn scope(self, parent: &Loaded<M>, query: &ListQuery) -> ApiResult<Scope>;
-
-    /// How a filter reaches the related rows.
-    fn path(self) -> Path;
 }
 
 /// Bounds every row type of the model meets.
@@ -73,7 +76,9 @@ where
     fn scope(self, parent: &Loaded<P::Model>, query: &ListQuery) -> ApiResult<Scope> {
         Scope::children(parent, self, query)
     }
+}
 
+impl<C: EntityTrait, P: EntityTrait> Many for ForeignKey<C, P> {
     fn path(self) -> Path {
         self.children()
     }
@@ -105,7 +110,9 @@ where
     fn scope(self, parent: &Loaded<P::Model>, query: &ListQuery) -> ApiResult<Scope> {
         Scope::through(parent, self, query)
     }
+}
 
+impl<P: EntityTrait, L: EntityTrait, T: EntityTrait> Many for Link<P, L, T> {
     fn path(self) -> Path {
         Link::path(&self)
     }
@@ -138,7 +145,9 @@ impl<M: Row> ToMany<M> for Cited {
     fn scope(self, parent: &Loaded<M>, query: &ListQuery) -> ApiResult<Scope> {
         Scope::citations(parent, self.0, query)
     }
+}
 
+impl Many for Cited {
     fn path(self) -> Path {
         Path::Citations { kind: self.0 }
     }
