@@ -1,4 +1,5 @@
 use crate::enums::*;
+use crate::keys::Link;
 use sea_orm::entity::prelude::*;
 
 /// A state's part in hosting a conference.
@@ -44,3 +45,8 @@ foreign_keys! {
     /// A hosting's conference: the hosts are facts of the conference.
     CONFERENCE: ConferenceId -> conference, Cascade;
 }
+
+/// The states that hosted a conference, each with its hosting.
+pub const HOSTS: Link<crate::conference::Entity, Entity, crate::state::Entity> = CONFERENCE.to(STATE);
+/// The conferences a state hosted, each with its hosting.
+pub const HOSTED: Link<crate::state::Entity, Entity, crate::conference::Entity> = STATE.to(CONFERENCE);

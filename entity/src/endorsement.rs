@@ -1,4 +1,5 @@
 use crate::enums::*;
+use crate::keys::Link;
 use sea_orm::entity::prelude::*;
 
 /// A state's endorsement of a commitment.
@@ -58,3 +59,8 @@ foreign_keys! {
     /// An endorsement's commitment: endorsements go with it, with their citations.
     COMMITMENT: CommitmentId -> commitment, Curated;
 }
+
+/// The states that endorsed a commitment, each with its endorsement.
+pub const ENDORSERS: Link<crate::commitment::Entity, Entity, crate::state::Entity> = COMMITMENT.to(STATE);
+/// The commitments a state endorsed, each with its endorsement.
+pub const ENDORSED: Link<crate::state::Entity, Entity, crate::commitment::Entity> = STATE.to(COMMITMENT);

@@ -1,3 +1,4 @@
+use crate::keys::Link;
 use sea_orm::entity::prelude::*;
 
 /// A funder of a funding: a state or an organization.
@@ -52,3 +53,12 @@ foreign_keys! {
     /// A funder's funding: the funders are facts of the funding.
     FUNDING: FundingId -> funding, Cascade;
 }
+
+/// The states that contributed to a funding.
+pub const STATE_FUNDERS: Link<crate::funding::Entity, Entity, crate::state::Entity> = FUNDING.to(STATE);
+/// The organizations that contributed to a funding.
+pub const ORGANIZATION_FUNDERS: Link<crate::funding::Entity, Entity, crate::organization::Entity> = FUNDING.to(ORGANIZATION);
+/// The fundings a state contributed to.
+pub const FUNDED_BY_STATE: Link<crate::state::Entity, Entity, crate::funding::Entity> = STATE.to(FUNDING);
+/// The fundings an organization contributed to.
+pub const FUNDED_BY_ORGANIZATION: Link<crate::organization::Entity, Entity, crate::funding::Entity> = ORGANIZATION.to(FUNDING);

@@ -1,4 +1,5 @@
 use crate::enums::*;
+use crate::keys::Link;
 use sea_orm::entity::prelude::*;
 
 /// What a person did at a conference, and the office they held then.
@@ -50,3 +51,10 @@ foreign_keys! {
     /// The person of a part: a person's parts are facts about the person.
     PERSON: PersonId -> person, Cascade;
 }
+
+/// The people the sources name at a conference, each with their part.
+pub const PARTICIPANTS: Link<crate::conference::Entity, Entity, crate::person::Entity> = CONFERENCE.to(PERSON);
+/// The conferences a person took part in, each with their part.
+pub const PARTICIPATIONS: Link<crate::person::Entity, Entity, crate::conference::Entity> = PERSON.to(CONFERENCE);
+/// The people who held a state's office at conferences, each with their part.
+pub const OFFICE_HOLDERS: Link<crate::state::Entity, Entity, crate::person::Entity> = OFFICE_STATE.to(PERSON);

@@ -6,14 +6,11 @@ use entity::enums::RecordKind;
 use sea_orm::EntityTrait;
 
 use super::dates::Date;
-use super::dates::{DateInterval, read_date};
 use super::fields::{object, record};
 use super::filter::{Custom, DateFilter, ListFilter, StringFilter, filter};
-use super::list::Aggregated;
 use super::list::Cited;
 use super::list::Loaded;
-use super::list::{KeySql, Measure, Scope, aggregate_types};
-use super::node::global_id;
+use super::list::{KeySql, Measure, aggregate_types};
 use super::order::order_by;
 use super::source::{Source, SourceFilter};
 use super::state::{State, StateFilter};
@@ -25,31 +22,20 @@ pub struct Chairship(pub Loaded<chairship::Model>);
 object! {
 /// A period of the Coalition's chair. `chair` is null when no state chaired (then `interim`
 /// says who acted instead) or when no source names the chair.
-impl Chairship {
+impl Chairship {}
+columns {
     /// A global id for `node(id:)`.
-    pub async fn id(&self) -> ID {
-        global_id("Chairship", self.0.id)
-    }
-
+    id: ID,
     /// Who acted in place of a chair, e.g. the "Friends of the Chair" in 2016-2017.
-    async fn interim(&self) -> Option<&str> {
-        self.0.interim.as_deref()
-    }
-
-    /// When the period began.
-    async fn start(&self) -> Option<DateInterval> {
-        read_date(&self.0.model, "start").map(Into::into)
-    }
-
-    /// When the period ended.
-    async fn end(&self) -> Option<DateInterval> {
-        read_date(&self.0.model, "end").map(Into::into)
-    }
-
+    interim: Option<&str>,
     /// What the sources add, including disagreements between them.
-    async fn note(&self) -> Option<&str> {
-        self.0.note.as_deref()
-    }
+    note: Option<&str>,
+}
+dates {
+    /// When the period began.
+    start,
+    /// When the period ended.
+    end,
 }
 parents {
     /// The state that chaired; null when none did or none is confirmed.
@@ -69,7 +55,7 @@ object! {
 impl ChairshipQuery {}
 roots {
     /// The chairships, oldest first.
-    chairships() -> Chairship = chairship::Entity::find();
+    chairships() -> Chairship = |_| chairship::Entity::find();
 }
 }
 
@@ -130,6 +116,7 @@ order_by! {
 record!(Chairship: chairship, ChairshipFilter, ChairshipOrderField, CHAIRSHIP_ORDER);
 
 aggregate_types!(
+    for Chairship;
     /// Totals over a list of chairships.
     ChairshipAggregate,
     /// A group of chairships sharing the keys asked for.
@@ -148,11 +135,3 @@ aggregate_types!(
         latest_end: date = Measure::MaxDate("end_latest"),
     }
 );
-
-impl Aggregated for Chairship {
-    type Aggregate = ChairshipAggregate;
-
-    fn aggregate(scope: Option<Scope>, _total: usize) -> Option<ChairshipAggregate> {
-        scope.map(ChairshipAggregate::new)
-    }
-}

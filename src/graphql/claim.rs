@@ -5,14 +5,11 @@ use entity::claim;
 use entity::enums::{ClaimTopic, RecordKind};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
-use super::dates::{DateInterval, read_date};
 use super::fields::{object, record};
 use super::filter::{ClaimTopicFilter, DateFilter, ListFilter, StringFilter, filter};
-use super::list::Aggregated;
 use super::list::Cited;
 use super::list::Loaded;
-use super::list::{KeySql, Scope, aggregate_types};
-use super::node::global_id;
+use super::list::{KeySql, aggregate_types};
 use super::order::order_by;
 use super::source::{Source, SourceFilter};
 
@@ -23,36 +20,22 @@ pub struct Claim(pub Loaded<claim::Model>);
 object! {
 /// One source's claim on a disputed or reported fact (the number of founders, a member
 /// count on a date, a conference's dates). Claims that disagree are all kept.
-impl Claim {
+impl Claim {}
+columns {
     /// A global id for `node(id:)`.
-    pub async fn id(&self) -> ID {
-        global_id("Claim", self.0.id)
-    }
-
+    id: ID,
     /// What the claim is about.
-    async fn topic(&self) -> ClaimTopic {
-        self.0.topic
-    }
-
+    topic: ClaimTopic,
     /// The claim in words.
-    async fn statement(&self) -> &str {
-        &self.0.statement
-    }
-
+    statement: &str,
     /// The value claimed, e.g. "15" founders.
-    async fn value(&self) -> Option<&str> {
-        self.0.value.as_deref()
-    }
-
+    value: Option<&str>,
     /// The key or code of the record it is about (e.g. `foc-3`, `ES`), if any.
-    async fn subject(&self) -> Option<&str> {
-        self.0.subject.as_deref()
-    }
-
+    subject: Option<&str>,
+}
+dates {
     /// The date the claim describes.
-    async fn as_of(&self) -> Option<DateInterval> {
-        read_date(&self.0.model, "as_of").map(Into::into)
-    }
+    as_of,
 }
 lists {
     /// The sources of this record.
@@ -70,7 +53,7 @@ roots {
     /// The claims sources make on disputed or reported facts.
     claims(
         #[graphql(desc = "Only claims on this topic.")] topic: Option<ClaimTopic>,
-    ) -> Claim = claim::Entity::find()
+    ) -> Claim = |_| claim::Entity::find()
             .apply_if(topic, |s, topic| s.filter(claim::Column::Topic.eq(topic)));
 }
 }
@@ -110,6 +93,7 @@ order_by! {
 record!(Claim: claim, ClaimFilter, ClaimOrderField, CLAIM_ORDER);
 
 aggregate_types!(
+    for Claim;
     /// Totals over a list of claims.
     ClaimAggregate,
     /// A group of claims sharing the keys asked for.
@@ -125,11 +109,3 @@ aggregate_types!(
     },
     measures {}
 );
-
-impl Aggregated for Claim {
-    type Aggregate = ClaimAggregate;
-
-    fn aggregate(scope: Option<Scope>, _total: usize) -> Option<ClaimAggregate> {
-        scope.map(ClaimAggregate::new)
-    }
-}

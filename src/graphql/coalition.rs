@@ -6,23 +6,20 @@ use entity::enums::ConferenceKind;
 use entity::enums::RecordKind;
 use entity::{chairship, conference};
 use entity::{coalition, source, state};
+use sea_orm::sea_query::Alias;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
-use super::chairship::{CHAIRSHIP_ORDER, Chairship, ChairshipFilter, possibly_on};
-use super::conference::{CONFERENCE_ORDER, Conference, ConferenceFilter};
+use super::chairship::{Chairship, possibly_on};
+use super::conference::Conference;
 
-use super::dates::{Date, DateInterval, read_date};
+use super::dates::Date;
 use super::error::{ApiResult, OrGraphql};
 use super::fields::object;
-use super::filter::list_query;
 use super::list::Cited;
-use super::list::{Connection, PageArgs};
 use super::list::{Db, Loaded, single};
 use super::membership::state_is_member;
-use super::node::global_id;
-use super::order::OrderBy;
-use super::source::{SOURCE_ORDER, Source, SourceFilter};
-use super::state::{STATE_ORDER, State, StateFilter, StateOrderField};
+use super::source::Source;
+use super::state::State;
 
 /// The Freedom Online Coalition.
 #[derive(Clone)]
@@ -31,35 +28,6 @@ pub struct Coalition(pub Loaded<coalition::Model>, pub Option<Date>);
 object! {
 /// The Freedom Online Coalition: its purpose, founding and membership rules.
 impl Coalition {
-    /// A global id for `node(id:)`.
-    pub async fn id(&self) -> ID {
-        global_id("Coalition", self.0.id)
-    }
-
-    /// Its name.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-
-    /// What it is for, in the fact sheet's words.
-    async fn purpose(&self) -> &str {
-        &self.0.purpose
-    }
-
-    /// When it was founded.
-    async fn founded(&self) -> Option<DateInterval> {
-        read_date(&self.0.model, "founded").map(Into::into)
-    }
-
-    /// Where it was founded.
-    async fn founding_place(&self) -> Option<&str> {
-        self.0.founding_place.as_deref()
-    }
-
-    /// Who may join, in the fact sheet's words.
-    async fn membership_criteria(&self) -> Option<&str> {
-        self.0.membership_criteria.as_deref()
-    }
 
     /// The regions its participants span, in the fact sheet's words.
     async fn participant_regions(&self) -> Vec<&str> {
@@ -68,11 +36,6 @@ impl Coalition {
             .lines()
             .filter(|l| !l.is_empty())
             .collect()
-    }
-
-    /// The same regions as the fact sheet's sentence gives them.
-    async fn participant_regions_text(&self) -> Option<&str> {
-        self.0.participant_regions_text.as_deref()
     }
 
     /// The Coalition on a day: members, chair, conferences held and next, sources then
@@ -94,9 +57,30 @@ impl Coalition {
     ) -> ApiResult<u64> {
         count_states(ctx, members_on(on.0)).await
     }
-
 }
-paged {
+columns {
+    /// A global id for `node(id:)`.
+    id: ID,
+    /// Its name.
+    name: &str,
+    /// What it is for, in the fact sheet's words.
+    purpose: &str,
+    /// Where it was founded.
+    founding_place: Option<&str>,
+    /// Who may join, in the fact sheet's words.
+    membership_criteria: Option<&str>,
+    /// The same regions as the fact sheet's sentence gives them.
+    participant_regions_text: Option<&str>,
+}
+dates {
+    /// When it was founded.
+    founded,
+}
+lists {
+    /// The sources of this record.
+    sources: Source = Cited(RecordKind::Coalition);
+}
+roots {
     /// The states that were members on a day, by name.
     members(
         #[graphql(desc = "The day to ask about.")] on: Date,
@@ -105,43 +89,17 @@ paged {
             default = false
         )]
         include_uncertain: bool,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<StateFilter>,
-        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
-            Vec<OrderBy<StateOrderField>>,
-        >,
-    ) -> State = Self::members_page;
+    ) -> State = |_| state::Entity::find().filter(state_is_member(on.0, include_uncertain));
 }
-lists {
-    /// The sources of this record.
-    sources: Source = Cited(RecordKind::Coalition);
-}
-}
-
-impl Coalition {
-    /// The page of `members`.
-    async fn members_page(
-        &self,
-        ctx: &Context<'_>,
-        on: Date,
-        include_uncertain: bool,
-        filter: Option<StateFilter>,
-        order_by: Option<Vec<OrderBy<StateOrderField>>>,
-        args: PageArgs,
-    ) -> ApiResult<Connection<State>> {
-        let query =
-            list_query::<state::Entity, _, _>(filter.as_ref(), order_by.as_deref(), STATE_ORDER);
-        let select = state::Entity::find().filter(state_is_member(on.0, include_uncertain));
-        Connection::from_query(ctx, select, &query, &args, State).await
-    }
 }
 
 /// The Coalition on one day: who belonged, who chaired, which conferences had been held
 /// and which came next, and the sources published by then.
 pub struct CoalitionSnapshot(pub NaiveDate);
 
+object! {
 /// The Coalition on one day: who belonged, who chaired, which conferences had been held
 /// and which came next, and the sources published by then.
-#[Object]
 impl CoalitionSnapshot {
     /// The day.
     async fn date(&self) -> Date {
@@ -159,84 +117,6 @@ impl CoalitionSnapshot {
         count_states(ctx, uncertain_members(self.0)).await
     }
 
-    /// The states that were certainly members that day, by name.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn members(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<StateFilter>,
-        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
-            Vec<OrderBy<StateOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<State>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query =
-            list_query::<state::Entity, _, _>(filter.as_ref(), order_by.as_deref(), STATE_ORDER);
-        Connection::from_query(ctx, members_on(self.0), &query, &args, State).await
-    }
-
-    /// The states that may have been members that day, but are not certainly.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn uncertain_members(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only items matching this filter.")] filter: Option<StateFilter>,
-        #[graphql(desc = "Sort keys, in order; by name when left out.")] order_by: Option<
-            Vec<OrderBy<StateOrderField>>,
-        >,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<State>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let query =
-            list_query::<state::Entity, _, _>(filter.as_ref(), order_by.as_deref(), STATE_ORDER);
-        Connection::from_query(ctx, uncertain_members(self.0), &query, &args, State).await
-    }
-
-    /// The chairships that may have been in force that day (the sources give many periods
-    /// only to a year, so a day near a handover can have two).
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn chairships(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Chairship>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let table = sea_orm::sea_query::Alias::new("chairships");
-        let select = chairship::Entity::find().filter(possibly_on(&table, self.0));
-        let query =
-            list_query::<chairship::Entity, ChairshipFilter, _>(None, None, CHAIRSHIP_ORDER);
-        Connection::from_query(ctx, select, &query, &args, Chairship).await
-    }
-
-    /// The Freedom Online Conferences that had begun by that day, oldest first.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn conferences_held(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Conference>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let select = conference::Entity::find()
-            .filter(conference::Column::Kind.eq(ConferenceKind::FreedomOnlineConference))
-            .filter(conference::Column::StartDate.lte(self.0));
-        let query =
-            list_query::<conference::Entity, ConferenceFilter, _>(None, None, CONFERENCE_ORDER);
-        Connection::from_query(ctx, select, &query, &args, Conference).await
-    }
-
     /// The next Freedom Online Conference after that day, if the record has one.
     async fn next_conference(&self, ctx: &Context<'_>) -> ApiResult<Option<Conference>> {
         let db = ctx.data::<Db>()?;
@@ -249,22 +129,28 @@ impl CoalitionSnapshot {
             .or_gql()?;
         Ok(single(found).map(Conference))
     }
-
+}
+roots {
+    /// The states that were certainly members that day, by name.
+    members() -> State = |snapshot| members_on(snapshot.0);
+    /// The states that may have been members that day, but are not certainly.
+    uncertain_members() -> State = |snapshot| uncertain_members(snapshot.0);
+    /// The chairships that may have been in force that day (the sources give many periods
+    /// only to a year, so a day near a handover can have two).
+    chairships() -> Chairship = |snapshot| {
+        chairship::Entity::find().filter(possibly_on(&Alias::new("chairships"), snapshot.0))
+    };
+    /// The Freedom Online Conferences that had begun by that day, oldest first.
+    conferences_held() -> Conference = |snapshot| {
+        conference::Entity::find()
+            .filter(conference::Column::Kind.eq(ConferenceKind::FreedomOnlineConference))
+            .filter(conference::Column::StartDate.lte(snapshot.0))
+    };
     /// The sources certainly published by that day: what could be known then.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn sources(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-    ) -> ApiResult<Connection<Source>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let select = source::Entity::find().filter(source::Column::PublishedLatest.lte(self.0));
-        let query = list_query::<source::Entity, SourceFilter, _>(None, None, SOURCE_ORDER);
-        Connection::from_query(ctx, select, &query, &args, Source).await
-    }
+    sources() -> Source = |snapshot| {
+        source::Entity::find().filter(source::Column::PublishedLatest.lte(snapshot.0))
+    };
+}
 }
 
 /// States certainly members on `day`.

@@ -5,15 +5,13 @@ use entity::enums::{CommitmentKind, RecordKind};
 use entity::{commitment, endorsement};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
-use super::dates::{DateInterval, read_date};
 use super::document::{Document, DocumentFilter};
 use super::fields::{object, record};
 use super::filter::{BooleanFilter, CommitmentKindFilter, ListFilter, StringFilter, filter};
 use super::list::Cited;
 use super::list::Loaded;
-use super::list::{Aggregated, EdgeFields, EdgeOf};
-use super::list::{KeySql, Scope, aggregate_types};
-use super::node::global_id;
+use super::list::{EdgeFields, EdgeOf};
+use super::list::{KeySql, aggregate_types};
 use super::order::order_by;
 use super::source::{Source, SourceFilter};
 use super::state::{State, StateFilter};
@@ -50,41 +48,22 @@ pub struct Commitment(pub Loaded<commitment::Model>);
 
 object! {
 /// A principle members endorse, or an area of concrete action they dedicate themselves to.
-impl Commitment {
+impl Commitment {}
+columns {
     /// A global id for `node(id:)`.
-    pub async fn id(&self) -> ID {
-        global_id("Commitment", self.0.id)
-    }
-
+    id: ID,
     /// Short stable key: curation inputs and the data file refer to the commitment by it.
-    async fn key(&self) -> &str {
-        &self.0.key
-    }
-
+    key: &str,
     /// A principle or an area of action.
-    async fn kind(&self) -> CommitmentKind {
-        self.0.kind
-    }
-
+    kind: CommitmentKind,
     /// A short title, e.g. "Freedom of expression".
-    async fn title(&self) -> &str {
-        &self.0.title
-    }
-
+    title: &str,
     /// What it means, in the source's words.
-    async fn description(&self) -> &str {
-        &self.0.description
-    }
-
+    description: &str,
     /// Whether every member endorses it on joining.
-    async fn endorsed_on_joining(&self) -> bool {
-        self.0.endorsed_on_joining
-    }
-
+    endorsed_on_joining: bool,
     /// What the dataset adds about it, such as why it names no document.
-    async fn note(&self) -> Option<&str> {
-        self.0.note.as_deref()
-    }
+    note: Option<&str>,
 }
 parents {
     /// The document that sets it out; null where no source ties it to one.
@@ -92,7 +71,7 @@ parents {
 }
 lists {
     /// The states that endorsed it; each edge gives the endorsement.
-    endorsers: State with EndorsementFields = entity::endorsement::COMMITMENT.to(entity::endorsement::STATE);
+    endorsers: State with EndorsementFields = entity::endorsement::ENDORSERS;
     /// The sources of this record.
     sources: Source = Cited(RecordKind::Commitment);
 }
@@ -104,21 +83,16 @@ pub struct Endorsement(pub Loaded<endorsement::Model>);
 
 object! {
 /// A state's endorsement of a commitment, dated by its joining where it came with membership.
-impl Endorsement {
+impl Endorsement {}
+columns {
     /// A global id for `node(id:)`.
-    pub async fn id(&self) -> ID {
-        global_id("Endorsement", self.0.id)
-    }
-
-    /// When the state endorsed it.
-    async fn endorsed(&self) -> Option<DateInterval> {
-        read_date(&self.0.model, "endorsed").map(Into::into)
-    }
-
+    id: ID,
     /// What the sources add, e.g. project aid through the Digital Defenders Partnership.
-    async fn note(&self) -> Option<&str> {
-        self.0.note.as_deref()
-    }
+    note: Option<&str>,
+}
+dates {
+    /// When the state endorsed it.
+    endorsed,
 }
 parents {
     /// The endorsing state.
@@ -142,7 +116,7 @@ roots {
     /// The commitments: principles first, then areas of action.
     commitments(
         #[graphql(desc = "Only commitments of this kind.")] kind: Option<CommitmentKind>,
-    ) -> Commitment = commitment::Entity::find()
+    ) -> Commitment = |_| commitment::Entity::find()
             .apply_if(kind, |s, kind| s.filter(commitment::Column::Kind.eq(kind)));
 }
 }
@@ -163,7 +137,7 @@ filter! {
         /// The document that sets it out.
         document: Box<DocumentFilter> = entity::commitment::DOCUMENT,
         /// The states that endorsed it.
-        endorsers: ListFilter<StateFilter> = entity::endorsement::COMMITMENT.to(entity::endorsement::STATE),
+        endorsers: ListFilter<StateFilter> = entity::endorsement::ENDORSERS,
         /// The sources of the commitment.
         sources: ListFilter<SourceFilter> = Cited(RecordKind::Commitment),
     }
@@ -184,6 +158,7 @@ order_by! {
 record!(Commitment: commitment, CommitmentFilter, CommitmentOrderField, COMMITMENT_ORDER);
 
 aggregate_types!(
+    for Commitment;
     /// Totals over a list of commitments.
     CommitmentAggregate,
     /// A group of commitments sharing the keys asked for.
@@ -195,11 +170,3 @@ aggregate_types!(
     },
     measures {}
 );
-
-impl Aggregated for Commitment {
-    type Aggregate = CommitmentAggregate;
-
-    fn aggregate(scope: Option<Scope>, _total: usize) -> Option<CommitmentAggregate> {
-        scope.map(CommitmentAggregate::new)
-    }
-}

@@ -15,10 +15,9 @@ use super::filter::{
 };
 use super::initiative::{Initiative, InitiativeFilter};
 use super::list::Cited;
-use super::list::{Aggregated, EdgeFields, EdgeOf};
 use super::list::{Db, Loaded, single};
-use super::list::{KeySql, Measure, Scope, aggregate_types};
-use super::node::global_id;
+use super::list::{EdgeFields, EdgeOf};
+use super::list::{KeySql, Measure, aggregate_types};
 use super::order::order_by;
 use super::person::{Person, PersonFilter};
 use super::source::{Source, SourceFilter};
@@ -54,16 +53,12 @@ impl EdgeOf<Loaded<conference_host::Model>> for HostingFields {
 
 object! {
 /// What a person did at a conference and the office they held then.
-impl ParticipationFields {
+impl ParticipationFields {}
+columns {
     /// What the person did.
-    async fn role(&self) -> PersonRoleKind {
-        self.0.role
-    }
-
+    role: PersonRoleKind,
     /// The office the person held at the time, e.g. "Minister of Foreign Affairs of the Netherlands".
-    async fn office(&self) -> Option<&str> {
-        self.0.office.as_deref()
-    }
+    office: Option<&str>,
 }
 parents {
     /// The conference.
@@ -86,40 +81,6 @@ pub struct Conference(pub Loaded<conference::Model>);
 object! {
 /// A Coalition meeting: an annual Freedom Online Conference, a strategy meeting or a reception.
 impl Conference {
-    /// A global id for `node(id:)`.
-    pub async fn id(&self) -> ID {
-        global_id("Conference", self.0.id)
-    }
-
-    /// Short stable key: curation inputs and the data file refer to the conference by it.
-    async fn key(&self) -> &str {
-        &self.0.key
-    }
-
-    /// What kind of meeting it was.
-    async fn kind(&self) -> ConferenceKind {
-        self.0.kind
-    }
-
-    /// Its number among the Freedom Online Conferences; null where no source confirms it.
-    async fn ordinal(&self) -> Option<i32> {
-        self.0.ordinal
-    }
-
-    /// Its name.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-
-    /// The city it was held in (or hosted from, when virtual).
-    async fn city(&self) -> Option<&str> {
-        self.0.city.as_deref()
-    }
-
-    /// The venue, where known.
-    async fn venue(&self) -> Option<&str> {
-        self.0.venue.as_deref()
-    }
 
     /// The first day.
     async fn start_date(&self) -> Option<Date> {
@@ -130,29 +91,36 @@ impl Conference {
     async fn end_date(&self) -> Option<Date> {
         self.0.end_date.map(Date)
     }
-
+}
+columns {
+    /// A global id for `node(id:)`.
+    id: ID,
+    /// Short stable key: curation inputs and the data file refer to the conference by it.
+    key: &str,
+    /// What kind of meeting it was.
+    kind: ConferenceKind,
+    /// Its number among the Freedom Online Conferences; null where no source confirms it.
+    ordinal: Option<i32>,
+    /// Its name.
+    name: &str,
+    /// The city it was held in (or hosted from, when virtual).
+    city: Option<&str>,
+    /// The venue, where known.
+    venue: Option<&str>,
     /// The theme, in the source's words.
-    async fn theme(&self) -> Option<&str> {
-        self.0.theme.as_deref()
-    }
-
+    theme: Option<&str>,
     /// Whether it was held in person or virtually; null where no source says.
-    async fn format(&self) -> Option<ConferenceFormat> {
-        self.0.format
-    }
-
+    format: Option<ConferenceFormat>,
     /// What the sources add, including disagreements between them.
-    async fn note(&self) -> Option<&str> {
-        self.0.note.as_deref()
-    }
+    note: Option<&str>,
 }
 lists {
     /// The host state(s); each edge gives the role.
-    hosts: State with HostingFields = entity::conference_host::CONFERENCE.to(entity::conference_host::STATE);
+    hosts: State with HostingFields = entity::conference_host::HOSTS;
     /// The documents adopted at the conference.
     documents: Document = entity::document::CONFERENCE;
     /// The people the sources name at the conference; each edge gives their role and office.
-    people: Person with ParticipationFields = entity::person_role::CONFERENCE.to(entity::person_role::PERSON);
+    people: Person with ParticipationFields = entity::person_role::PARTICIPANTS;
     /// The initiatives launched at the conference.
     initiatives_launched: Initiative = entity::initiative::LAUNCHED_AT;
     /// The sources of this record.
@@ -182,11 +150,11 @@ filter! {
         /// In person or virtual.
         format: ConferenceFormatFilter = "format",
         /// The host states.
-        hosts: ListFilter<StateFilter> = entity::conference_host::CONFERENCE.to(entity::conference_host::STATE),
+        hosts: ListFilter<StateFilter> = entity::conference_host::HOSTS,
         /// The documents adopted there.
         documents: ListFilter<DocumentFilter> = entity::document::CONFERENCE,
         /// The people the sources name there.
-        people: ListFilter<PersonFilter> = entity::person_role::CONFERENCE.to(entity::person_role::PERSON),
+        people: ListFilter<PersonFilter> = entity::person_role::PARTICIPANTS,
         /// The initiatives launched there.
         initiatives_launched: ListFilter<InitiativeFilter> = entity::initiative::LAUNCHED_AT,
         /// The sources of the conference.
@@ -238,12 +206,13 @@ roots {
     /// Conferences and other meetings, oldest first.
     conferences(
         #[graphql(desc = "Only meetings of this kind.")] kind: Option<ConferenceKind>,
-    ) -> Conference = conference::Entity::find()
+    ) -> Conference = |_| conference::Entity::find()
             .apply_if(kind, |s, kind| s.filter(conference::Column::Kind.eq(kind)));
 }
 }
 
 aggregate_types!(
+    for Conference;
     /// Totals over a list of conferences.
     ConferenceAggregate,
     /// A group of conferences sharing the keys asked for.
@@ -257,9 +226,9 @@ aggregate_types!(
         /// In person or virtual.
         Format => format: ConferenceFormat = KeySql::Text("format"),
         /// A host's UN M49 region (a meeting with hosts in two regions is in both groups).
-        HostRegion => host_region: entity::enums::Region = KeySql::Related(entity::conference_host::CONFERENCE.to(entity::conference_host::STATE).path(), "region"),
+        HostRegion => host_region: entity::enums::Region = KeySql::Related(entity::conference_host::HOSTS.path(), "region"),
         /// A host's ISO code (a meeting with two hosts is in both groups).
-        Host => host: String = KeySql::Related(entity::conference_host::CONFERENCE.to(entity::conference_host::STATE).path(), "code"),
+        Host => host: String = KeySql::Related(entity::conference_host::HOSTS.path(), "code"),
         /// The city.
         City => city: String = KeySql::Text("city"),
     },
@@ -270,11 +239,3 @@ aggregate_types!(
         latest_start_date: date = Measure::MaxDate("start_date"),
     }
 );
-
-impl Aggregated for Conference {
-    type Aggregate = ConferenceAggregate;
-
-    fn aggregate(scope: Option<Scope>, _total: usize) -> Option<ConferenceAggregate> {
-        scope.map(ConferenceAggregate::new)
-    }
-}

@@ -13,15 +13,13 @@ use sea_orm::{Condition, ConnectionTrait, FromQueryResult};
 use super::chairship::Chairship;
 use super::commitment::{Commitment, CommitmentFilter};
 use super::conference::{Conference, ConferenceFilter};
-use super::dates::{DateInterval, read_date};
 use super::error::{ApiResult, OrGraphql};
 use super::fields::{object, record};
 use super::filter::{DateFilter, DocumentKindFilter, ListFilter, StringFilter, filter};
 use super::list::Cited;
-use super::list::{Aggregated, Connection, PageArgs};
+use super::list::{Connection, PageArgs};
 use super::list::{Db, Loaded, group};
-use super::list::{KeySql, Measure, Scope, aggregate_types};
-use super::node::global_id;
+use super::list::{KeySql, Measure, aggregate_types};
 use super::order::order_by;
 use super::source::{Source, SourceFilter};
 
@@ -31,37 +29,22 @@ pub struct Document(pub Loaded<document::Model>);
 
 object! {
 /// A Coalition document: a declaration, terms of reference, an agenda or a statement.
-impl Document {
+impl Document {}
+columns {
     /// A global id for `node(id:)`.
-    pub async fn id(&self) -> ID {
-        global_id("Document", self.0.id)
-    }
-
+    id: ID,
     /// Short stable key: curation inputs and the data file refer to the document by it.
-    async fn key(&self) -> &str {
-        &self.0.key
-    }
-
+    key: &str,
     /// Its title.
-    async fn title(&self) -> &str {
-        &self.0.title
-    }
-
+    title: &str,
     /// What kind of document it is.
-    async fn kind(&self) -> DocumentKind {
-        self.0.kind
-    }
-
-    /// When it was adopted.
-    async fn adopted(&self) -> Option<DateInterval> {
-        read_date(&self.0.model, "adopted").map(Into::into)
-    }
-
-
+    kind: DocumentKind,
     /// What the sources add.
-    async fn note(&self) -> Option<&str> {
-        self.0.note.as_deref()
-    }
+    note: Option<&str>,
+}
+dates {
+    /// When it was adopted.
+    adopted,
 }
 parents {
     /// The conference it was adopted at, if any.
@@ -148,7 +131,7 @@ roots {
     /// Documents, oldest first.
     documents(
         #[graphql(desc = "Only documents of this kind.")] kind: Option<DocumentKind>,
-    ) -> Document = document::Entity::find()
+    ) -> Document = |_| document::Entity::find()
             .apply_if(kind, |s, kind| s.filter(document::Column::Kind.eq(kind)));
 }
 }
@@ -190,6 +173,7 @@ order_by! {
 record!(Document: document, DocumentFilter, DocumentOrderField, DOCUMENT_ORDER);
 
 aggregate_types!(
+    for Document;
     /// Totals over a list of documents.
     DocumentAggregate,
     /// A group of documents sharing the keys asked for.
@@ -208,11 +192,3 @@ aggregate_types!(
         latest_adopted: date = Measure::MaxDate("adopted_latest"),
     }
 );
-
-impl Aggregated for Document {
-    type Aggregate = DocumentAggregate;
-
-    fn aggregate(scope: Option<Scope>, _total: usize) -> Option<DocumentAggregate> {
-        scope.map(DocumentAggregate::new)
-    }
-}

@@ -72,11 +72,43 @@ where
     )
 }
 
-/// A root list: the rows of `select` (the whole table, or narrowed by the field's own
-/// arguments), filtered, sorted and paged as asked.
-pub async fn root<N>(
+/// How a column's value answers its field: text borrowed, other values copied, a row's id as
+/// the global id of its type.
+pub trait AsField<'a, Out> {
+    /// The field's value; `type_name` is the object type's.
+    fn as_field(&'a self, type_name: &'static str) -> Out;
+}
+
+impl<'a> AsField<'a, &'a str> for String {
+    fn as_field(&'a self, _: &'static str) -> &'a str {
+        self
+    }
+}
+
+impl<'a> AsField<'a, Option<&'a str>> for Option<String> {
+    fn as_field(&'a self, _: &'static str) -> Option<&'a str> {
+        self.as_deref()
+    }
+}
+
+impl<T: Copy> AsField<'_, T> for T {
+    fn as_field(&self, _: &'static str) -> T {
+        *self
+    }
+}
+
+impl AsField<'_, async_graphql::ID> for i32 {
+    fn as_field(&self, type_name: &'static str) -> async_graphql::ID {
+        super::node::global_id(type_name, *self)
+    }
+}
+
+/// A root list: the rows `select` chooses for the object `on` (the whole table, or narrowed
+/// by the field's own arguments or the object), filtered, sorted and paged as asked.
+pub async fn root<N, T>(
     ctx: &Context<'_>,
-    select: sea_orm::Select<N::Entity>,
+    on: &T,
+    select: impl FnOnce(&T) -> sea_orm::Select<N::Entity>,
     filter: Option<&N::Filter>,
     order_by: Option<&[OrderBy<N::OrderField>]>,
     args: PageArgs,
@@ -86,14 +118,18 @@ where
     <N::Entity as EntityTrait>::Model: Row,
 {
     let query = list_query::<N::Entity, _, _>(filter, order_by, N::ORDER);
-    Connection::from_query(ctx, select, &query, &args, N::wrap).await
+    Connection::from_query(ctx, select(on), &query, &args, N::wrap).await
 }
 
-/// A concept's object type: its own fields, written out; then the rows its foreign keys
-/// point to (`parents`), `name: Type = KEY;`; then its list fields (`lists`), one line each:
-/// `name: Type = relationship;` or `name: Type with EdgeFields = link;`. Lists the model
-/// cannot describe name their loader in `paged`: `name(extra arguments) -> Type = loader;`,
-/// and the macro adds the page arguments and the cost, as every list has them.
+/// A concept's object type. Its own fields are written out in `impl`; then, each section
+/// optional and in this order: the fields that answer a column as it is (`columns`,
+/// `name: Type`, `id: ID` for the global id) or a date read from its interval columns
+/// (`dates`); the rows its foreign keys point to (`parents`, `name: Type = KEY;`); lists the
+/// model cannot describe, with their loader (`paged`, `name(extra arguments) -> Type =
+/// loader;`: the macro adds the page arguments and the cost); its list fields (`lists`, one
+/// line each: `name: Type = relationship;` or `name: Type with EdgeFields = link;`); and
+/// lists of rows chosen by the object itself or by the field's arguments (`roots`,
+/// `name(extra arguments) -> Type = |object| select;`), as root fields are.
 ///
 /// ```text
 /// object! {
@@ -103,7 +139,7 @@ where
 ///         /// The state's periods of membership.
 ///         memberships: Membership = entity::membership::STATE;
 ///         /// The conferences the state hosted; each edge gives its role.
-///         hosted_conferences: Conference with HostingFields = entity::conference_host::STATE.to(entity::conference_host::CONFERENCE);
+///         hosted_conferences: Conference with HostingFields = entity::conference_host::HOSTED;
 ///     }
 /// }
 /// ```
@@ -111,6 +147,12 @@ macro_rules! object {
     (
         $(#[$attr:meta])*
         impl $ty:ident { $($body:tt)* }
+        $(columns {
+            $( $(#[$cdoc:meta])* $cfield:ident : $cty:ty ),* $(,)?
+        })?
+        $(dates {
+            $( $(#[$ddoc:meta])* $dfield:ident ),* $(,)?
+        })?
         $(parents {
             $( $(#[$pdoc:meta])* $pfield:ident : $pnode:ident = $fk:expr; )*
         })?
@@ -128,6 +170,8 @@ macro_rules! object {
     ) => {
         $crate::graphql::fields::object!(@next [
             [$(#[$attr])* impl $ty { $($body)* }]
+            [$($( [$(#[$cdoc])* $cfield ($cty)] )*)?]
+            [$($( [$(#[$ddoc])* $dfield] )*)?]
             [$($( [$(#[$pdoc])* $pfield $pnode ($fk)] )*)?]
             [$($( [$(#[$gdoc])* $gfield ($( [$(#[$am])* $an ($at)] )*) ($gnode) $gfn] )*)?]
         ] [] []
@@ -150,6 +194,8 @@ macro_rules! object {
     // only there.
     (@next [
         [$(#[$attr:meta])* impl $ty:ident { $($body:tt)* }]
+        [$( [$(#[$cdoc:meta])* $cfield:ident ($cty:ty)] )*]
+        [$( [$(#[$ddoc:meta])* $dfield:ident] )*]
         [$( [$(#[$pdoc:meta])* $pfield:ident $pnode:ident ($fk:expr)] )*]
         [$( [$(#[$gdoc:meta])* $gfield:ident ($( [$(#[$am:meta])* $an:ident ($at:ty)] )*) ($gnode:ty) $gfn:path] )*]
     ]
@@ -176,14 +222,29 @@ macro_rules! object {
                     #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
                     #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
                 ) -> $crate::graphql::error::ApiResult<$crate::graphql::list::Connection<$rnode>> {
-                    $crate::graphql::fields::root::<$rnode>(
+                    $crate::graphql::fields::root::<$rnode, Self>(
                         ctx,
+                        self,
                         $select,
                         filter.as_ref(),
                         order_by.as_deref(),
                         $crate::graphql::list::PageArgs::new(after, before, first, last)?,
                     )
                     .await
+                }
+            )*
+
+            $(
+                $(#[$cdoc])*
+                pub async fn $cfield(&self) -> $cty {
+                    $crate::graphql::fields::AsField::as_field(&self.0.$cfield, stringify!($ty))
+                }
+            )*
+
+            $(
+                $(#[$ddoc])*
+                pub async fn $dfield(&self) -> Option<$crate::graphql::dates::DateInterval> {
+                    $crate::graphql::dates::read_date(&self.0.model, stringify!($dfield)).map(Into::into)
                 }
             )*
 

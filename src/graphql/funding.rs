@@ -5,7 +5,6 @@ use entity::enums::{FundingQualifier, RecordKind};
 use entity::funding;
 use sea_orm::EntityTrait;
 
-use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
 use super::fields::{object, record};
 use super::filter::{
@@ -16,7 +15,6 @@ use super::list::Cited;
 use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{KeySql, Measure, Scope, aggregate_types};
 use super::list::{ListQuery, Loaded, through};
-use super::node::global_id;
 use super::order::order_by;
 use super::organization::{Organization, OrganizationFilter};
 use super::source::{Source, SourceFilter};
@@ -38,63 +36,32 @@ pub struct Funding(pub Loaded<funding::Model>);
 object! {
 /// Money given to an initiative or a programme, with the qualifier its source used ("more
 /// than EUR 2.5 million").
-impl Funding {
+impl Funding {}
+columns {
     /// A global id for `node(id:)`.
-    pub async fn id(&self) -> ID {
-        global_id("Funding", self.0.id)
-    }
-
+    id: ID,
     /// Short stable key: curation inputs and the data file refer to the funding by it.
-    async fn key(&self) -> &str {
-        &self.0.key
-    }
-
+    key: &str,
     /// What the money was for, in the source's words.
-    async fn description(&self) -> &str {
-        &self.0.description
-    }
-
+    description: &str,
     /// The amount in whole units of `currency`; null where no source gives it.
-    async fn amount(&self) -> Option<i64> {
-        self.0.amount
-    }
-
+    amount: Option<i64>,
     /// ISO 4217 currency code, e.g. `EUR`.
-    async fn currency(&self) -> Option<&str> {
-        self.0.currency.as_deref()
-    }
-
+    currency: Option<&str>,
     /// How the source qualified the amount: more than, exactly or about.
-    async fn qualifier(&self) -> Option<FundingQualifier> {
-        self.0.qualifier
-    }
-
-    /// Start of the period the money covers.
-    async fn period_start(&self) -> Option<DateInterval> {
-        read_date(&self.0.model, "period_start").map(Into::into)
-    }
-
-    /// End of the period the money covers.
-    async fn period_end(&self) -> Option<DateInterval> {
-        read_date(&self.0.model, "period_end").map(Into::into)
-    }
-
-
+    qualifier: Option<FundingQualifier>,
     /// The programme that received it, when not an initiative (e.g. "Internet freedom programming").
-    async fn recipient_programme(&self) -> Option<&str> {
-        self.0.recipient_programme.as_deref()
-    }
-
+    recipient_programme: Option<&str>,
     /// Whether the funders listed are all of them (false: "several countries, X among them").
-    async fn funders_complete(&self) -> bool {
-        self.0.funders_complete
-    }
-
+    funders_complete: bool,
     /// What the sources add, including disagreements between them.
-    async fn note(&self) -> Option<&str> {
-        self.0.note.as_deref()
-    }
-
+    note: Option<&str>,
+}
+dates {
+    /// Start of the period the money covers.
+    period_start,
+    /// End of the period the money covers.
+    period_end,
 }
 parents {
     /// The initiative that received it, if it went to one.
@@ -148,7 +115,7 @@ object! {
 impl FundingQuery {}
 roots {
     /// The fundings, oldest period first.
-    fundings() -> Funding = funding::Entity::find();
+    fundings() -> Funding = |_| funding::Entity::find();
 }
 }
 
@@ -174,9 +141,9 @@ filter! {
         /// The initiative that received it.
         recipient_initiative: Box<InitiativeFilter> = entity::funding::RECIPIENT,
         /// The states among its funders.
-        funder_states: ListFilter<StateFilter> = entity::funding_funder::FUNDING.to(entity::funding_funder::STATE),
+        funder_states: ListFilter<StateFilter> = entity::funding_funder::STATE_FUNDERS,
         /// The organizations among its funders.
-        funder_organizations: ListFilter<OrganizationFilter> = entity::funding_funder::FUNDING.to(entity::funding_funder::ORGANIZATION),
+        funder_organizations: ListFilter<OrganizationFilter> = entity::funding_funder::ORGANIZATION_FUNDERS,
         /// The sources of the funding.
         sources: ListFilter<SourceFilter> = Cited(RecordKind::Funding),
     }
@@ -199,6 +166,7 @@ order_by! {
 record!(Funding: funding, FundingFilter, FundingOrderField, FUNDING_ORDER);
 
 aggregate_types!(
+    for Funding;
     /// Totals over a list of fundings.
     FundingAggregate,
     /// A group of fundings sharing the keys asked for.
@@ -224,14 +192,6 @@ aggregate_types!(
         earliest_start: date = Measure::MinDate("period_start_earliest"),
     }
 );
-
-impl Aggregated for Funding {
-    type Aggregate = FundingAggregate;
-
-    fn aggregate(scope: Option<Scope>, _total: usize) -> Option<FundingAggregate> {
-        scope.map(FundingAggregate::new)
-    }
-}
 
 impl Aggregated for Funder {
     type Aggregate = super::list::ListAggregate;

@@ -6,15 +6,12 @@ use entity::initiative;
 use sea_orm::EntityTrait;
 
 use super::conference::{Conference, ConferenceFilter};
-use super::dates::{DateInterval, read_date};
 use super::fields::{object, record};
 use super::filter::{DateFilter, ListFilter, StringFilter, filter};
 use super::funding::{Funding, FundingFilter};
-use super::list::Aggregated;
 use super::list::Cited;
 use super::list::Loaded;
-use super::list::{KeySql, Measure, Scope, aggregate_types};
-use super::node::global_id;
+use super::list::{KeySql, Measure, aggregate_types};
 use super::order::order_by;
 use super::organization::{Organization, OrganizationFilter};
 use super::source::{Source, SourceFilter};
@@ -25,41 +22,24 @@ pub struct Initiative(pub Loaded<initiative::Model>);
 
 object! {
 /// A Coalition initiative, such as the Digital Defenders Partnership.
-impl Initiative {
+impl Initiative {}
+columns {
     /// A global id for `node(id:)`.
-    pub async fn id(&self) -> ID {
-        global_id("Initiative", self.0.id)
-    }
-
+    id: ID,
     /// Short stable key: curation inputs and the data file refer to the initiative by it.
-    async fn key(&self) -> &str {
-        &self.0.key
-    }
-
+    key: &str,
     /// Its name.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-
+    name: &str,
     /// What it does, in the source's words.
-    async fn description(&self) -> Option<&str> {
-        self.0.description.as_deref()
-    }
-
-    /// When it was launched.
-    async fn launched(&self) -> Option<DateInterval> {
-        read_date(&self.0.model, "launched").map(Into::into)
-    }
-
-    /// Since when it has operated (e.g. made grants).
-    async fn operating_since(&self) -> Option<DateInterval> {
-        read_date(&self.0.model, "operating_since").map(Into::into)
-    }
-
+    description: Option<&str>,
     /// Its web site.
-    async fn url(&self) -> Option<&str> {
-        self.0.url.as_deref()
-    }
+    url: Option<&str>,
+}
+dates {
+    /// When it was launched.
+    launched,
+    /// Since when it has operated (e.g. made grants).
+    operating_since,
 }
 parents {
     /// The conference it was launched at.
@@ -83,7 +63,7 @@ object! {
 impl InitiativeQuery {}
 roots {
     /// The initiatives, by name.
-    initiatives() -> Initiative = initiative::Entity::find();
+    initiatives() -> Initiative = |_| initiative::Entity::find();
 }
 }
 
@@ -124,6 +104,7 @@ order_by! {
 record!(Initiative: initiative, InitiativeFilter, InitiativeOrderField, INITIATIVE_ORDER);
 
 aggregate_types!(
+    for Initiative;
     /// Totals over a list of initiatives.
     InitiativeAggregate,
     /// A group of initiatives sharing the keys asked for.
@@ -138,11 +119,3 @@ aggregate_types!(
         earliest_launched: date = Measure::MinDate("launched_earliest"),
     }
 );
-
-impl Aggregated for Initiative {
-    type Aggregate = InitiativeAggregate;
-
-    fn aggregate(scope: Option<Scope>, _total: usize) -> Option<InitiativeAggregate> {
-        scope.map(InitiativeAggregate::new)
-    }
-}

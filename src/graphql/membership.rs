@@ -11,13 +11,11 @@ use super::filter::{BooleanFilter, Custom, DateFilter, IntFilter, ListFilter, co
 use super::order::order_by;
 use super::state::StateFilter;
 
-use super::dates::{Date, DateInterval, read_date};
+use super::dates::{Date, read_date};
 use super::fields::{object, record};
-use super::list::Aggregated;
 use super::list::Cited;
 use super::list::Loaded;
-use super::list::{KeySql, Measure, Scope, aggregate_types};
-use super::node::global_id;
+use super::list::{KeySql, Measure, aggregate_types};
 use super::source::{Source, SourceFilter};
 use super::state::State;
 use crate::dates::Relation;
@@ -121,36 +119,6 @@ pub struct Membership(pub Loaded<membership::Model>);
 object! {
 /// A state's period in the Coalition: when it joined and, if it did, when it left.
 impl Membership {
-    /// A global id for `node(id:)`.
-    pub async fn id(&self) -> ID {
-        global_id("Membership", self.0.id)
-    }
-
-    /// When the state joined, as an interval with the precision the source gave.
-    async fn joined(&self) -> Option<DateInterval> {
-        read_date(&self.0.model, "joined").map(Into::into)
-    }
-
-    /// When the state left; null while it is a member.
-    async fn left(&self) -> Option<DateInterval> {
-        read_date(&self.0.model, "left").map(Into::into)
-    }
-
-    /// Whether the state founded the Coalition (endorsed the founding declaration at The
-    /// Hague, December 2011).
-    async fn founding(&self) -> bool {
-        self.0.founding
-    }
-
-    /// Its place in the order of joining ("31st member"), where a source gives one.
-    async fn ordinal(&self) -> Option<i32> {
-        self.0.ordinal
-    }
-
-    /// What the sources add, including disagreements between them.
-    async fn note(&self) -> Option<&str> {
-        self.0.note.as_deref()
-    }
 
     /// Whether this membership was in force on a day.
     async fn status(
@@ -159,6 +127,23 @@ impl Membership {
     ) -> MembershipStatus {
         status_on(&self.0.model, on.0)
     }
+}
+columns {
+    /// A global id for `node(id:)`.
+    id: ID,
+    /// Whether the state founded the Coalition (endorsed the founding declaration at The
+    /// Hague, December 2011).
+    founding: bool,
+    /// Its place in the order of joining ("31st member"), where a source gives one.
+    ordinal: Option<i32>,
+    /// What the sources add, including disagreements between them.
+    note: Option<&str>,
+}
+dates {
+    /// When the state joined, as an interval with the precision the source gave.
+    joined,
+    /// When the state left; null while it is a member.
+    left,
 }
 parents {
     /// The member state.
@@ -218,11 +203,12 @@ object! {
 impl MembershipQuery {}
 roots {
     /// Every state's periods of membership, by joining date.
-    memberships() -> Membership = membership::Entity::find();
+    memberships() -> Membership = |_| membership::Entity::find();
 }
 }
 
 aggregate_types!(
+    for Membership;
     /// Totals over a list of memberships.
     MembershipAggregate,
     /// A group of memberships sharing the keys asked for.
@@ -247,11 +233,3 @@ aggregate_types!(
         latest_joined: date = Measure::MaxDate("joined_latest"),
     }
 );
-
-impl Aggregated for Membership {
-    type Aggregate = MembershipAggregate;
-
-    fn aggregate(scope: Option<Scope>, _total: usize) -> Option<MembershipAggregate> {
-        scope.map(MembershipAggregate::new)
-    }
-}

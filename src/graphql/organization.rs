@@ -9,11 +9,9 @@ use super::fields::{object, record};
 use super::filter::{ListFilter, OrganizationKindFilter, StringFilter, filter};
 use super::funding::{Funding, FundingFilter};
 use super::initiative::{Initiative, InitiativeFilter};
-use super::list::Aggregated;
 use super::list::Cited;
 use super::list::Loaded;
-use super::list::{KeySql, Scope, aggregate_types};
-use super::node::global_id;
+use super::list::{KeySql, aggregate_types};
 use super::order::order_by;
 use super::source::{Source, SourceFilter};
 use super::state::{State, StateFilter};
@@ -24,26 +22,16 @@ pub struct Organization(pub Loaded<organization::Model>);
 
 object! {
 /// An organization: an NGO or a government body.
-impl Organization {
+impl Organization {}
+columns {
     /// A global id for `node(id:)`.
-    pub async fn id(&self) -> ID {
-        global_id("Organization", self.0.id)
-    }
-
+    id: ID,
     /// Short stable key: curation inputs and the data file refer to the organization by it.
-    async fn key(&self) -> &str {
-        &self.0.key
-    }
-
+    key: &str,
     /// Its name.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-
+    name: &str,
     /// What kind of organization it is.
-    async fn kind(&self) -> OrganizationKind {
-        self.0.kind
-    }
+    kind: OrganizationKind,
 }
 parents {
     /// The state it is based in.
@@ -57,7 +45,7 @@ lists {
     /// The initiatives it manages.
     managed_initiatives: Initiative = entity::initiative::MANAGER;
     /// The fundings it contributed to.
-    fundings: Funding = entity::funding_funder::ORGANIZATION.to(entity::funding_funder::FUNDING);
+    fundings: Funding = entity::funding_funder::FUNDED_BY_ORGANIZATION;
     /// The sources of this record.
     sources: Source = Cited(RecordKind::Organization);
 }
@@ -71,7 +59,7 @@ object! {
 impl OrganizationQuery {}
 roots {
     /// The organizations, by name.
-    organizations() -> Organization = organization::Entity::find();
+    organizations() -> Organization = |_| organization::Entity::find();
 }
 }
 
@@ -91,7 +79,7 @@ filter! {
         /// The initiatives it manages.
         managed_initiatives: ListFilter<InitiativeFilter> = entity::initiative::MANAGER,
         /// The fundings it contributed to.
-        fundings: ListFilter<FundingFilter> = entity::funding_funder::ORGANIZATION.to(entity::funding_funder::FUNDING),
+        fundings: ListFilter<FundingFilter> = entity::funding_funder::FUNDED_BY_ORGANIZATION,
         /// The sources of the organization.
         sources: ListFilter<SourceFilter> = Cited(RecordKind::Organization),
     }
@@ -112,6 +100,7 @@ order_by! {
 record!(Organization: organization, OrganizationFilter, OrganizationOrderField, ORGANIZATION_ORDER);
 
 aggregate_types!(
+    for Organization;
     /// Totals over a list of organizations.
     OrganizationAggregate,
     /// A group of organizations sharing the keys asked for.
@@ -125,11 +114,3 @@ aggregate_types!(
     },
     measures {}
 );
-
-impl Aggregated for Organization {
-    type Aggregate = OrganizationAggregate;
-
-    fn aggregate(scope: Option<Scope>, _total: usize) -> Option<OrganizationAggregate> {
-        scope.map(OrganizationAggregate::new)
-    }
-}

@@ -8,11 +8,9 @@ use sea_orm::EntityTrait;
 use super::conference::{Conference, ConferenceFilter, ParticipationFields};
 use super::fields::{object, record};
 use super::filter::{ListFilter, StringFilter, filter};
-use super::list::Aggregated;
 use super::list::Cited;
 use super::list::Loaded;
-use super::list::{KeySql, Scope, aggregate_types};
-use super::node::global_id;
+use super::list::{KeySql, aggregate_types};
 use super::order::order_by;
 use super::source::{Source, SourceFilter};
 
@@ -22,25 +20,18 @@ pub struct Person(pub Loaded<person::Model>);
 
 object! {
 /// A person the sources name, such as a minister who spoke at a conference.
-impl Person {
+impl Person {}
+columns {
     /// A global id for `node(id:)`.
-    pub async fn id(&self) -> ID {
-        global_id("Person", self.0.id)
-    }
-
+    id: ID,
     /// Short stable key: curation inputs and the data file refer to the person by it.
-    async fn key(&self) -> &str {
-        &self.0.key
-    }
-
+    key: &str,
     /// Full name.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
+    name: &str,
 }
 lists {
     /// The conferences the person took part in; each edge gives the role and the office held.
-    conferences: Conference with ParticipationFields = entity::person_role::PERSON.to(entity::person_role::CONFERENCE);
+    conferences: Conference with ParticipationFields = entity::person_role::PARTICIPATIONS;
     /// The sources of this record.
     sources: Source = Cited(RecordKind::Person);
 }
@@ -54,7 +45,7 @@ object! {
 impl PersonQuery {}
 roots {
     /// The people, by name.
-    people() -> Person = person::Entity::find();
+    people() -> Person = |_| person::Entity::find();
 }
 }
 
@@ -64,7 +55,7 @@ filter! {
         /// Full name.
         name: StringFilter = "name",
         /// The conferences the person took part in.
-        conferences: ListFilter<ConferenceFilter> = entity::person_role::PERSON.to(entity::person_role::CONFERENCE),
+        conferences: ListFilter<ConferenceFilter> = entity::person_role::PARTICIPATIONS,
         /// The sources that name the person.
         sources: ListFilter<SourceFilter> = Cited(RecordKind::Person),
     }
@@ -83,6 +74,7 @@ order_by! {
 record!(Person: person, PersonFilter, PersonOrderField, PERSON_ORDER);
 
 aggregate_types!(
+    for Person;
     /// Totals over a list of people.
     PersonAggregate,
     /// A group of people sharing the keys asked for.
@@ -94,11 +86,3 @@ aggregate_types!(
     },
     measures {}
 );
-
-impl Aggregated for Person {
-    type Aggregate = PersonAggregate;
-
-    fn aggregate(scope: Option<Scope>, _total: usize) -> Option<PersonAggregate> {
-        scope.map(PersonAggregate::new)
-    }
-}

@@ -1,6 +1,6 @@
 //! Sources: the publications every record cites, and the records that cite each of them.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, ID};
 use entity::source;
 
 use std::collections::HashMap;
@@ -9,76 +9,57 @@ use std::sync::Arc;
 use entity::citation;
 use sea_orm::EntityTrait;
 
-use super::dates::{DateInterval, read_date};
 use super::error::ApiResult;
 use super::fields::{object, record};
 use super::filter::{BooleanFilter, DateFilter, StringFilter, filter};
-use super::list::{Aggregated, Connection, PageArgs};
-use super::list::{KeySql, Measure, Scope, aggregate_types};
+use super::list::{Connection, PageArgs};
+use super::list::{KeySql, Measure, aggregate_types};
 use super::list::{ListQuery, Loaded};
-use super::node::{Node, global_id, load_keys, type_of};
+use super::node::{Node, load_keys, type_of};
 use super::order::order_by;
 
 /// A publication records cite.
 #[derive(Clone)]
 pub struct Source(pub Loaded<source::Model>);
 
+object! {
 /// A publication records cite: a fact sheet, a ministry's page, a press release.
-#[Object]
-impl Source {
+impl Source {}
+columns {
     /// A global id for `node(id:)`.
-    pub async fn id(&self) -> ID {
-        global_id("Source", self.0.id)
-    }
-
+    id: ID,
     /// A short key the dataset uses for it, e.g. `FS2014`.
-    async fn key(&self) -> &str {
-        &self.0.key
-    }
-
+    key: &str,
     /// Its title.
-    async fn title(&self) -> &str {
-        &self.0.title
-    }
-
+    title: &str,
     /// Whether `title` is the dataset's description of the publication rather than the
     /// title the publication gives itself: true where no source the dataset holds gives that
     /// title, so searching for `title` word for word may not find the publication.
-    async fn title_is_description(&self) -> bool {
-        self.0.title_is_description
-    }
-
+    title_is_description: bool,
     /// Who published it.
-    async fn publisher(&self) -> Option<&str> {
-        self.0.publisher.as_deref()
-    }
-
-    /// When it was published.
-    async fn published(&self) -> Option<DateInterval> {
-        read_date(&self.0.model, "published").map(Into::into)
-    }
-
+    publisher: Option<&str>,
     /// Where it can be read.
-    async fn url(&self) -> Option<&str> {
-        self.0.url.as_deref()
-    }
-
+    url: Option<&str>,
     /// What the dataset adds about it.
-    async fn note(&self) -> Option<&str> {
-        self.0.note.as_deref()
-    }
-
+    note: Option<&str>,
+}
+dates {
+    /// When it was published.
+    published,
+}
+paged {
     /// The records that cite this source.
-    #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-    async fn cited_by(
+    cited_by() -> Node = Self::cited_by_page;
+}
+}
+
+impl Source {
+    /// The page of `cited_by`.
+    async fn cited_by_page(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-        #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
+        args: PageArgs,
     ) -> ApiResult<Connection<Node>> {
-        let args = PageArgs::new(after, before, first, last)?;
         let citations = self
             .0
             .children(ctx, entity::citation::SOURCE, &ListQuery::all())
@@ -114,7 +95,7 @@ object! {
 impl SourceQuery {}
 roots {
     /// The sources, by key.
-    sources() -> Source = source::Entity::find();
+    sources() -> Source = |_| source::Entity::find();
 }
 }
 
@@ -155,6 +136,7 @@ order_by! {
 record!(Source: source, SourceFilter, SourceOrderField, SOURCE_ORDER);
 
 aggregate_types!(
+    for Source;
     /// Totals over a list of sources.
     SourceAggregate,
     /// A group of sources sharing the keys asked for.
@@ -173,11 +155,3 @@ aggregate_types!(
         latest_published: date = Measure::MaxDate("published_latest"),
     }
 );
-
-impl Aggregated for Source {
-    type Aggregate = SourceAggregate;
-
-    fn aggregate(scope: Option<Scope>, _total: usize) -> Option<SourceAggregate> {
-        scope.map(SourceAggregate::new)
-    }
-}

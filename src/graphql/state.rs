@@ -13,13 +13,12 @@ use super::error::{ApiResult, OrGraphql};
 use super::fields::{object, record};
 use super::filter::{Custom, ListFilter, RegionFilter, StringFilter, filter};
 use super::funding::{Funding, FundingFilter};
-use super::list::{Aggregated, Cited};
-use super::list::{KeySql, Scope, aggregate_types};
+use super::list::Cited;
+use super::list::{KeySql, aggregate_types};
 use super::list::{ListQuery, Loaded, single};
 use super::membership::{
     Membership, MembershipFilter, MembershipStatus, state_is_member, state_status_on,
 };
-use super::node::global_id;
 use super::order::order_by;
 use super::organization::{Organization, OrganizationFilter};
 use super::person::Person;
@@ -32,30 +31,6 @@ pub struct State(pub Loaded<state::Model>);
 object! {
 /// A government that is or was a member of the Coalition.
 impl State {
-    /// A global id for `node(id:)`.
-    pub async fn id(&self) -> ID {
-        global_id("State", self.0.id)
-    }
-
-    /// ISO 3166-1 alpha-2 code, e.g. `KE`.
-    async fn code(&self) -> &str {
-        &self.0.code
-    }
-
-    /// Short English name.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-
-    /// UN M49 region.
-    async fn region(&self) -> Region {
-        self.0.region
-    }
-
-    /// UN M49 subregion, e.g. "Sub-Saharan Africa".
-    async fn subregion(&self) -> &str {
-        &self.0.subregion
-    }
 
     /// Whether the state was a member on a day: MEMBER, NOT_MEMBER, or UNCERTAIN where the
     /// day falls inside a joining or leaving date the sources give only approximately.
@@ -71,22 +46,34 @@ impl State {
         Ok(state_status_on(&memberships, on.0))
     }
 }
+columns {
+    /// A global id for `node(id:)`.
+    id: ID,
+    /// ISO 3166-1 alpha-2 code, e.g. `KE`.
+    code: &str,
+    /// Short English name.
+    name: &str,
+    /// UN M49 region.
+    region: Region,
+    /// UN M49 subregion, e.g. "Sub-Saharan Africa".
+    subregion: &str,
+}
 lists {
     /// The state's periods of membership.
     memberships: Membership = entity::membership::STATE;
     /// The conferences the state hosted or co-hosted; each edge gives its role.
-    hosted_conferences: Conference with HostingFields = entity::conference_host::STATE.to(entity::conference_host::CONFERENCE);
+    hosted_conferences: Conference with HostingFields = entity::conference_host::HOSTED;
     /// The periods in which the state chaired the Coalition.
     chairships: Chairship = entity::chairship::STATE;
     /// The commitments the state endorsed; each edge gives the endorsement.
-    endorsed_commitments: Commitment with EndorsementFields = entity::endorsement::STATE.to(entity::endorsement::COMMITMENT);
+    endorsed_commitments: Commitment with EndorsementFields = entity::endorsement::ENDORSED;
     /// The fundings the state contributed to.
-    fundings: Funding = entity::funding_funder::STATE.to(entity::funding_funder::FUNDING);
+    fundings: Funding = entity::funding_funder::FUNDED_BY_STATE;
     /// The organizations based in the state.
     organizations: Organization = entity::organization::STATE;
     /// The people the sources name holding an office of this state; each edge gives the
     /// conference, their role there and the office.
-    people: Person with ParticipationFields = entity::person_role::OFFICE_STATE.to(entity::person_role::PERSON);
+    people: Person with ParticipationFields = entity::person_role::OFFICE_HOLDERS;
     /// The sources of this record.
     sources: Source = Cited(RecordKind::State);
 }
@@ -110,13 +97,13 @@ filter! {
         /// The state's periods of membership.
         memberships: ListFilter<MembershipFilter> = entity::membership::STATE,
         /// The conferences the state hosted or co-hosted.
-        hosted_conferences: ListFilter<ConferenceFilter> = entity::conference_host::STATE.to(entity::conference_host::CONFERENCE),
+        hosted_conferences: ListFilter<ConferenceFilter> = entity::conference_host::HOSTED,
         /// The periods in which the state chaired the Coalition.
         chairships: ListFilter<ChairshipFilter> = entity::chairship::STATE,
         /// The commitments the state endorsed.
-        endorsed_commitments: ListFilter<CommitmentFilter> = entity::endorsement::STATE.to(entity::endorsement::COMMITMENT),
+        endorsed_commitments: ListFilter<CommitmentFilter> = entity::endorsement::ENDORSED,
         /// The fundings the state contributed to.
-        fundings: ListFilter<FundingFilter> = entity::funding_funder::STATE.to(entity::funding_funder::FUNDING),
+        fundings: ListFilter<FundingFilter> = entity::funding_funder::FUNDED_BY_STATE,
         /// The organizations based in the state.
         organizations: ListFilter<OrganizationFilter> = entity::organization::STATE,
         /// The sources that name the state.
@@ -174,7 +161,7 @@ roots {
         #[graphql(desc = "Only states of this UN M49 region.")] region: Option<Region>,
         #[graphql(desc = "Only founding members (true) or only later members (false).")]
         founding: Option<bool>,
-    ) -> State = {
+    ) -> State = |_| {
     let mut select = state::Entity::find();
     if let Some(day) = member_on {
         select = select.filter(state_is_member(day.0, include_uncertain));
@@ -199,6 +186,7 @@ roots {
 }
 
 aggregate_types!(
+    for State;
     /// Totals over a list of states.
     StateAggregate,
     /// A group of states sharing the keys asked for.
@@ -212,11 +200,3 @@ aggregate_types!(
     },
     measures {}
 );
-
-impl Aggregated for State {
-    type Aggregate = StateAggregate;
-
-    fn aggregate(scope: Option<Scope>, _total: usize) -> Option<StateAggregate> {
-        scope.map(StateAggregate::new)
-    }
-}

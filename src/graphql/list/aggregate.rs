@@ -476,9 +476,11 @@ pub fn date_measure(value: Option<&MeasureValue>) -> Option<crate::graphql::date
 /// The most keys one `groupBy` may combine.
 pub const MAX_GROUP_KEYS: usize = 4;
 
-/// Declares a type's aggregate and group objects from its keys and measures.
+/// Declares a node type's aggregate and group objects from its keys and measures (`for Node;`
+/// first), and how its lists give them.
 macro_rules! aggregate_types {
     (
+        for $node:ident;
         $(#[$adoc:meta])* $agg:ident,
         $(#[$gdoc:meta])* $group:ident,
         $(#[$kdoc:meta])* $keyenum:ident {
@@ -503,6 +505,14 @@ macro_rules! aggregate_types {
         }
 
         const MEASURES: &[(&str, $crate::graphql::list::Measure)] = &[$((stringify!($mfield), $msql)),*];
+
+        impl $crate::graphql::list::Aggregated for $node {
+            type Aggregate = $agg;
+
+            fn aggregate(scope: Option<$crate::graphql::list::Scope>, _total: usize) -> Option<$agg> {
+                scope.map($agg::new)
+            }
+        }
 
         $(#[$adoc])*
         pub struct $agg {
