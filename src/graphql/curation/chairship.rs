@@ -48,7 +48,7 @@ impl RecordInput for ChairshipInput {
             );
         }
         let state_id = checks
-            .state_opt(txn, "input.chair", self.chair.as_deref())
+            .find_opt::<entity::state::Entity>(txn, "input.chair", self.chair.as_deref())
             .await?;
         let start = checks.date(txn, "input.start", self.start.as_ref()).await?;
         let end = checks.date(txn, "input.end", self.end.as_ref()).await?;
@@ -65,14 +65,7 @@ impl RecordInput for ChairshipInput {
             start.as_ref(),
         );
         checks
-            .unique::<chairship::Entity>(
-                txn,
-                "input.start",
-                "chairship",
-                chairship::Column::Key,
-                &key,
-                current.map(|c| c.id),
-            )
+            .unique::<chairship::Entity>(txn, "input.start", &key, current.map(|c| c.id))
             .await?;
         let sources = checks.sources(txn, "input.sources", &self.sources).await?;
         checks.finish()?;

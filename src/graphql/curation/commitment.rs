@@ -53,23 +53,10 @@ impl RecordInput for CommitmentInput {
         checks.not_blank("input.key", &self.key);
         checks.not_blank("input.title", &self.title);
         checks
-            .unique::<commitment::Entity>(
-                txn,
-                "input.key",
-                "commitment",
-                commitment::Column::Key,
-                &self.key,
-                current.map(|c| c.id),
-            )
+            .unique::<commitment::Entity>(txn, "input.key", &self.key, current.map(|c| c.id))
             .await?;
         let document_id = checks
-            .find_opt::<document::Entity>(
-                txn,
-                "input.document",
-                "document",
-                document::Column::Key,
-                self.document.as_deref(),
-            )
+            .find_opt::<document::Entity>(txn, "input.document", self.document.as_deref())
             .await?;
         let sources = checks.sources(txn, "input.sources", &self.sources).await?;
         checks.finish()?;
@@ -203,15 +190,11 @@ impl RecordInput for EndorsementInput {
         current: Option<&endorsement::Model>,
     ) -> ApiResult<Checked<endorsement::ActiveModel>> {
         let mut checks = Checks::default();
-        let state_id = checks.state(txn, "input.state", &self.state).await?;
+        let state_id = checks
+            .find::<entity::state::Entity>(txn, "input.state", &self.state)
+            .await?;
         let commitment_id = checks
-            .find::<commitment::Entity>(
-                txn,
-                "input.commitment",
-                "commitment",
-                commitment::Column::Key,
-                &self.commitment,
-            )
+            .find::<commitment::Entity>(txn, "input.commitment", &self.commitment)
             .await?;
         let endorsed = checks
             .date(txn, "input.endorsed", self.endorsed.as_ref())

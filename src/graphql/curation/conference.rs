@@ -66,7 +66,9 @@ async fn check_hosts(
     let mut seen = std::collections::HashSet::new();
     for (i, host) in hosts.iter().enumerate() {
         let at = format!("{field}[{i}].state");
-        checks.state(txn, &at, &host.state).await?;
+        checks
+            .find::<entity::state::Entity>(txn, &at, &host.state)
+            .await?;
         if !seen.insert(host.state.as_str()) {
             checks.problem(at, format!("`{}` is listed twice", host.state));
         }
@@ -90,14 +92,7 @@ impl RecordInput for ConferenceInput {
         checks.not_blank("input.key", &self.key);
         checks.not_blank("input.name", &self.name);
         checks
-            .unique::<conference::Entity>(
-                txn,
-                "input.key",
-                "conference",
-                conference::Column::Key,
-                &self.key,
-                current.map(|c| c.id),
-            )
+            .unique::<conference::Entity>(txn, "input.key", &self.key, current.map(|c| c.id))
             .await?;
         if let (Some(start), Some(end)) = (self.start, self.end)
             && end < start
@@ -181,15 +176,11 @@ impl ConferenceHostInput {
     ) -> ApiResult<(conference::Model, i32, Vec<i32>)> {
         let mut checks = Checks::default();
         let conference_id = checks
-            .find::<conference::Entity>(
-                txn,
-                "input.conference",
-                "conference",
-                conference::Column::Key,
-                &self.conference,
-            )
+            .find::<conference::Entity>(txn, "input.conference", &self.conference)
             .await?;
-        let state_id = checks.state(txn, "input.state", &self.state).await?;
+        let state_id = checks
+            .find::<entity::state::Entity>(txn, "input.state", &self.state)
+            .await?;
         let sources = if sources_needed || !self.sources.is_empty() {
             checks.sources(txn, "input.sources", &self.sources).await?
         } else {

@@ -45,23 +45,10 @@ impl RecordInput for DocumentInput {
         checks.not_blank("input.key", &self.key);
         checks.not_blank("input.title", &self.title);
         checks
-            .unique::<document::Entity>(
-                txn,
-                "input.key",
-                "document",
-                document::Column::Key,
-                &self.key,
-                current.map(|c| c.id),
-            )
+            .unique::<document::Entity>(txn, "input.key", &self.key, current.map(|c| c.id))
             .await?;
         let conference_id = checks
-            .find_opt::<conference::Entity>(
-                txn,
-                "input.conference",
-                "conference",
-                conference::Column::Key,
-                self.conference.as_deref(),
-            )
+            .find_opt::<conference::Entity>(txn, "input.conference", self.conference.as_deref())
             .await?;
         let adopted = checks
             .date(txn, "input.adopted", self.adopted.as_ref())

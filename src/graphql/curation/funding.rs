@@ -70,14 +70,7 @@ impl RecordInput for FundingInput {
         checks.not_blank("input.key", &self.key);
         checks.not_blank("input.description", &self.description);
         checks
-            .unique::<funding::Entity>(
-                txn,
-                "input.key",
-                "funding",
-                funding::Column::Key,
-                &self.key,
-                current.map(|c| c.id),
-            )
+            .unique::<funding::Entity>(txn, "input.key", &self.key, current.map(|c| c.id))
             .await?;
         if self.amount.is_some_and(|a| a < 0) {
             checks.problem("input.amount", "an amount is not negative");
@@ -110,8 +103,6 @@ impl RecordInput for FundingInput {
             .find_opt::<initiative::Entity>(
                 txn,
                 "input.recipientInitiative",
-                "initiative",
-                initiative::Column::Key,
                 self.recipient_initiative.as_deref(),
             )
             .await?;
@@ -120,17 +111,13 @@ impl RecordInput for FundingInput {
             let at = format!("input.funders[{i}]");
             match (&funder.state, &funder.organization) {
                 (Some(code), None) => {
-                    checks.state(txn, &format!("{at}.state"), code).await?;
+                    checks
+                        .find::<entity::state::Entity>(txn, &format!("{at}.state"), code)
+                        .await?;
                 }
                 (None, Some(key)) => {
                     checks
-                        .find::<organization::Entity>(
-                            txn,
-                            &format!("{at}.organization"),
-                            "organization",
-                            organization::Column::Key,
-                            key,
-                        )
+                        .find::<organization::Entity>(txn, &format!("{at}.organization"), key)
                         .await?;
                 }
                 _ => checks.problem(

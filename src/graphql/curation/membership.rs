@@ -48,16 +48,11 @@ impl RecordInput for MembershipInput {
         current: Option<&membership::Model>,
     ) -> ApiResult<Checked<membership::ActiveModel>> {
         let mut checks = Checks::default();
-        let state_id = checks.state(txn, "input.state", &self.state).await?;
+        let state_id = checks
+            .find::<entity::state::Entity>(txn, "input.state", &self.state)
+            .await?;
         checks
-            .unique::<membership::Entity>(
-                txn,
-                "input.state",
-                "membership",
-                membership::Column::Key,
-                &self.state,
-                current.map(|c| c.id),
-            )
+            .unique::<membership::Entity>(txn, "input.state", &self.state, current.map(|c| c.id))
             .await?;
         let joined = checks
             .date(txn, "input.joined", self.joined.as_ref())

@@ -185,6 +185,30 @@ pub fn not_found(kind: &str, id: &ID) -> async_graphql::Error {
     ApiError::invalid("id", format!("no {kind} has the id `{}`", id.0)).extend()
 }
 
+/// A table whose records curators name by a key: the key's column, and what one record is
+/// called in messages.
+pub trait Named: EntityTrait {
+    /// The column holding the key.
+    const KEY: Self::Column;
+    /// What one record is called.
+    const NOUN: &'static str;
+}
+
+/// Declares the key column of each named table; a record is called by its module's name.
+macro_rules! named {
+    ($($module:ident: $column:ident),* $(,)?) => {
+        $(impl Named for entity::$module::Entity {
+            const KEY: Self::Column = entity::$module::Column::$column;
+            const NOUN: &'static str = stringify!($module);
+        })*
+    };
+}
+
+named! {
+    state: Code, membership: Key, conference: Key, chairship: Key, document: Key,
+    commitment: Key, organization: Key, initiative: Key, funding: Key, person: Key, source: Key,
+}
+
 /// Collects every problem of an input before refusing it, each with the field it concerns.
 #[derive(Default)]
 pub struct Checks {
@@ -214,81 +238,47 @@ impl Checks {
         }
     }
 
-    /// The id of the record whose `column` is `key`, or a problem naming the unknown key.
-    pub async fn find<E: EntityTrait>(
+    /// The id of the record of `E` with this key, or a problem naming the unknown key.
+    pub async fn find<E: Named>(
         &mut self,
         txn: &DatabaseTransaction,
         field: &str,
-        what: &str,
-        column: E::Column,
         key: &str,
     ) -> ApiResult<Option<i32>> {
-        let found = id_where::<E>(txn, column, key).await?;
+        let found = id_where::<E>(txn, E::KEY, key).await?;
         if found.is_none() {
-            self.problem(field, format!("no {what} has the key `{key}`"));
+            self.problem(field, format!("no {} has the key `{key}`", E::NOUN));
         }
         Ok(found)
     }
 
     /// [`Checks::find`] for an optional reference.
-    pub async fn find_opt<E: EntityTrait>(
+    pub async fn find_opt<E: Named>(
         &mut self,
         txn: &DatabaseTransaction,
         field: &str,
-        what: &str,
-        column: E::Column,
         key: Option<&str>,
     ) -> ApiResult<Option<i32>> {
         match key {
-            Some(key) => self.find::<E>(txn, field, what, column, key).await,
+            Some(key) => self.find::<E>(txn, field, key).await,
             None => Ok(None),
         }
     }
 
-    /// The id of the state with ISO code `code`, or a problem naming the unknown code.
-    pub async fn state(
+    /// Refuses a key that another record of `E` (not `except`) already has.
+    pub async fn unique<E: Named>(
         &mut self,
         txn: &DatabaseTransaction,
         field: &str,
-        code: &str,
-    ) -> ApiResult<Option<i32>> {
-        self.find::<entity::state::Entity>(txn, field, "state", entity::state::Column::Code, code)
-            .await
-    }
-
-    /// [`Checks::state`] for an optional reference.
-    pub async fn state_opt(
-        &mut self,
-        txn: &DatabaseTransaction,
-        field: &str,
-        code: Option<&str>,
-    ) -> ApiResult<Option<i32>> {
-        self.find_opt::<entity::state::Entity>(
-            txn,
-            field,
-            "state",
-            entity::state::Column::Code,
-            code,
-        )
-        .await
-    }
-
-    /// Refuses a key that another record (not `except`) already has.
-    pub async fn unique<E: EntityTrait>(
-        &mut self,
-        txn: &DatabaseTransaction,
-        field: &str,
-        what: &str,
-        column: E::Column,
         key: &str,
         except: Option<i32>,
     ) -> ApiResult<()> {
-        if let Some(id) = id_where::<E>(txn, column, key).await?
+        if let Some(id) = id_where::<E>(txn, E::KEY, key).await?
             && Some(id) != except
         {
             self.problem(
                 field,
-                format!("a {what} with the key `{key}` already exists"),
+                format!("a {} with the key `{key}` already exists", E::NOUN),
             );
         }
         Ok(())
@@ -306,16 +296,7 @@ impl Checks {
         }
         let mut ids = BTreeSet::new();
         for key in keys {
-            if let Some(id) = self
-                .find::<entity::source::Entity>(
-                    txn,
-                    field,
-                    "source",
-                    entity::source::Column::Key,
-                    key,
-                )
-                .await?
-            {
+            if let Some(id) = self.find::<entity::source::Entity>(txn, field, key).await? {
                 ids.insert(id);
             }
         }
@@ -348,14 +329,8 @@ impl Checks {
             self.problem(field, problem);
         }
         for key in &input.narrowed_by {
-            self.find::<entity::source::Entity>(
-                txn,
-                &format!("{field}.narrowedBy"),
-                "source",
-                entity::source::Column::Key,
-                key,
-            )
-            .await?;
+            self.find::<entity::source::Entity>(txn, &format!("{field}.narrowedBy"), key)
+                .await?;
         }
         Ok(Some(spec))
     }

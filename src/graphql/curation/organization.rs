@@ -43,26 +43,13 @@ impl RecordInput for OrganizationInput {
         checks.not_blank("input.key", &self.key);
         checks.not_blank("input.name", &self.name);
         checks
-            .unique::<organization::Entity>(
-                txn,
-                "input.key",
-                "organization",
-                organization::Column::Key,
-                &self.key,
-                current.map(|c| c.id),
-            )
+            .unique::<organization::Entity>(txn, "input.key", &self.key, current.map(|c| c.id))
             .await?;
         let state_id = checks
-            .state_opt(txn, "input.state", self.state.as_deref())
+            .find_opt::<entity::state::Entity>(txn, "input.state", self.state.as_deref())
             .await?;
         let parent_id = checks
-            .find_opt::<organization::Entity>(
-                txn,
-                "input.parent",
-                "organization",
-                organization::Column::Key,
-                self.parent.as_deref(),
-            )
+            .find_opt::<organization::Entity>(txn, "input.parent", self.parent.as_deref())
             .await?;
         if let (Some(current), Some(parent)) = (current, parent_id)
             && is_within(txn, parent, current.id).await?

@@ -55,29 +55,16 @@ impl RecordInput for PersonInput {
         checks.not_blank("input.key", &self.key);
         checks.not_blank("input.name", &self.name);
         checks
-            .unique::<person::Entity>(
-                txn,
-                "input.key",
-                "person",
-                person::Column::Key,
-                &self.key,
-                current.map(|c| c.id),
-            )
+            .unique::<person::Entity>(txn, "input.key", &self.key, current.map(|c| c.id))
             .await?;
         let mut seen = std::collections::HashSet::new();
         for (i, role) in self.roles.iter().enumerate() {
             let at = format!("input.roles[{i}]");
             checks
-                .find::<conference::Entity>(
-                    txn,
-                    &format!("{at}.conference"),
-                    "conference",
-                    conference::Column::Key,
-                    &role.conference,
-                )
+                .find::<conference::Entity>(txn, &format!("{at}.conference"), &role.conference)
                 .await?;
             checks
-                .state_opt(
+                .find_opt::<entity::state::Entity>(
                     txn,
                     &format!("{at}.officeState"),
                     role.office_state.as_deref(),

@@ -52,14 +52,7 @@ impl RecordInput for SourceInput {
         }
         checks.not_blank("input.title", &self.title);
         checks
-            .unique::<source::Entity>(
-                txn,
-                "input.key",
-                "source",
-                source::Column::Key,
-                &self.key,
-                current.map(|c| c.id),
-            )
+            .unique::<source::Entity>(txn, "input.key", &self.key, current.map(|c| c.id))
             .await?;
         if let Some(url) = &self.url
             && !(url.starts_with("https://") || url.starts_with("http://"))

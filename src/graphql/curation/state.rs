@@ -41,14 +41,7 @@ impl RecordInput for StateInput {
         checks.not_blank("input.name", &self.name);
         checks.not_blank("input.subregion", &self.subregion);
         checks
-            .unique::<state::Entity>(
-                txn,
-                "input.code",
-                "state",
-                state::Column::Code,
-                &self.code,
-                current.map(|c| c.id),
-            )
+            .unique::<state::Entity>(txn, "input.code", &self.code, current.map(|c| c.id))
             .await?;
         let sources = checks.sources(txn, "input.sources", &self.sources).await?;
         checks.finish()?;
