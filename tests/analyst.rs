@@ -314,6 +314,81 @@ on_both_backends!(the_fact_sheet_snapshot, |app| {
     );
 });
 
+// The snapshot's lists filter and sort as every list does: each filtered answer is the
+// unfiltered one narrowed the same way, and a reversed sort reverses it.
+on_both_backends!(the_snapshot_lists_filter_and_sort, |app| {
+    let answer = app
+        .query(
+            r#"{ coalition(on: "2014-06-01") { snapshot {
+            allSources: sources(first: 100) { nodes { key } }
+            fsSources: sources(first: 100, filter: { key: { startsWith: "FS" } }) { nodes { key } }
+            keysDown: sources(first: 100, orderBy: [{ field: KEY, direction: DESC }]) { nodes { key } }
+            allHeld: conferencesHeld { nodes { ordinal hosts { nodes { region } } } }
+            heldInAfrica: conferencesHeld(filter: { hosts: { some: { region: { eq: AFRICA } } } }) { nodes { ordinal } }
+            heldLatestFirst: conferencesHeld(orderBy: [{ field: START_DATE, direction: DESC }]) { nodes { ordinal } }
+            allChairs: chairships { nodes { chair { code } } }
+            estonianChairs: chairships(filter: { chair: { code: { eq: "EE" } } }) { nodes { chair { code } } }
+        } } }"#,
+        )
+        .await;
+    let snapshot = &answer.data()["coalition"]["snapshot"];
+    let keys = strings(&snapshot["allSources"]["nodes"], &["key"]);
+    let fact_sheets: Vec<String> = keys
+        .iter()
+        .filter(|k| k.starts_with("FS"))
+        .cloned()
+        .collect();
+    assert!(
+        !fact_sheets.is_empty() && fact_sheets.len() < keys.len(),
+        "{keys:?}"
+    );
+    assert_eq!(
+        strings(&snapshot["fsSources"]["nodes"], &["key"]),
+        fact_sheets
+    );
+    let mut reversed = keys.clone();
+    reversed.reverse();
+    assert_eq!(strings(&snapshot["keysDown"]["nodes"], &["key"]), reversed);
+
+    let held = snapshot["allHeld"]["nodes"]
+        .as_array()
+        .expect("conferences");
+    let ordinal = |c: &Value| c["ordinal"].as_i64().expect("ordinal");
+    let in_africa: Vec<i64> = held
+        .iter()
+        .filter(|c| {
+            c["hosts"]["nodes"]
+                .as_array()
+                .is_some_and(|hosts| hosts.iter().any(|h| h["region"] == "AFRICA"))
+        })
+        .map(ordinal)
+        .collect();
+    assert!(in_africa.contains(&2), "Kenya hosted the second: {held:?}");
+    let ordinals = |list: &Value| -> Vec<i64> {
+        list.as_array()
+            .expect("conferences")
+            .iter()
+            .map(ordinal)
+            .collect()
+    };
+    assert_eq!(ordinals(&snapshot["heldInAfrica"]["nodes"]), in_africa);
+    let mut latest_first: Vec<i64> = held.iter().map(ordinal).collect();
+    latest_first.reverse();
+    assert!(latest_first.len() >= 3, "{latest_first:?}");
+    assert_eq!(
+        ordinals(&snapshot["heldLatestFirst"]["nodes"]),
+        latest_first
+    );
+
+    let chairs = strings(&snapshot["allChairs"]["nodes"], &["chair", "code"]);
+    let estonian: Vec<String> = chairs.iter().filter(|c| *c == "EE").cloned().collect();
+    assert!(!estonian.is_empty(), "Estonia chaired in 2014: {chairs:?}");
+    assert_eq!(
+        strings(&snapshot["estonianChairs"]["nodes"], &["chair", "code"]),
+        estonian
+    );
+});
+
 on_both_backends!(
     who_chaired_when_the_helsinki_declaration_was_adopted,
     |app| {

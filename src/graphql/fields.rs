@@ -174,20 +174,23 @@ macro_rules! object {
             [$($( [$(#[$ddoc])* $dfield] )*)?]
             [$($( [$(#[$pdoc])* $pfield $pnode ($fk)] )*)?]
             [$($( [$(#[$gdoc])* $gfield ($( [$(#[$am])* $an ($at)] )*) ($gnode) $gfn] )*)?]
-        ] [] []
-            $($( [list $node $(#[$doc])* $field [$($edge)?] ($rel)] )*)?
-            $($( [root $rnode $(#[$rdoc])* $rfield ($( [$(#[$ram])* $ran ($rat)] )*) ($select)] )*)?);
+        ] []
+            $($( [$node list $(#[$doc])* $field () [$($edge)?] ($rel)] )*)?
+            $($( [$rnode root $(#[$rdoc])* $rfield ($( [$(#[$ram])* $ran ($rat)] )*) [] ($select)] )*)?);
     };
     // Looks up the next list's `orderBy` description, and files the list with it.
-    (@next $head:tt $lists:tt $roots:tt [$kind:ident $node:ident $($item:tt)*] $($rest:tt)*) => {
-        $crate::graphql::node::default_order_doc!($node; $head $lists $roots
-            [$kind $node $($item)*] $($rest)*);
+    (@next $head:tt $lists:tt [$node:ident $($item:tt)*] $($rest:tt)*) => {
+        $crate::graphql::node::default_order_doc!($node; $head $lists [$node $($item)*] $($rest)*);
     };
-    (@got $order_doc:literal $head:tt [$($lists:tt)*] $roots:tt [list $($item:tt)*] $($rest:tt)*) => {
-        $crate::graphql::fields::object!(@next $head [$($lists)* [$order_doc $($item)*]] $roots $($rest)*);
+    (@got $order_doc:literal $head:tt [$($lists:tt)*] [$($item:tt)*] $($rest:tt)*) => {
+        $crate::graphql::fields::object!(@next $head [$($lists)* [$order_doc $($item)*]] $($rest)*);
     };
-    (@got $order_doc:literal $head:tt $lists:tt [$($roots:tt)*] [root $($item:tt)*] $($rest:tt)*) => {
-        $crate::graphql::fields::object!(@next $head $lists [$($roots)* [$order_doc $($item)*]] $($rest)*);
+    // A list's page: of a relationship of the object's row, or of the rows a root chooses.
+    (@page list $node:ident $this:ident $ctx:ident ($source:expr) $filter:ident $order:ident $args:ident) => {
+        $crate::graphql::fields::nested($ctx, &$this.0, $source, $filter.as_ref(), $order.as_deref(), $args)
+    };
+    (@page root $node:ident $this:ident $ctx:ident ($source:expr) $filter:ident $order:ident $args:ident) => {
+        $crate::graphql::fields::root::<$node, Self>($ctx, $this, $source, $filter.as_ref(), $order.as_deref(), $args)
     };
     // Every list has its description: writes the type. Every field that declares a cost
     // is written here, in the expansion that writes `#[Object]`: the cost's names resolve
@@ -199,41 +202,11 @@ macro_rules! object {
         [$( [$(#[$pdoc:meta])* $pfield:ident $pnode:ident ($fk:expr)] )*]
         [$( [$(#[$gdoc:meta])* $gfield:ident ($( [$(#[$am:meta])* $an:ident ($at:ty)] )*) ($gnode:ty) $gfn:path] )*]
     ]
-        [$( [$order_doc:literal $node:ident $(#[$doc:meta])* $field:ident [$($edge:ty)?] ($rel:expr)] )*]
-        [$( [$rorder_doc:literal $rnode:ident $(#[$rdoc:meta])* $rfield:ident ($( [$(#[$ram:meta])* $ran:ident ($rat:ty)] )*) ($select:expr)] )*]) => {
+        [$( [$order_doc:literal $node:ident $kind:ident $(#[$doc:meta])* $field:ident
+            ($( [$(#[$am2:meta])* $an2:ident ($at2:ty)] )*) [$($edge:ty)?] ($source:expr)] )*]) => {
         $(#[$attr])*
         #[async_graphql::Object]
         impl $ty {
-            $(
-                $(#[$rdoc])*
-                #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-                async fn $rfield(
-                    &self,
-                    ctx: &async_graphql::Context<'_>,
-                    $( $(#[$ram])* $ran: $rat, )*
-                    #[graphql(desc = "Only items matching this filter.")]
-                    filter: Option<<$rnode as $crate::graphql::fields::Record>::Filter>,
-                    #[graphql(desc = $rorder_doc)]
-                    order_by: Option<Vec<$crate::graphql::order::OrderBy<
-                        <$rnode as $crate::graphql::fields::Record>::OrderField,
-                    >>>,
-                    #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-                    #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-                    #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-                    #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
-                ) -> $crate::graphql::error::ApiResult<$crate::graphql::list::Connection<$rnode>> {
-                    $crate::graphql::fields::root::<$rnode, Self>(
-                        ctx,
-                        self,
-                        $select,
-                        filter.as_ref(),
-                        order_by.as_deref(),
-                        $crate::graphql::list::PageArgs::new(after, before, first, last)?,
-                    )
-                    .await
-                }
-            )*
-
             $(
                 $(#[$cdoc])*
                 pub async fn $cfield(&self) -> $cty {
@@ -287,6 +260,7 @@ macro_rules! object {
                 async fn $field(
                     &self,
                     ctx: &async_graphql::Context<'_>,
+                    $( $(#[$am2])* $an2: $at2, )*
                     #[graphql(desc = "Only items matching this filter.")]
                     filter: Option<<$node as $crate::graphql::fields::Record>::Filter>,
                     #[graphql(desc = $order_doc)]
@@ -300,18 +274,10 @@ macro_rules! object {
                 ) -> $crate::graphql::error::ApiResult<
                     $crate::graphql::list::Connection<$node $(, $edge)?>,
                 > {
-                    $crate::graphql::fields::nested(
-                        ctx,
-                        &self.0,
-                        $rel,
-                        filter.as_ref(),
-                        order_by.as_deref(),
-                        $crate::graphql::list::PageArgs::new(after, before, first, last)?,
-                    )
-                    .await
+                    let args = $crate::graphql::list::PageArgs::new(after, before, first, last)?;
+                    $crate::graphql::fields::object!(@page $kind $node self ctx ($source) filter order_by args).await
                 }
             )*
-
         }
     };
 }
