@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::graphql::limits::{DEPTH_CEILING, JSON_NESTING_LIMIT, Limits};
 use crate::http::Settings;
+use crate::http::subscription::SubscriptionLimits;
 
 /// The database file a fresh checkout uses: created, migrated and seeded on first start.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://foc-graph.sqlite?mode=rwc";
@@ -119,6 +120,31 @@ pub struct ServeArgs {
     /// A file holding the admin token (surrounding whitespace ignored).
     #[arg(long, env = "FOC_ADMIN_TOKEN_FILE", conflicts_with = "admin_token")]
     pub admin_token_file: Option<PathBuf>,
+    /// A streaming standby of the PostgreSQL database to read from: queries and
+    /// subscriptions read there; mutations and the change feed use `--database-url`.
+    #[arg(long, env = "FOC_READ_DATABASE_URL")]
+    pub read_database_url: Option<String>,
+    /// The most replay lag of the read standby, in milliseconds, at which `/ready` still
+    /// answers 200.
+    #[arg(long, env = "FOC_MAX_READ_LAG_MS", default_value_t = Settings::default().max_read_lag.as_millis() as u64)]
+    pub max_read_lag_ms: u64,
+    /// The most live connections (WebSocket or Server-Sent Events) the server holds at once.
+    #[arg(long, env = "FOC_MAX_LIVE_CONNECTIONS", default_value_t = SubscriptionLimits::default().max_connections)]
+    pub max_live_connections: usize,
+    /// The most subscriptions one WebSocket connection may hold at once.
+    #[arg(long, env = "FOC_MAX_SUBSCRIPTIONS_PER_CONNECTION", default_value_t = SubscriptionLimits::default().max_per_connection)]
+    pub max_subscriptions_per_connection: usize,
+    /// How long a WebSocket client has to initialise its connection, in milliseconds.
+    #[arg(long, env = "FOC_SUBSCRIPTION_INIT_TIMEOUT_MS", default_value_t = SubscriptionLimits::default().init_timeout.as_millis() as u64)]
+    pub subscription_init_timeout_ms: u64,
+    /// How often an idle live connection is pinged, in milliseconds.
+    #[arg(long, env = "FOC_KEEPALIVE_MS", default_value_t = SubscriptionLimits::default().keepalive.as_millis() as u64)]
+    pub keepalive_ms: u64,
+    /// How many changes are kept for a subscriber that has not read them yet; one that
+    /// falls further behind is told so and closed.
+    #[arg(long, env = "FOC_SUBSCRIBER_BUFFER", default_value_t = SubscriptionLimits::default().buffer,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=65_536))]
+    pub subscriber_buffer: usize,
 }
 
 /// A limit from 1 to `MAX`: nesting limits have a ceiling, so that the worker threads'
@@ -146,6 +172,14 @@ impl ServeArgs {
             cors_origins: self.cors_origins.clone(),
             admin_token: self.admin_token.clone(),
             cache_max_age: Duration::from_secs(self.cache_max_age),
+            subscriptions: SubscriptionLimits {
+                max_connections: self.max_live_connections,
+                max_per_connection: self.max_subscriptions_per_connection,
+                init_timeout: Duration::from_millis(self.subscription_init_timeout_ms),
+                keepalive: Duration::from_millis(self.keepalive_ms.max(1)),
+                buffer: self.subscriber_buffer,
+            },
+            max_read_lag: Duration::from_millis(self.max_read_lag_ms),
         }
     }
 }
@@ -166,6 +200,13 @@ impl Default for ServeArgs {
             admin_token: None,
             cache_max_age: settings.cache_max_age.as_secs(),
             admin_token_file: None,
+            read_database_url: None,
+            max_read_lag_ms: settings.max_read_lag.as_millis() as u64,
+            max_live_connections: settings.subscriptions.max_connections,
+            max_subscriptions_per_connection: settings.subscriptions.max_per_connection,
+            subscription_init_timeout_ms: settings.subscriptions.init_timeout.as_millis() as u64,
+            keepalive_ms: settings.subscriptions.keepalive.as_millis() as u64,
+            subscriber_buffer: settings.subscriptions.buffer,
         }
     }
 }

@@ -428,6 +428,7 @@ pub async fn generate(
     };
     run.all(options.seed, &source_key).await?;
     let mut report = run.report;
+    crate::changes::announce(&txn, crate::changes::Cause::Generate, Vec::new()).await?;
     // Dropping the transaction unfinished, on any error above, rolls everything back.
     txn.commit().await?;
     report.elapsed = started.elapsed();

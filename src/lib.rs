@@ -11,6 +11,7 @@
 //! - [`graphql`]: the schema, one module per concept, over batched loaders.
 //! - [`http`]: the axum router: GraphQL, GraphiQL, SDL, health.
 
+pub mod changes;
 pub mod config;
 pub mod dataset;
 pub mod dates;
@@ -209,10 +210,18 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), RunError> {
     if settings.admin_token.is_none() {
         tracing::info!("no admin token configured: curation mutations are disabled");
     }
-    let pool = db::prepare(database_url, settings.request_timeout).await?;
+    let primary = db::prepare(database_url, settings.request_timeout).await?;
+    let databases = match &args.read_database_url {
+        Some(url) => changes::Databases {
+            primary,
+            reads: db::connect(url, settings.request_timeout).await?,
+            standby: true,
+        },
+        None => changes::Databases::single(primary),
+    };
     let addr = listener.local_addr().map_err(RunError::Serve)?;
     tracing::info!(%addr, "serving GraphiQL at http://{addr}/ and GraphQL at http://{addr}/graphql");
-    axum::serve(listener, http::router(pool, settings))
+    axum::serve(listener, http::router(databases, settings))
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(RunError::Serve)

@@ -54,6 +54,7 @@ entities!(
     commitment,
     conference,
     conference_host,
+    dataset_version,
     document,
     endorsement,
     funding,

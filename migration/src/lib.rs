@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_create_tables;
 mod m20261129_000002_search_entries;
 mod m20261201_000001_provenance;
+mod m20261203_000001_dataset_version;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_create_tables::Migration),
             Box::new(m20261129_000002_search_entries::Migration),
             Box::new(m20261201_000001_provenance::Migration),
+            Box::new(m20261203_000001_dataset_version::Migration),
         ]
     }
 }

@@ -24,7 +24,14 @@ pub struct ImportReport {
 pub async fn import(db: &DatabaseConnection, text: &str) -> Result<ImportReport, DatasetError> {
     let data = Dataset::parse(text)?;
     let txn = db.begin().await?;
-    match replace(&txn, &data).await {
+    let replaced = match replace(&txn, &data).await {
+        Ok(report) => crate::changes::announce(&txn, crate::changes::Cause::Import, Vec::new())
+            .await
+            .map(|_| report)
+            .map_err(DatasetError::from),
+        Err(error) => Err(error),
+    };
+    match replaced {
         Ok(report) => {
             txn.commit().await?;
             Ok(report)

@@ -22,6 +22,9 @@ impl SeedReport {
 pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport, DatasetError> {
     let txn = db.begin().await?;
     let report = load(&txn, data).await?;
+    if report.total() > 0 {
+        crate::changes::announce(&txn, crate::changes::Cause::Seed, Vec::new()).await?;
+    }
     txn.commit().await?;
     Ok(report)
 }

@@ -25,6 +25,17 @@ pub enum ApiError {
     /// The request did not present the admin token.
     #[error("not authorized: {0}")]
     Unauthenticated(&'static str),
+    /// A subscriber fell further behind than its buffer holds; its subscription is closed.
+    #[error(
+        "this subscription fell {missed} changes behind, more than the server keeps for a subscriber, and was closed; subscribe again and refetch what you show"
+    )]
+    TooSlow {
+        /// How many changes it missed.
+        missed: u64,
+    },
+    /// A connection asked for more subscriptions at once than the server allows.
+    #[error("a connection may hold at most {0} subscriptions at once")]
+    TooManySubscriptions(usize),
 }
 
 /// One problem of a mutation's input.
@@ -70,6 +81,8 @@ impl ApiError {
             Self::Problems(_) => "BAD_USER_INPUT",
             Self::WritesDisabled => "FORBIDDEN",
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
+            Self::TooSlow { .. } => "SUBSCRIBER_TOO_SLOW",
+            Self::TooManySubscriptions(_) => "LIMIT_EXCEEDED",
         }
     }
 }

@@ -5,6 +5,7 @@
 #![allow(clippy::too_many_arguments)]
 
 pub mod chairship;
+pub mod change;
 pub mod claim;
 pub mod coalition;
 pub mod commitment;
@@ -29,7 +30,11 @@ pub mod search;
 pub mod source;
 pub mod state;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use std::sync::Arc;
+
+use async_graphql::{MergedObject, Schema};
+
+use crate::changes::Feed;
 
 /// The query root: every concept's root fields.
 #[derive(MergedObject, Default)]
@@ -70,30 +75,58 @@ pub struct MutationRoot(
 );
 
 /// The schema type.
-pub type FocSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type FocSchema = Schema<QueryRoot, MutationRoot, change::SubscriptionRoot>;
 
-/// Builds the schema with its query limits, the token that authorizes writes (none
-/// disables them), whether writes must wait for each other (SQLite has one writer) and the
-/// version counter that committed writes bump.
+/// What the schema's resolvers share beyond each request's own data.
+#[derive(Clone)]
+pub struct Shared {
+    /// The token that authorizes writes; none disables them.
+    pub admin_token: curation::AdminToken,
+    /// Whether writes must wait for each other (SQLite has one writer).
+    pub write_gate: curation::WriteGate,
+    /// The change feed: committed writes are announced to it, subscribers read it.
+    pub feed: Arc<Feed>,
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        Self {
+            admin_token: curation::AdminToken::default(),
+            write_gate: curation::WriteGate::default(),
+            feed: Feed::new(1, crate::changes::Mode::InProcess),
+        }
+    }
+}
+
+/// Builds the schema with its query limits and what its resolvers share.
 /// Each request brings its own database handle and loader (see `loader::Db`); whole
 /// responses are cached by the HTTP layer, until the next write.
 ///
 /// The schema refuses a query over the depth or cost limit without naming the value; the
 /// caller checks field and alias counts (`Limits::check_document`) and words refusals with
 /// `explaining_schema` (see `limits`).
-pub fn schema(
+pub fn schema(limits: limits::Limits, shared: Shared) -> FocSchema {
+    with_shared(limits, shared).finish()
+}
+
+/// The same schema checking the query limits itself, before parsing and after validation:
+/// for subscriptions, whose documents arrive over WebSocket or Server-Sent Events rather
+/// than through the checks of the GraphQL endpoint. (Kept off the main schema: an
+/// extension costs every field of every query a little.)
+pub fn checking_schema(limits: limits::Limits, shared: Shared) -> FocSchema {
+    with_shared(limits, shared).extension(limits).finish()
+}
+
+fn with_shared(
     limits: limits::Limits,
-    admin_token: curation::AdminToken,
-    write_gate: curation::WriteGate,
-    version: curation::DataVersion,
-) -> FocSchema {
+    shared: Shared,
+) -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, change::SubscriptionRoot> {
     builder()
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_cost)
-        .data(admin_token)
-        .data(write_gate)
-        .data(version)
-        .finish()
+        .data(shared.admin_token)
+        .data(shared.write_gate)
+        .data(shared.feed)
 }
 
 /// The schema that words a refusal by the query limits: it runs nothing past validation
@@ -103,23 +136,17 @@ pub fn explaining_schema(limits: limits::Limits) -> FocSchema {
 }
 
 /// The schema's types, before its settings and data.
-fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, change::SubscriptionRoot> {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        change::SubscriptionRoot,
     )
 }
 
 /// The schema in SDL, as `schema.graphql` holds it.
 pub fn sdl() -> String {
-    schema(
-        limits::Limits::default(),
-        curation::AdminToken::default(),
-        curation::WriteGate::default(),
-        curation::DataVersion::default(),
-    )
-    .sdl()
+    schema(limits::Limits::default(), Shared::default()).sdl()
 }
 
 /// The steps of adding a record type (README, "How it is built"), checked on the schema: a

@@ -34,6 +34,29 @@ macro_rules! nodes {
         /// The type names that global ids carry.
         pub const KINDS: &[&str] = &[$(stringify!($variant)),*];
 
+        /// The types of record that have a global id.
+        #[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum NodeKind {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl NodeKind {
+            /// The type name global ids of this kind carry.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(NodeKind::$variant => stringify!($variant),)*
+                }
+            }
+
+            /// The kind whose global ids carry this type name.
+            pub fn named(name: &str) -> Option<Self> {
+                match name {
+                    $(stringify!($variant) => Some(NodeKind::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+
 
         /// Loads rows by type name and id: the rows of one type in one batch, as one group,
         /// so their relationships batch too.

@@ -109,7 +109,7 @@ impl Documents {
 #[derive(Clone)]
 pub struct Cached {
     /// The data version it was computed at.
-    version: u64,
+    version: i64,
     /// When it was computed.
     stored: std::time::Instant,
     /// The JSON body, reporting no SQL statements (a hit runs none).
@@ -154,7 +154,7 @@ impl ResponseCache {
     }
 
     /// The response cached for `key`, unless a write came after it.
-    pub fn get(&self, key: &str, version: u64) -> Option<Cached> {
+    pub fn get(&self, key: &str, version: i64) -> Option<Cached> {
         let mut entries = self
             .entries
             .lock()
@@ -172,7 +172,7 @@ impl ResponseCache {
     }
 
     /// Remembers a response computed at `version`; returns its entity tag.
-    pub fn put(&self, key: String, version: u64, body: Bytes) -> String {
+    pub fn put(&self, key: String, version: i64, body: Bytes) -> String {
         let etag = entity_tag(&body);
         // With no lifetime nothing is kept, so there is nothing to compress ahead either.
         if self.lifetime.is_zero() {

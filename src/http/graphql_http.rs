@@ -3,7 +3,7 @@
 //! `application/json` as the Accept header asks, and 4xx statuses for requests that cannot
 //! run (bad JSON, no query, a document that does not parse or validate, a query over a limit).
 
-use crate::graphql::curation::Bearer;
+use crate::graphql::curation::{Bearer, WriteReceipt};
 use std::collections::HashMap;
 
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
@@ -226,7 +226,7 @@ fn persisted_query(
 }
 
 /// Whether the operation a request selects is a mutation.
-fn is_mutation(document: &ExecutableDocument, operation_name: Option<&str>) -> bool {
+pub(super) fn is_mutation(document: &ExecutableDocument, operation_name: Option<&str>) -> bool {
     document.operations.iter().any(|(name, operation)| {
         let selected = match (operation_name, name) {
             (Some(wanted), Some(name)) => wanted == name.as_str(),
@@ -246,7 +246,7 @@ fn is_request_error(response: &GqlResponse) -> bool {
 }
 
 /// The token of an `Authorization: Bearer <token>` header.
-fn bearer_token(headers: &HeaderMap) -> Bearer {
+pub(super) fn bearer_token(headers: &HeaderMap) -> Bearer {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
@@ -259,6 +259,54 @@ fn bearer_token(headers: &HeaderMap) -> Bearer {
     Bearer(token)
 }
 
+/// The request header that asks for a read reflecting at least this dataset version (as
+/// a mutation's `extensions.datasetVersion` or `dataset-version` header gave it).
+const MIN_VERSION_HEADER: &str = "min-dataset-version";
+
+/// The response header of a mutation: the dataset version it committed.
+const VERSION_HEADER: &str = "dataset-version";
+
+/// `GET /graphql`: a WebSocket for subscriptions when the request asks to upgrade, else a
+/// request like a POST's.
+pub async fn get(State(app): State<AppState>, request: axum::extract::Request) -> Response {
+    if super::subscription::is_upgrade(request.headers()) {
+        return super::subscription::websocket(app, request).await;
+    }
+    let (parts, _) = request.into_parts();
+    graphql(
+        State(app),
+        parts.method,
+        parts.uri,
+        parts.headers,
+        Bytes::new(),
+    )
+    .await
+}
+
+/// Whether the client asks for Server-Sent Events.
+fn wants_events(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| t.split(';').next().map(str::trim) == Some("text/event-stream"))
+}
+
+/// The dataset version a read must reflect, from its `min-dataset-version` header.
+fn min_version(headers: &HeaderMap) -> Result<Option<i64>, String> {
+    match headers.get(MIN_VERSION_HEADER) {
+        None => Ok(None),
+        Some(value) => value
+            .to_str()
+            .ok()
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .filter(|v| *v >= 0)
+            .map(Some)
+            .ok_or_else(|| format!("`{MIN_VERSION_HEADER}` must be a dataset version (a whole number)")),
+    }
+}
+
 /// `GET /graphql` and `POST /graphql`.
 pub async fn graphql(
     State(app): State<AppState>,
@@ -267,7 +315,12 @@ pub async fn graphql(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some(media) = negotiate(&headers) else {
+    let events = wants_events(&headers);
+    let Some(media) = (if events {
+        Some(Media::Json)
+    } else {
+        negotiate(&headers)
+    }) else {
         return refuse(
             StatusCode::NOT_ACCEPTABLE,
             "accept application/graphql-response+json or application/json",
@@ -281,6 +334,39 @@ pub async fn graphql(
     if let Err(response) = persisted_query(&app, media, &mut request) {
         return *response;
     }
+    if events {
+        return super::events::answer(&app, &method, &headers, request).await;
+    }
+    let wanted_version = match min_version(&headers) {
+        Ok(version) => version,
+        Err(message) => return request_error(media, message),
+    };
+    // A read that must reflect a version this server has not seen waits for its reads to
+    // catch up, and is not answered from the cache.
+    let caught_up = wanted_version.is_none_or(|wanted| app.feed.version() >= wanted);
+    if let (Some(wanted), false) = (wanted_version, caught_up) {
+        match app
+            .databases
+            .reads_reflect(wanted, app.request_timeout)
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => {
+                return request_error(
+                    media,
+                    format!(
+                        "this server's data has not reached dataset version {wanted} within {} ms; try again",
+                        app.request_timeout.as_millis()
+                    ),
+                );
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot read the dataset version");
+                return refuse(StatusCode::SERVICE_UNAVAILABLE, "the database could not answer");
+            }
+        }
+    }
+    let cacheable = caught_up && app.feed.cache_usable();
     // Only reads are ever cached, so a hit is a read and needs no parsing at all.
     let variables = serde_json::to_string(&request.variables).unwrap_or_default();
     let cache_key = ResponseCache::key(
@@ -289,8 +375,12 @@ pub async fn graphql(
         request.operation_name.as_deref(),
         media.content_type(),
     );
-    let version = app.version.current();
-    if let Some(hit) = app.responses.get(&cache_key, version) {
+    let version = app.feed.version();
+    if let Some(hit) = app
+        .responses
+        .get(&cache_key, version)
+        .filter(|_| cacheable)
+    {
         app.metrics.graphql(0, 0);
         let (body, encoding) = match hit.brotli {
             Some(compressed) if accepts_brotli(&headers) => (compressed, Some("br")),
@@ -347,14 +437,24 @@ pub async fn graphql(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    let cache_key = (!mutation).then_some(cache_key);
+    let cache_key = (!mutation && cacheable).then_some(cache_key);
 
-    let db = Db::for_request(&app.pool);
+    let db = Db::for_request(if mutation {
+        &app.databases.primary
+    } else {
+        &app.databases.reads
+    });
+    let receipt = WriteReceipt::default();
     let ordering = (request.operation_name.clone(), request.variables.clone());
     let mut response = match refusal {
         Some(error) => GqlResponse::from_errors(vec![error]),
-        None => execute(&app, &db, request, &headers).await,
+        None => execute(&app, &db, request.data(receipt.clone()), &headers).await,
     };
+    if let Some(version) = receipt.version() {
+        response
+            .extensions
+            .insert("datasetVersion".to_owned(), Value::from(version));
+    }
     if let Some(document) = &parsed {
         let (operation_name, variables) = ordering;
         app.response_order.order(
@@ -411,7 +511,7 @@ pub async fn graphql(
         StatusCode::OK
     };
     let etag = etag.filter(|_| status == StatusCode::OK);
-    answer(
+    let mut answered = answer(
         &app,
         &method,
         &headers,
@@ -419,7 +519,13 @@ pub async fn graphql(
         status,
         Bytes::from(body),
         etag,
-    )
+    );
+    if let Some(version) = receipt.version() {
+        answered
+            .headers_mut()
+            .insert(VERSION_HEADER, HeaderValue::from(version));
+    }
+    answered
 }
 
 /// Runs a request with this request's database handle, within the request timeout. A

@@ -15,7 +15,7 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
-use sea_orm::{DatabaseConnection, DbBackend};
+use sea_orm::DbBackend;
 
 use super::AppState;
 
@@ -43,6 +43,18 @@ pub struct Metrics {
     graphql_errors: Counter,
     statements: Histogram,
     pool: Family<PoolLabels, Gauge>,
+    feed: FeedGauges,
+}
+
+/// How the server stands with the change feed, read when the metrics are.
+#[derive(Default)]
+struct FeedGauges {
+    hearing: Gauge,
+    version: Gauge,
+    reconnects: Gauge,
+    read_lag: Gauge<f64, std::sync::atomic::AtomicU64>,
+    live_connections: Gauge,
+    subscribers: Gauge,
 }
 
 impl Default for Metrics {
@@ -82,6 +94,37 @@ impl Default for Metrics {
             "Database connections of the pool",
             pool.clone(),
         );
+        let feed = FeedGauges::default();
+        registry.register(
+            "change_feed_hearing",
+            "1 while the server hears every committed write (its response cache is on), else 0",
+            feed.hearing.clone(),
+        );
+        registry.register(
+            "dataset_version",
+            "The dataset version the server's reads reflect",
+            feed.version.clone(),
+        );
+        registry.register(
+            "change_feed_reconnects",
+            "How many times the change feed's connection was lost",
+            feed.reconnects.clone(),
+        );
+        registry.register(
+            "read_replay_lag_seconds",
+            "The read standby's replay lag (0 without a standby)",
+            feed.read_lag.clone(),
+        );
+        registry.register(
+            "live_connections",
+            "Open WebSocket and Server-Sent Events connections",
+            feed.live_connections.clone(),
+        );
+        registry.register(
+            "subscribers",
+            "Subscriptions receiving changes",
+            feed.subscribers.clone(),
+        );
         Self {
             registry,
             requests,
@@ -89,6 +132,7 @@ impl Default for Metrics {
             graphql_errors,
             statements,
             pool,
+            feed,
         }
     }
 }
@@ -100,8 +144,23 @@ impl Metrics {
         self.graphql_errors.inc_by(errors as u64);
     }
 
-    /// The metrics in Prometheus' text format, with the pool read now.
-    fn render(&self, pool: &DatabaseConnection) -> Result<String, std::fmt::Error> {
+    /// The metrics in Prometheus' text format, with the pool and the feed read now.
+    fn render(&self, app: &AppState) -> Result<String, std::fmt::Error> {
+        let feed = &app.feed;
+        let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        self.feed.hearing.set(i64::from(feed.hearing()));
+        self.feed.version.set(feed.version());
+        self.feed
+            .reconnects
+            .set(i64::try_from(feed.reconnects()).unwrap_or(i64::MAX));
+        self.feed.read_lag.set(feed.read_lag().as_secs_f64());
+        self.feed.live_connections.set(count(
+            app.subscriptions
+                .max_connections
+                .saturating_sub(app.connections.available_permits()),
+        ));
+        self.feed.subscribers.set(count(feed.subscribers()));
+        let pool = &app.databases.primary;
         let (open, idle) = match pool.get_database_backend() {
             DbBackend::Postgres => {
                 let p = pool.get_postgres_connection_pool();
@@ -150,7 +209,7 @@ pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: 
 
 /// `GET /metrics`.
 pub async fn metrics(State(app): State<AppState>) -> Response {
-    match app.metrics.render(&app.pool) {
+    match app.metrics.render(&app) {
         Ok(text) => (
             [(
                 header::CONTENT_TYPE,

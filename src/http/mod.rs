@@ -3,9 +3,11 @@
 //! compression, CORS and the body size limit.
 
 mod cache;
+mod events;
 mod graphiql;
 mod graphql_http;
 mod metrics;
+pub mod subscription;
 
 use axum::Router;
 use axum::extract::State;
@@ -18,7 +20,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::http::StatusCode;
-use sea_orm::DatabaseConnection;
 use tower_http::CompressionLevel;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -30,8 +31,9 @@ use tower_http::request_id::{
 };
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
+use crate::changes::{Databases, Feed, Mode};
 use crate::graphql::FocSchema;
-use crate::graphql::curation::{AdminToken, DataVersion, WriteGate};
+use crate::graphql::curation::{AdminToken, WriteGate};
 use crate::graphql::limits::Limits;
 use crate::graphql::response_order::ResponseOrder;
 
@@ -52,6 +54,10 @@ pub struct Settings {
     /// How long browsers and proxies may reuse the answer to a query sent by GET, and the
     /// longest the server keeps an answer (mutations invalidate it sooner).
     pub cache_max_age: Duration,
+    /// Limits of subscriptions and their connections.
+    pub subscriptions: subscription::SubscriptionLimits,
+    /// The most replay lag of the read standby at which the server is ready.
+    pub max_read_lag: Duration,
 }
 
 impl Default for Settings {
@@ -63,6 +69,8 @@ impl Default for Settings {
             cors_origins: Vec::new(),
             admin_token: None,
             cache_max_age: Duration::from_secs(30),
+            subscriptions: subscription::SubscriptionLimits::default(),
+            max_read_lag: Duration::from_secs(5),
         }
     }
 }
@@ -74,10 +82,12 @@ pub struct AppState {
     pub schema: FocSchema,
     /// The schema that words refusals by the query limits (see `graphql::limits`).
     pub explaining: FocSchema,
+    /// The schema that checks the query limits itself, for subscriptions.
+    pub checking: FocSchema,
     /// The query limits.
     pub limits: Limits,
-    /// The connection pool.
-    pub pool: DatabaseConnection,
+    /// Where the server writes and where it reads.
+    pub databases: Databases,
     /// How long one GraphQL request may run.
     pub request_timeout: Duration,
     /// The server's metrics.
@@ -88,36 +98,56 @@ pub struct AppState {
     pub documents: Arc<cache::Documents>,
     /// Read-only responses, until the next write.
     pub responses: Arc<cache::ResponseCache>,
-    /// Bumped by every committed write.
-    pub version: DataVersion,
+    /// The change feed: which writes this server's reads reflect, and its subscribers.
+    pub feed: Arc<Feed>,
+    /// Places for live connections (WebSocket and Server-Sent Events).
+    pub connections: Arc<tokio::sync::Semaphore>,
+    /// Limits of subscriptions.
+    pub subscriptions: subscription::SubscriptionLimits,
+    /// The most replay lag of the read standby at which the server is ready.
+    pub max_read_lag: Duration,
     /// The `Cache-Control` of a read answered by GET: how long it may be reused.
     pub get_cache_control: axum::http::HeaderValue,
     /// Puts each answer's fields in the order its query asks for them.
     pub response_order: Arc<ResponseOrder>,
 }
 
-/// The application's routes.
-pub fn router(pool: DatabaseConnection, settings: Settings) -> Router {
-    let version = DataVersion::default();
-    let schema = crate::graphql::schema(
-        settings.limits,
-        AdminToken(settings.admin_token.clone()),
+/// The application's routes over `databases`, and on PostgreSQL the tasks that keep the
+/// server consistent with its peers (see `changes`).
+pub fn router(databases: Databases, settings: Settings) -> Router {
+    let sqlite = databases.primary.get_database_backend() == sea_orm::DbBackend::Sqlite;
+    let mode = match (sqlite, databases.standby) {
+        (true, _) => Mode::InProcess,
+        (false, false) => Mode::Listening,
+        (false, true) => Mode::ListeningWithStandby,
+    };
+    let feed = Feed::new(settings.subscriptions.buffer, mode);
+    crate::changes::start(feed.clone(), databases.clone());
+    let shared = crate::graphql::Shared {
+        admin_token: AdminToken(settings.admin_token.clone()),
         // SQLite allows one writer at a time: concurrent mutations take turns.
-        WriteGate::new(pool.get_database_backend() == sea_orm::DbBackend::Sqlite),
-        version.clone(),
-    );
+        write_gate: WriteGate::new(sqlite),
+        feed: feed.clone(),
+    };
+    let schema = crate::graphql::schema(settings.limits, shared.clone());
     let state = AppState {
         response_order: Arc::new(ResponseOrder::new(&schema.sdl())),
         schema,
         explaining: crate::graphql::explaining_schema(settings.limits),
+        checking: crate::graphql::checking_schema(settings.limits, shared),
         limits: settings.limits,
-        pool,
+        databases,
         request_timeout: settings.request_timeout,
         metrics: Arc::default(),
         persisted: Arc::default(),
         documents: Arc::default(),
         responses: Arc::new(cache::ResponseCache::new(settings.cache_max_age)),
-        version,
+        feed,
+        connections: Arc::new(tokio::sync::Semaphore::new(
+            settings.subscriptions.max_connections,
+        )),
+        subscriptions: settings.subscriptions,
+        max_read_lag: settings.max_read_lag,
         get_cache_control: axum::http::HeaderValue::from_str(&format!(
             "public, max-age={}, must-revalidate",
             settings.cache_max_age.as_secs()
@@ -130,7 +160,7 @@ pub fn router(pool: DatabaseConnection, settings: Settings) -> Router {
         .route("/graphiql/{file}", get(graphiql::asset))
         .route(
             "/graphql",
-            get(graphql_http::graphql).post(graphql_http::graphql),
+            get(graphql_http::get).post(graphql_http::graphql),
         )
         .route("/schema.graphql", get(sdl))
         .route("/health", get(health))
@@ -206,34 +236,62 @@ async fn sdl(State(app): State<AppState>) -> impl IntoResponse {
     )
 }
 
-/// Ready when the database answers: 200, or 503 while it cannot be reached.
 /// How long `/ready` waits for the database before answering that it is not ready.
 const READY_DEADLINE: Duration = Duration::from_millis(800);
 
+/// Ready (200) when the databases answer and a read standby is within `--max-read-lag`;
+/// 503 otherwise. The body says how the server stands, including whether it hears writes
+/// (while it does not, its response cache is off, which costs speed, not correctness).
 async fn ready(State(app): State<AppState>) -> impl IntoResponse {
     let plain = [(header::CONTENT_TYPE, "text/plain; charset=utf-8")];
     // Probes have short deadlines of their own; while the database is down, connecting
     // retries for the pool's whole acquire timeout, so answer "not ready" well before that.
-    let ping = tokio::time::timeout(READY_DEADLINE, app.pool.ping()).await;
-    match ping {
-        Ok(Ok(())) => (StatusCode::OK, plain, "ready\n"),
-        Ok(Err(error)) => {
-            tracing::warn!(%error, "the database is unreachable");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                plain,
-                "database unreachable\n",
-            )
+    let ping = |db: sea_orm::DatabaseConnection| async move {
+        match tokio::time::timeout(READY_DEADLINE, db.ping()).await {
+            Ok(Ok(())) => true,
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "the database is unreachable");
+                false
+            }
+            Err(_) => {
+                tracing::warn!("the database did not answer the readiness ping in time");
+                false
+            }
         }
-        Err(_) => {
-            tracing::warn!("the database did not answer the readiness ping in time");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                plain,
-                "database unreachable\n",
-            )
+    };
+    let mut lines = Vec::new();
+    let mut ready = true;
+    if !ping(app.databases.primary.clone()).await {
+        ready = false;
+        lines.push("database unreachable".to_owned());
+    }
+    if app.databases.standby {
+        let lag = app.feed.read_lag();
+        if !ping(app.databases.reads.clone()).await {
+            ready = false;
+            lines.push("read standby unreachable".to_owned());
+        } else if lag > app.max_read_lag {
+            ready = false;
+            lines.push(format!(
+                "read standby lags {} ms, more than the {} ms allowed",
+                lag.as_millis(),
+                app.max_read_lag.as_millis()
+            ));
+        } else {
+            lines.push(format!("read standby lags {} ms", lag.as_millis()));
         }
     }
+    if !app.feed.hearing() {
+        lines.push("not hearing writes yet: the response cache is off".to_owned());
+    }
+    lines.push(format!("dataset version {}", app.feed.version()));
+    let status = if ready {
+        lines.insert(0, "ready".to_owned());
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, plain, format!("{}\n", lines.join("\n")))
 }
 
 async fn health() -> impl IntoResponse {

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod cluster;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
@@ -178,7 +180,7 @@ pub async fn serve(
         .await
         .expect("bind a free port");
     let addr = listener.local_addr().expect("local address");
-    let router = foc_graph::http::router(pool, settings);
+    let router = foc_graph::http::router(foc_graph::changes::Databases::single(pool), settings);
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, router).await;
     });

@@ -11,6 +11,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use super::{
     Checked, Checks, OrWriteError, RecordInput, Write, citations_of, cite, crud, id_where, refusal,
 };
+use crate::changes::Operation;
 use async_graphql::InputObject;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction};
@@ -265,7 +266,9 @@ ConferenceMutation {
         .await
         .or_write()?;
         cite_more(&write.txn, conference.id, &sources).await?;
-        write.commit().await?;
+        write
+            .commit(<ConferenceInput as RecordInput>::TYPE, conference.id, Operation::Updated)
+            .await?;
         Ok(Conference(crate::graphql::list::alone(conference)))
     }
 
@@ -288,7 +291,9 @@ ConferenceMutation {
         row.role = Set(input.role);
         row.update(&write.txn).await.or_write()?;
         cite_more(&write.txn, conference.id, &sources).await?;
-        write.commit().await?;
+        write
+            .commit(<ConferenceInput as RecordInput>::TYPE, conference.id, Operation::Updated)
+            .await?;
         Ok(Conference(crate::graphql::list::alone(conference)))
     }
 
@@ -317,7 +322,9 @@ ConferenceMutation {
             .exec(&write.txn)
             .await
             .or_write()?;
-        write.commit().await?;
+        write
+            .commit(<ConferenceInput as RecordInput>::TYPE, current.id, Operation::Updated)
+            .await?;
         Ok(Conference(crate::graphql::list::alone(current)))
     }
     }

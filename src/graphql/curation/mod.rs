@@ -40,6 +40,7 @@ use super::dates::DateInput;
 use super::error::{ApiError, ApiResult, OrGraphql, Problem};
 use super::list::Db;
 use super::node::parse_global_id;
+use crate::changes::{self, Cause, Feed, Operation, RecordChange};
 use crate::dataset::DateSpec;
 use entity::foreign_keys;
 use entity::keys::{KeyInfo, OnDelete};
@@ -64,20 +65,16 @@ impl WriteGate {
     }
 }
 
-/// Counts committed writes, so that responses computed before the latest one are known
-/// to be stale.
+/// The dataset version a request's mutations committed, for the HTTP layer to report
+/// (`extensions.datasetVersion`), so the client can ask any server to read at least that.
 #[derive(Clone, Default)]
-pub struct DataVersion(Arc<std::sync::atomic::AtomicU64>);
+pub struct WriteReceipt(Arc<std::sync::atomic::AtomicI64>);
 
-impl DataVersion {
-    /// The current version.
-    pub fn current(&self) -> u64 {
-        self.0.load(std::sync::atomic::Ordering::Acquire)
-    }
-
-    /// Marks that the data changed.
-    pub fn bump(&self) {
-        self.0.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+impl WriteReceipt {
+    /// The latest version the request's mutations committed, if any did.
+    pub fn version(&self) -> Option<i64> {
+        let version = self.0.load(std::sync::atomic::Ordering::Acquire);
+        (version > 0).then_some(version)
     }
 }
 
@@ -104,7 +101,8 @@ fn authorize(ctx: &Context<'_>) -> Result<(), ApiError> {
 pub struct Write {
     /// The transaction; dropping it uncommitted rolls it back.
     pub txn: DatabaseTransaction,
-    version: Option<DataVersion>,
+    feed: Option<Arc<Feed>>,
+    receipt: Option<WriteReceipt>,
     _turn: Option<OwnedMutexGuard<()>>,
 }
 
@@ -121,16 +119,31 @@ impl Write {
         let txn = db.conn.begin().await.or_gql()?;
         Ok(Self {
             txn,
-            version: ctx.data_opt::<DataVersion>().cloned(),
+            feed: ctx.data_opt::<Arc<Feed>>().cloned(),
+            receipt: ctx.data_opt::<WriteReceipt>().cloned(),
             _turn: turn,
         })
     }
 
-    /// Commits the mutation, and marks cached responses stale.
-    pub async fn commit(self) -> ApiResult<()> {
+    /// Announces what the mutation changed and commits it (the announcement goes out with
+    /// the commit, never without it); cached responses are stale from then on.
+    pub async fn commit(self, kind: &str, id: i32, operation: Operation) -> ApiResult<()> {
+        let change = RecordChange {
+            kind: kind.to_owned(),
+            id,
+            operation,
+        };
+        let announcement = changes::announce(&self.txn, Cause::Mutation, vec![change])
+            .await
+            .or_gql()?;
         self.txn.commit().await.map_err(write_error)?;
-        if let Some(version) = &self.version {
-            version.bump();
+        if let Some(receipt) = &self.receipt {
+            receipt
+                .0
+                .fetch_max(announcement.version, std::sync::atomic::Ordering::AcqRel);
+        }
+        if let Some(feed) = &self.feed {
+            feed.committed(announcement);
         }
         Ok(())
     }
@@ -649,7 +662,9 @@ pub async fn create<I: RecordInput>(ctx: &Context<'_>, input: &I) -> ApiResult<I
     let write = Write::begin(ctx).await?;
     let checked = input.check(&write.txn, None).await?;
     let saved = save(input, &write.txn, checked, None).await?;
-    write.commit().await?;
+    write
+        .commit(I::TYPE, id_of(&saved)?, Operation::Created)
+        .await?;
     Ok(saved)
 }
 
@@ -665,7 +680,9 @@ where
         .map_err(|_| ApiError::Unavailable.extend())?;
     checked.row.set(column, id_of(&current)?.into());
     let saved = save(input, &write.txn, checked, Some(&current)).await?;
-    write.commit().await?;
+    write
+        .commit(I::TYPE, id_of(&saved)?, Operation::Updated)
+        .await?;
     Ok(saved)
 }
 
@@ -690,7 +707,7 @@ where
                 .or_write()?;
         }
     }
-    write.commit().await?;
+    write.commit(I::TYPE, row, Operation::Deleted).await?;
     Ok(id)
 }
 

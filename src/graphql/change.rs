@@ -1,0 +1,262 @@
+//! Live changes: the `Subscription` root. Every committed write reaches subscribers as it
+//! is announced (see the `changes` module), over WebSocket or Server-Sent Events.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use async_graphql::{Context, ErrorExtensions, ID, Object, Subscription};
+use chrono::{DateTime, Utc};
+use futures_util::{Stream, StreamExt, stream};
+use tokio::sync::broadcast::error::RecvError;
+
+use super::error::{ApiError, ApiResult, OrGraphql};
+use super::node::{Node, NodeKind, global_id, load_keys, parse_global_id};
+use crate::changes::{Announcement, Cause, Feed, Operation, RecordChange};
+
+/// The most ids one `recordChanged` subscription may name.
+const MOST_IDS: usize = 100;
+
+/// What a write did to a record.
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::changes::Operation")]
+pub enum ChangeOperation {
+    /// The record was added.
+    Created,
+    /// The record's facts, links or sources changed.
+    Updated,
+    /// The record was deleted.
+    Deleted,
+}
+
+/// What kind of write changed the dataset.
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::changes::Cause")]
+pub enum ChangeCause {
+    /// A curation mutation.
+    Mutation,
+    /// An import, which replaced every record.
+    Import,
+    /// A seed, which added the records of a data file that were missing.
+    Seed,
+    /// A load of synthetic data.
+    Generate,
+    /// Writes this server did not hear about while its connection to the database was
+    /// lost; what they changed is unknown, so refetch what you show.
+    Missed,
+}
+
+/// A change to one record.
+pub struct RecordChanged {
+    kind: NodeKind,
+    id: i32,
+    operation: Operation,
+    at: DateTime<Utc>,
+    version: i64,
+}
+
+impl RecordChanged {
+    fn of(announcement: &Announcement, change: &RecordChange) -> Option<Self> {
+        Some(Self {
+            kind: NodeKind::named(&change.kind)?,
+            id: change.id,
+            operation: change.operation,
+            at: announcement.at,
+            version: announcement.version,
+        })
+    }
+}
+
+#[Object]
+impl RecordChanged {
+    /// The record's type.
+    async fn kind(&self) -> NodeKind {
+        self.kind
+    }
+
+    /// The record's global id.
+    async fn id(&self) -> ID {
+        global_id(self.kind.name(), self.id)
+    }
+
+    /// What happened to it.
+    async fn operation(&self) -> ChangeOperation {
+        self.operation.into()
+    }
+
+    /// When the write committed.
+    async fn at(&self) -> DateTime<Utc> {
+        self.at
+    }
+
+    /// The dataset version the write committed.
+    async fn version(&self) -> i64 {
+        self.version
+    }
+
+    /// The record as it is now; null once it has been deleted.
+    async fn record(&self, ctx: &Context<'_>) -> ApiResult<Option<Node>> {
+        let key = (self.kind.name(), self.id);
+        Ok(load_keys(ctx, &[key]).await?.remove(&key))
+    }
+}
+
+/// A committed write to the dataset.
+pub struct DatasetChanged(Arc<Announcement>);
+
+#[Object]
+impl DatasetChanged {
+    /// The dataset version it committed: every write raises it by one, so a gap means
+    /// changes this subscription did not see.
+    async fn version(&self) -> i64 {
+        self.0.version
+    }
+
+    /// When it committed.
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
+    }
+
+    /// What kind of write it was.
+    async fn cause(&self) -> ChangeCause {
+        self.0.cause.into()
+    }
+
+    /// Whether it replaced the whole dataset (an import): refetch everything.
+    async fn replaced(&self) -> bool {
+        self.0.replaced()
+    }
+
+    /// Whether `records` names every record it changed; imports, seeds, synthetic loads
+    /// and missed writes name none.
+    async fn complete(&self) -> bool {
+        self.0.cause == Cause::Mutation && !self.0.truncated
+    }
+
+    /// The records it changed, as far as it names them.
+    async fn records(&self) -> Vec<RecordChanged> {
+        self.0
+            .records
+            .iter()
+            .filter_map(|change| RecordChanged::of(&self.0, change))
+            .collect()
+    }
+}
+
+/// The subscriptions one connection holds, against the most it may hold at once.
+#[derive(Clone)]
+pub struct SubscriptionSlots {
+    held: Arc<AtomicUsize>,
+    most: usize,
+}
+
+impl SubscriptionSlots {
+    /// Slots for one connection.
+    pub fn new(most: usize) -> Self {
+        Self {
+            held: Arc::default(),
+            most,
+        }
+    }
+
+    fn take(&self) -> ApiResult<Slot> {
+        let taken = self
+            .held
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |held| {
+                (held < self.most).then_some(held + 1)
+            });
+        match taken {
+            Ok(_) => Ok(Slot(self.held.clone())),
+            Err(_) => Err(ApiError::TooManySubscriptions(self.most).extend()),
+        }
+    }
+}
+
+/// One subscription's place among its connection's; freed when the subscription ends.
+struct Slot(Arc<AtomicUsize>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Every announcement from now on, until the subscriber falls further behind than the
+/// server keeps for it: then one error, and the end.
+fn announcements(ctx: &Context<'_>) -> async_graphql::Result<impl Stream<Item = ApiResult<Arc<Announcement>>>> {
+    let feed = ctx.data::<Arc<Feed>>()?;
+    let slot = ctx
+        .data_opt::<SubscriptionSlots>()
+        .map(SubscriptionSlots::take)
+        .transpose()?;
+    let receiver = feed.subscribe();
+    Ok(stream::unfold(
+        Some((receiver, slot)),
+        |state| async move {
+            let (mut receiver, slot) = state?;
+            match receiver.recv().await {
+                Ok(announcement) => Some((Ok(announcement), Some((receiver, slot)))),
+                Err(RecvError::Lagged(missed)) => {
+                    Some((Err(ApiError::TooSlow { missed }.extend()), None))
+                }
+                Err(RecvError::Closed) => None,
+            }
+        },
+    ))
+}
+
+/// The subscription root.
+#[derive(Default)]
+pub struct SubscriptionRoot;
+
+#[Subscription]
+impl SubscriptionRoot {
+    /// Each change to a record, as its write commits: created, updated or deleted. Writes
+    /// that name no records (imports, seeds, synthetic loads) reach only `datasetChanged`.
+    async fn record_changed(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only records of these types; any type when left out.")] kinds: Option<
+            Vec<NodeKind>,
+        >,
+        #[graphql(desc = "Only the records with these global ids (at most 100); any when left out.")]
+        ids: Option<Vec<ID>>,
+    ) -> async_graphql::Result<impl Stream<Item = ApiResult<RecordChanged>>> {
+        if ids.as_ref().is_some_and(|ids| ids.len() > MOST_IDS) {
+            return Err(ApiError::invalid("ids", format!("name at most {MOST_IDS} ids"))).or_gql();
+        }
+        let ids: Option<HashSet<(&'static str, i32)>> = ids
+            .map(|ids| ids.iter().map(|id| parse_global_id(id)).collect())
+            .transpose()
+            .or_gql()?;
+        let kinds: Option<HashSet<&'static str>> =
+            kinds.map(|kinds| kinds.into_iter().map(NodeKind::name).collect());
+        let wanted = move |change: &RecordChanged| {
+            kinds.as_ref().is_none_or(|k| k.contains(change.kind.name()))
+                && ids
+                    .as_ref()
+                    .is_none_or(|ids| ids.contains(&(change.kind.name(), change.id)))
+        };
+        Ok(announcements(ctx)?.flat_map(move |item| {
+            let changes: Vec<ApiResult<RecordChanged>> = match item {
+                Ok(announcement) => announcement
+                    .records
+                    .iter()
+                    .filter_map(|change| RecordChanged::of(&announcement, change))
+                    .filter(&wanted)
+                    .map(Ok)
+                    .collect(),
+                Err(error) => vec![Err(error)],
+            };
+            stream::iter(changes)
+        }))
+    }
+
+    /// Each committed write, in order, with the dataset version it committed.
+    async fn dataset_changed(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<impl Stream<Item = ApiResult<DatasetChanged>>> {
+        Ok(announcements(ctx)?.map(|item| item.map(DatasetChanged)))
+    }
+}
