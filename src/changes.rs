@@ -372,7 +372,9 @@ async fn listen(feed: Arc<Feed>, databases: Databases) {
         }
         if feed.hearing.swap(false, Ordering::AcqRel) {
             feed.reconnects.fetch_add(1, Ordering::Relaxed);
-            tracing::warn!("stopped hearing writes: the response cache is off until listening again");
+            tracing::warn!(
+                "stopped hearing writes: the response cache is off until listening again"
+            );
             pause = Duration::from_millis(50);
         }
         tokio::time::sleep(pause).await;

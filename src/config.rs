@@ -29,7 +29,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the GraphQL API and GraphiQL (migrating and seeding an empty database first).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply pending schema migrations.
     Migrate,
     /// Load the dataset: adds records that are missing, changes nothing when run twice.

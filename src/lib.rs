@@ -3,13 +3,16 @@
 //! Data flows through these modules in this order:
 //! - [`config`]: the command line and its environment fallbacks.
 //! - [`db`]: connecting, migrating (the `migration` crate) and seeding.
+//! - [`changes`]: the dataset version every committed write raises, the announcements that
+//!   keep servers over one PostgreSQL database consistent, and the feed subscribers read.
 //! - [`dataset`]: the sourced data file (`data/foc.toml`), its idempotent loader, and the
 //!   export and import of a whole database as such a file.
 //! - [`dates`]: dates known only to a year or a month, as intervals.
 //! - [`search`]: the search index and how its text is folded.
 //! - [`generate`]: synthetic data at a chosen scale, for load tests (`foc-graph generate`).
 //! - [`graphql`]: the schema, one module per concept, over batched loaders.
-//! - [`http`]: the axum router: GraphQL, GraphiQL, SDL, health.
+//! - [`http`]: the axum router: GraphQL (with subscriptions over WebSocket and Server-Sent
+//!   Events), GraphiQL, SDL, health, readiness and metrics.
 
 pub mod changes;
 pub mod config;
@@ -96,8 +99,11 @@ pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
 
 /// Runs one command.
 pub async fn run(cli: Cli) -> Result<(), RunError> {
-    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
-        Command::Serve(args) => serve(&cli.database_url, args).await,
+    match cli
+        .command
+        .unwrap_or_else(|| Command::Serve(Box::default()))
+    {
+        Command::Serve(args) => serve(&cli.database_url, *args).await,
         Command::Migrate => {
             let pool = db::connect(&cli.database_url, db::MAINTENANCE_STATEMENT_TIMEOUT).await?;
             db::migrate(&pool).await?;

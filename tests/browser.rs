@@ -45,3 +45,62 @@ async fn graphiql_runs_the_example_query_offline() {
     );
     assert!(stdout.contains("browser: ok"), "{stdout}");
 }
+
+/// The real clients a dashboard would use, unchanged, on both databases: the `graphql-ws`
+/// npm client over WebSocket and `graphql-sse` over Server-Sent Events receive a mutation
+/// (driver: `tests/browser/clients.mjs`).
+mod subscription_clients {
+    use super::*;
+
+    async fn check(backend: common::Backend) {
+        let driver_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+        if !driver_dir.join("node_modules/graphql-ws").exists() {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "the client test may not be skipped under CI: run `npm ci` in tests/browser"
+            );
+            eprintln!("skipping: run `npm ci` in tests/browser");
+            return;
+        }
+        let Some(app) = common::spawn_app_with(backend, common::curator_settings()).await else {
+            return;
+        };
+        // On PostgreSQL the server hears writes once its listener has connected.
+        for _ in 0..200 {
+            let ready = app.get("/ready").await.text().await.unwrap_or_default();
+            if !ready.contains("not hearing") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        let url = app.url.clone();
+        let output = tokio::task::spawn_blocking(move || {
+            Command::new("node")
+                .arg("clients.mjs")
+                .arg(&url)
+                .arg(common::ADMIN_TOKEN)
+                .current_dir(driver_dir)
+                .output()
+        })
+        .await
+        .expect("join")
+        .expect("run node");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.success(),
+            "the clients failed:\n{stdout}\n{stderr}"
+        );
+        assert!(stdout.contains("clients: ok"), "{stdout}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        check(common::Backend::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        check(common::Backend::Postgres).await;
+    }
+}

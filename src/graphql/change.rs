@@ -46,7 +46,28 @@ pub enum ChangeCause {
     Missed,
 }
 
-/// A change to one record.
+/// A moment, in UTC.
+#[derive(Clone, Copy)]
+pub struct Timestamp(DateTime<Utc>);
+
+/// A moment in UTC as RFC 3339 text with milliseconds, such as `2026-12-03T10:15:30.250Z`.
+#[async_graphql::Scalar]
+impl async_graphql::ScalarType for Timestamp {
+    fn parse(value: async_graphql::Value) -> async_graphql::InputValueResult<Self> {
+        match &value {
+            async_graphql::Value::String(text) => DateTime::parse_from_rfc3339(text)
+                .map(|at| Self(at.with_timezone(&Utc)))
+                .map_err(|_| async_graphql::InputValueError::custom("an RFC 3339 moment")),
+            _ => Err(async_graphql::InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> async_graphql::Value {
+        async_graphql::Value::String(self.0.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+    }
+}
+
+/// A change to one record: what happened to it, when, and the record as it is now.
 pub struct RecordChanged {
     kind: NodeKind,
     id: i32,
@@ -67,6 +88,7 @@ impl RecordChanged {
     }
 }
 
+/// A change to one record: what happened to it, when, and the record as it is now.
 #[Object]
 impl RecordChanged {
     /// The record's type.
@@ -85,8 +107,8 @@ impl RecordChanged {
     }
 
     /// When the write committed.
-    async fn at(&self) -> DateTime<Utc> {
-        self.at
+    async fn at(&self) -> Timestamp {
+        Timestamp(self.at)
     }
 
     /// The dataset version the write committed.
@@ -104,6 +126,8 @@ impl RecordChanged {
 /// A committed write to the dataset.
 pub struct DatasetChanged(Arc<Announcement>);
 
+/// A committed write to the dataset: its version, when, what kind of write, and the
+/// records it changed.
 #[Object]
 impl DatasetChanged {
     /// The dataset version it committed: every write raises it by one, so a gap means
@@ -113,8 +137,8 @@ impl DatasetChanged {
     }
 
     /// When it committed.
-    async fn at(&self) -> DateTime<Utc> {
-        self.0.at
+    async fn at(&self) -> Timestamp {
+        Timestamp(self.0.at)
     }
 
     /// What kind of write it was.
@@ -183,33 +207,34 @@ impl Drop for Slot {
 
 /// Every announcement from now on, until the subscriber falls further behind than the
 /// server keeps for it: then one error, and the end.
-fn announcements(ctx: &Context<'_>) -> async_graphql::Result<impl Stream<Item = ApiResult<Arc<Announcement>>>> {
+fn announcements(
+    ctx: &Context<'_>,
+) -> async_graphql::Result<impl Stream<Item = ApiResult<Arc<Announcement>>>> {
     let feed = ctx.data::<Arc<Feed>>()?;
     let slot = ctx
         .data_opt::<SubscriptionSlots>()
         .map(SubscriptionSlots::take)
         .transpose()?;
     let receiver = feed.subscribe();
-    Ok(stream::unfold(
-        Some((receiver, slot)),
-        |state| async move {
-            let (mut receiver, slot) = state?;
-            match receiver.recv().await {
-                Ok(announcement) => Some((Ok(announcement), Some((receiver, slot)))),
-                Err(RecvError::Lagged(missed)) => {
-                    Some((Err(ApiError::TooSlow { missed }.extend()), None))
-                }
-                Err(RecvError::Closed) => None,
+    Ok(stream::unfold(Some((receiver, slot)), |state| async move {
+        let (mut receiver, slot) = state?;
+        match receiver.recv().await {
+            Ok(announcement) => Some((Ok(announcement), Some((receiver, slot)))),
+            Err(RecvError::Lagged(missed)) => {
+                Some((Err(ApiError::TooSlow { missed }.extend()), None))
             }
-        },
-    ))
+            Err(RecvError::Closed) => None,
+        }
+    }))
 }
 
 /// The subscription root.
 #[derive(Default)]
 pub struct SubscriptionRoot;
 
-#[Subscription]
+/// Live changes, over WebSocket (`graphql-transport-ws` or `graphql-ws`) or Server-Sent
+/// Events (`Accept: text/event-stream`) on `/graphql`.
+#[Subscription(name = "Subscription")]
 impl SubscriptionRoot {
     /// Each change to a record, as its write commits: created, updated or deleted. Writes
     /// that name no records (imports, seeds, synthetic loads) reach only `datasetChanged`.
@@ -219,11 +244,17 @@ impl SubscriptionRoot {
         #[graphql(desc = "Only records of these types; any type when left out.")] kinds: Option<
             Vec<NodeKind>,
         >,
-        #[graphql(desc = "Only the records with these global ids (at most 100); any when left out.")]
+        #[graphql(
+            desc = "Only the records with these global ids (at most 100); any when left out."
+        )]
         ids: Option<Vec<ID>>,
     ) -> async_graphql::Result<impl Stream<Item = ApiResult<RecordChanged>>> {
         if ids.as_ref().is_some_and(|ids| ids.len() > MOST_IDS) {
-            return Err(ApiError::invalid("ids", format!("name at most {MOST_IDS} ids"))).or_gql();
+            return Err(ApiError::invalid(
+                "ids",
+                format!("name at most {MOST_IDS} ids"),
+            ))
+            .or_gql();
         }
         let ids: Option<HashSet<(&'static str, i32)>> = ids
             .map(|ids| ids.iter().map(|id| parse_global_id(id)).collect())
@@ -232,7 +263,9 @@ impl SubscriptionRoot {
         let kinds: Option<HashSet<&'static str>> =
             kinds.map(|kinds| kinds.into_iter().map(NodeKind::name).collect());
         let wanted = move |change: &RecordChanged| {
-            kinds.as_ref().is_none_or(|k| k.contains(change.kind.name()))
+            kinds
+                .as_ref()
+                .is_none_or(|k| k.contains(change.kind.name()))
                 && ids
                     .as_ref()
                     .is_none_or(|ids| ids.contains(&(change.kind.name(), change.id)))
@@ -258,5 +291,53 @@ impl SubscriptionRoot {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<impl Stream<Item = ApiResult<DatasetChanged>>> {
         Ok(announcements(ctx)?.map(|item| item.map(DatasetChanged)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::changes::Mode;
+    use crate::graphql::{Shared, limits::Limits, schema};
+
+    fn announcement(version: i64) -> Announcement {
+        Announcement {
+            version,
+            at: Utc::now(),
+            cause: Cause::Seed,
+            records: Vec::new(),
+            truncated: false,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_subscriber_that_falls_behind_its_buffer_is_told_and_closed() {
+        let feed = Feed::new(2, Mode::InProcess);
+        let shared = Shared {
+            feed: feed.clone(),
+            ..Shared::default()
+        };
+        let schema = schema(Limits::default(), shared);
+        let mut stream = schema.execute_stream("subscription { datasetChanged { version } }");
+        // The first poll starts the subscription; nothing has changed yet.
+        let waited = tokio::time::timeout(std::time::Duration::from_millis(50), stream.next());
+        assert!(waited.await.is_err(), "no change yet");
+        assert_eq!(feed.subscribers(), 1);
+        feed.publish(announcement(1));
+        let first = stream.next().await.expect("the first change");
+        assert_eq!(first.data.to_string(), "{datasetChanged: {version: 1}}");
+        // Five more while the subscriber reads none: more than the two kept for it.
+        for version in 2..=6 {
+            feed.publish(announcement(version));
+        }
+        let told = stream.next().await.expect("an answer");
+        let message = told
+            .errors
+            .first()
+            .map(|e| e.message.clone())
+            .unwrap_or_default();
+        assert!(message.contains("fell 3 changes behind"), "{message}");
+        assert!(stream.next().await.is_none(), "and the subscription ends");
+        assert_eq!(feed.subscribers(), 0, "its place is freed");
     }
 }

@@ -50,7 +50,7 @@ pub(super) async fn answer(
     }
     let permit = match connection_permit(app) {
         Ok(permit) => permit,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let db = Db::for_request(if mutation {
         &app.databases.primary
@@ -66,28 +66,31 @@ pub(super) async fn answer(
         .data(receipt.clone())
         .data(SubscriptionSlots::new(1));
     let order = app.response_order.clone();
-    let results = app.checking.execute_stream(request).map(move |mut response| {
-        // The connection's place is held for as long as its events flow.
-        let _held = &permit;
-        if let Some(document) = &document {
-            order.order(
-                document,
-                ordering.0.as_deref(),
-                &ordering.1,
-                &mut response.data,
-            );
-        }
-        if let Some(version) = receipt.version() {
-            response
-                .extensions
-                .insert("datasetVersion".to_owned(), Value::from(version));
-        }
-        let data = serde_json::to_string(&response).unwrap_or_else(|error| {
-            tracing::error!(%error, "cannot serialize a result");
-            r#"{"errors":[{"message":"the result could not be written"}]}"#.to_owned()
+    let results = app
+        .checking
+        .execute_stream(request)
+        .map(move |mut response| {
+            // The connection's place is held for as long as its events flow.
+            let _held = &permit;
+            if let Some(document) = &document {
+                order.order(
+                    document,
+                    ordering.0.as_deref(),
+                    &ordering.1,
+                    &mut response.data,
+                );
+            }
+            if let Some(version) = receipt.version() {
+                response
+                    .extensions
+                    .insert("datasetVersion".to_owned(), Value::from(version));
+            }
+            let data = serde_json::to_string(&response).unwrap_or_else(|error| {
+                tracing::error!(%error, "cannot serialize a result");
+                r#"{"errors":[{"message":"the result could not be written"}]}"#.to_owned()
+            });
+            Ok::<_, Infallible>(Event::default().event("next").data(data))
         });
-        Ok::<_, Infallible>(Event::default().event("next").data(data))
-    });
     let complete = stream::once(async { Ok(Event::default().event("complete").data("")) });
     Sse::new(results.chain(complete))
         .keep_alive(KeepAlive::new().interval(app.subscriptions.keepalive))

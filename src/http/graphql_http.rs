@@ -303,7 +303,9 @@ fn min_version(headers: &HeaderMap) -> Result<Option<i64>, String> {
             .and_then(|v| v.trim().parse::<i64>().ok())
             .filter(|v| *v >= 0)
             .map(Some)
-            .ok_or_else(|| format!("`{MIN_VERSION_HEADER}` must be a dataset version (a whole number)")),
+            .ok_or_else(|| {
+                format!("`{MIN_VERSION_HEADER}` must be a dataset version (a whole number)")
+            }),
     }
 }
 
@@ -362,7 +364,10 @@ pub async fn graphql(
             }
             Err(error) => {
                 tracing::error!(%error, "cannot read the dataset version");
-                return refuse(StatusCode::SERVICE_UNAVAILABLE, "the database could not answer");
+                return refuse(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the database could not answer",
+                );
             }
         }
     }
@@ -376,11 +381,7 @@ pub async fn graphql(
         media.content_type(),
     );
     let version = app.feed.version();
-    if let Some(hit) = app
-        .responses
-        .get(&cache_key, version)
-        .filter(|_| cacheable)
-    {
+    if let Some(hit) = app.responses.get(&cache_key, version).filter(|_| cacheable) {
         app.metrics.graphql(0, 0);
         let (body, encoding) = match hit.brotli {
             Some(compressed) if accepts_brotli(&headers) => (compressed, Some("br")),

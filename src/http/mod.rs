@@ -259,12 +259,16 @@ async fn ready(State(app): State<AppState>) -> impl IntoResponse {
             }
         }
     };
+    // Without the database nothing else matters, and nothing else is said.
+    if !ping(app.databases.primary.clone()).await {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            plain,
+            "database unreachable\n".to_owned(),
+        );
+    }
     let mut lines = Vec::new();
     let mut ready = true;
-    if !ping(app.databases.primary.clone()).await {
-        ready = false;
-        lines.push("database unreachable".to_owned());
-    }
     if app.databases.standby {
         let lag = app.feed.read_lag();
         if !ping(app.databases.reads.clone()).await {

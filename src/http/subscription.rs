@@ -55,9 +55,10 @@ impl Default for SubscriptionLimits {
 const INIT_TIMEOUT_CLOSE: (u16, &str) = (4408, "Connection initialisation timeout");
 
 /// A place among the server's live connections, or the answer that there is none.
-pub(super) fn connection_permit(app: &AppState) -> Result<OwnedSemaphorePermit, Response> {
+pub(super) fn connection_permit(app: &AppState) -> Result<OwnedSemaphorePermit, Box<Response>> {
     app.connections.clone().try_acquire_owned().map_err(|_| {
-        (
+        Box::new(
+            (
             StatusCode::SERVICE_UNAVAILABLE,
             [(axum::http::header::RETRY_AFTER, "5")],
             format!(
@@ -65,7 +66,8 @@ pub(super) fn connection_permit(app: &AppState) -> Result<OwnedSemaphorePermit, 
                 app.subscriptions.max_connections
             ),
         )
-            .into_response()
+            .into_response(),
+        )
     })
 }
 
@@ -96,7 +98,7 @@ pub(super) async fn websocket(app: AppState, request: axum::extract::Request) ->
     };
     let permit = match connection_permit(&app) {
         Ok(permit) => permit,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
