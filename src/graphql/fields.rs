@@ -246,10 +246,10 @@ macro_rules! object {
                     $( $(#[$am])* $an: $at, )*
                     #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
                     #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-                    #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-                    #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
+                    #[graphql(desc = "Return the first n items (1 to 100; up to 10,000 when the answer is a table, CSV or NDJSON).")] first: Option<i32>,
+                    #[graphql(desc = "Return the last n items (1 to 100; up to 10,000 when the answer is a table, CSV or NDJSON).")] last: Option<i32>,
                 ) -> $crate::graphql::error::ApiResult<$crate::graphql::list::Connection<$gnode>> {
-                    let args = $crate::graphql::list::PageArgs::new(after, before, first, last)?;
+                    let args = $crate::graphql::list::PageArgs::new(ctx, after, before, first, last)?;
                     $gfn(self, ctx, $($an,)* args).await
                 }
             )*
@@ -269,12 +269,12 @@ macro_rules! object {
                     >>>,
                     #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
                     #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-                    #[graphql(desc = "Return the first n items (1 to 100).")] first: Option<i32>,
-                    #[graphql(desc = "Return the last n items (1 to 100).")] last: Option<i32>,
+                    #[graphql(desc = "Return the first n items (1 to 100; up to 10,000 when the answer is a table, CSV or NDJSON).")] first: Option<i32>,
+                    #[graphql(desc = "Return the last n items (1 to 100; up to 10,000 when the answer is a table, CSV or NDJSON).")] last: Option<i32>,
                 ) -> $crate::graphql::error::ApiResult<
                     $crate::graphql::list::Connection<$node $(, $edge)?>,
                 > {
-                    let args = $crate::graphql::list::PageArgs::new(after, before, first, last)?;
+                    let args = $crate::graphql::list::PageArgs::new(ctx, after, before, first, last)?;
                     $crate::graphql::fields::object!(@page $kind $node self ctx ($source) filter order_by args).await
                 }
             )*

@@ -26,7 +26,7 @@ use async_graphql::parser::types::{Directive, ExecutableDocument, Selection, Sel
 use async_graphql::{Name, ServerError, ServerResult, ValidationResult, Value, Variables};
 use async_graphql_value::Value as DocumentValue;
 
-use super::list::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use super::list::{DEFAULT_PAGE_SIZE, TABLE_PAGE_SIZE};
 
 /// The limits a query must stay within.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,7 +72,9 @@ const TEXT_NESTING_ROOM: usize = 16;
 /// the cost of what it selects of each item.
 pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
     let size = first.or(last).map_or(DEFAULT_PAGE_SIZE, |n| {
-        (n.max(1) as usize).min(MAX_PAGE_SIZE)
+        // Up to the largest page any request may ask for: a JSON request asking for more
+        // than its own limit is refused when the field runs.
+        (n.max(1) as usize).min(TABLE_PAGE_SIZE)
     });
     count_cost(size, child_complexity)
 }
@@ -449,7 +451,7 @@ mod tests {
         assert_eq!(page_cost(None, Some(5), 1), 6);
         assert_eq!(page_cost(None, None, 1), DEFAULT_PAGE_SIZE + 1);
         // Out-of-range sizes are refused when the field runs; the cost takes the nearest.
-        assert_eq!(page_cost(Some(1_000_000_000), None, 1), MAX_PAGE_SIZE + 1);
+        assert_eq!(page_cost(Some(1_000_000_000), None, 1), TABLE_PAGE_SIZE + 1);
         assert_eq!(page_cost(Some(-5), None, 1), 2);
         // Costs stop at a ceiling that sums of many fields cannot overflow.
         assert_eq!(page_cost(Some(100), None, usize::MAX), COST_CEILING);

@@ -15,8 +15,9 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::cache::{PersistedQueryError, ResponseCache};
+use super::table::{Table, TableFormat};
 use crate::graphql::limits::JSON_NESTING_LIMIT;
-use crate::graphql::list::Db;
+use crate::graphql::list::{Db, PageLimit, TABLE_PAGE_SIZE};
 
 /// The response media types a client can ask for.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -34,6 +35,47 @@ impl Media {
             Media::Json => "application/json; charset=utf-8",
         }
     }
+}
+
+impl TableFormat {
+    fn content_type(self) -> &'static str {
+        match self {
+            TableFormat::Csv => "text/csv; charset=utf-8; header=present",
+            TableFormat::Ndjson => "application/x-ndjson",
+        }
+    }
+}
+
+/// The table a request asks for: `format=csv|ndjson` in a GET's query string, else an
+/// Accept header naming `text/csv` or `application/x-ndjson`. None for a JSON answer.
+fn requested_table(
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Result<Option<TableFormat>, String> {
+    if method == Method::GET
+        && let Ok(Query(params)) = Query::<HashMap<String, String>>::try_from_uri(uri)
+        && let Some(name) = params.get("format")
+    {
+        return match name.as_str() {
+            "json" => Ok(None),
+            other => TableFormat::named(other)
+                .map(Some)
+                .ok_or_else(|| format!("`format` is `csv`, `ndjson` or `json`, not `{other}`")),
+        };
+    }
+    let accept = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|t| t.split(';').next().map(str::trim))
+        .find_map(|t| match t {
+            "text/csv" => Some(TableFormat::Csv),
+            "application/x-ndjson" => Some(TableFormat::Ndjson),
+            _ => None,
+        });
+    Ok(accept)
 }
 
 /// The media type to answer in, from the Accept header; None when none we offer fits.
@@ -318,7 +360,12 @@ pub async fn graphql(
     body: Bytes,
 ) -> Response {
     let events = wants_events(&headers);
-    let Some(media) = (if events {
+    let table = match requested_table(&method, &uri, &headers) {
+        Ok(table) => table,
+        Err(message) => return request_error(Media::Json, message),
+    };
+    // Tables and event streams report errors as JSON.
+    let Some(media) = (if events || table.is_some() {
         Some(Media::Json)
     } else {
         negotiate(&headers)
@@ -378,7 +425,7 @@ pub async fn graphql(
         &request.query,
         &variables,
         request.operation_name.as_deref(),
-        media.content_type(),
+        table.map_or(media.content_type(), TableFormat::content_type),
     );
     let version = app.feed.version();
     if let Some(hit) = app.responses.get(&cache_key, version).filter(|_| cacheable) {
@@ -391,7 +438,7 @@ pub async fn graphql(
             &app,
             &method,
             &headers,
-            media,
+            table.map_or(media.content_type(), TableFormat::content_type),
             StatusCode::OK,
             body,
             Some(hit.etag),
@@ -449,7 +496,13 @@ pub async fn graphql(
     let ordering = (request.operation_name.clone(), request.variables.clone());
     let mut response = match refusal {
         Some(error) => GqlResponse::from_errors(vec![error]),
-        None => execute(&app, &db, request.data(receipt.clone()), &headers).await,
+        None => {
+            let mut request = request.data(receipt.clone());
+            if table.is_some() {
+                request = request.data(PageLimit(TABLE_PAGE_SIZE));
+            }
+            execute(&app, &db, request, &headers).await
+        }
     };
     if let Some(version) = receipt.version() {
         response
@@ -466,6 +519,38 @@ pub async fn graphql(
         );
     }
     app.metrics.graphql(db.statements(), response.errors.len());
+
+    // A table of a successful read: its rows instead of the JSON answer.
+    let table_body = match table {
+        Some(format) if response.errors.is_empty() => match Table::of(&response.data) {
+            Ok(rows) => Some((format, Bytes::from(rows.write(format)))),
+            Err(message) => return request_error(Media::Json, message),
+        },
+        _ => None,
+    };
+    if let (Some((format, body)), Some(key)) = (&table_body, &cache_key) {
+        let etag = app.responses.put(key.clone(), version, body.clone());
+        return answer(
+            &app,
+            &method,
+            &headers,
+            format.content_type(),
+            StatusCode::OK,
+            body.clone(),
+            Some(etag),
+        );
+    }
+    if let Some((format, body)) = table_body {
+        return answer(
+            &app,
+            &method,
+            &headers,
+            format.content_type(),
+            StatusCode::OK,
+            body,
+            None,
+        );
+    }
 
     // A successful read is remembered, as it would be answered from the cache: reporting
     // no SQL statements, so the entity tag is the same for both.
@@ -516,7 +601,7 @@ pub async fn graphql(
         &app,
         &method,
         &headers,
-        media,
+        media.content_type(),
         status,
         Bytes::from(body),
         etag,
@@ -577,7 +662,7 @@ fn answer(
     app: &AppState,
     method: &Method,
     headers: &HeaderMap,
-    media: Media,
+    content_type: &'static str,
     status: StatusCode,
     body: Bytes,
     etag: Option<String>,
@@ -589,7 +674,7 @@ fn answer(
     };
     let mut response = match &etag {
         Some(tag) if matches_etag(headers, tag) => StatusCode::NOT_MODIFIED.into_response(),
-        _ => (status, [(header::CONTENT_TYPE, media.content_type())], body).into_response(),
+        _ => (status, [(header::CONTENT_TYPE, content_type)], body).into_response(),
     };
     let response_headers = response.headers_mut();
     response_headers.insert(header::CACHE_CONTROL, cache_control);

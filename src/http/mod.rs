@@ -8,6 +8,7 @@ mod graphiql;
 mod graphql_http;
 mod metrics;
 pub mod subscription;
+mod table;
 
 use axum::Router;
 use axum::extract::State;

@@ -9,6 +9,14 @@ use crate::graphql::error::{ApiError, ApiResult, OrGraphql};
 pub const DEFAULT_PAGE_SIZE: usize = 50;
 /// The most items one page may ask for.
 pub const MAX_PAGE_SIZE: usize = 100;
+/// The most items one page of a table request (CSV, NDJSON) may ask for: a table is read
+/// whole, not paged through. Costs count page sizes up to this, so the cost limit bounds
+/// tables like any query.
+pub const TABLE_PAGE_SIZE: usize = 10_000;
+
+/// The largest page this request may ask for, when it is not [`MAX_PAGE_SIZE`].
+#[derive(Clone, Copy, Debug)]
+pub struct PageLimit(pub usize);
 
 /// The paging arguments of a connection field, checked.
 #[derive(Clone, Copy, Debug, Default)]
@@ -20,20 +28,25 @@ pub struct PageArgs {
 }
 
 impl PageArgs {
-    /// Checks the arguments: sizes between 1 and 100, cursors this server issued.
+    /// Checks the arguments: sizes between 1 and 100 (or the request's [`PageLimit`]),
+    /// cursors this server issued.
     pub fn new(
+        ctx: &async_graphql::Context<'_>,
         after: Option<String>,
         before: Option<String>,
         first: Option<i32>,
         last: Option<i32>,
     ) -> ApiResult<Self> {
+        let largest = ctx
+            .data_opt::<PageLimit>()
+            .map_or(MAX_PAGE_SIZE, |limit| limit.0);
         let size = |field: &'static str, value: Option<i32>| -> Result<Option<usize>, ApiError> {
             match value {
                 None => Ok(None),
-                Some(n) if (1..=MAX_PAGE_SIZE as i32).contains(&n) => Ok(Some(n as usize)),
+                Some(n) if n >= 1 && n as usize <= largest => Ok(Some(n as usize)),
                 Some(n) => Err(ApiError::invalid(
                     field,
-                    format!("{n} is out of range: ask for between 1 and {MAX_PAGE_SIZE} items"),
+                    format!("{n} is out of range: ask for between 1 and {largest} items"),
                 )),
             }
         };
