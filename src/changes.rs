@@ -417,25 +417,40 @@ async fn listen_once(feed: &Feed, databases: &Databases) -> Result<(), DbErr> {
     Ok(())
 }
 
-/// Measures the standby's replay lag once a second: zero while it has replayed all it
-/// received, else the time since the last transaction it replayed committed.
+/// How often the standby's replay lag is measured.
+const LAG_POLL: Duration = Duration::from_millis(250);
+
+/// Measures the standby's replay lag: zero while it has replayed all it received, else
+/// how long it has been behind. (The time since the last replayed transaction, the usual
+/// measure, reads as the whole idle time for the moment after an idle spell, before the
+/// next transaction replays.)
 async fn measure_lag(feed: Arc<Feed>, reads: DatabaseConnection) {
     let query = Statement::from_string(
         DbBackend::Postgres,
-        "SELECT CAST(COALESCE(CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() \
-         THEN 0 ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) * 1000 END, 0) \
-         AS BIGINT)",
+        "SELECT COALESCE(pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn(), TRUE)",
     );
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut behind_since: Option<tokio::time::Instant> = None;
+    let mut tick = tokio::time::interval(LAG_POLL);
     loop {
         tick.tick().await;
         match reads.query_one_raw(query.clone()).await {
-            Ok(Some(row)) => {
-                let ms: i64 = row.try_get_by_index(0).unwrap_or(0);
-                feed.lag_ms
-                    .store(u64::try_from(ms).unwrap_or(0), Ordering::Relaxed);
+            Ok(row) => {
+                let caught_up = row
+                    .and_then(|row| row.try_get_by_index::<bool>(0).ok())
+                    .unwrap_or(true);
+                let lag = if caught_up {
+                    behind_since = None;
+                    Duration::ZERO
+                } else {
+                    behind_since
+                        .get_or_insert_with(tokio::time::Instant::now)
+                        .elapsed()
+                };
+                feed.lag_ms.store(
+                    u64::try_from(lag.as_millis()).unwrap_or(u64::MAX),
+                    Ordering::Relaxed,
+                );
             }
-            Ok(None) => {}
             Err(error) => {
                 // Unknown lag counts as too much: readiness turns it away.
                 feed.lag_ms.store(u64::MAX / 2, Ordering::Relaxed);

@@ -287,7 +287,10 @@ async fn ready(State(app): State<AppState>) -> impl IntoResponse {
         }
     }
     if !app.feed.hearing() {
-        lines.push("not hearing writes yet: the response cache is off".to_owned());
+        lines.push(
+            "not hearing writes: the response cache is off until the server listens again"
+                .to_owned(),
+        );
     }
     lines.push(format!("dataset version {}", app.feed.version()));
     let status = if ready {

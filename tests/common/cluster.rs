@@ -80,6 +80,52 @@ pub struct Postgres {
 impl Postgres {
     /// Creates a cluster in a temporary directory and starts it on a free port.
     pub fn start_new(bin: PathBuf, as_postgres: bool) -> Postgres {
+        let server = Postgres::unstarted(bin, as_postgres);
+        let initdb = server
+            .tool("initdb")
+            .args(["-A", "trust", "-U", "postgres", "--no-locale", "-E", "UTF8"])
+            .arg("--no-sync")
+            .arg("-D")
+            .arg(&server.data)
+            .output()
+            .expect("run initdb");
+        assert!(initdb.status.success(), "initdb: {}", describe(&initdb));
+        server.configure();
+        server.start();
+        server
+    }
+
+    /// A streaming standby of `primary`, started: a base backup of it that follows its
+    /// WAL (`pg_basebackup -R` writes `standby.signal` and the connection to the primary)
+    /// through a replication slot of its own, so the primary keeps the WAL it has not
+    /// received yet. initdb's `-A trust` already lets local replication connections in.
+    pub fn standby_of(primary: &Postgres) -> Postgres {
+        let server = Postgres::unstarted(primary.bin.clone(), primary.as_postgres);
+        let slot = format!("standby_{}", server.port);
+        let backup = server
+            .tool("pg_basebackup")
+            .args(["-h", "127.0.0.1", "-p", &primary.port.to_string()])
+            .args(["-U", "postgres", "-X", "stream", "-R", "-C", "-S", &slot])
+            // A fast checkpoint: a spread one would make the backup wait for nothing.
+            .args(["-c", "fast", "--no-sync"])
+            .arg("-D")
+            .arg(&server.data)
+            .output()
+            .expect("run pg_basebackup");
+        assert!(
+            backup.status.success(),
+            "pg_basebackup: {}",
+            describe(&backup)
+        );
+        // The copied postgresql.conf names the primary's port and socket directory; the
+        // settings appended after them win.
+        server.configure();
+        server.start();
+        server
+    }
+
+    /// A server with a directory, a free port and no cluster yet.
+    fn unstarted(bin: PathBuf, as_postgres: bool) -> Postgres {
         let dir = tempfile::tempdir().expect("a temporary directory for PostgreSQL");
         if as_postgres {
             let chown = Command::new("chown")
@@ -97,38 +143,31 @@ impl Postgres {
             .and_then(|listener| listener.local_addr())
             .expect("a free port")
             .port();
-        let server = Postgres {
+        Postgres {
             data: dir.path().join("data"),
             log: dir.path().join("postgres.log"),
             bin,
             port,
             as_postgres,
             dir,
-        };
-        let initdb = server
-            .tool("initdb")
-            .args(["-A", "trust", "-U", "postgres", "--no-locale", "-E", "UTF8"])
-            .arg("--no-sync")
-            .arg("-D")
-            .arg(&server.data)
-            .output()
-            .expect("run initdb");
-        assert!(initdb.status.success(), "initdb: {}", describe(&initdb));
-        // The settings live in the cluster, so a restart keeps the same port and socket.
+        }
+    }
+
+    /// Appends the server's own settings to its cluster's postgresql.conf. They live in the
+    /// cluster, so a restart keeps the same port and socket.
+    fn configure(&self) {
         let mut conf = std::fs::OpenOptions::new()
             .append(true)
-            .open(server.data.join("postgresql.conf"))
+            .open(self.data.join("postgresql.conf"))
             .expect("open postgresql.conf");
         write!(
             conf,
             "\nlisten_addresses = '127.0.0.1'\nport = {}\nunix_socket_directories = '{}'\n\
              fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n",
-            server.port,
-            server.dir.path().display()
+            self.port,
+            self.dir.path().display()
         )
         .expect("write postgresql.conf");
-        server.start();
-        server
     }
 
     /// A command running one of the PostgreSQL tools, as `postgres` when the test is root.
@@ -189,4 +228,3 @@ impl Drop for Postgres {
         let _ = self.pg_ctl(&["-m", "immediate", "stop"]);
     }
 }
-
