@@ -8,6 +8,7 @@
 //! - [`dataset`]: the sourced data file (`data/foc.toml`), its idempotent loader, and the
 //!   export and import of a whole database as such a file.
 //! - [`dates`]: dates known only to a year or a month, as intervals.
+//! - [`citation`]: sources as BibTeX, CSL-JSON and APA citations.
 //! - [`search`]: the search index and how its text is folded.
 //! - [`generate`]: synthetic data at a chosen scale, for load tests (`foc-graph generate`).
 //! - [`graphql`]: the schema, one module per concept, over batched loaders.
@@ -15,6 +16,7 @@
 //!   Events), GraphiQL, SDL, health, readiness and metrics.
 
 pub mod changes;
+pub mod citation;
 pub mod config;
 pub mod dataset;
 pub mod dates;

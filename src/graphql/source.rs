@@ -15,16 +15,40 @@ use super::filter::{BooleanFilter, DateFilter, StringFilter, filter};
 use super::list::{Connection, PageArgs};
 use super::list::{KeySql, Measure, aggregate_types};
 use super::list::{ListQuery, Loaded};
-use super::node::{Node, load_keys, type_of};
+use super::node::{Node, load_keys, parse_global_id, type_of};
 use super::order::order_by;
+use entity::enums::RecordKind;
+use sea_orm::{Iterable, QueryFilter, QueryTrait};
 
 /// A publication records cite.
 #[derive(Clone)]
 pub struct Source(pub Loaded<source::Model>);
 
+/// How a citation is written.
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::citation::Style")]
+pub enum CitationStyle {
+    /// A BibTeX `@misc` entry keyed by the source's key.
+    Bibtex,
+    /// A CSL-JSON item (as text), for Zotero, citeproc and Pandoc.
+    CslJson,
+    /// An APA (7th edition) reference.
+    Apa,
+}
+
 object! {
 /// A publication records cite: a fact sheet, a ministry's page, a press release.
-impl Source {}
+impl Source {
+    /// The source as a formatted citation, with what the dataset holds of it: a missing
+    /// publisher, date or address is left out, never guessed, and the date is as precise
+    /// as the source gave it.
+    async fn citation(
+        &self,
+        #[graphql(desc = "The style to write it in.")] style: CitationStyle,
+    ) -> String {
+        crate::citation::cite(&self.0.model, style.into())
+    }
+}
 columns {
     /// A global id for `node(id:)`.
     id: ID,
@@ -94,9 +118,61 @@ pub struct SourceQuery;
 object! {
 impl SourceQuery {}
 roots {
-    /// The sources, by key.
-    sources() -> Source = |_| source::Entity::find();
+    /// The sources, by key. With `citedBy`, the bibliography of a set of records: the
+    /// sources they cite, each once.
+    sources(
+        #[graphql(
+            desc = "Only the sources that the records with these global ids cite (at most 1,000 ids).",
+            validator(custom = "cited_records")
+        )]
+        cited_by: Option<Vec<ID>>,
+    ) -> Source = |_| source::Entity::find()
+            .apply_if(cited_by, |select, ids| select.filter(cited_by_any(&ids)));
 }
+}
+
+/// The most record ids `sources(citedBy:)` takes.
+const MOST_CITING: usize = 1_000;
+
+/// Checks `citedBy`: global ids of records that cite sources, not too many.
+fn cited_records(ids: &Vec<ID>) -> Result<(), String> {
+    if ids.len() > MOST_CITING {
+        return Err(format!("name at most {MOST_CITING} records"));
+    }
+    for id in ids {
+        let (kind, _) = parse_global_id(id).map_err(|e| e.to_string())?;
+        if RecordKind::iter().all(|cited| type_of(cited) != Some(kind)) {
+            return Err(format!("a {kind} cites no sources: `{}`", id.0));
+        }
+    }
+    Ok(())
+}
+
+/// Sources a citation of one of these records names.
+fn cited_by_any(ids: &[ID]) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
+    let mut any = Condition::any();
+    for kind in RecordKind::iter() {
+        let rows: Vec<i32> = ids
+            .iter()
+            .filter_map(|id| parse_global_id(id).ok())
+            .filter(|(name, _)| type_of(kind) == Some(name))
+            .map(|(_, row)| row)
+            .collect();
+        if !rows.is_empty() {
+            any = any.add(
+                Expr::col(citation::Column::RecordKind)
+                    .eq(kind)
+                    .and(Expr::col(citation::Column::RecordId).is_in(rows)),
+            );
+        }
+    }
+    let citing = Query::select()
+        .column(citation::Column::SourceId)
+        .from(citation::Entity)
+        .cond_where(any)
+        .to_owned();
+    Expr::col((source::Entity, source::Column::Id)).in_subquery(citing)
 }
 
 filter! {
