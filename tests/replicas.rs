@@ -15,11 +15,18 @@
 //! 5. when the primary ends the servers' listening connections, they say they are not
 //!    hearing writes, reconnect by themselves, and no write made meanwhile goes unnoticed;
 //! 6. while the standby's replay is paused, C turns not ready and says how far behind it
-//!    is, B passes no write on that its reads cannot see yet, and both recover on resume.
+//!    is, B passes no write on that its reads cannot see yet, and both recover on resume;
+//! 7. A and B give the same answer the same entity tag, so either honours the other's;
+//! 8. 200 successive writes through A reach a subscriber on B with a p99 under a second,
+//!    and B's cached reads show each of 20 writes within a second;
+//! 9. A killed (SIGKILL) in the middle of its writes costs B's readers nothing: every read
+//!    sent to B meanwhile is answered, and B's data ends where the primary's does;
+//! 10. with the standby stopped, B turns not ready, refuses reads cleanly and stays up,
+//!     and once the standby is back it is ready again and answers by itself.
 //!
-//! It prints the latencies and memory figures it measures. The PostgreSQL binaries come
-//! from `pg_config --bindir`, else `/usr/lib/postgresql/*/bin`. Without them the test is
-//! skipped, except under CI (`CI=true`), where it fails. As root, PostgreSQL runs as the
+//! It prints the latencies, counts and memory figures it measures. The PostgreSQL binaries
+//! come from `pg_config --bindir`, else `/usr/lib/postgresql/*/bin`. Without them the test
+//! is skipped, except under CI (`CI=true`), where it fails. As root, PostgreSQL runs as the
 //! `postgres` user through `runuser`, since `initdb` refuses root.
 
 mod common;
@@ -248,11 +255,25 @@ impl Server {
         query: &str,
         etag: Option<&str>,
     ) -> (u16, Option<String>, String) {
+        let headers: Vec<(&str, &str)> = etag
+            .map(|etag| ("if-none-match", etag))
+            .into_iter()
+            .collect();
+        self.get_query_with(client, query, &headers).await
+    }
+
+    /// GETs `/graphql?query=...` with extra headers: status, ETag and body.
+    async fn get_query_with(
+        &self,
+        client: &reqwest::Client,
+        query: &str,
+        headers: &[(&str, &str)],
+    ) -> (u16, Option<String>, String) {
         let mut request = client
             .get(format!("{}/graphql", self.url))
             .query(&[("query", query)]);
-        if let Some(etag) = etag {
-            request = request.header("if-none-match", etag);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         let response = request.send().await.expect("GET /graphql");
         let status = response.status().as_u16();
@@ -744,14 +765,36 @@ async fn servers_over_a_primary_and_its_standby_keep_up_with_every_write() {
     let phase = Instant::now();
     a_lagging_standby_is_reported_and_waited_for(&cluster).await;
     eprintln!("replicas: phase 6 took {} ms", phase.elapsed().as_millis());
+    let phase = Instant::now();
+    entity_tags_agree_across_servers(&cluster).await;
+    eprintln!("replicas: phase 7 took {} ms", phase.elapsed().as_millis());
+    let phase = Instant::now();
+    writes_reach_another_server_within_bounds(&cluster).await;
+    eprintln!("replicas: phase 8 took {} ms", phase.elapsed().as_millis());
+    // A is gone from here on: B and C still have the primary and the standby.
+    let phase = Instant::now();
+    reads_on_b_outlive_a_killed_under_load(&mut cluster).await;
+    eprintln!("replicas: phase 9 took {} ms", phase.elapsed().as_millis());
+    let phase = Instant::now();
+    a_stopped_standby_is_reported_and_recovered_from(&mut cluster, &standby).await;
+    eprintln!("replicas: phase 10 took {} ms", phase.elapsed().as_millis());
 
-    for server in [&mut cluster.a, &mut cluster.b, &mut cluster.c] {
+    assert!(!cluster.a.is_running(), "server A stays killed");
+    for server in [&mut cluster.b, &mut cluster.c] {
         let name = server.name;
         let running = server.is_running();
         assert!(
             running,
             "server {name} is still running:\n{}",
             server.log_text()
+        );
+    }
+    for server in [&cluster.a, &cluster.b, &cluster.c] {
+        let log = server.log_text();
+        assert!(
+            !log.contains("panicked"),
+            "server {} panicked:\n{log}",
+            server.name
         );
     }
     eprintln!(
@@ -1471,5 +1514,594 @@ async fn a_lagging_standby_is_reported_and_waited_for(cluster: &Cluster) {
         ms(unready_at.saturating_duration_since(paused_at)),
         ms(delivered),
         ms(back)
+    );
+}
+
+/// The `p`th percentile (nearest rank) of durations sorted in ascending order.
+fn percentile(sorted: &[Duration], p: usize) -> Duration {
+    let rank = (sorted.len() * p).div_ceil(100).max(1);
+    sorted[rank - 1]
+}
+
+/// The codes of a GraphQL answer's errors.
+fn error_codes(answer: &Value) -> Vec<String> {
+    answer["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|error| {
+                    error["extensions"]["code"]
+                        .as_str()
+                        .unwrap_or("(none)")
+                        .to_owned()
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Phase 7: the same read answered by A and by B (once B has the latest write) carries the
+/// same entity tag, and each server answers 304 to the other's.
+async fn entity_tags_agree_across_servers(cluster: &Cluster) {
+    let (client, a, b) = (&cluster.client, &cluster.a, &cluster.b);
+    let code = cluster.codes.next();
+    let (_, _, version) = create_state(client, a, &code, "Tagland").await;
+    let query = "{ states(first: 100) { totalCount nodes { code name } } }";
+
+    let (status, etag_a, body_a) = a.get_query(client, query, None).await;
+    assert_eq!(status, 200, "A: {body_a}");
+    let etag_a = etag_a.unwrap_or_else(|| panic!("A's answer to a GET has an ETag: {body_a}"));
+    let answer_a: Value = serde_json::from_str(&body_a).expect("A's JSON answer");
+    assert!(
+        answer_a["data"]["states"]["nodes"]
+            .as_array()
+            .is_some_and(|nodes| nodes.iter().any(|node| node["code"] == code.as_str())),
+        "A's answer has the state just written: {body_a}"
+    );
+
+    // A read that had to wait for B to catch up is answered without an ETag, since B does
+    // not cache it; B has the version by the time of the next read.
+    let wanted = version.to_string();
+    let headers = [("min-dataset-version", wanted.as_str())];
+    let started = Instant::now();
+    let mut reads = 0;
+    let (etag_b, body_b) = loop {
+        let (status, etag, body) = b.get_query_with(client, query, &headers).await;
+        reads += 1;
+        assert_eq!(status, 200, "B: {body}");
+        if let Some(etag) = etag {
+            break (etag, body);
+        }
+        assert!(
+            started.elapsed() < DELIVERY,
+            "B's reads at version {version} still had no ETag after {reads} tries: {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
+    let answer_b: Value = serde_json::from_str(&body_b).expect("B's JSON answer");
+    assert_eq!(answer_b["data"], answer_a["data"], "A and B answer alike");
+    assert_eq!(etag_b, etag_a, "A and B give the same answer the same ETag");
+
+    let (status, _, body) = b.get_query(client, query, Some(&etag_a)).await;
+    assert_eq!(status, 304, "B answers 304 to A's ETag: {body}");
+    let (status, _, body) = a.get_query(client, query, Some(&etag_b)).await;
+    assert_eq!(status, 304, "A answers 304 to B's ETag: {body}");
+    // Without the version header, B answers from its cache with the same tag.
+    let (status, etag, body) = b.get_query(client, query, None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        etag.as_deref(),
+        Some(etag_a.as_str()),
+        "B's cached answer's ETag"
+    );
+    eprintln!(
+        "replicas: A and B gave the list of states (version {version}) the ETag {etag_a}; \
+         B had it on read {reads} with min-dataset-version, and each server answered 304 \
+         to the other's"
+    );
+}
+
+/// Phase 8: 200 successive writes through A reach a subscriber on B, each within a p99
+/// of a second of its answer; and a cached GET on B shows each of 20 more writes through
+/// A within a second.
+async fn writes_reach_another_server_within_bounds(cluster: &Cluster) {
+    const WRITES: usize = 200;
+    const INVALIDATIONS: usize = 20;
+    const MAX_P99: Duration = Duration::from_secs(1);
+    let (client, b) = (&cluster.client, &cluster.b);
+    let code = cluster.codes.next();
+    let (id, _, start) = create_state(client, &cluster.a, &code, "Latencyland").await;
+    // A subscriber that came before B passed this write on would receive it too.
+    cluster.b_reflects(start).await;
+    let mut versions = cluster
+        .subscribe_on_b(&[VERSIONS])
+        .await
+        .pop()
+        .expect("a subscription");
+
+    let mut answered = Vec::with_capacity(WRITES);
+    let writes_started = Instant::now();
+    for n in 1..=WRITES {
+        let (written, version) =
+            rename_state(client, &cluster.a, &id, &code, &format!("Latencyland {n}")).await;
+        assert_eq!(version, start + n as i64, "no other writer");
+        answered.push((written.sent, written.answered));
+    }
+    let writes_time = writes_started.elapsed();
+    let mut latencies = Vec::with_capacity(WRITES);
+    let mut from_sent = Vec::with_capacity(WRITES);
+    let mut before_answer = 0;
+    for (n, (sent, answered)) in answered.iter().enumerate() {
+        let event = versions
+            .expect_next(Duration::from_secs(10), &format!("the event of write {n}"))
+            .await;
+        let change = &event.data["data"]["datasetChanged"];
+        assert_eq!(
+            (change["version"].as_i64(), change["cause"].as_str()),
+            (Some(start + 1 + n as i64), Some("MUTATION")),
+            "B's subscriber has every write once, in order: {change}"
+        );
+        // B may pass a write on before A's answer has reached the client.
+        if event.at < *answered {
+            before_answer += 1;
+        }
+        latencies.push(event.at.saturating_duration_since(*answered));
+        from_sent.push(event.at.saturating_duration_since(*sent));
+    }
+    latencies.sort();
+    from_sent.sort();
+    let (p50, p99, max) = (
+        percentile(&latencies, 50),
+        percentile(&latencies, 99),
+        latencies[WRITES - 1],
+    );
+    eprintln!(
+        "replicas: {WRITES} successive writes through A took {} ms; from each answer to its \
+         event on B's subscriber: p50 {} ms, p99 {} ms, max {} ms ({before_answer} events \
+         came before the answer did, counted as 0); from each mutation's sending: p50 {} ms, \
+         p99 {} ms, max {} ms",
+        writes_time.as_millis(),
+        ms(p50),
+        ms(p99),
+        ms(max),
+        ms(percentile(&from_sent, 50)),
+        ms(percentile(&from_sent, 99)),
+        ms(from_sent[WRITES - 1])
+    );
+    assert!(
+        p99 < MAX_P99,
+        "the p99 of the events' latency is {} ms, more than {} ms",
+        ms(p99),
+        MAX_P99.as_millis()
+    );
+
+    // Each write must evict an answer B really holds in its cache: a hit reports no SQL.
+    let query = format!("{{ state(code: \"{code}\") {{ name }} }}");
+    let mut delays = Vec::with_capacity(INVALIDATIONS);
+    let mut polls = 0;
+    for n in 1..=INVALIDATIONS {
+        let deadline = Instant::now() + DELIVERY;
+        let etag = loop {
+            let (status, etag, body) = b.get_query(client, &query, None).await;
+            assert_eq!(status, 200, "{body}");
+            let answer: Value = serde_json::from_str(&body).expect("a JSON answer");
+            if answer["extensions"]["sqlStatements"] == 0 {
+                break etag.expect("a cached answer has an ETag");
+            }
+            assert!(
+                Instant::now() < deadline,
+                "B did not cache the read within {DELIVERY:?}: {body}"
+            );
+        };
+        let name = format!("Latencyland, again {n}");
+        let (written, _) = rename_state(client, &cluster.a, &id, &code, &name).await;
+        loop {
+            let (status, _, body) = b.get_query(client, &query, Some(&etag)).await;
+            polls += 1;
+            if status == 200 {
+                let answer: Value = serde_json::from_str(&body).expect("a JSON answer");
+                assert_eq!(
+                    answer["data"]["state"]["name"], name,
+                    "once the old ETag fails, B answers the new data: {body}"
+                );
+                break;
+            }
+            assert_eq!(status, 304, "{body}");
+            assert!(
+                written.answered.elapsed() <= DELIVERY,
+                "B's cached read still answered 304 to the old ETag {} ms after write {n}",
+                written.answered.elapsed().as_millis()
+            );
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        delays.push(written.answered.elapsed());
+    }
+    delays.sort();
+    eprintln!(
+        "replicas: B's cached GET showed each of {INVALIDATIONS} writes through A: p50 {} ms, \
+         p99 {} ms, max {} ms after the mutation's answer ({polls} revalidations)",
+        ms(percentile(&delays, 50)),
+        ms(percentile(&delays, 99)),
+        ms(delays[INVALIDATIONS - 1])
+    );
+}
+
+/// One read a client of phase 9 sent to B.
+struct Read {
+    sent: Instant,
+    took: Duration,
+    get: bool,
+    /// What went wrong, if anything.
+    failure: Option<String>,
+}
+
+/// Sends one read to B by GET or POST: an error unless B answered 200 with data and no
+/// errors.
+async fn read_from(
+    client: &reqwest::Client,
+    url: &str,
+    get: bool,
+    query: &str,
+) -> Result<(), String> {
+    let request = if get {
+        client
+            .get(format!("{url}/graphql"))
+            .query(&[("query", query)])
+    } else {
+        client
+            .post(format!("{url}/graphql"))
+            .json(&json!({ "query": query }))
+    };
+    let response = request.send().await.map_err(|error| format!("{error:?}"))?;
+    let status = response.status();
+    let body = response
+        .text()
+        .await
+        .map_err(|error| format!("HTTP {status}, reading the body: {error:?}"))?;
+    if status != 200 {
+        return Err(format!("HTTP {status}: {body}"));
+    }
+    let answer: Value = serde_json::from_str(&body).map_err(|error| format!("{error}: {body}"))?;
+    if answer.get("errors").is_some() || !answer["data"].is_object() {
+        return Err(body);
+    }
+    Ok(())
+}
+
+/// Phase 9: while clients keep reading from B and a client keeps writing through A, A is
+/// killed (SIGKILL). Every read B was sent, before and after, is answered with data, and
+/// B's reads end at the primary's last version.
+async fn reads_on_b_outlive_a_killed_under_load(cluster: &mut Cluster) {
+    use std::os::unix::process::ExitStatusExt;
+    const READERS: usize = 4;
+    const BEFORE_KILL: Duration = Duration::from_millis(1500);
+    const AFTER_KILL: Duration = Duration::from_millis(2500);
+    // What the readers ask for besides the state the writes change.
+    const LIST: &str = "{ states(first: 3) { totalCount nodes { code name } } }";
+    let client = cluster.client.clone();
+    let code = cluster.codes.next();
+    let (id, _, start) = create_state(&client, &cluster.a, &code, "Killland").await;
+    cluster.b_reflects(start).await;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    // A reader's own client: what an ordinary client would use, with the server's request
+    // timeout as its own.
+    let readers_client = reqwest::Client::builder()
+        .timeout(foc_graph::http::Settings::default().request_timeout)
+        .build()
+        .expect("an HTTP client for the readers");
+    // A third of the reads repeat one query, which the writes keep evicting from B's cache;
+    // the rest are each new, so B reads them from the standby.
+    let repeated = format!("{{ state(code: \"{code}\") {{ code name }} }}");
+    let readers: Vec<_> = (0..READERS)
+        .map(|r| {
+            let (client, url, stop) = (readers_client.clone(), cluster.b.url.clone(), stop.clone());
+            let repeated = repeated.clone();
+            tokio::spawn(async move {
+                let mut reads = Vec::new();
+                let mut n = 0usize;
+                while !stop.load(Ordering::Relaxed) {
+                    let get = n % 3 != 1;
+                    let query = if n.is_multiple_of(3) {
+                        repeated.clone()
+                    } else {
+                        format!("# reader {r}, read {n}\n{LIST}")
+                    };
+                    let sent = Instant::now();
+                    let failure = read_from(&client, &url, get, &query).await.err();
+                    reads.push(Read {
+                        sent,
+                        took: sent.elapsed(),
+                        get,
+                        failure,
+                    });
+                    n += 1;
+                }
+                reads
+            })
+        })
+        .collect();
+    // Writes through A, one after another, until A is gone: how many A acknowledged, and
+    // the error that ended them.
+    let writer = {
+        let (client, url, stop) = (client.clone(), cluster.a.url.clone(), stop.clone());
+        let (id, code) = (id.clone(), code.clone());
+        tokio::spawn(async move {
+            let mut acknowledged = 0usize;
+            while !stop.load(Ordering::Relaxed) {
+                let name = format!("Killland {}", acknowledged + 1);
+                let variables = json!({ "id": id, "code": code, "name": name });
+                let response = client
+                    .post(format!("{url}/graphql"))
+                    .bearer_auth(ADMIN_TOKEN)
+                    .json(&json!({ "query": UPDATE, "variables": variables }))
+                    .send()
+                    .await;
+                let body = match response {
+                    Ok(response) => response.json::<Value>().await,
+                    Err(error) => return (acknowledged, Some(error.to_string())),
+                };
+                match body {
+                    Ok(body) => {
+                        assert!(body.get("errors").is_none(), "a write through A: {body}");
+                        acknowledged += 1;
+                    }
+                    Err(error) => return (acknowledged, Some(error.to_string())),
+                }
+            }
+            (acknowledged, None)
+        })
+    };
+
+    tokio::time::sleep(BEFORE_KILL).await;
+    cluster.a.child.kill().expect("kill server A");
+    let killed_at = Instant::now();
+    let status = cluster.a.child.wait().expect("reap server A");
+    assert_eq!(status.signal(), Some(9), "A ended by SIGKILL: {status}");
+    let (acknowledged, ended_by) = tokio::time::timeout(Duration::from_secs(30), writer)
+        .await
+        .expect("the writer notices that A is gone")
+        .expect("the writer");
+    let ended_by = ended_by.expect("the writes through A end with an error once A is gone");
+    tokio::time::sleep(AFTER_KILL.saturating_sub(killed_at.elapsed())).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut reads = Vec::new();
+    for reader in readers {
+        reads.extend(reader.await.expect("a reader"));
+    }
+
+    let failures: Vec<String> = reads
+        .iter()
+        .filter_map(|read| {
+            read.failure.as_ref().map(|failure| {
+                let when = if read.sent < killed_at {
+                    format!("{} ms before the kill", ms(killed_at - read.sent))
+                } else {
+                    format!("{} ms after the kill", ms(read.sent - killed_at))
+                };
+                format!(
+                    "{} {when}: {failure}",
+                    if read.get { "GET" } else { "POST" }
+                )
+            })
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} reads on B failed; the first: {:#?}",
+        failures.len(),
+        reads.len(),
+        &failures[..failures.len().min(5)]
+    );
+    let after = reads.iter().filter(|read| read.sent >= killed_at).count();
+    let gets = reads.iter().filter(|read| read.get).count();
+    assert!(
+        after >= READERS * 10,
+        "B answered only {after} reads after the kill"
+    );
+    let slowest = reads.iter().map(|read| read.took).max().unwrap_or_default();
+
+    // B still hears the primary, and its reads reach the last write A committed, whether or
+    // not A lived to answer it.
+    let latest: i64 = sql_one(
+        &cluster.primary_db,
+        "SELECT version FROM dataset_version WHERE id = 1",
+    )
+    .await;
+    let committed = usize::try_from(latest - start).expect("the version only grows");
+    assert!(
+        committed == acknowledged || committed == acknowledged + 1,
+        "A acknowledged {acknowledged} writes, and the primary has {committed}"
+    );
+    cluster.b_reflects(latest).await;
+    let answer = cluster.b.post(&client, &repeated, &[]).await;
+    assert_eq!(
+        answer["data"]["state"]["name"],
+        format!("Killland {committed}"),
+        "B reads the last write committed: {answer}"
+    );
+    let (status, body) = cluster.b.ready(&client).await;
+    assert_eq!(status, 200, "B stays ready without A: {body}");
+    eprintln!(
+        "replicas: A killed after {acknowledged} writes through it ({} the write in flight; \
+         its client got `{ended_by}`); {READERS} clients sent B {} reads ({gets} by GET, {} \
+         by POST), {after} of them after the kill, and every one was answered with data \
+         (slowest {} ms)",
+        if committed > acknowledged {
+            "it committed"
+        } else {
+            "it did not commit"
+        },
+        reads.len(),
+        reads.len() - gets,
+        ms(slowest)
+    );
+}
+
+/// Phase 10: with the standby stopped, B turns not ready, answers reads with a clean error
+/// within the request timeout and stays up; with the standby started again, B is ready and
+/// answers data by itself.
+async fn a_stopped_standby_is_reported_and_recovered_from(
+    cluster: &mut Cluster,
+    standby: &Postgres,
+) {
+    const PROBES: usize = 4;
+    // How long the standby stays down.
+    const OUTAGE: Duration = Duration::from_secs(4);
+    const UNREADY_WITHIN: Duration = Duration::from_secs(5);
+    const RECOVERY_WITHIN: Duration = Duration::from_secs(30);
+    let client = cluster.client.clone();
+    let timeout = foc_graph::http::Settings::default().request_timeout;
+    let (body, _) = cluster.b.await_ready(&client, 200, LAG_NOTICED).await;
+    assert!(body.starts_with("ready\n"), "{body}");
+    // An answer B holds in its cache before the standby stops.
+    let cached = "{ states(first: 2) { totalCount } }";
+    for _ in 0..2 {
+        let (status, _, body) = cluster.b.get_query(&client, cached, None).await;
+        assert_eq!(status, 200, "{body}");
+    }
+
+    tokio::task::block_in_place(|| standby.stop());
+    let stopped_at = Instant::now();
+    let (unready_body, unready_after) = cluster.b.await_ready(&client, 503, UNREADY_WITHIN).await;
+    assert!(
+        unready_body.contains("read standby unreachable"),
+        "B's /ready says why: {unready_body}"
+    );
+
+    // Reads B must take to the standby (each query is new), in rounds for as long as the
+    // outage lasts: the first fail on the connections the standby closed, the later ones
+    // on connecting anew. Each is answered within the request timeout, with an error that
+    // says the database is unavailable.
+    let mut waits = Vec::new();
+    let mut codes = Vec::new();
+    let mut rounds = 0;
+    while rounds == 0 || stopped_at.elapsed() < OUTAGE {
+        let probes = (0..PROBES).map(|n| {
+            let (client, url) = (client.clone(), cluster.b.url.clone());
+            let query = format!("# probe {rounds}.{n}\n{{ states(first: 3) {{ totalCount }} }}");
+            async move {
+                let request = if n % 2 == 0 {
+                    client
+                        .post(format!("{url}/graphql"))
+                        .json(&json!({ "query": query }))
+                } else {
+                    client
+                        .get(format!("{url}/graphql"))
+                        .query(&[("query", &query)])
+                };
+                let sent = Instant::now();
+                let response = request
+                    .send()
+                    .await
+                    .unwrap_or_else(|error| panic!("probe {n}: B answered no read: {error:?}"));
+                let status = response.status();
+                let body = response.text().await.expect("the probe's body");
+                (status, body, sent.elapsed())
+            }
+        });
+        for (status, body, took) in futures_util::future::join_all(probes).await {
+            assert_eq!(status, 200, "a read while the standby is down: {body}");
+            assert!(
+                took <= timeout + Duration::from_secs(1),
+                "a read took {} ms, past the request timeout of {} ms",
+                took.as_millis(),
+                timeout.as_millis()
+            );
+            let answer: Value = serde_json::from_str(&body).expect("a JSON answer");
+            let errors = error_codes(&answer);
+            assert!(
+                !errors.is_empty() && errors.iter().all(|code| code == "DATABASE_UNAVAILABLE"),
+                "a read while the standby is down fails with DATABASE_UNAVAILABLE: {body}"
+            );
+            assert_eq!(
+                answer["data"],
+                Value::Null,
+                "no data without the standby: {body}"
+            );
+            waits.push(took);
+            codes.extend(errors);
+        }
+        rounds += 1;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    waits.sort();
+    codes.sort();
+    codes.dedup();
+    // The cache still holds an answer no write has made stale.
+    let (status, _, body) = cluster.b.get_query(&client, cached, None).await;
+    let served_cached = status == 200
+        && serde_json::from_str::<Value>(&body)
+            .is_ok_and(|answer| answer.get("errors").is_none() && answer["data"].is_object());
+    let health = client
+        .get(format!("{}/health", cluster.b.url))
+        .send()
+        .await
+        .expect("GET /health while the standby is down");
+    assert_eq!(health.status(), 200, "B stays healthy");
+    assert!(
+        cluster.b.is_running(),
+        "B runs on:\n{}",
+        cluster.b.log_text()
+    );
+    let (status, body) = cluster.b.ready(&client).await;
+    assert_eq!(status, 503, "B is still not ready: {body}");
+    let down_for = stopped_at.elapsed();
+
+    let starting = Instant::now();
+    tokio::task::block_in_place(|| standby.start());
+    let start_took = starting.elapsed();
+    let (body, b_back) = cluster.b.await_ready(&client, 200, RECOVERY_WITHIN).await;
+    assert!(body.starts_with("ready\n"), "{body}");
+    let (body, c_back) = cluster.c.await_ready(&client, 200, RECOVERY_WITHIN).await;
+    assert!(body.starts_with("ready\n"), "{body}");
+    let fresh = cluster
+        .b
+        .post(
+            &client,
+            "# after the outage\n{ states(first: 3) { totalCount } }",
+            &[],
+        )
+        .await;
+    assert!(
+        fresh.get("errors").is_none() && fresh["data"]["states"]["totalCount"].as_i64() > Some(0),
+        "B answers data again: {fresh}"
+    );
+    // And it follows writes again: one through C, the server left that writes.
+    let code = cluster.codes.next();
+    let (_, written, version) = create_state(&client, &cluster.c, &code, "Afterland").await;
+    cluster.b_reflects(version).await;
+    let followed = written.answered.elapsed();
+    let answer = cluster
+        .b
+        .post(
+            &client,
+            &format!("{{ state(code: \"{code}\") {{ name }} }}"),
+            &[],
+        )
+        .await;
+    assert_eq!(answer["data"]["state"]["name"], "Afterland", "{answer}");
+    eprintln!(
+        "replicas: standby stopped: B's /ready answered 503 {} ms later, saying `{}`; {} reads \
+         in {rounds} rounds meanwhile failed with {codes:?} in {} ms (median) to {} ms \
+         (request timeout {} ms), a cached read was served: {served_cached}, /health stayed \
+         200",
+        ms(unready_after),
+        unready_body.trim().replace('\n', "; "),
+        waits.len(),
+        ms(percentile(&waits, 50)),
+        ms(waits[waits.len() - 1]),
+        timeout.as_millis()
+    );
+    eprintln!(
+        "replicas: standby started again after {} ms down (pg_ctl start took {} ms): B ready \
+         {} ms after it accepted connections, C {} ms after B; a write through C then reached \
+         B's reads in {} ms",
+        down_for.as_millis(),
+        start_took.as_millis(),
+        ms(b_back),
+        ms(c_back),
+        ms(followed)
     );
 }
