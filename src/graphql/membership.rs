@@ -18,7 +18,7 @@ use super::list::Loaded;
 use super::list::{KeySql, Measure, aggregate_types};
 use super::source::{Source, SourceFilter};
 use super::state::State;
-use crate::dates::Relation;
+use crate::dates::{Relation, UncertainDate};
 
 /// Whether a state was a member on a given day, as far as the sources tell.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -31,15 +31,9 @@ pub enum MembershipStatus {
     Member,
 }
 
-/// The status one membership gives on `day`. A leaving date is the first day out.
+/// The status one membership gives on `day` (see [`Period::status_on`]).
 pub fn status_on(m: &membership::Model, day: NaiveDate) -> MembershipStatus {
-    let joined = read_date(m, "joined").map_or(Relation::Unknown, |d| d.relation_to(day));
-    let left = read_date(m, "left").map(|d| d.relation_to(day));
-    match (joined, left) {
-        (Relation::After, _) | (_, Some(Relation::OnOrBefore)) => MembershipStatus::NotMember,
-        (Relation::OnOrBefore, None | Some(Relation::After)) => MembershipStatus::Member,
-        _ => MembershipStatus::Uncertain,
-    }
+    Period::of(m).status_on(day)
 }
 
 /// The best status among a state's memberships.
@@ -47,11 +41,53 @@ pub fn state_status_on(
     memberships: &[Loaded<membership::Model>],
     day: NaiveDate,
 ) -> MembershipStatus {
-    memberships
-        .iter()
-        .map(|m| status_on(m, day))
-        .max()
-        .unwrap_or(MembershipStatus::NotMember)
+    best_status(memberships.iter().map(|m| status_on(m, day)))
+}
+
+/// A state's status from its memberships' statuses: the best of them; not a member without
+/// any.
+pub fn best_status(statuses: impl Iterator<Item = MembershipStatus>) -> MembershipStatus {
+    statuses.max().unwrap_or(MembershipStatus::NotMember)
+}
+
+/// A membership's joining and leaving dates, read once to be asked about many days.
+#[derive(Clone, Debug)]
+pub struct Period {
+    /// When the state joined; none when no source bounds it.
+    pub joined: Option<UncertainDate>,
+    /// When it left; none while it is a member.
+    pub left: Option<UncertainDate>,
+}
+
+impl Period {
+    /// The dates of a membership row.
+    pub fn of(m: &membership::Model) -> Self {
+        Self {
+            joined: read_date(m, "joined"),
+            left: read_date(m, "left"),
+        }
+    }
+
+    /// Where `day` lies relative to the joining date and, if there is one, the leaving date.
+    /// A joining date no source bounds could be any day.
+    pub fn relations_on(&self, day: NaiveDate) -> (Relation, Option<Relation>) {
+        (
+            self.joined
+                .as_ref()
+                .map_or(Relation::Unknown, |d| d.relation_to(day)),
+            self.left.as_ref().map(|d| d.relation_to(day)),
+        )
+    }
+
+    /// The membership rule: the status the membership gives on `day`, from where the day
+    /// lies relative to its dates. A leaving date is the first day out.
+    pub fn status_on(&self, day: NaiveDate) -> MembershipStatus {
+        match self.relations_on(day) {
+            (Relation::After, _) | (_, Some(Relation::OnOrBefore)) => MembershipStatus::NotMember,
+            (Relation::OnOrBefore, None | Some(Relation::After)) => MembershipStatus::Member,
+            _ => MembershipStatus::Uncertain,
+        }
+    }
 }
 
 /// The same rule as [`status_on`] in SQL, on the membership row of `table`: certainly in
