@@ -20,6 +20,7 @@ use super::list::{Db, Loaded, single};
 use super::membership::state_is_member;
 use super::source::Source;
 use super::state::State;
+use super::timeline::{self, TimelineInterval};
 
 /// The Freedom Online Coalition.
 #[derive(Clone)]
@@ -56,6 +57,47 @@ impl Coalition {
         #[graphql(desc = "The day to count on.")] on: Date,
     ) -> ApiResult<u64> {
         count_states(ctx, members_on(on.0)).await
+    }
+
+    /// Members on each day from `from` to `to`, one interval apart, with the joins and
+    /// departures of each step: for charts of the membership over time. Each point agrees
+    /// with `memberCount(on:)` and the snapshot of its day. At most 1,000 points.
+    #[graphql(complexity = "timeline::cost(interval.count(from.0, to.0))")]
+    async fn membership_timeline(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The first day.")] from: Date,
+        #[graphql(
+            desc = "The last day: included when it falls on a step, else the series ends before it."
+        )]
+        to: Date,
+        #[graphql(
+            desc = "The step between two points.",
+            default_with = "TimelineInterval::Year"
+        )]
+        interval: TimelineInterval,
+        #[graphql(desc = "Also each point's members by region.", default = false)]
+        by_region: bool,
+    ) -> ApiResult<Vec<timeline::membership::MembershipPoint>> {
+        let db = ctx.data::<Db>()?;
+        timeline::membership::timeline(db, from.0, to.0, interval, by_region).await
+    }
+
+    /// For each year, the meetings that began in it and their hosts by region: for charts of
+    /// the conferences over time. At most 1,000 years.
+    #[graphql(complexity = "timeline::cost(timeline::years_asked(from, to))")]
+    async fn conference_timeline(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The first year; by default the first a meeting began in.")]
+        from: Option<i32>,
+        #[graphql(desc = "The last year; by default the last a meeting began in.")]
+        to: Option<i32>,
+        #[graphql(desc = "Only meetings of this kind.")]
+        kind: Option<ConferenceKind>,
+    ) -> ApiResult<Vec<timeline::conference::ConferenceYear>> {
+        let db = ctx.data::<Db>()?;
+        timeline::conference::timeline(db, from, to, kind).await
     }
 }
 columns {

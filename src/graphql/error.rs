@@ -36,6 +36,18 @@ pub enum ApiError {
     /// A connection asked for more subscriptions at once than the server allows.
     #[error("a connection may hold at most {0} subscriptions at once")]
     TooManySubscriptions(usize),
+    /// The arguments ask for a longer series than one answer may hold.
+    #[error(
+        "the {limit} asked for are {value}, above the limit of {max}: ask for a shorter range or a longer interval"
+    )]
+    TooLong {
+        /// What is counted, e.g. "timeline points".
+        limit: &'static str,
+        /// How many the arguments ask for.
+        value: u64,
+        /// The most an answer holds.
+        max: u64,
+    },
 }
 
 /// One problem of a mutation's input.
@@ -83,6 +95,7 @@ impl ApiError {
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::TooSlow { .. } => "SUBSCRIBER_TOO_SLOW",
             Self::TooManySubscriptions(_) => "LIMIT_EXCEEDED",
+            Self::TooLong { .. } => "LIMIT_EXCEEDED",
         }
     }
 }
@@ -100,6 +113,12 @@ impl ErrorExtensions for ApiError {
             e.set("code", self.code());
             match self {
                 Self::Invalid { field, .. } => e.set("field", *field),
+                // Named as the query limits name theirs.
+                Self::TooLong { limit, value, max } => {
+                    e.set("limit", *limit);
+                    e.set("value", *value);
+                    e.set("max", *max);
+                }
                 Self::Problems(problems) => e.set(
                     "problems",
                     async_graphql::Value::List(

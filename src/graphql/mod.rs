@@ -29,6 +29,7 @@ pub mod response_order;
 pub mod search;
 pub mod source;
 pub mod state;
+pub mod timeline;
 
 use std::sync::Arc;
 
