@@ -104,3 +104,52 @@ mod subscription_clients {
         check(common::Backend::Postgres).await;
     }
 }
+
+/// The dashboard in headless Chromium: it loads with no request leaving the server, the
+/// numbers it draws match the API's for two dates chosen with its date control, its CSV and
+/// GraphiQL links answer the section's query, and a screenshot shows a drawn chart (driver:
+/// `tests/browser/dashboard.mjs`; the screenshot is kept in the test's temporary directory).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_draws_what_the_api_answers() {
+    let driver_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let ready = driver_dir.join("node_modules/playwright-core").exists()
+        && Path::new(&std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()))
+            .exists();
+    if !ready {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "the browser test may not be skipped under CI: install chromium and run `npm ci` in tests/browser"
+        );
+        eprintln!("skipping: install chromium and run `npm ci` in tests/browser");
+        return;
+    }
+    let app = common::spawn_app(common::Backend::Sqlite)
+        .await
+        .expect("SQLite is always available");
+    let screenshot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("dashboard.png");
+    let _ = std::fs::remove_file(&screenshot);
+    let (url, shot) = (app.url.clone(), screenshot.clone());
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg("dashboard.mjs")
+            .arg(&url)
+            .arg(&shot)
+            .current_dir(driver_dir)
+            .output()
+    })
+    .await
+    .expect("join")
+    .expect("run node");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the dashboard check failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("dashboard: ok"), "{stdout}");
+    let png = std::fs::read(&screenshot).expect("the screenshot was saved");
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 10_000,
+        "a PNG of the page"
+    );
+}

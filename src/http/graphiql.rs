@@ -45,34 +45,47 @@ pub async fn page() -> Html<String> {
     Html(PAGE.replace("__FOC_DEFAULT_QUERY__", &query))
 }
 
+/// The page's scripts and stylesheets: file name, bytes, media type.
+const ASSETS: &[(&str, &[u8], &str)] = &[
+    (
+        "graphiql.min.js",
+        include_bytes!("../../assets/graphiql/graphiql.min.js"),
+        "text/javascript",
+    ),
+    (
+        "graphiql.min.css",
+        include_bytes!("../../assets/graphiql/graphiql.min.css"),
+        "text/css",
+    ),
+    (
+        "react.production.min.js",
+        include_bytes!("../../assets/graphiql/react.production.min.js"),
+        "text/javascript",
+    ),
+    (
+        "react-dom.production.min.js",
+        include_bytes!("../../assets/graphiql/react-dom.production.min.js"),
+        "text/javascript",
+    ),
+];
+
 /// One of the page's scripts or stylesheets.
 pub async fn asset(Path(file): Path<String>) -> Response {
-    let (body, content_type): (&'static [u8], &str) = match file.as_str() {
-        "graphiql.min.js" => (
-            include_bytes!("../../assets/graphiql/graphiql.min.js"),
-            "text/javascript",
-        ),
-        "graphiql.min.css" => (
-            include_bytes!("../../assets/graphiql/graphiql.min.css"),
-            "text/css",
-        ),
-        "react.production.min.js" => (
-            include_bytes!("../../assets/graphiql/react.production.min.js"),
-            "text/javascript",
-        ),
-        "react-dom.production.min.js" => (
-            include_bytes!("../../assets/graphiql/react-dom.production.min.js"),
-            "text/javascript",
-        ),
-        _ => return (StatusCode::NOT_FOUND, "no such asset\n").into_response(),
+    embedded(ASSETS, &file)
+}
+
+/// A file embedded in the binary, by name, from `assets`.
+pub(super) fn embedded(assets: &[(&str, &'static [u8], &'static str)], file: &str) -> Response {
+    let Some((_, body, content_type)) = assets.iter().find(|(name, _, _)| *name == file) else {
+        return (StatusCode::NOT_FOUND, "no such asset\n").into_response();
     };
     (
         [
-            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_TYPE, *content_type),
             // Pinned assets never change under the same binary.
             (header::CACHE_CONTROL, "public, max-age=86400"),
         ],
-        body,
+        *body,
     )
         .into_response()
 }

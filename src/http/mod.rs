@@ -3,6 +3,7 @@
 //! compression, CORS and the body size limit.
 
 mod cache;
+mod dashboard;
 mod events;
 mod graphiql;
 mod graphql_http;
@@ -159,6 +160,8 @@ pub fn router(databases: Databases, settings: Settings) -> Router {
     Router::new()
         .route("/", get(graphiql::page))
         .route("/graphiql/{file}", get(graphiql::asset))
+        .route("/dashboard", get(dashboard::page))
+        .route("/dashboard/{file}", get(dashboard::asset))
         .route(
             "/graphql",
             get(graphql_http::get).post(graphql_http::graphql),
