@@ -192,3 +192,68 @@ on_both_backends!(the_bibliography_of_records_names_each_source_once, |app| {
     let message = answer.body["errors"][0]["message"].as_str().unwrap_or("");
     assert!(message.contains("a Source cites no sources"), "{message}");
 });
+
+on_both_backends!(an_answer_can_carry_the_bibliography_of_its_records, |app| {
+    let query = "{ states(memberOn: \"2014-01-16\", first: 100) { nodes { id code } } }";
+    let ask = |extensions: Value| {
+        app.client
+            .post(format!("{}/graphql", app.url))
+            .json(&json!({ "query": query, "extensions": extensions }))
+            .send()
+    };
+    let answer: Value = ask(json!({ "citations": "APA" }))
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("JSON");
+    let ids: Vec<Value> = answer["data"]["states"]["nodes"]
+        .as_array()
+        .expect("states")
+        .iter()
+        .map(|s| s["id"].clone())
+        .collect();
+    assert_eq!(ids.len(), 22);
+    // The same as the bibliography of those records asked for as a list.
+    let listed = app
+        .query_with(
+            "query($ids: [ID!]) { sources(citedBy: $ids, first: 100) { nodes { citation(style: APA) } } }",
+            json!({ "ids": ids }),
+        )
+        .await;
+    let expected: Vec<Value> = listed.data()["sources"]["nodes"]
+        .as_array()
+        .expect("sources")
+        .iter()
+        .map(|s| s["citation"].clone())
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(answer["extensions"]["citations"], Value::Array(expected));
+    // Asked again, from the cache: the same; without the extension, no citations.
+    let again: Value = ask(json!({ "citations": "APA" }))
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        again["extensions"]["citations"],
+        answer["extensions"]["citations"]
+    );
+    let plain: Value = ask(json!({}))
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("JSON");
+    assert!(plain["extensions"]["citations"].is_null(), "{plain}");
+    // An unknown style is refused, saying which there are.
+    let refused: Value = ask(json!({ "citations": "MLA" }))
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("JSON");
+    let message = refused["errors"][0]["message"].as_str().unwrap_or("");
+    assert!(message.contains("BIBTEX, CSL_JSON or APA"), "{message}");
+});

@@ -149,7 +149,7 @@ fn cited_records(ids: &Vec<ID>) -> Result<(), String> {
 }
 
 /// Sources a citation of one of these records names.
-fn cited_by_any(ids: &[ID]) -> sea_orm::sea_query::SimpleExpr {
+pub(crate) fn cited_by_any(ids: &[ID]) -> sea_orm::sea_query::SimpleExpr {
     use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
     let mut any = Condition::any();
     for kind in RecordKind::iter() {

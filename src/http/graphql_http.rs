@@ -386,6 +386,10 @@ pub async fn graphql(
     if events {
         return super::events::answer(&app, &method, &headers, request).await;
     }
+    let citations = match super::bibliography::requested(&request) {
+        Ok(style) => style,
+        Err(message) => return request_error(media, message),
+    };
     let wanted_version = match min_version(&headers) {
         Ok(version) => version,
         Err(message) => return request_error(media, message),
@@ -421,11 +425,17 @@ pub async fn graphql(
     let cacheable = caught_up && app.feed.cache_usable();
     // Only reads are ever cached, so a hit is a read and needs no parsing at all.
     let variables = serde_json::to_string(&request.variables).unwrap_or_default();
+    // What decides the answer's form: its media type, and the citations it carries.
+    let form = format!(
+        "{}{}",
+        table.map_or(media.content_type(), TableFormat::content_type),
+        citations.map_or(String::new(), |style| format!(" citations={style:?}"))
+    );
     let cache_key = ResponseCache::key(
         &request.query,
         &variables,
         request.operation_name.as_deref(),
-        table.map_or(media.content_type(), TableFormat::content_type),
+        &form,
     );
     let version = app.feed.version();
     if let Some(hit) = app.responses.get(&cache_key, version).filter(|_| cacheable) {
@@ -508,6 +518,30 @@ pub async fn graphql(
         response
             .extensions
             .insert("datasetVersion".to_owned(), Value::from(version));
+    }
+    if let Some(style) = citations
+        && response.errors.is_empty()
+        && table.is_none()
+    {
+        match super::bibliography::of(&db.conn, &response.data, style).await {
+            Ok(Some(list)) => {
+                let list = list.into_iter().map(Value::from).collect();
+                response
+                    .extensions
+                    .insert("citations".to_owned(), Value::List(list));
+            }
+            Ok(None) => response.errors.push(async_graphql::ServerError::new(
+                "the answer names too many records to cite; ask for fewer",
+                None,
+            )),
+            Err(error) => {
+                tracing::error!(%error, "cannot read the citations of an answer");
+                response.errors.push(async_graphql::ServerError::new(
+                    "the citations could not be read; try again later",
+                    None,
+                ));
+            }
+        }
     }
     if let Some(document) = &parsed {
         let (operation_name, variables) = ordering;

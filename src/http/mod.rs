@@ -2,6 +2,7 @@
 //! readiness, Prometheus metrics, and the layers around them: request ids in every log line,
 //! compression, CORS and the body size limit.
 
+mod bibliography;
 mod cache;
 mod dashboard;
 mod events;
