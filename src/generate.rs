@@ -31,6 +31,7 @@ use sea_orm::{
 
 use crate::dates::UncertainDate;
 use crate::dates::{read_date, write_date};
+use crate::progress::Progress;
 use crate::search::fold;
 
 /// The most states one run generates: beyond it the endorsements alone pass 50 million rows.
@@ -252,6 +253,27 @@ const ON_JOINING_DOCUMENTS: usize = 5;
 /// How many endorsements a state makes, on joining and otherwise.
 const ENDORSEMENTS_PER_STATE: usize = 50;
 
+/// One document per this many states.
+const STATES_PER_DOCUMENT: usize = 100;
+
+/// The commitments each document sets out.
+const COMMITMENTS_PER_DOCUMENT: usize = 5;
+
+/// The rows a state brings besides its endorsements and their citations: its own, its share
+/// of the other records, their search entries and citations (measured: 7.5 at 20,000 states).
+const OTHER_ROWS_PER_STATE: u64 = 8;
+
+/// About how many rows a run of `states` states writes, for the time left. Most are
+/// endorsements, each with its citation: a state endorses as many commitments as there
+/// are, up to [`ENDORSEMENTS_PER_STATE`].
+fn expected_rows(states: u32) -> u64 {
+    let states = states as usize;
+    let commitments =
+        states / STATES_PER_DOCUMENT * COMMITMENTS_PER_DOCUMENT + ON_JOINING_DOCUMENTS;
+    let endorsements = states * commitments.min(ENDORSEMENTS_PER_STATE);
+    states as u64 * OTHER_ROWS_PER_STATE + 2 * endorsements as u64
+}
+
 /// How many bind parameters one statement may carry: well under SQLite's 32766 and
 /// PostgreSQL's 65535, and large enough that round trips do not dominate.
 fn parameter_budget(backend: DbBackend) -> usize {
@@ -313,7 +335,7 @@ where
         }
     }
 
-    async fn push(&mut self, txn: &DatabaseTransaction, row: A) -> Result<(), DbErr> {
+    async fn push(&mut self, out: Out<'_>, row: A) -> Result<(), DbErr> {
         if self.rows_per_statement == 0 {
             // Every row of a batch sets the same columns, so the first one tells.
             let columns = <A::Entity as EntityTrait>::Column::iter()
@@ -321,24 +343,26 @@ where
                 .count()
                 .max(1);
             self.rows_per_statement =
-                (parameter_budget(txn.get_database_backend()) / columns).max(1);
+                (parameter_budget(out.txn.get_database_backend()) / columns).max(1);
         }
         self.rows.push(row);
         if self.rows.len() >= self.rows_per_statement {
-            self.flush(txn).await?;
+            self.flush(out).await?;
         }
         Ok(())
     }
 
-    async fn flush(&mut self, txn: &DatabaseTransaction) -> Result<(), DbErr> {
+    async fn flush(&mut self, out: Out<'_>) -> Result<(), DbErr> {
         if self.rows.is_empty() {
             return Ok(());
         }
         let rows = std::mem::take(&mut self.rows);
-        self.inserted += rows.len() as u64;
+        let count = rows.len() as u64;
+        self.inserted += count;
         let mut insert = <A::Entity as EntityTrait>::insert_many(rows).into_query();
         if !self.returning {
-            txn.execute(&insert).await?;
+            out.txn.execute(&insert).await?;
+            out.progress.advance(count);
             return Ok(());
         }
         // RETURNING on both backends (SQLite has it since 3.35): the ids come back with the
@@ -346,7 +370,9 @@ where
         // another writer adds meanwhile.
         let columns = std::iter::once("id").chain(self.key_column);
         insert.returning(Query::returning().columns(columns.map(Alias::new)));
-        for row in txn.query_all(&insert).await? {
+        let inserted = out.txn.query_all(&insert).await?;
+        out.progress.advance(count);
+        for row in inserted {
             let id: i32 = row.try_get("", "id")?;
             self.ids.push(id);
             if let Some(column) = self.key_column {
@@ -357,12 +383,8 @@ where
     }
 
     /// Inserts what is left and records the count.
-    async fn finish(
-        mut self,
-        txn: &DatabaseTransaction,
-        report: &mut GenerateReport,
-    ) -> Result<Self, DbErr> {
-        self.flush(txn).await?;
+    async fn finish(mut self, out: Out<'_>, report: &mut GenerateReport) -> Result<Self, DbErr> {
+        self.flush(out).await?;
         report.added.push((self.table, self.inserted));
         Ok(self)
     }
@@ -395,11 +417,20 @@ struct CommitmentIds {
     others: Vec<i32>,
 }
 
+/// Where a run writes: its transaction, and whoever watches its progress.
+#[derive(Clone, Copy)]
+struct Out<'a> {
+    txn: &'a DatabaseTransaction,
+    progress: &'a dyn Progress,
+}
+
 /// Fills the database with synthetic data at the scale of `options.states`, in one
-/// transaction; the database must be migrated.
+/// transaction; the database must be migrated. Each stage (a table, mostly) and the rows
+/// written are told to `progress`.
 pub async fn generate(
     db: &DatabaseConnection,
     options: GenerateOptions,
+    progress: &dyn Progress,
 ) -> Result<GenerateReport, GenerateError> {
     if options.states == 0 || options.states > MAX_STATES {
         return Err(GenerateError::Scale(options.states));
@@ -416,9 +447,13 @@ pub async fn generate(
             key: source_key,
         });
     }
+    progress.expect(expected_rows(options.states));
     let txn = db.begin().await?;
     let mut run = Run {
-        txn: &txn,
+        out: Out {
+            txn: &txn,
+            progress,
+        },
         rng: Rng(options.seed),
         prefix: format!("syn{}-", options.seed),
         scale: options.states as usize,
@@ -437,7 +472,7 @@ pub async fn generate(
 
 /// One run of the generator inside its transaction.
 struct Run<'a> {
-    txn: &'a DatabaseTransaction,
+    out: Out<'a>,
     rng: Rng,
     /// `syn<seed>-`, the start of every key.
     prefix: String,
@@ -453,7 +488,7 @@ struct Run<'a> {
 impl Run<'_> {
     /// Generates every table, parents before children.
     async fn all(&mut self, seed: u64, source_key: &str) -> Result<(), DbErr> {
-        let txn = self.txn;
+        let txn = self.out.txn;
         // What is there already, read before anything is added.
         let taken_codes: HashSet<String> = state::Entity::find()
             .select_only()
@@ -483,14 +518,22 @@ impl Run<'_> {
             .all(txn)
             .await?;
 
+        // The stages, as progress names them; search entries are written along the way.
+        let stage = |name| self.out.progress.stage(name, None);
+        stage("states");
         let source_id = self.source(seed, source_key).await?;
         let mut states = self.states(&taken_codes).await?;
         let state_ids: Vec<i32> = states.iter().map(|s| s.id).collect();
+        stage("memberships");
         self.memberships(&mut states).await?;
+        stage("conferences");
         let conferences = self.conferences(max_ordinal.unwrap_or(0)).await?;
         self.hosts(&conferences, &state_ids).await?;
+        stage("chairships");
         self.chairships(&state_ids).await?;
+        stage("documents");
         let commitments = self.documents(&conferences).await?;
+        stage("endorsements");
         self.endorsements(
             &states,
             &existing_memberships,
@@ -498,11 +541,15 @@ impl Run<'_> {
             commitments,
         )
         .await?;
+        stage("organizations");
         let organization_ids = self.organizations(&state_ids).await?;
+        stage("fundings");
         self.fundings(&state_ids, &organization_ids).await?;
+        stage("citations");
         self.cite(source_id).await?;
+        stage("search index");
         let search = std::mem::replace(&mut self.search, Batch::new("search_entries"));
-        search.finish(txn, &mut self.report).await?;
+        search.finish(self.out, &mut self.report).await?;
         Ok(())
     }
 
@@ -523,7 +570,7 @@ impl Run<'_> {
             folded: Set(fold(text)),
             ..Default::default()
         };
-        self.search.push(self.txn, entry).await
+        self.search.push(self.out, entry).await
     }
 
     /// The source every generated record cites; its id.
@@ -545,8 +592,8 @@ impl Run<'_> {
         // Undated: a date from the clock would make two runs differ.
         write_date(&mut source, "published", None);
         let mut sources = Batch::returning_ids("sources");
-        sources.push(self.txn, source).await?;
-        let sources = sources.finish(self.txn, &mut self.report).await?;
+        sources.push(self.out, source).await?;
+        let sources = sources.finish(self.out, &mut self.report).await?;
         sources.ids.first().copied().ok_or(DbErr::RecordNotInserted)
     }
 
@@ -575,9 +622,9 @@ impl Run<'_> {
                 ..Default::default()
             };
             rows.push((code, name, subregion));
-            batch.push(self.txn, am).await?;
+            batch.push(self.out, am).await?;
         }
-        let batch = batch.finish(self.txn, &mut self.report).await?;
+        let batch = batch.finish(self.out, &mut self.report).await?;
         let mut states = Vec::with_capacity(self.scale);
         for (code, name, subregion) in &rows {
             let id = batch.id_of(code)?;
@@ -619,9 +666,9 @@ impl Run<'_> {
             write_date(&mut am, "joined", Some(joined.clone()));
             write_date(&mut am, "left", left);
             state.joined = Some(joined);
-            batch.push(self.txn, am).await?;
+            batch.push(self.out, am).await?;
         }
-        let batch = batch.finish(self.txn, &mut self.report).await?;
+        let batch = batch.finish(self.out, &mut self.report).await?;
         self.citations.push((RecordKind::Membership, batch.ids));
         Ok(())
     }
@@ -686,9 +733,9 @@ impl Run<'_> {
                 [("city", city), ("venue", venue), ("theme", theme)],
                 start,
             ));
-            batch.push(self.txn, am).await?;
+            batch.push(self.out, am).await?;
         }
-        let batch = batch.finish(self.txn, &mut self.report).await?;
+        let batch = batch.finish(self.out, &mut self.report).await?;
         let mut conferences = Vec::with_capacity(count);
         for (key, name, optional, start) in &rows {
             let id = batch.id_of(key)?;
@@ -727,10 +774,10 @@ impl Run<'_> {
                     }),
                     ..Default::default()
                 };
-                batch.push(self.txn, am).await?;
+                batch.push(self.out, am).await?;
             }
         }
-        batch.finish(self.txn, &mut self.report).await?;
+        batch.finish(self.out, &mut self.report).await?;
         Ok(())
     }
 
@@ -748,9 +795,9 @@ impl Run<'_> {
             };
             write_date(&mut am, "start", Some(year(start)));
             write_date(&mut am, "end", Some(year(start + 1)));
-            batch.push(self.txn, am).await?;
+            batch.push(self.out, am).await?;
         }
-        let batch = batch.finish(self.txn, &mut self.report).await?;
+        let batch = batch.finish(self.out, &mut self.report).await?;
         self.citations.push((RecordKind::Chairship, batch.ids));
         Ok(())
     }
@@ -765,7 +812,7 @@ impl Run<'_> {
             (DocumentKind::Statement, "Statement"),
             (DocumentKind::ChairsSummary, "Chair's Summary"),
         ];
-        let count = self.scale / 100;
+        let count = self.scale / STATES_PER_DOCUMENT;
         let mut batch = Batch::returning_keys("documents", "key");
         let mut rows = Vec::with_capacity(count);
         for i in 1..=count {
@@ -794,17 +841,17 @@ impl Run<'_> {
             };
             write_date(&mut am, "adopted", Some(adopted));
             rows.push((key, title));
-            batch.push(self.txn, am).await?;
+            batch.push(self.out, am).await?;
         }
-        let documents = batch.finish(self.txn, &mut self.report).await?;
+        let documents = batch.finish(self.out, &mut self.report).await?;
 
         let mut batch = Batch::returning_keys("commitments", "key");
-        let mut commitment_rows = Vec::with_capacity(count * 5);
+        let mut commitment_rows = Vec::with_capacity(count * COMMITMENTS_PER_DOCUMENT);
         for (d, (key, title)) in rows.iter().enumerate() {
             let document_id = documents.id_of(key)?;
             self.index(RecordKind::Document, document_id, "title", title)
                 .await?;
-            for j in 1..=5 {
+            for j in 1..=COMMITMENTS_PER_DOCUMENT {
                 let key = format!("{}commitment-{}-{j}", self.prefix, d + 1);
                 let topic = self.rng.pick(TOPICS).copied().unwrap_or_default();
                 let (kind, title) = if self.rng.percent(60) {
@@ -827,11 +874,11 @@ impl Run<'_> {
                     ..Default::default()
                 };
                 commitment_rows.push((key, title, description, on_joining));
-                batch.push(self.txn, am).await?;
+                batch.push(self.out, am).await?;
             }
         }
         self.citations.push((RecordKind::Document, documents.ids));
-        let batch = batch.finish(self.txn, &mut self.report).await?;
+        let batch = batch.finish(self.out, &mut self.report).await?;
         let mut ids = CommitmentIds {
             on_joining: Vec::new(),
             others: Vec::new(),
@@ -884,7 +931,7 @@ impl Run<'_> {
             for &commitment_id in &commitments.on_joining {
                 batch
                     .push(
-                        self.txn,
+                        self.out,
                         endorsement(m.state_id, commitment_id, joined.clone()),
                     )
                     .await?;
@@ -901,7 +948,7 @@ impl Run<'_> {
                 for &commitment_id in &on_joining {
                     batch
                         .push(
-                            self.txn,
+                            self.out,
                             endorsement(state.id, commitment_id, Some(joined.clone())),
                         )
                         .await?;
@@ -913,11 +960,11 @@ impl Run<'_> {
                 let day = random_day(&mut self.rng, FIRST_YEAR, LAST_YEAR);
                 let date = stated(&mut self.rng, day);
                 batch
-                    .push(self.txn, endorsement(state.id, commitment_id, Some(date)))
+                    .push(self.out, endorsement(state.id, commitment_id, Some(date)))
                     .await?;
             }
         }
-        let batch = batch.finish(self.txn, &mut self.report).await?;
+        let batch = batch.finish(self.out, &mut self.report).await?;
         self.citations.push((RecordKind::Endorsement, batch.ids));
         Ok(())
     }
@@ -967,11 +1014,11 @@ impl Run<'_> {
             ) {
                 children.push(am);
             } else {
-                batch.push(self.txn, am).await?;
+                batch.push(self.out, am).await?;
             }
         }
         // The departments need ids before the bureaus and offices can name them as parents.
-        batch.flush(self.txn).await?;
+        batch.flush(self.out).await?;
         let mut departments = Vec::new();
         for (key, _, kind, state_id) in &rows {
             if *kind == OrganizationKind::GovernmentDepartment {
@@ -984,9 +1031,9 @@ impl Run<'_> {
                 am.parent_id = Set(Some(parent));
                 am.state_id = Set(state_id);
             }
-            batch.push(self.txn, am).await?;
+            batch.push(self.out, am).await?;
         }
-        let batch = batch.finish(self.txn, &mut self.report).await?;
+        let batch = batch.finish(self.out, &mut self.report).await?;
         let mut ids = Vec::with_capacity(count);
         for (key, name, _, _) in &rows {
             let id = batch.id_of(key)?;
@@ -1044,9 +1091,9 @@ impl Run<'_> {
             write_date(&mut am, "period_start", Some(year(start)));
             write_date(&mut am, "period_end", Some(year(end)));
             keys.push(key);
-            batch.push(self.txn, am).await?;
+            batch.push(self.out, am).await?;
         }
-        let fundings = batch.finish(self.txn, &mut self.report).await?;
+        let fundings = batch.finish(self.out, &mut self.report).await?;
 
         let mut batch = Batch::new("funding_funders");
         let mut state_pool = state_ids.to_vec();
@@ -1076,10 +1123,10 @@ impl Run<'_> {
                     organization_id: Set(organization_id),
                     ..Default::default()
                 };
-                batch.push(self.txn, am).await?;
+                batch.push(self.out, am).await?;
             }
         }
-        batch.finish(self.txn, &mut self.report).await?;
+        batch.finish(self.out, &mut self.report).await?;
         self.citations.push((RecordKind::Funding, fundings.ids));
         Ok(())
     }
@@ -1097,10 +1144,10 @@ impl Run<'_> {
                     source_id: Set(source_id),
                     ..Default::default()
                 };
-                batch.push(self.txn, am).await?;
+                batch.push(self.out, am).await?;
             }
         }
-        batch.finish(self.txn, &mut self.report).await?;
+        batch.finish(self.out, &mut self.report).await?;
         Ok(())
     }
 }

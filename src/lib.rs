@@ -11,6 +11,8 @@
 //! - [`citation`]: sources as BibTeX, CSL-JSON and APA citations.
 //! - [`search`]: the search index and how its text is folded.
 //! - [`generate`]: synthetic data at a chosen scale, for load tests (`foc-graph generate`).
+//! - [`progress`]: how long work (generate, import) reports its stages and rows, and how the
+//!   commands show them.
 //! - [`graphql`]: the schema, one module per concept, over batched loaders.
 //! - [`http`]: the axum router: GraphQL (with subscriptions over WebSocket and Server-Sent
 //!   Events), GraphiQL, SDL, health, readiness and metrics.
@@ -24,6 +26,7 @@ pub mod db;
 pub mod generate;
 pub mod graphql;
 pub mod http;
+pub mod progress;
 pub mod search;
 pub mod telemetry;
 
@@ -159,9 +162,11 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
         Command::Generate { states, seed } => {
             let pool = db::connect(&cli.database_url, db::MAINTENANCE_STATEMENT_TIMEOUT).await?;
             db::migrate(&pool).await?;
-            let report = generate::generate(&pool, generate::GenerateOptions { states, seed })
-                .await
-                .map_err(RunError::Generate)?;
+            let progress = progress::Report::new("generate");
+            let options = generate::GenerateOptions { states, seed };
+            let generated = generate::generate(&pool, options, &progress).await;
+            progress.end(&generated);
+            let report = generated.map_err(RunError::Generate)?;
             for (table, added) in &report.added {
                 println!("{table}: {added} added");
             }
@@ -180,9 +185,10 @@ pub async fn run(cli: Cli) -> Result<(), RunError> {
             })?;
             let pool = db::connect(&cli.database_url, db::MAINTENANCE_STATEMENT_TIMEOUT).await?;
             db::migrate(&pool).await?;
-            let report = dataset::import(&pool, &text)
-                .await
-                .map_err(|error| RunError::Import { path, error })?;
+            let progress = progress::Report::new("import");
+            let imported = dataset::import(&pool, &text, &progress).await;
+            progress.end(&imported);
+            let report = imported.map_err(|error| RunError::Import { path, error })?;
             let removed: u64 = report.removed.iter().map(|(_, n)| n).sum();
             for (table, loaded) in &report.loaded.added {
                 println!("{table}: {loaded}");

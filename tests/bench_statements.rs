@@ -68,14 +68,14 @@ async fn statements(app: &common::TestApp, round: &str) -> Vec<u64> {
 
 on_both_backends!(bench_queries_keep_their_statement_bound, |app| {
     let options = |states, seed| foc_graph::generate::GenerateOptions { states, seed };
-    foc_graph::generate::generate(&app.db, options(100, 42))
+    foc_graph::generate::generate(&app.db, options(100, 42), &foc_graph::progress::Silent)
         .await
         .expect("generate 100 states");
     let small = statements(&app, "small").await;
     let dashboard = app.query(QUERIES[0].1).await;
     let states = dashboard.data()["states"]["nodes"].as_array().map(Vec::len);
     assert_eq!(states, Some(50), "the dashboard page is full");
-    foc_graph::generate::generate(&app.db, options(900, 43))
+    foc_graph::generate::generate(&app.db, options(900, 43), &foc_graph::progress::Silent)
         .await
         .expect("generate 900 more states");
     let large = statements(&app, "large").await;

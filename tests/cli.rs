@@ -206,3 +206,47 @@ fn sigterm_lets_a_request_in_flight_finish() {
     assert!(status.success(), "{status}");
     assert!(TcpStream::connect(&addr).is_err(), "no longer accepting");
 }
+
+/// `import` tells its stages on standard error (plain lines, as it is not a terminal here):
+/// validating the file, removing the records, loading each table and indexing; standard
+/// output keeps the summary alone.
+#[test]
+fn import_shows_its_stages_on_standard_error() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("foc.sqlite").display()
+    );
+    let file = dir.path().join("export.toml");
+    let file = file.to_str().expect("a UTF-8 path");
+    for args in [vec!["seed"], vec!["export", "--output", file]] {
+        let output = foc_graph(&[&["--database-url", &url][..], &args].concat());
+        assert!(output.status.success());
+    }
+    let output = foc_graph(&["--database-url", &url, "import", file]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("states: 37\n") && stdout.contains(" records imported, replacing "),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("import: "), "{stdout}");
+    let stages: Vec<&str> = stderr
+        .lines()
+        .filter_map(|line| line.strip_prefix("import: ")?.split_once(" done"))
+        .map(|(stage, _)| stage)
+        .collect();
+    assert_eq!(stages.first(), Some(&"validating"), "{stderr}");
+    assert_eq!(stages.get(1), Some(&"removing"), "{stderr}");
+    assert_eq!(stages.last(), Some(&"search index"), "{stderr}");
+    for table in ["sources", "states", "memberships", "citations"] {
+        assert!(stages.contains(&table), "{table} in {stderr}");
+    }
+    assert!(
+        stderr.contains("import: states done: 37 rows in "),
+        "{stderr}"
+    );
+}

@@ -269,3 +269,87 @@ async fn ask(server: &str, query: &str) -> serde_json::Value {
         .await
         .expect("a JSON answer")
 }
+
+/// With standard error not a terminal (piped here), `generate` writes a plain line to it as
+/// each stage ends: the stage, its rows, the rows in all of about how many, the time taken
+/// and left. Standard output keeps the summary alone.
+#[test]
+fn progress_goes_to_standard_error_in_plain_lines() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("foc.sqlite").display()
+    );
+    foc_graph(&url, &["seed"]);
+    let states = STATES.to_string();
+    let output = Command::new(env!("CARGO_BIN_EXE_foc-graph"))
+        .args(["--database-url", &url, "generate", "--states", &states])
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run foc-graph");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert!(output.status.success(), "{stderr}");
+
+    // The summary, as before: a line per table, then the total.
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 15, "{stdout}");
+    assert!(
+        lines[..14].iter().all(|l| l.ends_with(" added")),
+        "{stdout}"
+    );
+    let total: u64 = lines[14]
+        .split_once(" rows generated in ")
+        .and_then(|(n, _)| n.parse().ok())
+        .unwrap_or_else(|| panic!("the total: {stdout}"));
+
+    // A line per stage, in order, each counting the rows so far.
+    let stages = [
+        "states",
+        "memberships",
+        "conferences",
+        "chairships",
+        "documents",
+        "endorsements",
+        "organizations",
+        "fundings",
+        "citations",
+        "search index",
+    ];
+    let done: Vec<(&str, u64, u64, u64)> = stderr
+        .lines()
+        .map(|line| {
+            let parse = |n: &str| n.replace(',', "").parse::<u64>().ok();
+            let rest = line.strip_prefix("generate: ")?;
+            let (stage, rest) = rest.split_once(" done: ")?;
+            let (rows, rest) = rest.split_once(" row")?;
+            let rest = rest.trim_start_matches('s').strip_prefix(" in ")?;
+            let (_, rest) = rest.split_once(" s; ")?;
+            let (so_far, rest) = rest.split_once(" of about ")?;
+            let (expected, rest) = rest.split_once(" rows in all, ")?;
+            assert!(rest.ends_with(" left"), "{line}");
+            Some((stage, parse(rows)?, parse(so_far)?, parse(expected)?))
+        })
+        .map(|parsed| parsed.unwrap_or_else(|| panic!("a progress line: {stderr}")))
+        .collect();
+    assert_eq!(
+        done.iter().map(|d| d.0).collect::<Vec<_>>(),
+        stages,
+        "{stderr}"
+    );
+    let mut so_far = 0;
+    for (stage, rows, total_so_far, _) in &done {
+        so_far += rows;
+        assert_eq!(*total_so_far, so_far, "{stage}: {stderr}");
+    }
+    assert_eq!(so_far, total, "{stderr}");
+    // The estimate the time left rests on is near the truth.
+    let expected = done[0].3;
+    assert!(
+        expected * 4 >= total * 3 && expected * 4 <= total * 5,
+        "about {expected} rows expected, {total} written"
+    );
+}

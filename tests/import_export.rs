@@ -15,6 +15,7 @@ use entity::{
     person_role, search_entry, source, state,
 };
 use foc_graph::dataset::{self, DEFAULT_DATASET, Dataset, DatasetError};
+use foc_graph::progress::Silent;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -109,7 +110,9 @@ async fn shipped_dataset_round_trip(backend: Backend) {
     let Some((fresh, _fresh_guard)) = empty_database(backend).await else {
         return;
     };
-    let report = dataset::import(&fresh, &first).await.expect("import");
+    let report = dataset::import(&fresh, &first, &Silent)
+        .await
+        .expect("import");
     assert!(report.removed.iter().all(|(_, n)| *n == 0), "{report:?}");
     let second = export_text(&fresh).await;
     assert_eq!(first, second, "export, import, export gives the same bytes");
@@ -133,7 +136,7 @@ async fn shipped_dataset_round_trip(backend: Backend) {
     assert!(exported.endorsements.iter().all(|e| e.note.is_some()));
 
     // Importing over the data replaces it: the same export again, though every id changed.
-    let report = dataset::import(&seeded, &first)
+    let report = dataset::import(&seeded, &first, &Silent)
         .await
         .expect("import again");
     assert_eq!(
@@ -269,7 +272,9 @@ async fn curated_round_trip(backend: Backend) {
     let Some((fresh, _fresh_guard)) = empty_database(backend).await else {
         return;
     };
-    dataset::import(&fresh, &first).await.expect("import");
+    dataset::import(&fresh, &first, &Silent)
+        .await
+        .expect("import");
     assert_eq!(export_text(&fresh).await, first);
     assert_eq!(counts(&fresh).await, counts(&db).await);
 }
@@ -314,7 +319,7 @@ async fn bad_file_changes_nothing(backend: Backend) {
 
     // Every problem, each with its place in the file.
     let (text, expected) = broken_dataset();
-    match dataset::import(&db, &text).await {
+    match dataset::import(&db, &text, &Silent).await {
         Err(DatasetError::Invalid(problems)) => {
             for problem in &expected {
                 assert!(problems.contains(problem), "{problem} in {problems:#?}");
@@ -331,7 +336,7 @@ async fn bad_file_changes_nothing(backend: Backend) {
         .expect("the coalition table")
         + 1;
     let text = DEFAULT_DATASET.replacen("[coalition]", "[coalition", 1);
-    match dataset::import(&db, &text).await {
+    match dataset::import(&db, &text, &Silent).await {
         Err(DatasetError::Parse(message)) => {
             assert!(
                 message.contains(&format!("line {line}, column")),
@@ -342,7 +347,7 @@ async fn bad_file_changes_nothing(backend: Backend) {
     }
     // A field the format does not have.
     let text = DEFAULT_DATASET.replacen("[coalition]", "[coalition]\ncolour = \"blue\"", 1);
-    match dataset::import(&db, &text).await {
+    match dataset::import(&db, &text, &Silent).await {
         Err(DatasetError::Parse(message)) => {
             assert!(
                 message.contains("colour") && message.contains(&format!("line {}", line + 1)),
@@ -356,7 +361,7 @@ async fn bad_file_changes_nothing(backend: Backend) {
     // A valid file the database refuses halfway, after every old row is deleted: the
     // transaction rolls back and the old rows, search index included, are all there.
     refuse_claims(&db, backend).await;
-    match dataset::import(&db, DEFAULT_DATASET).await {
+    match dataset::import(&db, DEFAULT_DATASET, &Silent).await {
         Err(DatasetError::Database(error)) => {
             assert!(error.to_string().contains("refused by the test"), "{error}")
         }

@@ -230,6 +230,7 @@ on_both_backends!(each_point_agrees_on_synthetic_data_too, |app| {
             states: 300,
             seed: 11,
         },
+        &foc_graph::progress::Silent,
     )
     .await
     .expect("generate synthetic data");

@@ -6,6 +6,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait, TransactionTrait};
 
 use super::{Dataset, DatasetError, SeedReport, load};
+use crate::progress::Progress;
 
 /// What an import replaced, per table.
 #[derive(Debug, Default)]
@@ -20,11 +21,17 @@ pub struct ImportReport {
 /// every problem found is reported with its place in the file; then, in one transaction,
 /// every data table is emptied and the file loaded the way `seed` loads it (record ids
 /// change), and the search index rebuilt. On any failure the transaction is rolled back and
-/// the database is as it was.
-pub async fn import(db: &DatabaseConnection, text: &str) -> Result<ImportReport, DatasetError> {
+/// the database is as it was. Validating, removing and each table loaded are stages of
+/// `progress`.
+pub async fn import(
+    db: &DatabaseConnection,
+    text: &str,
+    progress: &dyn Progress,
+) -> Result<ImportReport, DatasetError> {
+    progress.stage("validating", None);
     let data = Dataset::parse(text)?;
     let txn = db.begin().await?;
-    let replaced = match replace(&txn, &data).await {
+    let replaced = match replace(&txn, &data, progress).await {
         Ok(report) => crate::changes::announce(&txn, crate::changes::Cause::Import, Vec::new())
             .await
             .map(|_| report)
@@ -46,7 +53,12 @@ pub async fn import(db: &DatabaseConnection, text: &str) -> Result<ImportReport,
 }
 
 /// Deletes every record, then loads `data`.
-async fn replace(txn: &DatabaseTransaction, data: &Dataset) -> Result<ImportReport, DatasetError> {
+async fn replace(
+    txn: &DatabaseTransaction,
+    data: &Dataset,
+    progress: &dyn Progress,
+) -> Result<ImportReport, DatasetError> {
+    progress.stage("removing", None);
     let mut removed = Vec::new();
     // Organizations refer to their parents: unlink them so no row is deleted before a row
     // that refers to it, whatever order the database deletes them in.
@@ -62,6 +74,7 @@ async fn replace(txn: &DatabaseTransaction, data: &Dataset) -> Result<ImportRepo
         ($($module:ident => $table:literal),* $(,)?) => {
             $(
                 let deleted = $module::Entity::delete_many().exec(txn).await?.rows_affected;
+                progress.advance(deleted);
                 removed.push(($table, deleted));
             )*
         };
@@ -87,6 +100,6 @@ async fn replace(txn: &DatabaseTransaction, data: &Dataset) -> Result<ImportRepo
         coalition => "coalition",
         source => "sources",
     );
-    let loaded = load(txn, data).await?;
+    let loaded = load(txn, data, progress).await?;
     Ok(ImportReport { removed, loaded })
 }

@@ -2,6 +2,7 @@
 //! inserted, in one transaction.
 
 use super::*;
+use crate::progress::Progress;
 
 /// How many records a seed added, per table.
 #[derive(Debug, Default)]
@@ -21,7 +22,7 @@ impl SeedReport {
 /// transaction. Existing records are left as they are.
 pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport, DatasetError> {
     let txn = db.begin().await?;
-    let report = load(&txn, data).await?;
+    let report = load(&txn, data, &crate::progress::Silent).await?;
     if report.total() > 0 {
         crate::changes::announce(&txn, crate::changes::Cause::Seed, Vec::new()).await?;
     }
@@ -31,13 +32,19 @@ pub async fn seed(db: &DatabaseConnection, data: &Dataset) -> Result<SeedReport,
 
 /// Adds every record of a validated dataset whose key is missing, inside the caller's
 /// transaction, and brings the search index up to date. [`seed`] and [`import`] both load
-/// through here, so a file means the same records whichever of them loads it.
-pub async fn load(txn: &DatabaseTransaction, data: &Dataset) -> Result<SeedReport, DatasetError> {
+/// through here, so a file means the same records whichever of them loads it. Each table is
+/// a stage of `progress`.
+pub async fn load(
+    txn: &DatabaseTransaction,
+    data: &Dataset,
+    progress: &dyn Progress,
+) -> Result<SeedReport, DatasetError> {
     let mut report = SeedReport::default();
     let mut citations: Vec<(RecordKind, i32, &Vec<String>)> = Vec::new();
 
     let source_ids = sync::<source::Entity, _>(
         txn,
+        progress,
         &mut report,
         "sources",
         |m| m.key.clone(),
@@ -71,6 +78,7 @@ pub async fn load(txn: &DatabaseTransaction, data: &Dataset) -> Result<SeedRepor
     set_date(&mut coalition_am, "founded", c.founded.as_ref());
     let coalition_ids = sync::<coalition::Entity, _>(
         txn,
+        progress,
         &mut report,
         "coalition",
         |m| m.key.clone(),
@@ -85,6 +93,7 @@ pub async fn load(txn: &DatabaseTransaction, data: &Dataset) -> Result<SeedRepor
 
     let state_ids = sync::<state::Entity, _>(
         txn,
+        progress,
         &mut report,
         "states",
         |m| m.code.clone(),
@@ -109,6 +118,7 @@ pub async fn load(txn: &DatabaseTransaction, data: &Dataset) -> Result<SeedRepor
 
     let membership_ids = sync::<membership::Entity, _>(
         txn,
+        progress,
         &mut report,
         "memberships",
         |m| m.key.clone(),
@@ -136,6 +146,7 @@ pub async fn load(txn: &DatabaseTransaction, data: &Dataset) -> Result<SeedRepor
 
     let conference_ids = sync::<conference::Entity, _>(
         txn,
+        progress,
         &mut report,
         "conferences",
         |m| m.key.clone(),
@@ -167,6 +178,7 @@ pub async fn load(txn: &DatabaseTransaction, data: &Dataset) -> Result<SeedRepor
 
     sync::<conference_host::Entity, _>(
         txn,
+        progress,
         &mut report,
         "conference_hosts",
         |m| format!("{}:{}", m.conference_id, m.state_id),
@@ -189,6 +201,7 @@ pub async fn load(txn: &DatabaseTransaction, data: &Dataset) -> Result<SeedRepor
 
     let chairship_ids = sync::<chairship::Entity, _>(
         txn,
+        progress,
         &mut report,
         "chairships",
         |m| m.key.clone(),
@@ -219,6 +232,7 @@ pub async fn load(txn: &DatabaseTransaction, data: &Dataset) -> Result<SeedRepor
 
     let document_ids = sync::<document::Entity, _>(
         txn,
+        progress,
         &mut report,
         "documents",
         |m| m.key.clone(),
@@ -245,6 +259,7 @@ pub async fn load(txn: &DatabaseTransaction, data: &Dataset) -> Result<SeedRepor
 
     let commitment_ids = sync::<commitment::Entity, _>(
         txn,
+        progress,
         &mut report,
         "commitments",
         |m| m.key.clone(),
@@ -322,6 +337,7 @@ pub async fn load(txn: &DatabaseTransaction, data: &Dataset) -> Result<SeedRepor
     }
     let endorsement_ids = sync::<endorsement::Entity, _>(
         txn,
+        progress,
         &mut report,
         "endorsements",
         |m| format!("{}:{}", m.state_id, m.commitment_id),
@@ -357,6 +373,7 @@ pub async fn load(txn: &DatabaseTransaction, data: &Dataset) -> Result<SeedRepor
     // Organizations refer to their parents, so insert them without parents first.
     let organization_ids = sync::<organization::Entity, _>(
         txn,
+        progress,
         &mut report,
         "organizations",
         |m| m.key.clone(),
@@ -394,6 +411,7 @@ pub async fn load(txn: &DatabaseTransaction, data: &Dataset) -> Result<SeedRepor
 
     let initiative_ids = sync::<initiative::Entity, _>(
         txn,
+        progress,
         &mut report,
         "initiatives",
         |m| m.key.clone(),
@@ -422,6 +440,7 @@ pub async fn load(txn: &DatabaseTransaction, data: &Dataset) -> Result<SeedRepor
 
     let funding_ids = sync::<funding::Entity, _>(
         txn,
+        progress,
         &mut report,
         "fundings",
         |m| m.key.clone(),
@@ -455,6 +474,7 @@ pub async fn load(txn: &DatabaseTransaction, data: &Dataset) -> Result<SeedRepor
     );
     sync::<funding_funder::Entity, _>(
         txn,
+        progress,
         &mut report,
         "funding_funders",
         |m| format!("{}:{:?}:{:?}", m.funding_id, m.state_id, m.organization_id),
@@ -481,6 +501,7 @@ pub async fn load(txn: &DatabaseTransaction, data: &Dataset) -> Result<SeedRepor
 
     let person_ids = sync::<person::Entity, _>(
         txn,
+        progress,
         &mut report,
         "people",
         |m| m.key.clone(),
@@ -502,6 +523,7 @@ pub async fn load(txn: &DatabaseTransaction, data: &Dataset) -> Result<SeedRepor
     );
     sync::<person_role::Entity, _>(
         txn,
+        progress,
         &mut report,
         "person_roles",
         |m| format!("{}:{}:{}", m.person_id, m.conference_id, m.role.as_str()),
@@ -530,6 +552,7 @@ pub async fn load(txn: &DatabaseTransaction, data: &Dataset) -> Result<SeedRepor
     let claim_keys: Vec<String> = data.claims.iter().map(claim_key).collect();
     let claim_ids = sync::<claim::Entity, _>(
         txn,
+        progress,
         &mut report,
         "claims",
         |m| m.key.clone(),
@@ -572,6 +595,7 @@ pub async fn load(txn: &DatabaseTransaction, data: &Dataset) -> Result<SeedRepor
         .collect();
     sync::<citation::Entity, _>(
         txn,
+        progress,
         &mut report,
         "citations",
         |m| format!("{}:{}:{}", m.record_kind.as_str(), m.record_id, m.source_id),
@@ -579,7 +603,9 @@ pub async fn load(txn: &DatabaseTransaction, data: &Dataset) -> Result<SeedRepor
     )
     .await?;
 
+    progress.stage("search index", None);
     let indexed = crate::search::reindex(txn).await?;
+    progress.advance(indexed);
     report.added.push(("search_entries", indexed));
     Ok(report)
 }
@@ -587,6 +613,7 @@ pub async fn load(txn: &DatabaseTransaction, data: &Dataset) -> Result<SeedRepor
 /// Inserts the rows whose key is not in the table yet and returns every key's id.
 async fn sync<E, I>(
     txn: &sea_orm::DatabaseTransaction,
+    progress: &dyn Progress,
     report: &mut SeedReport,
     table: &'static str,
     key_of: impl Fn(&E::Model) -> String,
@@ -617,11 +644,14 @@ where
         .map(|(_, am)| am)
         .collect();
     let added = new.len() as u64;
+    progress.stage(table, Some(added));
     // Keep each statement well under the bind-parameter limits of SQLite and PostgreSQL.
     let mut rest = new;
     while !rest.is_empty() {
         let tail = rest.split_off(rest.len().min(200));
+        let count = rest.len() as u64;
         E::insert_many(rest).exec_without_returning(txn).await?;
+        progress.advance(count);
         rest = tail;
     }
     report.added.push((table, added));
