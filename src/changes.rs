@@ -178,6 +178,10 @@ pub struct Feed {
     announced: AtomicI64,
     /// Whether this server hears every announcement (always on SQLite).
     hearing: AtomicBool,
+    /// Whether it stopped hearing (or never managed to listen) after starting: its cache
+    /// is then off. (Before the first connection nothing is cached that it could miss:
+    /// the first connection reconciles whatever was cached meanwhile.)
+    lost: AtomicBool,
     /// Whether it is waiting longer than it should for its standby to replay a write.
     behind: AtomicBool,
     /// The standby's replay lag in milliseconds, when reads go to a standby.
@@ -210,6 +214,7 @@ impl Feed {
             version: AtomicI64::new(0),
             announced: AtomicI64::new(0),
             hearing: AtomicBool::new(mode == Mode::InProcess),
+            lost: AtomicBool::new(false),
             mode,
             behind: AtomicBool::new(false),
             lag_ms: AtomicU64::new(0),
@@ -230,7 +235,12 @@ impl Feed {
     /// Whether responses may be cached and answered from the cache: only while every write
     /// is heard and the standby keeps up, else a write could go unnoticed.
     pub fn cache_usable(&self) -> bool {
-        self.hearing() && !self.behind.load(Ordering::Acquire)
+        !self.lost() && !self.behind.load(Ordering::Acquire)
+    }
+
+    /// Whether it stopped hearing writes after it started, and has not listened again yet.
+    pub fn lost(&self) -> bool {
+        self.lost.load(Ordering::Acquire)
     }
 
     /// The standby's replay lag, when reads go to one.
@@ -365,11 +375,14 @@ pub fn start(feed: Arc<Feed>, databases: Databases) {
 /// announces to subscribers that writes may have been missed.
 async fn listen(feed: Arc<Feed>, databases: Databases) {
     let mut pause = Duration::from_millis(50);
+    let mut first = true;
     loop {
-        match listen_once(&feed, &databases).await {
+        match listen_once(&feed, &databases, first).await {
             Ok(()) => {}
             Err(error) => tracing::warn!(%error, "the change feed's connection failed"),
         }
+        first = false;
+        feed.lost.store(true, Ordering::Release);
         if feed.hearing.swap(false, Ordering::AcqRel) {
             feed.reconnects.fetch_add(1, Ordering::Relaxed);
             tracing::warn!(
@@ -383,7 +396,7 @@ async fn listen(feed: Arc<Feed>, databases: Databases) {
 }
 
 /// One listening connection, from connecting until it is lost.
-async fn listen_once(feed: &Feed, databases: &Databases) -> Result<(), DbErr> {
+async fn listen_once(feed: &Feed, databases: &Databases, first: bool) -> Result<(), DbErr> {
     use sea_orm::sqlx::postgres::PgListener;
     let sqlx_error = |e: sea_orm::sqlx::Error| DbErr::Custom(e.to_string());
     let mut listener = PgListener::connect_with(databases.primary.get_postgres_connection_pool())
@@ -392,7 +405,13 @@ async fn listen_once(feed: &Feed, databases: &Databases) -> Result<(), DbErr> {
     listener.listen(CHANNEL).await.map_err(sqlx_error)?;
     // Listening from here on; whatever committed before and was not heard is caught up now.
     let latest = version_of(&databases.primary).await?;
-    if latest > feed.version() {
+    if first {
+        // Starting: what is cached so far was read at version 0 and is dropped; nobody
+        // missed anything.
+        databases.catch_up(feed, latest).await;
+        feed.advance(latest);
+        feed.announced.fetch_max(latest, Ordering::AcqRel);
+    } else if latest > feed.version() {
         databases.catch_up(feed, latest).await;
         feed.publish(Announcement {
             version: latest,
@@ -402,6 +421,7 @@ async fn listen_once(feed: &Feed, databases: &Databases) -> Result<(), DbErr> {
             truncated: false,
         });
     }
+    feed.lost.store(false, Ordering::Release);
     if !feed.hearing.swap(true, Ordering::AcqRel) {
         tracing::info!(version = latest, "hearing writes");
     }

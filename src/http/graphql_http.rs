@@ -562,19 +562,16 @@ pub async fn graphql(
         },
         _ => None,
     };
-    if let (Some((format, body)), Some(key)) = (&table_body, &cache_key) {
-        let etag = app.responses.put(key.clone(), version, body.clone());
-        return answer(
-            &app,
-            &method,
-            &headers,
-            format.content_type(),
-            StatusCode::OK,
-            body.clone(),
-            Some(etag),
-        );
-    }
+    // A successful read carries its entity tag (a hash of the answer, the same on every
+    // server), and is remembered when the cache may be used.
+    let tag = |body: &Bytes| {
+        (!mutation).then(|| match &cache_key {
+            Some(key) => app.responses.put(key.clone(), version, body.clone()),
+            None => super::cache::entity_tag(body),
+        })
+    };
     if let Some((format, body)) = table_body {
+        let etag = tag(&body);
         return answer(
             &app,
             &method,
@@ -582,21 +579,19 @@ pub async fn graphql(
             format.content_type(),
             StatusCode::OK,
             body,
-            None,
+            etag,
         );
     }
 
-    // A successful read is remembered, as it would be answered from the cache: reporting
-    // no SQL statements, so the entity tag is the same for both.
+    // As it would be answered from the cache: reporting no SQL statements, so the entity
+    // tag is the same for both.
     let mut etag = None;
-    if let Some(key) = cache_key
-        && response.errors.is_empty()
-    {
+    if response.errors.is_empty() && !mutation {
         response
             .extensions
             .insert("sqlStatements".to_owned(), Value::from(0u64));
         if let Ok(body) = serde_json::to_vec(&response) {
-            etag = Some(app.responses.put(key, version, Bytes::from(body)));
+            etag = tag(&Bytes::from(body));
         }
     }
     response.extensions.insert(

@@ -290,11 +290,13 @@ async fn ready(State(app): State<AppState>) -> impl IntoResponse {
             lines.push(format!("read standby lags {} ms", lag.as_millis()));
         }
     }
-    if !app.feed.hearing() {
+    if app.feed.lost() {
         lines.push(
             "not hearing writes: the response cache is off until the server listens again"
                 .to_owned(),
         );
+    } else if !app.feed.hearing() {
+        lines.push("not hearing writes yet: starting to listen".to_owned());
     }
     lines.push(format!("dataset version {}", app.feed.version()));
     let status = if ready {
