@@ -4,23 +4,35 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+
+/// The drivers' directory, once `npm ci` has installed their packages there (and, when
+/// `chromium` is asked for, Chromium is installed); None, with the reason printed, when
+/// not, which CI (`CI=true`) does not accept.
+fn drivers(chromium: bool) -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let packages = dir.join("node_modules/playwright-core").exists()
+        && dir.join("node_modules/graphql-ws").exists();
+    let browser = !chromium
+        || Path::new(&std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()))
+            .exists();
+    if packages && browser {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "the browser tests may not be skipped under CI: install chromium and run `npm ci` in tests/browser"
+    );
+    eprintln!("skipping: install chromium and run `npm ci` in tests/browser");
+    None
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn graphiql_runs_the_example_query_offline() {
-    let driver_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    let ready = driver_dir.join("node_modules/playwright-core").exists()
-        && Path::new(&std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()))
-            .exists();
-    if !ready {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "the browser test may not be skipped under CI: install chromium and run `npm ci` in tests/browser"
-        );
-        eprintln!("skipping: install chromium and run `npm ci` in tests/browser");
+    let Some(driver_dir) = drivers(true) else {
         return;
-    }
+    };
     let app = common::spawn_app(common::Backend::Sqlite)
         .await
         .expect("SQLite is always available");
@@ -53,15 +65,9 @@ mod subscription_clients {
     use super::*;
 
     async fn check(backend: common::Backend) {
-        let driver_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-        if !driver_dir.join("node_modules/graphql-ws").exists() {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "the client test may not be skipped under CI: run `npm ci` in tests/browser"
-            );
-            eprintln!("skipping: run `npm ci` in tests/browser");
+        let Some(driver_dir) = drivers(false) else {
             return;
-        }
+        };
         let Some(app) = common::spawn_app_with(backend, common::curator_settings()).await else {
             return;
         };
@@ -111,18 +117,9 @@ mod subscription_clients {
 /// `tests/browser/dashboard.mjs`; the screenshot is kept in the test's temporary directory).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_draws_what_the_api_answers() {
-    let driver_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    let ready = driver_dir.join("node_modules/playwright-core").exists()
-        && Path::new(&std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()))
-            .exists();
-    if !ready {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "the browser test may not be skipped under CI: install chromium and run `npm ci` in tests/browser"
-        );
-        eprintln!("skipping: install chromium and run `npm ci` in tests/browser");
+    let Some(driver_dir) = drivers(true) else {
         return;
-    }
+    };
     let app = common::spawn_app(common::Backend::Sqlite)
         .await
         .expect("SQLite is always available");

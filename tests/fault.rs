@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use common::cluster::{Postgres, can_run_as_postgres, postgres_bindir, running_as_root};
+use common::cluster::Postgres;
 
 /// The query the load sends: a page of states and their count.
 const LOAD_QUERY: &str = "{ states(first: 5) { totalCount nodes { code name } } }";
@@ -243,25 +243,9 @@ async fn get(client: &reqwest::Client, url: &str, path: &str) -> (u16, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_survives_a_database_outage_and_recovers_by_itself() {
-    let Some(bin) = postgres_bindir() else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "the PostgreSQL binaries (initdb, pg_ctl) are missing: the fault test may not be \
-             skipped under CI"
-        );
-        eprintln!("skipping: no PostgreSQL binaries (pg_config --bindir, /usr/lib/postgresql)");
+    let Some((bin, as_postgres)) = common::cluster::available("fault") else {
         return;
     };
-    let as_postgres = running_as_root();
-    if as_postgres && !can_run_as_postgres() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "running as root without a `postgres` user or `runuser`: the fault test may not \
-             be skipped under CI"
-        );
-        eprintln!("skipping: as root, PostgreSQL needs the `postgres` user and `runuser`");
-        return;
-    }
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         PANICS.fetch_add(1, Ordering::SeqCst);

@@ -45,7 +45,7 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use common::ADMIN_TOKEN;
-use common::cluster::{Postgres, can_run_as_postgres, postgres_bindir, running_as_root};
+use common::cluster::Postgres;
 
 /// How long a committed write may take to reach B's subscribers and B's cached reads.
 const DELIVERY: Duration = Duration::from_secs(1);
@@ -640,25 +640,9 @@ async fn sql_one<T: sea_orm::TryGetable>(db: &DatabaseConnection, sql: &str) -> 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn servers_over_a_primary_and_its_standby_keep_up_with_every_write() {
-    let Some(bin) = postgres_bindir() else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "the PostgreSQL binaries (initdb, pg_ctl) are missing: the replica test may not \
-             be skipped under CI"
-        );
-        eprintln!("skipping: no PostgreSQL binaries (pg_config --bindir, /usr/lib/postgresql)");
+    let Some((bin, as_postgres)) = common::cluster::available("replica") else {
         return;
     };
-    let as_postgres = running_as_root();
-    if as_postgres && !can_run_as_postgres() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "running as root without a `postgres` user or `runuser`: the replica test may \
-             not be skipped under CI"
-        );
-        eprintln!("skipping: as root, PostgreSQL needs the `postgres` user and `runuser`");
-        return;
-    }
     let started = Instant::now();
 
     let primary = tokio::task::block_in_place(|| Postgres::start_new(bin, as_postgres));

@@ -95,35 +95,39 @@ impl Default for Metrics {
             pool.clone(),
         );
         let feed = FeedGauges::default();
-        registry.register(
-            "change_feed_hearing",
-            "1 while the server hears every committed write (its response cache is on), else 0",
-            feed.hearing.clone(),
-        );
-        registry.register(
-            "dataset_version",
-            "The dataset version the server's reads reflect",
-            feed.version.clone(),
-        );
-        registry.register(
-            "change_feed_reconnects",
-            "How many times the change feed's connection was lost",
-            feed.reconnects.clone(),
-        );
+        for (name, help, gauge) in [
+            (
+                "change_feed_hearing",
+                "1 while the server hears every committed write, else 0",
+                &feed.hearing,
+            ),
+            (
+                "dataset_version",
+                "The dataset version the server's reads reflect",
+                &feed.version,
+            ),
+            (
+                "change_feed_reconnects",
+                "How many times the change feed's connection was lost",
+                &feed.reconnects,
+            ),
+            (
+                "live_connections",
+                "Open WebSocket and Server-Sent Events connections",
+                &feed.live_connections,
+            ),
+            (
+                "subscribers",
+                "Subscriptions receiving changes",
+                &feed.subscribers,
+            ),
+        ] {
+            registry.register(name, help, gauge.clone());
+        }
         registry.register(
             "read_replay_lag_seconds",
             "The read standby's replay lag (0 without a standby)",
             feed.read_lag.clone(),
-        );
-        registry.register(
-            "live_connections",
-            "Open WebSocket and Server-Sent Events connections",
-            feed.live_connections.clone(),
-        );
-        registry.register(
-            "subscribers",
-            "Subscriptions receiving changes",
-            feed.subscribers.clone(),
         );
         Self {
             registry,

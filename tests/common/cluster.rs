@@ -228,3 +228,30 @@ impl Drop for Postgres {
         let _ = self.pg_ctl(&["-m", "immediate", "stop"]);
     }
 }
+
+/// The PostgreSQL binaries and whether to run them as `postgres`, when a throwaway cluster
+/// can run here; None (with the reason printed) when it cannot, which `test` may not accept
+/// under CI (`CI=true`).
+pub fn available(test: &str) -> Option<(PathBuf, bool)> {
+    let ci = std::env::var("CI").as_deref() == Ok("true");
+    let Some(bin) = postgres_bindir() else {
+        assert!(
+            !ci,
+            "the PostgreSQL binaries (initdb, pg_ctl) are missing: the {test} test may not be \
+             skipped under CI"
+        );
+        eprintln!("skipping: no PostgreSQL binaries (pg_config --bindir, /usr/lib/postgresql)");
+        return None;
+    };
+    let as_postgres = running_as_root();
+    if as_postgres && !can_run_as_postgres() {
+        assert!(
+            !ci,
+            "running as root without a `postgres` user or `runuser`: the {test} test may not \
+             be skipped under CI"
+        );
+        eprintln!("skipping: as root, PostgreSQL needs the `postgres` user and `runuser`");
+        return None;
+    }
+    Some((bin, as_postgres))
+}
