@@ -7,11 +7,10 @@ use sea_orm::EntityTrait;
 
 use super::dates::Date;
 use super::fields::{object, record};
-use super::filter::{Custom, DateFilter, ListFilter, StringFilter, filter};
+use super::filter::{Custom, DateFilter, ListFilter, StringFilter};
 use super::list::Cited;
 use super::list::Loaded;
-use super::list::{KeySql, Measure, aggregate_types};
-use super::order::order_by;
+use super::list::{KeySql, Measure};
 use super::source::{Source, SourceFilter};
 use super::state::{State, StateFilter};
 
@@ -59,9 +58,9 @@ roots {
 }
 }
 
-filter! {
-    /// Conditions on chairships; every condition given must hold.
-    ChairshipFilter {
+record! {
+    Chairship: chairship, "chairships";
+    filter ChairshipFilter {
         /// The state that chaired.
         chair: Box<StateFilter> = entity::chairship::STATE,
         /// Who acted in place of a chair.
@@ -78,6 +77,24 @@ filter! {
         possibly_on: Date = Custom(|table, day: &Date| possibly_on(table, day.0)),
         /// The sources of the chairship.
         sources: ListFilter<SourceFilter> = Cited(RecordKind::Chairship),
+    }
+    order ChairshipOrderField, ChairshipOrder by [Start Asc] {
+        /// The earliest day the period can have begun.
+        Start = "start_earliest",
+        /// The latest day the period can have ended.
+        End = "end_latest",
+    }
+    groups ChairshipAggregate, ChairshipGroup, ChairshipGroupKey {
+        /// The year the period began; null where the sources leave it open.
+        StartYear => start_year: i64 = KeySql::CertainYear("start_earliest", "start_latest"),
+        /// The chair's ISO code; null for periods without a confirmed chair.
+        Chair => chair: String = KeySql::Related(entity::chairship::STATE.parent(), "code"),
+    }
+    measures {
+        /// The earliest day any period can have begun.
+        earliest_start: date = Measure::MinDate("start_earliest"),
+        /// The latest day any period can have ended.
+        latest_end: date = Measure::MaxDate("end_latest"),
     }
 }
 
@@ -100,38 +117,3 @@ pub fn possibly_on(
                 .add(column(table, "end_latest").gte(day)),
         )
 }
-
-order_by! {
-    /// Fields chairships can be sorted by.
-    ChairshipOrderField, ChairshipOrder {
-        /// The earliest day the period can have begun.
-        Start = "start_earliest",
-        /// The latest day the period can have ended.
-        End = "end_latest",
-    }
-    /// Chairships sort by start unless asked otherwise.
-    CHAIRSHIP_ORDER = [Start Asc];
-}
-
-record!(Chairship: chairship, ChairshipFilter, ChairshipOrderField, CHAIRSHIP_ORDER);
-
-aggregate_types!(
-    for Chairship;
-    /// Totals over a list of chairships.
-    ChairshipAggregate,
-    /// A group of chairships sharing the keys asked for.
-    ChairshipGroup,
-    /// Keys to group chairships by.
-    ChairshipGroupKey {
-        /// The year the period began; null where the sources leave it open.
-        StartYear => start_year: i64 = KeySql::CertainYear("start_earliest", "start_latest"),
-        /// The chair's ISO code; null for periods without a confirmed chair.
-        Chair => chair: String = KeySql::Related(entity::chairship::STATE.parent(), "code"),
-    },
-    measures {
-        /// The earliest day any period can have begun.
-        earliest_start: date = Measure::MinDate("start_earliest"),
-        /// The latest day any period can have ended.
-        latest_end: date = Measure::MaxDate("end_latest"),
-    }
-);

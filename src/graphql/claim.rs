@@ -6,11 +6,10 @@ use entity::enums::{ClaimTopic, RecordKind};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
 use super::fields::{object, record};
-use super::filter::{ClaimTopicFilter, DateFilter, ListFilter, StringFilter, filter};
+use super::filter::{ClaimTopicFilter, DateFilter, ListFilter, StringFilter};
 use super::list::Cited;
+use super::list::KeySql;
 use super::list::Loaded;
-use super::list::{KeySql, aggregate_types};
-use super::order::order_by;
 use super::source::{Source, SourceFilter};
 
 /// One source's claim on a disputed or reported fact.
@@ -58,9 +57,9 @@ roots {
 }
 }
 
-filter! {
-    /// Conditions on claims; every condition given must hold.
-    ClaimFilter {
+record! {
+    Claim: claim, "claims";
+    filter ClaimFilter {
         /// What the claim is about.
         topic: ClaimTopicFilter = "topic",
         /// The claim in words.
@@ -76,36 +75,19 @@ filter! {
         /// The sources making the claim.
         sources: ListFilter<SourceFilter> = Cited(RecordKind::Claim),
     }
-}
-
-order_by! {
-    /// Fields claims can be sorted by.
-    ClaimOrderField, ClaimOrder {
+    order ClaimOrderField, ClaimOrder by [Topic Asc] {
         /// What the claim is about.
         Topic = "topic",
         /// The earliest day the claim can describe.
         AsOf = "as_of_earliest",
     }
-    /// The default order.
-    CLAIM_ORDER = [Topic Asc];
-}
-
-record!(Claim: claim, ClaimFilter, ClaimOrderField, CLAIM_ORDER);
-
-aggregate_types!(
-    for Claim;
-    /// Totals over a list of claims.
-    ClaimAggregate,
-    /// A group of claims sharing the keys asked for.
-    ClaimGroup,
-    /// Keys to group claims by.
-    ClaimGroupKey {
+    groups ClaimAggregate, ClaimGroup, ClaimGroupKey {
         /// What the claim is about.
         Topic => topic: ClaimTopic = KeySql::Text("topic"),
         /// The value claimed.
         Value => value: String = KeySql::Text("value"),
         /// The key or code of the record it is about.
         Subject => subject: String = KeySql::Text("subject"),
-    },
+    }
     measures {}
-);
+}

@@ -7,12 +7,11 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
 use super::document::{Document, DocumentFilter};
 use super::fields::{object, record};
-use super::filter::{BooleanFilter, CommitmentKindFilter, ListFilter, StringFilter, filter};
+use super::filter::{BooleanFilter, CommitmentKindFilter, ListFilter, StringFilter};
 use super::list::Cited;
+use super::list::KeySql;
 use super::list::Loaded;
 use super::list::{EdgeFields, EdgeOf};
-use super::list::{KeySql, aggregate_types};
-use super::order::order_by;
 use super::source::{Source, SourceFilter};
 use super::state::{State, StateFilter};
 
@@ -121,9 +120,9 @@ roots {
 }
 }
 
-filter! {
-    /// Conditions on commitments; every condition given must hold.
-    CommitmentFilter {
+record! {
+    Commitment: commitment, "commitments";
+    filter CommitmentFilter {
         /// The dataset's key, e.g. `engagement-with-private-sector`.
         key: StringFilter = "key",
         /// A principle or an area of action.
@@ -141,32 +140,15 @@ filter! {
         /// The sources of the commitment.
         sources: ListFilter<SourceFilter> = Cited(RecordKind::Commitment),
     }
-}
-
-order_by! {
-    /// Fields commitments can be sorted by.
-    CommitmentOrderField, CommitmentOrder {
+    order CommitmentOrderField, CommitmentOrder by [Kind Desc] {
         /// Principle or area of action (areas of action first when ascending).
         Kind = "kind",
         /// A short title.
         Title = "title",
     }
-    /// Commitments list principles first unless asked otherwise.
-    COMMITMENT_ORDER = [Kind Desc];
-}
-
-record!(Commitment: commitment, CommitmentFilter, CommitmentOrderField, COMMITMENT_ORDER);
-
-aggregate_types!(
-    for Commitment;
-    /// Totals over a list of commitments.
-    CommitmentAggregate,
-    /// A group of commitments sharing the keys asked for.
-    CommitmentGroup,
-    /// Keys to group commitments by.
-    CommitmentGroupKey {
+    groups CommitmentAggregate, CommitmentGroup, CommitmentGroupKey {
         /// A principle or an area of action.
         Kind => kind: CommitmentKind = KeySql::Text("kind"),
-    },
+    }
     measures {}
-);
+}

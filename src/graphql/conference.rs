@@ -11,14 +11,12 @@ use super::error::{ApiResult, OrGraphql};
 use super::fields::{object, record};
 use super::filter::{
     ConferenceFormatFilter, ConferenceKindFilter, DateFilter, IntFilter, ListFilter, StringFilter,
-    filter,
 };
 use super::initiative::{Initiative, InitiativeFilter};
 use super::list::Cited;
 use super::list::{Db, Loaded, single};
 use super::list::{EdgeFields, EdgeOf};
-use super::list::{KeySql, Measure, aggregate_types};
-use super::order::order_by;
+use super::list::{KeySql, Measure};
 use super::person::{Person, PersonFilter};
 use super::source::{Source, SourceFilter};
 use super::state::{State, StateFilter};
@@ -128,9 +126,9 @@ lists {
 }
 }
 
-filter! {
-    /// Conditions on conferences; every condition given must hold.
-    ConferenceFilter {
+record! {
+    Conference: conference, "conferences";
+    filter ConferenceFilter {
         /// What kind of meeting it was.
         kind: ConferenceKindFilter = "kind",
         /// Its number among the Freedom Online Conferences.
@@ -160,11 +158,7 @@ filter! {
         /// The sources of the conference.
         sources: ListFilter<SourceFilter> = Cited(RecordKind::Conference),
     }
-}
-
-order_by! {
-    /// Fields conferences can be sorted by.
-    ConferenceOrderField, ConferenceOrder {
+    order ConferenceOrderField, ConferenceOrder by [StartDate Asc] {
         /// The first day.
         StartDate = "start_date",
         /// Its number among the Freedom Online Conferences.
@@ -174,11 +168,27 @@ order_by! {
         /// The city.
         City = "city",
     }
-    /// Conferences sort by start date unless asked otherwise.
-    CONFERENCE_ORDER = [StartDate Asc];
+    groups ConferenceAggregate, ConferenceGroup, ConferenceGroupKey {
+        /// The year it began.
+        Year => year: i64 = KeySql::Year("start_date"),
+        /// What kind of meeting it was.
+        Kind => kind: ConferenceKind = KeySql::Text("kind"),
+        /// In person or virtual.
+        Format => format: ConferenceFormat = KeySql::Text("format"),
+        /// A host's UN M49 region (a meeting with hosts in two regions is in both groups).
+        HostRegion => host_region: entity::enums::Region = KeySql::Related(entity::conference_host::HOSTS.path(), "region"),
+        /// A host's ISO code (a meeting with two hosts is in both groups).
+        Host => host: String = KeySql::Related(entity::conference_host::HOSTS.path(), "code"),
+        /// The city.
+        City => city: String = KeySql::Text("city"),
+    }
+    measures {
+        /// The earliest start date.
+        earliest_start_date: date = Measure::MinDate("start_date"),
+        /// The latest start date.
+        latest_start_date: date = Measure::MaxDate("start_date"),
+    }
 }
-
-record!(Conference: conference, ConferenceFilter, ConferenceOrderField, CONFERENCE_ORDER);
 
 /// Root fields for conferences.
 #[derive(Default)]
@@ -210,32 +220,3 @@ roots {
             .apply_if(kind, |s, kind| s.filter(conference::Column::Kind.eq(kind)));
 }
 }
-
-aggregate_types!(
-    for Conference;
-    /// Totals over a list of conferences.
-    ConferenceAggregate,
-    /// A group of conferences sharing the keys asked for.
-    ConferenceGroup,
-    /// Keys to group conferences by.
-    ConferenceGroupKey {
-        /// The year it began.
-        Year => year: i64 = KeySql::Year("start_date"),
-        /// What kind of meeting it was.
-        Kind => kind: ConferenceKind = KeySql::Text("kind"),
-        /// In person or virtual.
-        Format => format: ConferenceFormat = KeySql::Text("format"),
-        /// A host's UN M49 region (a meeting with hosts in two regions is in both groups).
-        HostRegion => host_region: entity::enums::Region = KeySql::Related(entity::conference_host::HOSTS.path(), "region"),
-        /// A host's ISO code (a meeting with two hosts is in both groups).
-        Host => host: String = KeySql::Related(entity::conference_host::HOSTS.path(), "code"),
-        /// The city.
-        City => city: String = KeySql::Text("city"),
-    },
-    measures {
-        /// The earliest start date.
-        earliest_start_date: date = Measure::MinDate("start_date"),
-        /// The latest start date.
-        latest_start_date: date = Measure::MaxDate("start_date"),
-    }
-);

@@ -15,12 +15,11 @@ use super::commitment::{Commitment, CommitmentFilter};
 use super::conference::{Conference, ConferenceFilter};
 use super::error::{ApiResult, OrGraphql};
 use super::fields::{object, record};
-use super::filter::{DateFilter, DocumentKindFilter, ListFilter, StringFilter, filter};
+use super::filter::{DateFilter, DocumentKindFilter, ListFilter, StringFilter};
 use super::list::Cited;
 use super::list::{Connection, PageArgs};
 use super::list::{Db, Loaded, group};
-use super::list::{KeySql, Measure, aggregate_types};
-use super::order::order_by;
+use super::list::{KeySql, Measure};
 use super::source::{Source, SourceFilter};
 
 /// A Coalition document.
@@ -136,9 +135,9 @@ roots {
 }
 }
 
-filter! {
-    /// Conditions on documents; every condition given must hold.
-    DocumentFilter {
+record! {
+    Document: document, "documents";
+    filter DocumentFilter {
         /// Its title.
         title: StringFilter = "title",
         /// What kind of document it is.
@@ -154,11 +153,7 @@ filter! {
         /// The sources of the document.
         sources: ListFilter<SourceFilter> = Cited(RecordKind::Document),
     }
-}
-
-order_by! {
-    /// Fields documents can be sorted by.
-    DocumentOrderField, DocumentOrder {
+    order DocumentOrderField, DocumentOrder by [Adopted Asc] {
         /// The earliest day it can have been adopted.
         Adopted = "adopted_earliest",
         /// Its title.
@@ -166,29 +161,16 @@ order_by! {
         /// Its kind.
         Kind = "kind",
     }
-    /// Documents sort by adoption date unless asked otherwise.
-    DOCUMENT_ORDER = [Adopted Asc];
-}
-
-record!(Document: document, DocumentFilter, DocumentOrderField, DOCUMENT_ORDER);
-
-aggregate_types!(
-    for Document;
-    /// Totals over a list of documents.
-    DocumentAggregate,
-    /// A group of documents sharing the keys asked for.
-    DocumentGroup,
-    /// Keys to group documents by.
-    DocumentGroupKey {
+    groups DocumentAggregate, DocumentGroup, DocumentGroupKey {
         /// What kind of document it is.
         Kind => kind: DocumentKind = KeySql::Text("kind"),
         /// The year it was adopted; null where the sources leave it open.
         Year => year: i64 = KeySql::CertainYear("adopted_earliest", "adopted_latest"),
-    },
+    }
     measures {
         /// The earliest day any can have been adopted.
         earliest_adopted: date = Measure::MinDate("adopted_earliest"),
         /// The latest day any can have been adopted.
         latest_adopted: date = Measure::MaxDate("adopted_latest"),
     }
-);
+}

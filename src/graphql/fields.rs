@@ -28,16 +28,50 @@ pub trait Record: OutputType + Sized {
     fn wrap(row: Loaded<<Self::Entity as EntityTrait>::Model>) -> Self;
 }
 
-/// Declares a node type's [`Record`] facts: `record!(State: state, StateFilter,
-/// StateOrderField, STATE_ORDER)`.
+/// Declares a node type's lists: its filter input (`filter`, members as [`filter!`] takes
+/// them), its sort fields and default order (`order`, as [`order_by!`] takes them), its group
+/// keys and measures (`groups`, `measures`, as [`aggregate_types!`] takes them), and its
+/// [`Record`] facts. The types' descriptions are written from the plural noun.
+///
+/// [`filter!`]: crate::graphql::filter::filter
+/// [`order_by!`]: crate::graphql::order::order_by
+/// [`aggregate_types!`]: crate::graphql::list::aggregate_types
 macro_rules! record {
-    ($ty:ident : $entity:ident, $filter:ident, $order:ident, $default:expr) => {
+    (
+        $ty:ident : $entity:ident, $noun:literal;
+        filter $filter:ident { $($members:tt)* }
+        order $field:ident, $key:ident by [$( $default:ident $direction:ident ),*] { $($orders:tt)* }
+        groups $agg:ident, $group:ident, $keyenum:ident { $($keys:tt)* }
+        measures { $($measures:tt)* }
+    ) => {
+        $crate::graphql::filter::filter! {
+            #[doc = concat!("Conditions on ", $noun, "; every condition given must hold.")]
+            $filter { $($members)* }
+        }
+
+        $crate::graphql::order::order_by! {
+            #[doc = concat!("Fields ", $noun, " can be sorted by.")]
+            $field, $key { $($orders)* }
+        }
+
+        $crate::graphql::list::aggregate_types!(
+            for $ty;
+            #[doc = concat!("Totals over a list of ", $noun, ".")]
+            $agg,
+            #[doc = concat!("A group of ", $noun, " sharing the keys asked for.")]
+            $group,
+            #[doc = concat!("Keys to group ", $noun, " by.")]
+            $keyenum { $($keys)* },
+            measures { $($measures)* }
+        );
+
         impl $crate::graphql::fields::Record for $ty {
             const TYPE: &'static str = stringify!($ty);
             type Entity = $entity::Entity;
             type Filter = $filter;
-            type OrderField = $order;
-            const ORDER: &'static [($order, $crate::graphql::order::OrderDirection)] = $default;
+            type OrderField = $field;
+            const ORDER: &'static [($field, $crate::graphql::order::OrderDirection)] =
+                &[$( ($field::$default, $crate::graphql::order::OrderDirection::$direction) ),*];
 
             fn wrap(row: $crate::graphql::list::Loaded<$entity::Model>) -> Self {
                 Self(row)

@@ -8,14 +8,13 @@ use sea_orm::EntityTrait;
 use super::error::ApiResult;
 use super::fields::{object, record};
 use super::filter::{
-    BooleanFilter, DateFilter, FundingQualifierFilter, IntFilter, ListFilter, StringFilter, filter,
+    BooleanFilter, DateFilter, FundingQualifierFilter, IntFilter, ListFilter, StringFilter,
 };
 use super::initiative::{Initiative, InitiativeFilter};
 use super::list::Cited;
 use super::list::{Aggregated, Connection, PageArgs};
-use super::list::{KeySql, Measure, Scope, aggregate_types};
+use super::list::{KeySql, Measure, Scope};
 use super::list::{ListQuery, Loaded, through};
-use super::order::order_by;
 use super::organization::{Organization, OrganizationFilter};
 use super::source::{Source, SourceFilter};
 use super::state::{State, StateFilter};
@@ -119,9 +118,9 @@ roots {
 }
 }
 
-filter! {
-    /// Conditions on fundings; every condition given must hold.
-    FundingFilter {
+record! {
+    Funding: funding, "fundings";
+    filter FundingFilter {
         /// What the money was for.
         description: StringFilter = "description",
         /// The amount in whole units of its currency.
@@ -147,11 +146,7 @@ filter! {
         /// The sources of the funding.
         sources: ListFilter<SourceFilter> = Cited(RecordKind::Funding),
     }
-}
-
-order_by! {
-    /// Fields fundings can be sorted by.
-    FundingOrderField, FundingOrder {
+    order FundingOrderField, FundingOrder by [PeriodStart Asc] {
         /// The earliest day the funding period can have begun.
         PeriodStart = "period_start_earliest",
         /// The amount (across currencies, as numbers).
@@ -159,27 +154,14 @@ order_by! {
         /// The currency code.
         Currency = "currency",
     }
-    /// The default order.
-    FUNDING_ORDER = [PeriodStart Asc];
-}
-
-record!(Funding: funding, FundingFilter, FundingOrderField, FUNDING_ORDER);
-
-aggregate_types!(
-    for Funding;
-    /// Totals over a list of fundings.
-    FundingAggregate,
-    /// A group of fundings sharing the keys asked for.
-    FundingGroup,
-    /// Keys to group fundings by.
-    FundingGroupKey {
+    groups FundingAggregate, FundingGroup, FundingGroupKey {
         /// ISO 4217 currency code (sum amounts only within one currency).
         Currency => currency: String = KeySql::Text("currency"),
         /// How the sources qualified the amounts.
         Qualifier => qualifier: FundingQualifier = KeySql::Text("qualifier"),
         /// The year the funding period began; null where the sources leave it open.
         StartYear => start_year: i64 = KeySql::CertainYear("period_start_earliest", "period_start_latest"),
-    },
+    }
     measures {
         /// The sum of the amounts given, in whole units; null when they are in more than one
         /// currency (group by CURRENCY to sum each).
@@ -191,7 +173,7 @@ aggregate_types!(
         /// The earliest day any funding period can have begun.
         earliest_start: date = Measure::MinDate("period_start_earliest"),
     }
-);
+}
 
 impl Aggregated for Funder {
     type Aggregate = super::list::ListAggregate;

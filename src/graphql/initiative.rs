@@ -7,12 +7,11 @@ use sea_orm::EntityTrait;
 
 use super::conference::{Conference, ConferenceFilter};
 use super::fields::{object, record};
-use super::filter::{DateFilter, ListFilter, StringFilter, filter};
+use super::filter::{DateFilter, ListFilter, StringFilter};
 use super::funding::{Funding, FundingFilter};
 use super::list::Cited;
 use super::list::Loaded;
-use super::list::{KeySql, Measure, aggregate_types};
-use super::order::order_by;
+use super::list::{KeySql, Measure};
 use super::organization::{Organization, OrganizationFilter};
 use super::source::{Source, SourceFilter};
 
@@ -67,9 +66,9 @@ roots {
 }
 }
 
-filter! {
-    /// Conditions on initiatives; every condition given must hold.
-    InitiativeFilter {
+record! {
+    Initiative: initiative, "initiatives";
+    filter InitiativeFilter {
         /// Its name.
         name: StringFilter = "name",
         /// What it does.
@@ -87,35 +86,18 @@ filter! {
         /// The sources of the initiative.
         sources: ListFilter<SourceFilter> = Cited(RecordKind::Initiative),
     }
-}
-
-order_by! {
-    /// Fields initiatives can be sorted by.
-    InitiativeOrderField, InitiativeOrder {
+    order InitiativeOrderField, InitiativeOrder by [Name Asc] {
         /// Its name.
         Name = "name",
         /// The earliest day it can have been launched.
         Launched = "launched_earliest",
     }
-    /// The default order.
-    INITIATIVE_ORDER = [Name Asc];
-}
-
-record!(Initiative: initiative, InitiativeFilter, InitiativeOrderField, INITIATIVE_ORDER);
-
-aggregate_types!(
-    for Initiative;
-    /// Totals over a list of initiatives.
-    InitiativeAggregate,
-    /// A group of initiatives sharing the keys asked for.
-    InitiativeGroup,
-    /// Keys to group initiatives by.
-    InitiativeGroupKey {
+    groups InitiativeAggregate, InitiativeGroup, InitiativeGroupKey {
         /// The year it was launched; null where the sources leave it open.
         LaunchYear => launch_year: i64 = KeySql::CertainYear("launched_earliest", "launched_latest"),
-    },
+    }
     measures {
         /// The earliest day any can have been launched.
         earliest_launched: date = Measure::MinDate("launched_earliest"),
     }
-);
+}

@@ -7,15 +7,14 @@ use entity::{membership, state};
 use sea_orm::sea_query::{Alias, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, EntityTrait};
 
-use super::filter::{BooleanFilter, Custom, DateFilter, IntFilter, ListFilter, column, filter};
-use super::order::order_by;
+use super::filter::{BooleanFilter, Custom, DateFilter, IntFilter, ListFilter, column};
 use super::state::StateFilter;
 
 use super::dates::{Date, read_date};
 use super::fields::{object, record};
 use super::list::Cited;
 use super::list::Loaded;
-use super::list::{KeySql, Measure, aggregate_types};
+use super::list::{KeySql, Measure};
 use super::source::{Source, SourceFilter};
 use super::state::State;
 use crate::dates::{Relation, UncertainDate};
@@ -191,9 +190,9 @@ lists {
 }
 }
 
-filter! {
-    /// Conditions on memberships; every condition given must hold.
-    MembershipFilter {
+record! {
+    Membership: membership, "memberships";
+    filter MembershipFilter {
         /// Whether the state founded the Coalition.
         founding: BooleanFilter = "founding",
         /// Its place in the order of joining.
@@ -213,11 +212,7 @@ filter! {
         /// The sources of the membership.
         sources: ListFilter<SourceFilter> = Cited(RecordKind::Membership),
     }
-}
-
-order_by! {
-    /// Fields memberships can be sorted by.
-    MembershipOrderField, MembershipOrder {
+    order MembershipOrderField, MembershipOrder by [Joined Asc] {
         /// The earliest day the state can have joined.
         Joined = "joined_earliest",
         /// Its place in the order of joining.
@@ -225,11 +220,25 @@ order_by! {
         /// The earliest day the state can have left.
         Left = "left_earliest",
     }
-    /// Memberships sort by joining date unless asked otherwise.
-    MEMBERSHIP_ORDER = [Joined Asc];
+    groups MembershipAggregate, MembershipGroup, MembershipGroupKey {
+        /// The year the state joined; null where the sources leave the year open.
+        JoinYear => join_year: i64 = KeySql::CertainYear("joined_earliest", "joined_latest"),
+        /// Whether the state founded the Coalition.
+        Founding => founding: bool = KeySql::Bool("founding"),
+        /// The member state's UN M49 region.
+        Region => region: entity::enums::Region = KeySql::Related(entity::membership::STATE.parent(), "region"),
+        /// The member state's UN M49 subregion.
+        Subregion => subregion: String = KeySql::Related(entity::membership::STATE.parent(), "subregion"),
+        /// The member state's ISO code.
+        State => state: String = KeySql::Related(entity::membership::STATE.parent(), "code"),
+    }
+    measures {
+        /// The earliest day any of them can have joined.
+        earliest_joined: date = Measure::MinDate("joined_earliest"),
+        /// The latest day any of them can have joined.
+        latest_joined: date = Measure::MaxDate("joined_latest"),
+    }
 }
-
-record!(Membership: membership, MembershipFilter, MembershipOrderField, MEMBERSHIP_ORDER);
 
 /// Root fields for memberships.
 #[derive(Default)]
@@ -242,30 +251,3 @@ roots {
     memberships() -> Membership = |_| membership::Entity::find();
 }
 }
-
-aggregate_types!(
-    for Membership;
-    /// Totals over a list of memberships.
-    MembershipAggregate,
-    /// A group of memberships sharing the keys asked for.
-    MembershipGroup,
-    /// Keys to group memberships by.
-    MembershipGroupKey {
-        /// The year the state joined; null where the sources leave the year open.
-        JoinYear => join_year: i64 = KeySql::CertainYear("joined_earliest", "joined_latest"),
-        /// Whether the state founded the Coalition.
-        Founding => founding: bool = KeySql::Bool("founding"),
-        /// The member state's UN M49 region.
-        Region => region: entity::enums::Region = KeySql::Related(entity::membership::STATE.parent(), "region"),
-        /// The member state's UN M49 subregion.
-        Subregion => subregion: String = KeySql::Related(entity::membership::STATE.parent(), "subregion"),
-        /// The member state's ISO code.
-        State => state: String = KeySql::Related(entity::membership::STATE.parent(), "code"),
-    },
-    measures {
-        /// The earliest day any of them can have joined.
-        earliest_joined: date = Measure::MinDate("joined_earliest"),
-        /// The latest day any of them can have joined.
-        latest_joined: date = Measure::MaxDate("joined_latest"),
-    }
-);

@@ -34,16 +34,13 @@ pub trait SortKey<F>: InputType {
 /// The sort key input of the order field `F`.
 pub type OrderBy<F> = <F as OrderField>::Key;
 
-/// A node type's order field enum (`name = "column"` per member), its sort key input, and
-/// its lists' order when none is asked for: `Name = [Member Asc]`.
+/// A node type's order field enum (`Member = "column"` per member) and its sort key input.
 macro_rules! order_by {
     (
         $(#[$doc:meta])*
         $field:ident, $key:ident {
             $( $(#[$mdoc:meta])* $member:ident = $column:literal ),* $(,)?
         }
-        $(#[$default_doc:meta])*
-        $default:ident = [$( $default_member:ident $direction:ident ),*];
     ) => {
         $(#[$doc])*
         #[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,10 +73,6 @@ macro_rules! order_by {
                 (self.field, self.direction)
             }
         }
-
-        $(#[$default_doc])*
-        pub const $default: &[($field, $crate::graphql::order::OrderDirection)] =
-            &[$( ($field::$default_member, $crate::graphql::order::OrderDirection::$direction) ),*];
     };
 }
 pub(crate) use order_by;

@@ -6,13 +6,12 @@ use entity::organization;
 use sea_orm::EntityTrait;
 
 use super::fields::{object, record};
-use super::filter::{ListFilter, OrganizationKindFilter, StringFilter, filter};
+use super::filter::{ListFilter, OrganizationKindFilter, StringFilter};
 use super::funding::{Funding, FundingFilter};
 use super::initiative::{Initiative, InitiativeFilter};
 use super::list::Cited;
+use super::list::KeySql;
 use super::list::Loaded;
-use super::list::{KeySql, aggregate_types};
-use super::order::order_by;
 use super::source::{Source, SourceFilter};
 use super::state::{State, StateFilter};
 
@@ -63,9 +62,9 @@ roots {
 }
 }
 
-filter! {
-    /// Conditions on organizations; every condition given must hold.
-    OrganizationFilter {
+record! {
+    Organization: organization, "organizations";
+    filter OrganizationFilter {
         /// Its name.
         name: StringFilter = "name",
         /// What kind of organization it is.
@@ -83,34 +82,17 @@ filter! {
         /// The sources of the organization.
         sources: ListFilter<SourceFilter> = Cited(RecordKind::Organization),
     }
-}
-
-order_by! {
-    /// Fields organizations can be sorted by.
-    OrganizationOrderField, OrganizationOrder {
+    order OrganizationOrderField, OrganizationOrder by [Name Asc] {
         /// Its name.
         Name = "name",
         /// Its kind.
         Kind = "kind",
     }
-    /// The default order.
-    ORGANIZATION_ORDER = [Name Asc];
-}
-
-record!(Organization: organization, OrganizationFilter, OrganizationOrderField, ORGANIZATION_ORDER);
-
-aggregate_types!(
-    for Organization;
-    /// Totals over a list of organizations.
-    OrganizationAggregate,
-    /// A group of organizations sharing the keys asked for.
-    OrganizationGroup,
-    /// Keys to group organizations by.
-    OrganizationGroupKey {
+    groups OrganizationAggregate, OrganizationGroup, OrganizationGroupKey {
         /// What kind of organization it is.
         Kind => kind: OrganizationKind = KeySql::Text("kind"),
         /// The ISO code of the state it is based in.
         HomeState => home_state: String = KeySql::Related(entity::organization::STATE.parent(), "code"),
-    },
+    }
     measures {}
-);
+}

@@ -7,11 +7,10 @@ use sea_orm::EntityTrait;
 
 use super::conference::{Conference, ConferenceFilter, ParticipationFields};
 use super::fields::{object, record};
-use super::filter::{ListFilter, StringFilter, filter};
+use super::filter::{ListFilter, StringFilter};
 use super::list::Cited;
+use super::list::KeySql;
 use super::list::Loaded;
-use super::list::{KeySql, aggregate_types};
-use super::order::order_by;
 use super::source::{Source, SourceFilter};
 
 /// A person the sources name.
@@ -49,9 +48,9 @@ roots {
 }
 }
 
-filter! {
-    /// Conditions on people; every condition given must hold.
-    PersonFilter {
+record! {
+    Person: person, "people";
+    filter PersonFilter {
         /// Full name.
         name: StringFilter = "name",
         /// The conferences the person took part in.
@@ -59,30 +58,13 @@ filter! {
         /// The sources that name the person.
         sources: ListFilter<SourceFilter> = Cited(RecordKind::Person),
     }
-}
-
-order_by! {
-    /// Fields people can be sorted by.
-    PersonOrderField, PersonOrder {
+    order PersonOrderField, PersonOrder by [Name Asc] {
         /// Full name.
         Name = "name",
     }
-    /// The default order.
-    PERSON_ORDER = [Name Asc];
-}
-
-record!(Person: person, PersonFilter, PersonOrderField, PERSON_ORDER);
-
-aggregate_types!(
-    for Person;
-    /// Totals over a list of people.
-    PersonAggregate,
-    /// A group of people sharing the keys asked for.
-    PersonGroup,
-    /// Keys to group people by.
-    PersonGroupKey {
+    groups PersonAggregate, PersonGroup, PersonGroupKey {
         /// Full name.
         Name => name: String = KeySql::Text("name"),
-    },
+    }
     measures {}
-);
+}

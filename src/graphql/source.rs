@@ -11,12 +11,11 @@ use sea_orm::EntityTrait;
 
 use super::error::ApiResult;
 use super::fields::{object, record};
-use super::filter::{BooleanFilter, DateFilter, StringFilter, filter};
+use super::filter::{BooleanFilter, DateFilter, StringFilter};
 use super::list::{Connection, PageArgs};
-use super::list::{KeySql, Measure, aggregate_types};
+use super::list::{KeySql, Measure};
 use super::list::{ListQuery, Loaded};
 use super::node::{Node, load_keys, parse_global_id, type_of};
-use super::order::order_by;
 use entity::enums::RecordKind;
 use sea_orm::{Iterable, QueryFilter, QueryTrait};
 
@@ -175,9 +174,9 @@ pub(crate) fn cited_by_any(ids: &[ID]) -> sea_orm::sea_query::SimpleExpr {
     Expr::col((source::Entity, source::Column::Id)).in_subquery(citing)
 }
 
-filter! {
-    /// Conditions on sources; every condition given must hold.
-    SourceFilter {
+record! {
+    Source: source, "sources";
+    filter SourceFilter {
         /// The dataset's key, e.g. `FS2014`.
         key: StringFilter = "key",
         /// Its title.
@@ -193,11 +192,7 @@ filter! {
         /// The latest day it can have been published.
         published_latest: DateFilter = "published_latest",
     }
-}
-
-order_by! {
-    /// Fields sources can be sorted by.
-    SourceOrderField, SourceOrder {
+    order SourceOrderField, SourceOrder by [Key Asc] {
         /// The dataset's key.
         Key = "key",
         /// Its title.
@@ -205,29 +200,16 @@ order_by! {
         /// The earliest day it can have been published.
         Published = "published_earliest",
     }
-    /// The default order.
-    SOURCE_ORDER = [Key Asc];
-}
-
-record!(Source: source, SourceFilter, SourceOrderField, SOURCE_ORDER);
-
-aggregate_types!(
-    for Source;
-    /// Totals over a list of sources.
-    SourceAggregate,
-    /// A group of sources sharing the keys asked for.
-    SourceGroup,
-    /// Keys to group sources by.
-    SourceGroupKey {
+    groups SourceAggregate, SourceGroup, SourceGroupKey {
         /// Who published it.
         Publisher => publisher: String = KeySql::Text("publisher"),
         /// The year it was published; null where the sources leave it open.
         Year => year: i64 = KeySql::CertainYear("published_earliest", "published_latest"),
-    },
+    }
     measures {
         /// The earliest day any can have been published.
         earliest_published: date = Measure::MinDate("published_earliest"),
         /// The latest day any can have been published.
         latest_published: date = Measure::MaxDate("published_latest"),
     }
-);
+}

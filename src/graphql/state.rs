@@ -11,15 +11,14 @@ use super::conference::{Conference, ConferenceFilter, HostingFields, Participati
 use super::dates::Date;
 use super::error::{ApiResult, OrGraphql};
 use super::fields::{object, record};
-use super::filter::{Custom, ListFilter, RegionFilter, StringFilter, filter};
+use super::filter::{Custom, ListFilter, RegionFilter, StringFilter};
 use super::funding::{Funding, FundingFilter};
 use super::list::Cited;
-use super::list::{KeySql, aggregate_types};
+use super::list::KeySql;
 use super::list::{ListQuery, Loaded, single};
 use super::membership::{
     Membership, MembershipFilter, MembershipStatus, state_is_member, state_status_on,
 };
-use super::order::order_by;
 use super::organization::{Organization, OrganizationFilter};
 use super::person::Person;
 use super::source::{Source, SourceFilter};
@@ -79,11 +78,9 @@ lists {
 }
 }
 
-record!(State: state, StateFilter, StateOrderField, STATE_ORDER);
-
-filter! {
-    /// Conditions on states; every condition given must hold.
-    StateFilter {
+record! {
+    State: state, "states";
+    filter StateFilter {
         /// ISO 3166-1 alpha-2 code.
         code: StringFilter = "code",
         /// Short English name.
@@ -109,11 +106,7 @@ filter! {
         /// The sources that name the state.
         sources: ListFilter<SourceFilter> = Cited(RecordKind::State),
     }
-}
-
-order_by! {
-    /// Fields states can be sorted by.
-    StateOrderField, StateOrder {
+    order StateOrderField, StateOrder by [Name Asc] {
         /// Short English name.
         Name = "name",
         /// ISO 3166-1 alpha-2 code.
@@ -123,8 +116,13 @@ order_by! {
         /// UN M49 subregion.
         Subregion = "subregion",
     }
-    /// States sort by name unless asked otherwise.
-    STATE_ORDER = [Name Asc];
+    groups StateAggregate, StateGroup, StateGroupKey {
+        /// UN M49 region.
+        Region => region: Region = KeySql::Text("region"),
+        /// UN M49 subregion.
+        Subregion => subregion: String = KeySql::Text("subregion"),
+    }
+    measures {}
 }
 
 /// Root fields for states.
@@ -184,19 +182,3 @@ roots {
     };
 }
 }
-
-aggregate_types!(
-    for State;
-    /// Totals over a list of states.
-    StateAggregate,
-    /// A group of states sharing the keys asked for.
-    StateGroup,
-    /// Keys to group states by.
-    StateGroupKey {
-        /// UN M49 region.
-        Region => region: Region = KeySql::Text("region"),
-        /// UN M49 subregion.
-        Subregion => subregion: String = KeySql::Text("subregion"),
-    },
-    measures {}
-);
