@@ -220,3 +220,36 @@ macro_rules! foreign_keys {
         }
     };
 }
+
+/// A table whose records are named by a key (curation inputs and the data file refer to them
+/// by it): the key's column, and what one record is called in messages.
+pub trait Named: EntityTrait {
+    /// The column holding the key.
+    const KEY: Self::Column;
+    /// What one record is called.
+    const NOUN: &'static str;
+
+    /// The key of a row.
+    fn key_of(row: &Self::Model) -> String {
+        match row.get(Self::KEY) {
+            Value::String(Some(key)) => key.to_string(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// Declares the key column of each named table; a record is called by its module's name.
+macro_rules! named {
+    ($($module:ident: $column:ident),* $(,)?) => {
+        $(impl Named for crate::$module::Entity {
+            const KEY: Self::Column = crate::$module::Column::$column;
+            const NOUN: &'static str = stringify!($module);
+        })*
+    };
+}
+
+named! {
+    state: Code, membership: Key, conference: Key, chairship: Key, document: Key,
+    commitment: Key, organization: Key, initiative: Key, funding: Key, person: Key, source: Key,
+    claim: Key, coalition: Key,
+}

@@ -414,18 +414,58 @@ pub fn chairship_key(
     )
 }
 
-/// The natural key of a chairship of the data file.
-pub(super) fn chair_key(c: &ChairshipRow) -> String {
-    chairship_key(c.chair.as_deref(), c.interim.as_deref(), c.start.as_ref())
+/// A record of the data file: the natural key the database knows it by, and the keys of the
+/// sources it cites.
+pub trait FileRecord {
+    /// Its natural key.
+    fn key(&self) -> String;
+    /// The keys of its sources.
+    fn sources(&self) -> &[String];
 }
 
-/// A claim's natural key: the file gives it none, so it is what the claim says and who says it.
-pub(super) fn claim_key(c: &ClaimRow) -> String {
-    format!(
+/// Implements [`FileRecord`] for rows with a `sources` list: `Row => |row| key`.
+macro_rules! file_records {
+    ($($row:ty => |$r:ident| $key:expr),* $(,)?) => {
+        $(impl FileRecord for $row {
+            fn key(&self) -> String {
+                let $r = self;
+                $key
+            }
+            fn sources(&self) -> &[String] {
+                &self.sources
+            }
+        })*
+    };
+}
+
+file_records! {
+    CoalitionRow => |_c| "foc".to_owned(),
+    StateRow => |s| s.code.clone(),
+    MembershipRow => |m| m.state.clone(),
+    ConferenceRow => |c| c.key.clone(),
+    ChairshipRow => |c| chairship_key(c.chair.as_deref(), c.interim.as_deref(), c.start.as_ref()),
+    DocumentRow => |d| d.key.clone(),
+    CommitmentRow => |c| c.key.clone(),
+    OrganizationRow => |o| o.key.clone(),
+    InitiativeRow => |i| i.key.clone(),
+    FundingRow => |f| f.key.clone(),
+    PersonRow => |p| p.key.clone(),
+    // The file gives a claim no key, so it is what the claim says and who says it.
+    ClaimRow => |c| format!(
         "{}:{}:{}:{}",
         c.topic.as_str(),
         c.subject.as_deref().unwrap_or(""),
         c.sources.join("+"),
         c.value.as_deref().unwrap_or(&c.statement)
-    )
+    ),
+}
+
+/// Sources cite nothing.
+impl FileRecord for SourceRow {
+    fn key(&self) -> String {
+        self.key.clone()
+    }
+    fn sources(&self) -> &[String] {
+        &[]
+    }
 }

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::progress::Progress;
+use entity::keys::Named;
 
 /// How many records a seed added, per table.
 #[derive(Debug, Default)]
@@ -39,16 +40,15 @@ pub async fn load(
     data: &Dataset,
     progress: &dyn Progress,
 ) -> Result<SeedReport, DatasetError> {
-    let mut report = SeedReport::default();
-    let mut citations: Vec<(RecordKind, i32, &Vec<String>)> = Vec::new();
-
-    let source_ids = sync::<source::Entity, _>(
+    let mut tables = Tables {
         txn,
         progress,
-        &mut report,
-        "sources",
-        |m| m.key.clone(),
-        data.sources.iter().map(|s| {
+        report: SeedReport::default(),
+        citations: Vec::new(),
+    };
+
+    let source_ids = tables
+        .records::<source::Entity, _>("sources", None, &data.sources, |s| {
             let mut am = source::ActiveModel {
                 key: Set(s.key.clone()),
                 title: Set(s.title.clone()),
@@ -59,99 +59,67 @@ pub async fn load(
                 ..Default::default()
             };
             set_date(&mut am, "published", s.date.as_ref());
-            (s.key.clone(), am)
-        }),
-    )
-    .await?;
+            am
+        })
+        .await?;
 
-    let c = &data.coalition;
-    let mut coalition_am = coalition::ActiveModel {
-        key: Set("foc".into()),
-        name: Set(c.name.clone()),
-        purpose: Set(c.purpose.clone()),
-        founding_place: Set(c.founding_place.clone()),
-        membership_criteria: Set(c.membership_criteria.clone()),
-        participant_regions: Set(c.participant_regions.join("\n")),
-        participant_regions_text: Set(c.participant_regions_text.clone()),
-        ..Default::default()
-    };
-    set_date(&mut coalition_am, "founded", c.founded.as_ref());
-    let coalition_ids = sync::<coalition::Entity, _>(
-        txn,
-        progress,
-        &mut report,
-        "coalition",
-        |m| m.key.clone(),
-        [("foc".to_owned(), coalition_am)],
-    )
-    .await?;
-    citations.extend(
-        coalition_ids
-            .get("foc")
-            .map(|id| (RecordKind::Coalition, *id, &c.sources)),
-    );
+    let coalition = std::slice::from_ref(&data.coalition);
+    tables
+        .records::<coalition::Entity, _>("coalition", Some(RecordKind::Coalition), coalition, |c| {
+            let mut am = coalition::ActiveModel {
+                key: Set(c.key()),
+                name: Set(c.name.clone()),
+                purpose: Set(c.purpose.clone()),
+                founding_place: Set(c.founding_place.clone()),
+                membership_criteria: Set(c.membership_criteria.clone()),
+                participant_regions: Set(c.participant_regions.join("\n")),
+                participant_regions_text: Set(c.participant_regions_text.clone()),
+                ..Default::default()
+            };
+            set_date(&mut am, "founded", c.founded.as_ref());
+            am
+        })
+        .await?;
 
-    let state_ids = sync::<state::Entity, _>(
-        txn,
-        progress,
-        &mut report,
-        "states",
-        |m| m.code.clone(),
-        data.states.iter().map(|s| {
-            let am = state::ActiveModel {
+    let state_ids = tables
+        .records::<state::Entity, _>("states", Some(RecordKind::State), &data.states, |s| {
+            state::ActiveModel {
                 code: Set(s.code.clone()),
                 name: Set(s.name.clone()),
                 region: Set(s.region),
                 subregion: Set(s.subregion.clone()),
                 ..Default::default()
-            };
-            (s.code.clone(), am)
-        }),
-    )
-    .await?;
-    cite_all(
-        &mut citations,
-        RecordKind::State,
-        &state_ids,
-        data.states.iter().map(|s| (&s.code, &s.sources)),
-    );
+            }
+        })
+        .await?;
 
-    let membership_ids = sync::<membership::Entity, _>(
-        txn,
-        progress,
-        &mut report,
-        "memberships",
-        |m| m.key.clone(),
-        data.memberships.iter().map(|m| {
-            let mut am = membership::ActiveModel {
-                key: Set(m.state.clone()),
-                state_id: Set(id_of(&state_ids, &m.state)),
-                founding: Set(m.founding),
-                ordinal: Set(m.ordinal),
-                note: Set(m.note.clone()),
-                ..Default::default()
-            };
-            set_date(&mut am, "joined", m.joined.as_ref());
-            set_date(&mut am, "left", m.left.as_ref());
-            (m.state.clone(), am)
-        }),
-    )
-    .await?;
-    cite_all(
-        &mut citations,
-        RecordKind::Membership,
-        &membership_ids,
-        data.memberships.iter().map(|m| (&m.state, &m.sources)),
-    );
+    tables
+        .records::<membership::Entity, _>(
+            "memberships",
+            Some(RecordKind::Membership),
+            &data.memberships,
+            |m| {
+                let mut am = membership::ActiveModel {
+                    key: Set(m.state.clone()),
+                    state_id: Set(id_of(&state_ids, &m.state)),
+                    founding: Set(m.founding),
+                    ordinal: Set(m.ordinal),
+                    note: Set(m.note.clone()),
+                    ..Default::default()
+                };
+                set_date(&mut am, "joined", m.joined.as_ref());
+                set_date(&mut am, "left", m.left.as_ref());
+                am
+            },
+        )
+        .await?;
 
-    let conference_ids = sync::<conference::Entity, _>(
-        txn,
-        progress,
-        &mut report,
-        "conferences",
-        |m| m.key.clone(),
-        data.conferences.iter().map(|c| {
-            let am = conference::ActiveModel {
+    let conference_ids = tables
+        .records::<conference::Entity, _>(
+            "conferences",
+            Some(RecordKind::Conference),
+            &data.conferences,
+            |c| conference::ActiveModel {
                 key: Set(c.key.clone()),
                 kind: Set(c.kind),
                 ordinal: Set(c.ordinal),
@@ -164,107 +132,77 @@ pub async fn load(
                 format: Set(c.format),
                 note: Set(c.note.clone()),
                 ..Default::default()
-            };
-            (c.key.clone(), am)
-        }),
-    )
-    .await?;
-    cite_all(
-        &mut citations,
-        RecordKind::Conference,
-        &conference_ids,
-        data.conferences.iter().map(|c| (&c.key, &c.sources)),
-    );
+            },
+        )
+        .await?;
 
-    sync::<conference_host::Entity, _>(
-        txn,
-        progress,
-        &mut report,
-        "conference_hosts",
-        |m| format!("{}:{}", m.conference_id, m.state_id),
-        data.conferences.iter().flat_map(|c| {
-            let conference_id = id_of(&conference_ids, &c.key);
-            let state_ids = &state_ids;
-            c.hosts.iter().map(move |h| {
-                let state_id = id_of(state_ids, &h.state);
-                let am = conference_host::ActiveModel {
-                    conference_id: Set(conference_id),
-                    state_id: Set(state_id),
-                    role: Set(h.role),
+    tables
+        .sync::<conference_host::Entity, _>(
+            "conference_hosts",
+            |m| format!("{}:{}", m.conference_id, m.state_id),
+            data.conferences.iter().flat_map(|c| {
+                let conference_id = id_of(&conference_ids, &c.key);
+                let state_ids = &state_ids;
+                c.hosts.iter().map(move |h| {
+                    let state_id = id_of(state_ids, &h.state);
+                    let am = conference_host::ActiveModel {
+                        conference_id: Set(conference_id),
+                        state_id: Set(state_id),
+                        role: Set(h.role),
+                        ..Default::default()
+                    };
+                    (format!("{conference_id}:{state_id}"), am)
+                })
+            }),
+        )
+        .await?;
+
+    tables
+        .records::<chairship::Entity, _>(
+            "chairships",
+            Some(RecordKind::Chairship),
+            &data.chairships,
+            |c| {
+                let mut am = chairship::ActiveModel {
+                    key: Set(c.key()),
+                    state_id: Set(c.chair.as_ref().map(|code| id_of(&state_ids, code))),
+                    interim: Set(c.interim.clone()),
+                    note: Set(c.note.clone()),
                     ..Default::default()
                 };
-                (format!("{conference_id}:{state_id}"), am)
-            })
-        }),
-    )
-    .await?;
+                set_date(&mut am, "start", c.start.as_ref());
+                set_date(&mut am, "end", c.end.as_ref());
+                am
+            },
+        )
+        .await?;
 
-    let chairship_ids = sync::<chairship::Entity, _>(
-        txn,
-        progress,
-        &mut report,
-        "chairships",
-        |m| m.key.clone(),
-        data.chairships.iter().map(|c| {
-            let key = chair_key(c);
-            let mut am = chairship::ActiveModel {
-                key: Set(key.clone()),
-                state_id: Set(c.chair.as_ref().map(|code| id_of(&state_ids, code))),
-                interim: Set(c.interim.clone()),
-                note: Set(c.note.clone()),
-                ..Default::default()
-            };
-            set_date(&mut am, "start", c.start.as_ref());
-            set_date(&mut am, "end", c.end.as_ref());
-            (key, am)
-        }),
-    )
-    .await?;
-    let chair_keys: Vec<String> = data.chairships.iter().map(chair_key).collect();
-    cite_all(
-        &mut citations,
-        RecordKind::Chairship,
-        &chairship_ids,
-        chair_keys
-            .iter()
-            .zip(data.chairships.iter().map(|c| &c.sources)),
-    );
+    let document_ids = tables
+        .records::<document::Entity, _>(
+            "documents",
+            Some(RecordKind::Document),
+            &data.documents,
+            |d| {
+                let mut am = document::ActiveModel {
+                    key: Set(d.key.clone()),
+                    title: Set(d.title.clone()),
+                    kind: Set(d.kind),
+                    conference_id: Set(d.conference.as_ref().map(|k| id_of(&conference_ids, k))),
+                    note: Set(d.note.clone()),
+                    ..Default::default()
+                };
+                set_date(&mut am, "adopted", d.adopted.as_ref());
+                am
+            },
+        )
+        .await?;
 
-    let document_ids = sync::<document::Entity, _>(
-        txn,
-        progress,
-        &mut report,
-        "documents",
-        |m| m.key.clone(),
-        data.documents.iter().map(|d| {
-            let mut am = document::ActiveModel {
-                key: Set(d.key.clone()),
-                title: Set(d.title.clone()),
-                kind: Set(d.kind),
-                conference_id: Set(d.conference.as_ref().map(|k| id_of(&conference_ids, k))),
-                note: Set(d.note.clone()),
-                ..Default::default()
-            };
-            set_date(&mut am, "adopted", d.adopted.as_ref());
-            (d.key.clone(), am)
-        }),
-    )
-    .await?;
-    cite_all(
-        &mut citations,
-        RecordKind::Document,
-        &document_ids,
-        data.documents.iter().map(|d| (&d.key, &d.sources)),
-    );
-
-    let commitment_ids = sync::<commitment::Entity, _>(
-        txn,
-        progress,
-        &mut report,
-        "commitments",
-        |m| m.key.clone(),
-        data.commitments.iter().map(|c| {
-            let am = commitment::ActiveModel {
+    let commitment_ids = tables
+        .records::<commitment::Entity, _>(
+            "commitments",
+            Some(RecordKind::Commitment),
+            &data.commitments,
+            |c| commitment::ActiveModel {
                 key: Set(c.key.clone()),
                 kind: Set(c.kind),
                 title: Set(c.title.clone()),
@@ -273,17 +211,9 @@ pub async fn load(
                 endorsed_on_joining: Set(c.endorsed_on_joining),
                 note: Set(c.note.clone()),
                 ..Default::default()
-            };
-            (c.key.clone(), am)
-        }),
-    )
-    .await?;
-    cite_all(
-        &mut citations,
-        RecordKind::Commitment,
-        &commitment_ids,
-        data.commitments.iter().map(|c| (&c.key, &c.sources)),
-    );
+            },
+        )
+        .await?;
 
     // A member endorses every commitment marked `endorsed_on_joining` when it joins (the fact
     // sheet: "Countries that join the Coalition endorse..."), so those endorsements carry the
@@ -335,28 +265,26 @@ pub async fn load(
             endorsement_sources.push((format!("{}:{}", e.state, e.commitment), e.sources.clone()));
         }
     }
-    let endorsement_ids = sync::<endorsement::Entity, _>(
-        txn,
-        progress,
-        &mut report,
-        "endorsements",
-        |m| format!("{}:{}", m.state_id, m.commitment_id),
-        endorsement_rows
-            .iter()
-            .map(|(state, commitment, endorsed, note)| {
-                let state_id = id_of(&state_ids, state);
-                let commitment_id = id_of(&commitment_ids, commitment);
-                let mut am = endorsement::ActiveModel {
-                    state_id: Set(state_id),
-                    commitment_id: Set(commitment_id),
-                    note: Set(note.clone()),
-                    ..Default::default()
-                };
-                set_date(&mut am, "endorsed", *endorsed);
-                (format!("{state_id}:{commitment_id}"), am)
-            }),
-    )
-    .await?;
+    let endorsement_ids = tables
+        .sync::<endorsement::Entity, _>(
+            "endorsements",
+            |m| format!("{}:{}", m.state_id, m.commitment_id),
+            endorsement_rows
+                .iter()
+                .map(|(state, commitment, endorsed, note)| {
+                    let state_id = id_of(&state_ids, state);
+                    let commitment_id = id_of(&commitment_ids, commitment);
+                    let mut am = endorsement::ActiveModel {
+                        state_id: Set(state_id),
+                        commitment_id: Set(commitment_id),
+                        note: Set(note.clone()),
+                        ..Default::default()
+                    };
+                    set_date(&mut am, "endorsed", *endorsed);
+                    (format!("{state_id}:{commitment_id}"), am)
+                }),
+        )
+        .await?;
     for ((state, commitment, _, _), (_, sources)) in
         endorsement_rows.iter().zip(&endorsement_sources)
     {
@@ -366,30 +294,28 @@ pub async fn load(
             id_of(&commitment_ids, commitment)
         );
         if let Some(id) = endorsement_ids.get(&key) {
-            citations.push((RecordKind::Endorsement, *id, sources));
+            tables
+                .citations
+                .push((RecordKind::Endorsement, *id, sources));
         }
     }
 
     // Organizations refer to their parents, so insert them without parents first.
-    let organization_ids = sync::<organization::Entity, _>(
-        txn,
-        progress,
-        &mut report,
-        "organizations",
-        |m| m.key.clone(),
-        data.organizations.iter().map(|o| {
-            let am = organization::ActiveModel {
+    let organization_ids = tables
+        .records::<organization::Entity, _>(
+            "organizations",
+            Some(RecordKind::Organization),
+            &data.organizations,
+            |o| organization::ActiveModel {
                 key: Set(o.key.clone()),
                 name: Set(o.name.clone()),
                 kind: Set(o.kind),
                 state_id: Set(o.state.as_ref().map(|code| id_of(&state_ids, code))),
                 parent_id: Set(None),
                 ..Default::default()
-            };
-            (o.key.clone(), am)
-        }),
-    )
-    .await?;
+            },
+        )
+        .await?;
     for o in &data.organizations {
         if let Some(parent) = &o.parent
             && let Some(model) = organization::Entity::find_by_id(id_of(&organization_ids, &o.key))
@@ -402,49 +328,31 @@ pub async fn load(
             am.update(txn).await?;
         }
     }
-    cite_all(
-        &mut citations,
-        RecordKind::Organization,
-        &organization_ids,
-        data.organizations.iter().map(|o| (&o.key, &o.sources)),
-    );
 
-    let initiative_ids = sync::<initiative::Entity, _>(
-        txn,
-        progress,
-        &mut report,
-        "initiatives",
-        |m| m.key.clone(),
-        data.initiatives.iter().map(|i| {
-            let mut am = initiative::ActiveModel {
-                key: Set(i.key.clone()),
-                name: Set(i.name.clone()),
-                description: Set(i.description.clone()),
-                launched_at_id: Set(i.launched_at.as_ref().map(|k| id_of(&conference_ids, k))),
-                manager_id: Set(i.manager.as_ref().map(|k| id_of(&organization_ids, k))),
-                url: Set(i.url.clone()),
-                ..Default::default()
-            };
-            set_date(&mut am, "launched", i.launched.as_ref());
-            set_date(&mut am, "operating_since", i.operating_since.as_ref());
-            (i.key.clone(), am)
-        }),
-    )
-    .await?;
-    cite_all(
-        &mut citations,
-        RecordKind::Initiative,
-        &initiative_ids,
-        data.initiatives.iter().map(|i| (&i.key, &i.sources)),
-    );
+    let initiative_ids = tables
+        .records::<initiative::Entity, _>(
+            "initiatives",
+            Some(RecordKind::Initiative),
+            &data.initiatives,
+            |i| {
+                let mut am = initiative::ActiveModel {
+                    key: Set(i.key.clone()),
+                    name: Set(i.name.clone()),
+                    description: Set(i.description.clone()),
+                    launched_at_id: Set(i.launched_at.as_ref().map(|k| id_of(&conference_ids, k))),
+                    manager_id: Set(i.manager.as_ref().map(|k| id_of(&organization_ids, k))),
+                    url: Set(i.url.clone()),
+                    ..Default::default()
+                };
+                set_date(&mut am, "launched", i.launched.as_ref());
+                set_date(&mut am, "operating_since", i.operating_since.as_ref());
+                am
+            },
+        )
+        .await?;
 
-    let funding_ids = sync::<funding::Entity, _>(
-        txn,
-        progress,
-        &mut report,
-        "fundings",
-        |m| m.key.clone(),
-        data.fundings.iter().map(|f| {
+    let funding_ids = tables
+        .records::<funding::Entity, _>("fundings", Some(RecordKind::Funding), &data.fundings, |f| {
             let mut am = funding::ActiveModel {
                 key: Set(f.key.clone()),
                 description: Set(f.description.clone()),
@@ -462,103 +370,73 @@ pub async fn load(
             };
             set_date(&mut am, "period_start", f.period_start.as_ref());
             set_date(&mut am, "period_end", f.period_end.as_ref());
-            (f.key.clone(), am)
-        }),
-    )
-    .await?;
-    cite_all(
-        &mut citations,
-        RecordKind::Funding,
-        &funding_ids,
-        data.fundings.iter().map(|f| (&f.key, &f.sources)),
-    );
-    sync::<funding_funder::Entity, _>(
-        txn,
-        progress,
-        &mut report,
-        "funding_funders",
-        |m| format!("{}:{:?}:{:?}", m.funding_id, m.state_id, m.organization_id),
-        data.fundings.iter().flat_map(|f| {
-            let funding_id = id_of(&funding_ids, &f.key);
-            let (state_ids, organization_ids) = (&state_ids, &organization_ids);
-            f.funders.iter().map(move |funder| {
-                let state_id = funder.state.as_ref().map(|k| id_of(state_ids, k));
-                let organization_id = funder
-                    .organization
-                    .as_ref()
-                    .map(|k| id_of(organization_ids, k));
-                let am = funding_funder::ActiveModel {
-                    funding_id: Set(funding_id),
-                    state_id: Set(state_id),
-                    organization_id: Set(organization_id),
-                    ..Default::default()
-                };
-                (format!("{funding_id}:{state_id:?}:{organization_id:?}"), am)
-            })
-        }),
-    )
-    .await?;
+            am
+        })
+        .await?;
+    tables
+        .sync::<funding_funder::Entity, _>(
+            "funding_funders",
+            |m| format!("{}:{:?}:{:?}", m.funding_id, m.state_id, m.organization_id),
+            data.fundings.iter().flat_map(|f| {
+                let funding_id = id_of(&funding_ids, &f.key);
+                let (state_ids, organization_ids) = (&state_ids, &organization_ids);
+                f.funders.iter().map(move |funder| {
+                    let state_id = funder.state.as_ref().map(|k| id_of(state_ids, k));
+                    let organization_id = funder
+                        .organization
+                        .as_ref()
+                        .map(|k| id_of(organization_ids, k));
+                    let am = funding_funder::ActiveModel {
+                        funding_id: Set(funding_id),
+                        state_id: Set(state_id),
+                        organization_id: Set(organization_id),
+                        ..Default::default()
+                    };
+                    (format!("{funding_id}:{state_id:?}:{organization_id:?}"), am)
+                })
+            }),
+        )
+        .await?;
 
-    let person_ids = sync::<person::Entity, _>(
-        txn,
-        progress,
-        &mut report,
-        "people",
-        |m| m.key.clone(),
-        data.people.iter().map(|p| {
-            let am = person::ActiveModel {
+    let person_ids = tables
+        .records::<person::Entity, _>("people", Some(RecordKind::Person), &data.people, |p| {
+            person::ActiveModel {
                 key: Set(p.key.clone()),
                 name: Set(p.name.clone()),
                 ..Default::default()
-            };
-            (p.key.clone(), am)
-        }),
-    )
-    .await?;
-    cite_all(
-        &mut citations,
-        RecordKind::Person,
-        &person_ids,
-        data.people.iter().map(|p| (&p.key, &p.sources)),
-    );
-    sync::<person_role::Entity, _>(
-        txn,
-        progress,
-        &mut report,
-        "person_roles",
-        |m| format!("{}:{}:{}", m.person_id, m.conference_id, m.role.as_str()),
-        data.people.iter().flat_map(|p| {
-            let person_id = id_of(&person_ids, &p.key);
-            let (conference_ids, state_ids) = (&conference_ids, &state_ids);
-            p.roles.iter().map(move |r| {
-                let conference_id = id_of(conference_ids, &r.conference);
-                let am = person_role::ActiveModel {
-                    person_id: Set(person_id),
-                    conference_id: Set(conference_id),
-                    role: Set(r.role),
-                    office: Set(r.office.clone()),
-                    office_state_id: Set(r.office_state.as_ref().map(|k| id_of(state_ids, k))),
-                    ..Default::default()
-                };
-                (
-                    format!("{person_id}:{conference_id}:{}", r.role.as_str()),
-                    am,
-                )
-            })
-        }),
-    )
-    .await?;
+            }
+        })
+        .await?;
+    tables
+        .sync::<person_role::Entity, _>(
+            "person_roles",
+            |m| format!("{}:{}:{}", m.person_id, m.conference_id, m.role.as_str()),
+            data.people.iter().flat_map(|p| {
+                let person_id = id_of(&person_ids, &p.key);
+                let (conference_ids, state_ids) = (&conference_ids, &state_ids);
+                p.roles.iter().map(move |r| {
+                    let conference_id = id_of(conference_ids, &r.conference);
+                    let am = person_role::ActiveModel {
+                        person_id: Set(person_id),
+                        conference_id: Set(conference_id),
+                        role: Set(r.role),
+                        office: Set(r.office.clone()),
+                        office_state_id: Set(r.office_state.as_ref().map(|k| id_of(state_ids, k))),
+                        ..Default::default()
+                    };
+                    (
+                        format!("{person_id}:{conference_id}:{}", r.role.as_str()),
+                        am,
+                    )
+                })
+            }),
+        )
+        .await?;
 
-    let claim_keys: Vec<String> = data.claims.iter().map(claim_key).collect();
-    let claim_ids = sync::<claim::Entity, _>(
-        txn,
-        progress,
-        &mut report,
-        "claims",
-        |m| m.key.clone(),
-        data.claims.iter().zip(&claim_keys).map(|(c, key)| {
+    tables
+        .records::<claim::Entity, _>("claims", Some(RecordKind::Claim), &data.claims, |c| {
             let mut am = claim::ActiveModel {
-                key: Set(key.clone()),
+                key: Set(c.key()),
                 topic: Set(c.topic),
                 statement: Set(c.statement.clone()),
                 value: Set(c.value.clone()),
@@ -566,20 +444,11 @@ pub async fn load(
                 ..Default::default()
             };
             set_date(&mut am, "as_of", c.as_of.as_ref());
-            (key.clone(), am)
-        }),
-    )
-    .await?;
-    cite_all(
-        &mut citations,
-        RecordKind::Claim,
-        &claim_ids,
-        claim_keys
-            .iter()
-            .zip(data.claims.iter().map(|c| &c.sources)),
-    );
+            am
+        })
+        .await?;
 
-    let citation_rows: Vec<(String, citation::ActiveModel)> = citations
+    let citation_rows: Vec<(String, citation::ActiveModel)> = std::mem::take(&mut tables.citations)
         .into_iter()
         .flat_map(|(kind, record_id, keys)| keys.iter().map(move |k| (kind, record_id, k)))
         .filter_map(|(kind, record_id, key)| {
@@ -593,90 +462,113 @@ pub async fn load(
             Some((format!("{}:{record_id}:{source_id}", kind.as_str()), am))
         })
         .collect();
-    sync::<citation::Entity, _>(
-        txn,
-        progress,
-        &mut report,
-        "citations",
-        |m| format!("{}:{}:{}", m.record_kind.as_str(), m.record_id, m.source_id),
-        citation_rows,
-    )
-    .await?;
+    tables
+        .sync::<citation::Entity, _>(
+            "citations",
+            |m| format!("{}:{}:{}", m.record_kind.as_str(), m.record_id, m.source_id),
+            citation_rows,
+        )
+        .await?;
 
     progress.stage("search index", None);
     let indexed = crate::search::reindex(txn).await?;
     progress.advance(indexed);
-    report.added.push(("search_entries", indexed));
-    Ok(report)
+    tables.report.added.push(("search_entries", indexed));
+    Ok(tables.report)
 }
 
-/// Inserts the rows whose key is not in the table yet and returns every key's id.
-async fn sync<E, I>(
-    txn: &sea_orm::DatabaseTransaction,
-    progress: &dyn Progress,
-    report: &mut SeedReport,
-    table: &'static str,
-    key_of: impl Fn(&E::Model) -> String,
-    rows: I,
-) -> Result<HashMap<String, i32>, DatasetError>
-where
-    E: EntityTrait,
-    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
-    E::Model: IntoActiveModel<E::ActiveModel>,
-    I: IntoIterator<Item = (String, E::ActiveModel)>,
-{
-    let id_column = <E::Column as FromStr>::from_str("id")
-        .map_err(|_| DatasetError::Parse(format!("table {table} has no id column")))?;
-    let existing = |models: Vec<E::Model>| -> HashMap<String, i32> {
-        models
-            .iter()
-            .filter_map(|m| match m.get(id_column) {
-                Value::Int(Some(id)) => Some((key_of(m), id)),
-                _ => None,
-            })
-            .collect()
-    };
-    let before = existing(E::find().all(txn).await?);
-    let mut seen = HashSet::new();
-    let new: Vec<E::ActiveModel> = rows
-        .into_iter()
-        .filter(|(key, _)| !before.contains_key(key) && seen.insert(key.clone()))
-        .map(|(_, am)| am)
-        .collect();
-    let added = new.len() as u64;
-    progress.stage(table, Some(added));
-    // Keep each statement well under the bind-parameter limits of SQLite and PostgreSQL.
-    let mut rest = new;
-    while !rest.is_empty() {
-        let tail = rest.split_off(rest.len().min(200));
-        let count = rest.len() as u64;
-        E::insert_many(rest).exec_without_returning(txn).await?;
-        progress.advance(count);
-        rest = tail;
+/// The tables a load writes, in one transaction: what each added, and the citations of the
+/// records added so far (written last, once every cited source is in).
+struct Tables<'a> {
+    txn: &'a DatabaseTransaction,
+    progress: &'a dyn Progress,
+    report: SeedReport,
+    citations: Vec<(RecordKind, i32, &'a [String])>,
+}
+
+impl<'a> Tables<'a> {
+    /// Inserts the records of the file whose key is not in `table` yet (`build` makes each
+    /// one's row), files their citations as records of `kind`, and returns every key's id.
+    async fn records<E, R>(
+        &mut self,
+        table: &'static str,
+        kind: Option<RecordKind>,
+        records: &'a [R],
+        build: impl Fn(&R) -> E::ActiveModel,
+    ) -> Result<HashMap<String, i32>, DatasetError>
+    where
+        E: Named,
+        E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+        E::Model: IntoActiveModel<E::ActiveModel>,
+        R: FileRecord,
+    {
+        let rows = records.iter().map(|r| (r.key(), build(r)));
+        let ids = self.sync::<E, _>(table, E::key_of, rows).await?;
+        if let Some(kind) = kind {
+            for record in records {
+                if let Some(id) = ids.get(&record.key()) {
+                    self.citations.push((kind, *id, record.sources()));
+                }
+            }
+        }
+        Ok(ids)
     }
-    report.added.push((table, added));
-    if added == 0 {
-        return Ok(before);
+
+    /// Inserts the rows whose key is not in the table yet and returns every key's id.
+    async fn sync<E, I>(
+        &mut self,
+        table: &'static str,
+        key_of: impl Fn(&E::Model) -> String,
+        rows: I,
+    ) -> Result<HashMap<String, i32>, DatasetError>
+    where
+        E: EntityTrait,
+        E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+        E::Model: IntoActiveModel<E::ActiveModel>,
+        I: IntoIterator<Item = (String, E::ActiveModel)>,
+    {
+        let id_column = <E::Column as FromStr>::from_str("id")
+            .map_err(|_| DatasetError::Parse(format!("table {table} has no id column")))?;
+        let existing = |models: Vec<E::Model>| -> HashMap<String, i32> {
+            models
+                .iter()
+                .filter_map(|m| match m.get(id_column) {
+                    Value::Int(Some(id)) => Some((key_of(m), id)),
+                    _ => None,
+                })
+                .collect()
+        };
+        let before = existing(E::find().all(self.txn).await?);
+        let mut seen = HashSet::new();
+        let new: Vec<E::ActiveModel> = rows
+            .into_iter()
+            .filter(|(key, _)| !before.contains_key(key) && seen.insert(key.clone()))
+            .map(|(_, am)| am)
+            .collect();
+        let added = new.len() as u64;
+        self.progress.stage(table, Some(added));
+        // Keep each statement well under the bind-parameter limits of SQLite and PostgreSQL.
+        let mut rest = new;
+        while !rest.is_empty() {
+            let tail = rest.split_off(rest.len().min(200));
+            let count = rest.len() as u64;
+            E::insert_many(rest)
+                .exec_without_returning(self.txn)
+                .await?;
+            self.progress.advance(count);
+            rest = tail;
+        }
+        self.report.added.push((table, added));
+        if added == 0 {
+            return Ok(before);
+        }
+        Ok(existing(E::find().all(self.txn).await?))
     }
-    Ok(existing(E::find().all(txn).await?))
 }
 
 /// The id of a key the validation has already checked; 0 (no row) cannot happen after it.
 fn id_of(ids: &HashMap<String, i32>, key: &str) -> i32 {
     ids.get(key).copied().unwrap_or_default()
-}
-
-fn cite_all<'a>(
-    citations: &mut Vec<(RecordKind, i32, &'a Vec<String>)>,
-    kind: RecordKind,
-    ids: &HashMap<String, i32>,
-    records: impl Iterator<Item = (&'a String, &'a Vec<String>)>,
-) {
-    for (key, sources) in records {
-        if let Some(id) = ids.get(key) {
-            citations.push((kind, *id, sources));
-        }
-    }
 }
 
 /// Fills the six columns of an uncertain date (`<prefix>_stated`, ...) on any active model.

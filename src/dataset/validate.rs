@@ -156,7 +156,7 @@ impl Dataset {
             chairship_at
                 .iter()
                 .zip(&self.chairships)
-                .map(|(at, c)| (at, chair_key(c)))
+                .map(|(at, c)| (at, c.key()))
                 .collect(),
         );
         unique(
@@ -220,7 +220,7 @@ impl Dataset {
             claim_at
                 .iter()
                 .zip(&self.claims)
-                .map(|(at, c)| (at, claim_key(c)))
+                .map(|(at, c)| (at, c.key()))
                 .collect(),
         );
 

@@ -43,7 +43,7 @@ use super::node::parse_global_id;
 use crate::changes::{self, Cause, Feed, Operation, RecordChange};
 use crate::dataset::DateSpec;
 use entity::foreign_keys;
-use entity::keys::{KeyInfo, OnDelete};
+use entity::keys::{KeyInfo, Named, OnDelete};
 
 /// The token that authorizes writes, from the configuration; writes are disabled without one.
 #[derive(Clone, Default)]
@@ -196,30 +196,6 @@ pub fn row_id(id: &ID, kind: &'static str) -> ApiResult<i32> {
 /// The error for a global id whose record does not exist (any more).
 pub fn not_found(kind: &str, id: &ID) -> async_graphql::Error {
     ApiError::invalid("id", format!("no {kind} has the id `{}`", id.0)).extend()
-}
-
-/// A table whose records curators name by a key: the key's column, and what one record is
-/// called in messages.
-pub trait Named: EntityTrait {
-    /// The column holding the key.
-    const KEY: Self::Column;
-    /// What one record is called.
-    const NOUN: &'static str;
-}
-
-/// Declares the key column of each named table; a record is called by its module's name.
-macro_rules! named {
-    ($($module:ident: $column:ident),* $(,)?) => {
-        $(impl Named for entity::$module::Entity {
-            const KEY: Self::Column = entity::$module::Column::$column;
-            const NOUN: &'static str = stringify!($module);
-        })*
-    };
-}
-
-named! {
-    state: Code, membership: Key, conference: Key, chairship: Key, document: Key,
-    commitment: Key, organization: Key, initiative: Key, funding: Key, person: Key, source: Key,
 }
 
 /// Collects every problem of an input before refusing it, each with the field it concerns.
