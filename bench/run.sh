@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load test of foc-graph against PostGraphile 4 on PostgreSQL over synthetic data
+# Load test of foc-graph against PostGraphile 4 and PostGraphile 5 on PostgreSQL over synthetic data
 # (bench/README.md explains it and holds the results of a full run).
 #
 #   bench/run.sh [STATES...]        # default: 1000 100000
@@ -9,14 +9,18 @@
 #   1. foc-graph, response cache off: each query of bench/queries/ by POST;
 #   2. PostGraphile 4 + connection-filter over the same database: the equivalent query of
 #      bench/postgraphile/queries/ (where one exists);
-#   3. foc-graph with its cache on: the dashboard by GET, and axum serving the same bytes
+#   3. PostGraphile 5 (Amber preset, grafserv on node's http) + connection-filter over the same
+#      database, on the Node 22 its package installs: the equivalent query of
+#      bench/postgraphile5/queries/ (where one exists);
+#   4. foc-graph with its cache on: the dashboard by GET, and axum serving the same bytes
 #      from memory (examples/ceiling.rs), the ceiling for any server on this machine.
 # Each is driven with oha for DURATION at CONNECTIONS connections; it reports requests/s,
 # p50/p99 latency, SQL statements per request (`extensions.sqlStatements`) and the server's
-# peak resident memory (VmHWM), then the ratios. Results go to stdout and bench/results/.
+# peak resident memory (VmHWM), then the ratios of foc-graph to each PostGraphile. Results
+# go to stdout and bench/results/.
 #
 # Settings, from the environment:
-#   SEED=42  DURATION=10s  CONNECTIONS=16  PORT=18300 (and the next two)
+#   SEED=42  DURATION=10s  CONNECTIONS=16  PORT=18300 (and the next three)
 #   PG_ADMIN_URL=postgres://postgres@127.0.0.1:5432/postgres   for CREATE/DROP DATABASE
 #   KEEP_DB=1      keep the databases      SKIP_BUILD=1   use the binaries as they are
 set -euo pipefail
@@ -30,12 +34,15 @@ PG_ADMIN_URL="${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 PORT="${PORT:-18300}"
 PGL_PORT=$((PORT + 1))
 CEILING_PORT=$((PORT + 2))
+PG5_PORT=$((PORT + 3))
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # The deployment build: optimized across crates (Cargo.toml's `deploy` profile).
 bin="$root/target/deploy/foc-graph"
 ceiling="$root/target/deploy/examples/ceiling"
 results="$root/bench/results"
+# PostGraphile 5 needs Node 22 or later: the one its package.json installs (the `node` package).
+pg5_node="$root/bench/postgraphile5/node_modules/.bin/node"
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -57,9 +64,17 @@ if [[ ! -d "$root/bench/postgraphile/node_modules" ]]; then
     say "installing PostGraphile (npm ci)"
     (cd "$root/bench/postgraphile" && npm ci --no-audit --no-fund --loglevel=error)
 fi
+if [[ ! -d "$root/bench/postgraphile5/node_modules" ]]; then
+    say "installing PostGraphile 5 and its Node (npm ci)"
+    (cd "$root/bench/postgraphile5" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+# The node package puts its binary in place by an install script; without it (scripts
+# skipped), PostGraphile 5 would have no Node to run on.
+"$pg5_node" -e 'process.exit(+process.versions.node.split(".")[0] >= 22 ? 0 : 1)' 2>/dev/null ||
+    die "no Node 22 in bench/postgraphile5/node_modules: remove that folder and run again"
 
 # A server left on one of the ports would silently answer in place of the one under test.
-for port in "$PORT" "$PGL_PORT" "$CEILING_PORT"; do
+for port in "$PORT" "$PGL_PORT" "$CEILING_PORT" "$PG5_PORT"; do
     if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
         die "port $port is already in use: stop what listens there, or set PORT"
     fi
@@ -138,15 +153,17 @@ stamp="$(date -u +%Y-%m-%dT%H%MZ)"
 report="$results/$stamp.md"
 {
     printf '# Benchmark run %s\n\n' "$stamp"
-    printf 'Machine: %s cores, %s; PostgreSQL %s; oha %s; node %s. Each cell: %s at %s connections.\n\n' \
+    printf 'Machine: %s cores, %s; PostgreSQL %s; oha %s; node %s (PostGraphile 4), %s (PostGraphile 5). Each cell: %s at %s connections.\n\n' \
         "$(nproc)" "$(uname -m)" "$(psql "$PG_ADMIN_URL" -tAc 'show server_version' | cut -d' ' -f1)" \
-        "$(oha --version | awk '{print $2}')" "$(node --version)" "$DURATION" "$CONNECTIONS"
-    echo '| states | query | foc-graph req/s | p50 ms | p99 ms | SQL/req | PostGraphile req/s | p50 ms | p99 ms | throughput ratio | p99 ratio |'
-    echo '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+        "$(oha --version | awk '{print $2}')" "$(node --version)" "$("$pg5_node" --version)" "$DURATION" "$CONNECTIONS"
+    echo 'Ratios are foc-graph to the PostGraphile of the columns before them: throughput (higher is better for foc-graph) and p99 (lower is).'
+    echo
+    echo '| states | query | foc-graph req/s | p50 ms | p99 ms | SQL/req | PostGraphile 4 req/s | p50 ms | p99 ms | throughput ratio | p99 ratio | PostGraphile 5 req/s | p50 ms | p99 ms | throughput ratio | p99 ratio |'
+    echo '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
 } >"$report"
 cached_rows=()
 memory_rows=()
-declare -A p50_at=() pgl_p50_at=()
+declare -A p50_at=() pgl_p50_at=() pg5_p50_at=()
 
 for states in "${SCALES[@]}"; do
     db="foc_bench_${states}_$$"
@@ -181,7 +198,7 @@ for states in "${SCALES[@]}"; do
     foc_peak="$(peak_mib "$foc")"
     stop "$foc"
 
-    # 2. PostGraphile over the same database.
+    # 2. PostGraphile 4 over the same database.
     DATABASE_URL="$url" PORT="$PGL_PORT" node "$root/bench/postgraphile/server.js" \
         >"$work/server.log" 2>&1 &
     pgl=$!
@@ -192,31 +209,57 @@ for states in "${SCALES[@]}"; do
         name="$(basename "$file" .graphql)"
         jq -Rs '{query: .}' "$file" >"$work/pgl-$name.json"
         ask "http://127.0.0.1:$PGL_PORT/graphql" "$work/pgl-$name.json" >/dev/null
-        say "[$states] PostGraphile $name"
+        say "[$states] PostGraphile 4 $name"
         pgl_result[$name]="$(drive "http://127.0.0.1:$PGL_PORT/graphql" "$work/pgl-$name.json" POST)"
     done
     plain_connections "$db"
     pgl_peak="$(peak_mib "$pgl")"
     stop "$pgl"
 
+    # 3. PostGraphile 5 over the same database, on its own Node.
+    DATABASE_URL="$url" PORT="$PG5_PORT" "$pg5_node" "$root/bench/postgraphile5/server.js" \
+        >"$work/server.log" 2>&1 &
+    pg5=$!
+    pids+=("$pg5")
+    wait_for "http://127.0.0.1:$PG5_PORT/graphql" "$pg5"
+    declare -A pg5_result=()
+    for file in "$root"/bench/postgraphile5/queries/*.graphql; do
+        name="$(basename "$file" .graphql)"
+        jq -Rs '{query: .}' "$file" >"$work/pg5-$name.json"
+        ask "http://127.0.0.1:$PG5_PORT/graphql" "$work/pg5-$name.json" >/dev/null
+        say "[$states] PostGraphile 5 $name"
+        pg5_result[$name]="$(drive "http://127.0.0.1:$PG5_PORT/graphql" "$work/pg5-$name.json" POST)"
+    done
+    plain_connections "$db"
+    pg5_peak="$(peak_mib "$pg5")"
+    stop "$pg5"
+
     for file in "$root"/bench/queries/*.graphql; do
         name="$(basename "$file" .graphql)"
         read -r rps p50 p99 ok <<<"${foc_result[$name]}"
         [[ "$ok" == 100 ]] || say "[$states] foc-graph $name: only $ok% succeeded"
-        if [[ -n "${pgl_result[$name]:-}" ]]; then
-            read -r prps pp50 pp99 pok <<<"${pgl_result[$name]}"
-            [[ "$pok" == 100 ]] || say "[$states] PostGraphile $name: only $pok% succeeded"
-            ratio="$(awk -v a="$rps" -v b="$prps" 'BEGIN { printf "%.2fx", a / b }')"
-            p99ratio="$(awk -v a="$p99" -v b="$pp99" 'BEGIN { printf "%.2f", a / b }')"
-        else
-            prps="n/a"; pp50="n/a"; pp99="n/a"; ratio="n/a"; p99ratio="n/a"
-        fi
-        echo "| $states | $name | $rps | $p50 | $p99 | ${foc_sql[$name]} | $prps | $pp50 | $pp99 | $ratio | $p99ratio |" >>"$report"
+        row="| $states | $name | $rps | $p50 | $p99 | ${foc_sql[$name]} |"
+        peer_p50=()
+        for peer in 4 5; do
+            if [[ "$peer" == 4 ]]; then result="${pgl_result[$name]:-}"; else result="${pg5_result[$name]:-}"; fi
+            if [[ -n "$result" ]]; then
+                read -r prps pp50 pp99 pok <<<"$result"
+                [[ "$pok" == 100 ]] || say "[$states] PostGraphile $peer $name: only $pok% succeeded"
+                ratio="$(awk -v a="$rps" -v b="$prps" 'BEGIN { printf "%.2fx", a / b }')"
+                p99ratio="$(awk -v a="$p99" -v b="$pp99" 'BEGIN { printf "%.2f", a / b }')"
+            else
+                prps="n/a"; pp50="n/a"; pp99="n/a"; ratio="n/a"; p99ratio="n/a"
+            fi
+            row+=" $prps | $pp50 | $pp99 | $ratio | $p99ratio |"
+            peer_p50+=("$pp50")
+        done
+        echo "$row" >>"$report"
         p50_at[$states/$name]="$p50"
-        pgl_p50_at[$states/$name]="$pp50"
+        pgl_p50_at[$states/$name]="${peer_p50[0]}"
+        pg5_p50_at[$states/$name]="${peer_p50[1]}"
     done
 
-    # 3. Cached GETs against the ceiling: axum serving the same bytes from memory.
+    # 4. Cached GETs against the ceiling: axum serving the same bytes from memory.
     FOC_CACHE_MAX_AGE=300 RUST_LOG=warn "$bin" --database-url "$url" serve --listen "127.0.0.1:$PORT" \
         >"$work/server.log" 2>&1 &
     foc=$!
@@ -237,7 +280,7 @@ for states in "${SCALES[@]}"; do
     read -r crps cp50 cp99 _ <<<"$(drive "$get_url" "" GET)"
     read -r xrps xp50 xp99 _ <<<"$(drive "http://127.0.0.1:$CEILING_PORT/graphql" "" GET)"
     cached_rows+=("| $states | $crps | $cp50 | $cp99 | $xrps | $xp50 | $xp99 | $(awk -v a="$crps" -v b="$xrps" 'BEGIN { printf "%.2f", a / b }') |")
-    memory_rows+=("| $states | $foc_peak | $pgl_peak |")
+    memory_rows+=("| $states | $foc_peak | $pgl_peak | $pg5_peak |")
     stop "$ceil"
     stop "$foc"
     psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
@@ -249,21 +292,22 @@ done
     echo '|---:|---:|---:|---:|---:|---:|---:|---:|'
     printf '%s\n' "${cached_rows[@]}"
     echo
-    echo '| states | foc-graph peak MiB | PostGraphile peak MiB |'
-    echo '|---:|---:|---:|'
+    echo '| states | foc-graph peak MiB | PostGraphile 4 peak MiB | PostGraphile 5 peak MiB |'
+    echo '|---:|---:|---:|---:|'
     printf '%s\n' "${memory_rows[@]}"
     if [[ ${#SCALES[@]} -gt 1 ]]; then
         small="${SCALES[0]}"
         large="${SCALES[${#SCALES[@]}-1]}"
         growth() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2fx", a / b; else print "n/a" }'; }
         echo
-        echo "| query | foc-graph p50 ms at $small | at $large | growth | PostGraphile p50 ms at $small | at $large | growth |"
-        echo '|---|---:|---:|---:|---:|---:|---:|'
+        echo "| query | foc-graph p50 ms at $small | at $large | growth | PostGraphile 4 p50 ms at $small | at $large | growth | PostGraphile 5 p50 ms at $small | at $large | growth |"
+        echo '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
         for file in "$root"/bench/queries/*.graphql; do
             name="$(basename "$file" .graphql)"
             a="${p50_at[$small/$name]}" b="${p50_at[$large/$name]}"
             pa="${pgl_p50_at[$small/$name]}" pb="${pgl_p50_at[$large/$name]}"
-            echo "| $name | $a | $b | $(growth "$b" "$a") | $pa | $pb | $(growth "$pb" "$pa") |"
+            qa="${pg5_p50_at[$small/$name]}" qb="${pg5_p50_at[$large/$name]}"
+            echo "| $name | $a | $b | $(growth "$b" "$a") | $pa | $pb | $(growth "$pb" "$pa") | $qa | $qb | $(growth "$qb" "$qa") |"
         done
     fi
 } >>"$report"
