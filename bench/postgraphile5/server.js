@@ -56,7 +56,10 @@ const preset = {
   grafast: { explain: false },
   grafserv: {
     graphqlPath: "/graphql",
+    // No GraphiQL (Ruru): neither at its own path nor, as grafserv otherwise does even then,
+    // in answer to a GET of /graphql from a browser.
     graphiql: false,
+    graphiqlOnGraphQLGET: false,
     watch: false,
     websockets: false,
   },
