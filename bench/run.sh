@@ -168,7 +168,7 @@ declare -A p50_at=() pgl_p50_at=() pg5_p50_at=()
 for states in "${SCALES[@]}"; do
     db="foc_bench_${states}_$$"
     url="${PG_ADMIN_URL%%\?*}"
-    # Without TLS, for both servers: over loopback it only costs CPU, and PostGraphile's
+    # Without TLS, for every server: over loopback it only costs CPU, and PostGraphile's
     # driver would not use it unless asked.
     url="${url%/*}/$db?sslmode=disable"
     databases+=("$db")
