@@ -19,9 +19,10 @@ const { jsonPgSmartTags } = require("postgraphile/utils");
 const { PostGraphileConnectionFilterPreset } = require("postgraphile-plugin-connection-filter");
 
 // PostGraphile 5 offers ordering and filtering only on indexed columns (PostGraphile 4 on
-// every column, unless told `ignoreIndexes: false`), and states.subregion has no index. Its
-// documentation's way to allow one column anyway is a smart tag: this one lets the filtered
-// query sort by subregion as PostGraphile 4's does. Nothing else in the schema changes.
+// every column, unless told `ignoreIndexes: false`), and states.subregion has no index. A
+// behavior smart tag (`@behavior +orderBy`) allows it for that one column, so that the
+// filtered query sorts by subregion as PostGraphile 4's does; nothing else in the schema
+// changes, and the database is not touched (the tag is given here, not as a comment).
 const SubregionOrderPlugin = jsonPgSmartTags({
   version: 1,
   config: {
