@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::graphql::limits::{DEPTH_CEILING, JSON_NESTING_LIMIT, Limits};
+use crate::graphql::plan::PlannerMode;
 use crate::http::Settings;
 use crate::http::subscription::SubscriptionLimits;
 
@@ -145,6 +146,10 @@ pub struct ServeArgs {
     #[arg(long, env = "FOC_SUBSCRIBER_BUFFER", default_value_t = SubscriptionLimits::default().buffer,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=65_536))]
     pub subscriber_buffer: usize,
+    /// Whether root list fields are answered by one planned statement (`on`), field by
+    /// field (`off`), or both ways and compared (`verify`, for tests and diagnosis).
+    #[arg(long, env = "FOC_PLANNER", value_enum, default_value_t = Settings::default().planner)]
+    pub planner: PlannerMode,
 }
 
 /// A limit from 1 to `MAX`: nesting limits have a ceiling, so that the worker threads'
@@ -180,6 +185,7 @@ impl ServeArgs {
                 buffer: self.subscriber_buffer,
             },
             max_read_lag: Duration::from_millis(self.max_read_lag_ms),
+            planner: self.planner,
         }
     }
 }
@@ -207,6 +213,7 @@ impl Default for ServeArgs {
             subscription_init_timeout_ms: settings.subscriptions.init_timeout.as_millis() as u64,
             keepalive_ms: settings.subscriptions.keepalive.as_millis() as u64,
             subscriber_buffer: settings.subscriptions.buffer,
+            planner: settings.planner,
         }
     }
 }

@@ -9,6 +9,7 @@ use super::error::ApiResult;
 use super::filter::{Filter, list_query};
 use super::list::{Connection, EdgeOf, Loaded, PageArgs, Row, ToMany};
 use super::order::{OrderBy, OrderDirection, OrderField};
+use super::plan::{self, Answer, Leaf};
 
 /// A node type of the API over one entity: how its lists filter and sort, and how a row
 /// becomes the type.
@@ -26,6 +27,10 @@ pub trait Record: OutputType + Sized {
 
     /// The type over a loaded row.
     fn wrap(row: Loaded<<Self::Entity as EntityTrait>::Model>) -> Self;
+
+    /// The fields that answer a column as it is, by column, with how each is read (for the
+    /// planner).
+    fn columns() -> &'static [(&'static str, Leaf)];
 }
 
 /// Declares a node type's lists: its filter input (`filter`, members as [`filter!`] takes
@@ -76,6 +81,10 @@ macro_rules! record {
             fn wrap(row: $crate::graphql::list::Loaded<$entity::Model>) -> Self {
                 Self(row)
             }
+
+            fn columns() -> &'static [(&'static str, $crate::graphql::plan::Leaf)] {
+                Self::COLUMNS
+            }
         }
     };
 }
@@ -90,7 +99,7 @@ pub async fn nested<N, X, M, R>(
     filter: Option<&N::Filter>,
     order_by: Option<&[OrderBy<N::OrderField>]>,
     args: PageArgs,
-) -> ApiResult<Connection<N, X>>
+) -> ApiResult<Answer<Connection<N, X>>>
 where
     N: Record,
     <N::Entity as EntityTrait>::Model: Row,
@@ -100,10 +109,10 @@ where
 {
     let query = list_query::<N::Entity, _, _>(filter, order_by, N::ORDER);
     let page = relationship.page(parent, ctx, &query, &args).await?;
-    Ok(
+    Ok(Answer::Resolved(
         Connection::from_page(page.map(|(row, link)| (N::wrap(row), X::of(link))))
             .with_scope(relationship.scope(parent, &query)?),
-    )
+    ))
 }
 
 /// How a column's value answers its field: text borrowed, other values copied, a row's id as
@@ -146,13 +155,16 @@ pub async fn root<N, T>(
     filter: Option<&N::Filter>,
     order_by: Option<&[OrderBy<N::OrderField>]>,
     args: PageArgs,
-) -> ApiResult<Connection<N>>
+) -> ApiResult<Answer<Connection<N>>>
 where
     N: Record,
     <N::Entity as EntityTrait>::Model: Row,
+    Connection<N>: OutputType,
 {
     let query = list_query::<N::Entity, _, _>(filter, order_by, N::ORDER);
-    Connection::from_query(ctx, select(on), &query, &args, N::wrap).await
+    let select = select(on);
+    let resolve = Connection::from_query(ctx, select.clone(), &query, &args, N::wrap);
+    plan::answer::<_, N, _>(ctx, &select, &query, &args, resolve).await
 }
 
 /// A concept's object type. Its own fields are written out in `impl`; then, each section
@@ -238,6 +250,13 @@ macro_rules! object {
     ]
         [$( [$order_doc:literal $node:ident $kind:ident $(#[$doc:meta])* $field:ident
             ($( [$(#[$am2:meta])* $an2:ident ($at2:ty)] )*) [$($edge:ty)?] ($source:expr)] )*]) => {
+        impl $ty {
+            /// The fields that answer a column as it is, with how each is read.
+            pub const COLUMNS: &'static [(&'static str, $crate::graphql::plan::Leaf)] = &[
+                $( (stringify!($cfield), <$cty as $crate::graphql::plan::PlanLeaf>::LEAF), )*
+            ];
+        }
+
         $(#[$attr])*
         #[async_graphql::Object]
         impl $ty {
@@ -305,9 +324,9 @@ macro_rules! object {
                     #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
                     #[graphql(desc = "Return the first n items (1 to 100; up to 10,000 when the answer is a table, CSV or NDJSON).")] first: Option<i32>,
                     #[graphql(desc = "Return the last n items (1 to 100; up to 10,000 when the answer is a table, CSV or NDJSON).")] last: Option<i32>,
-                ) -> $crate::graphql::error::ApiResult<
+                ) -> $crate::graphql::error::ApiResult<$crate::graphql::plan::Answer<
                     $crate::graphql::list::Connection<$node $(, $edge)?>,
-                > {
+                >> {
                     let args = $crate::graphql::list::PageArgs::new(ctx, after, before, first, last)?;
                     $crate::graphql::fields::object!(@page $kind $node self ctx ($source) filter order_by args).await
                 }

@@ -25,6 +25,7 @@ pub mod node;
 pub mod order;
 pub mod organization;
 pub mod person;
+pub mod plan;
 pub mod response_order;
 pub mod search;
 pub mod source;
@@ -87,6 +88,8 @@ pub struct Shared {
     pub write_gate: curation::WriteGate,
     /// The change feed: committed writes are announced to it, subscribers read it.
     pub feed: Arc<Feed>,
+    /// Whether root list fields are planned.
+    pub planner: plan::PlannerMode,
 }
 
 impl Default for Shared {
@@ -95,6 +98,7 @@ impl Default for Shared {
             admin_token: curation::AdminToken::default(),
             write_gate: curation::WriteGate::default(),
             feed: Feed::new(1, crate::changes::Mode::InProcess),
+            planner: plan::PlannerMode::default(),
         }
     }
 }
@@ -128,6 +132,7 @@ fn with_shared(
         .data(shared.admin_token)
         .data(shared.write_gate)
         .data(shared.feed)
+        .data(shared.planner)
 }
 
 /// The schema that words a refusal by the query limits: it runs nothing past validation

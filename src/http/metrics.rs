@@ -35,6 +35,13 @@ struct PoolLabels {
     state: String,
 }
 
+/// The labels of the planner's count.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PlannerLabels {
+    /// `planned`, `fallback` or `mismatched`.
+    outcome: &'static str,
+}
+
 /// The server's metrics.
 pub struct Metrics {
     registry: Registry,
@@ -44,6 +51,7 @@ pub struct Metrics {
     statements: Histogram,
     pool: Family<PoolLabels, Gauge>,
     feed: FeedGauges,
+    planner: Family<PlannerLabels, Gauge>,
 }
 
 /// How the server stands with the change feed, read when the metrics are.
@@ -129,6 +137,13 @@ impl Default for Metrics {
             "The read standby's replay lag (0 without a standby)",
             feed.read_lag.clone(),
         );
+        let planner = Family::<PlannerLabels, Gauge>::default();
+        registry.register(
+            "planner_fields",
+            "Root list fields the planner answered in one statement (planned), left to the \
+             resolvers (fallback), or answered differently from them (mismatched, verify mode)",
+            planner.clone(),
+        );
         Self {
             registry,
             requests,
@@ -137,6 +152,7 @@ impl Default for Metrics {
             statements,
             pool,
             feed,
+            planner,
         }
     }
 }
@@ -185,6 +201,16 @@ impl Metrics {
                 state: "idle".into(),
             })
             .set(idle.into());
+        let (planned, fallback, mismatched) = crate::graphql::plan::COUNTS.read();
+        for (outcome, n) in [
+            ("planned", planned),
+            ("fallback", fallback),
+            ("mismatched", mismatched),
+        ] {
+            self.planner
+                .get_or_create(&PlannerLabels { outcome })
+                .set(i64::try_from(n).unwrap_or(i64::MAX));
+        }
         let mut text = String::new();
         encode(&mut text, &self.registry)?;
         Ok(text)

@@ -38,6 +38,7 @@ use crate::changes::{Databases, Feed, Mode};
 use crate::graphql::FocSchema;
 use crate::graphql::curation::{AdminToken, WriteGate};
 use crate::graphql::limits::Limits;
+use crate::graphql::plan::PlannerMode;
 use crate::graphql::response_order::ResponseOrder;
 
 /// How the server protects itself and whom it serves: query limits, the largest request
@@ -61,6 +62,8 @@ pub struct Settings {
     pub subscriptions: subscription::SubscriptionLimits,
     /// The most replay lag of the read standby at which the server is ready.
     pub max_read_lag: Duration,
+    /// Whether root list fields are planned (see `graphql::plan`).
+    pub planner: PlannerMode,
 }
 
 impl Default for Settings {
@@ -74,6 +77,7 @@ impl Default for Settings {
             cache_max_age: Duration::from_secs(30),
             subscriptions: subscription::SubscriptionLimits::default(),
             max_read_lag: Duration::from_secs(5),
+            planner: PlannerMode::On,
         }
     }
 }
@@ -131,6 +135,7 @@ pub fn router(databases: Databases, settings: Settings) -> Router {
         // SQLite allows one writer at a time: concurrent mutations take turns.
         write_gate: WriteGate::new(sqlite),
         feed: feed.clone(),
+        planner: settings.planner,
     };
     let schema = crate::graphql::schema(settings.limits, shared.clone());
     let state = AppState {

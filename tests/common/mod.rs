@@ -8,6 +8,7 @@ pub mod cluster;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use foc_graph::graphql::plan::PlannerMode;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 
@@ -171,8 +172,21 @@ pub async fn spawn_app_with(
 }
 
 /// Serves `pool` with `settings` on a free loopback port, in a task of the current runtime:
-/// the base URL (e.g. `http://127.0.0.1:41234`) and the server's task.
+/// the base URL (e.g. `http://127.0.0.1:41234`) and the server's task. A planner left on
+/// verifies: every list it plans is resolved too, and a difference fails the request, so
+/// every query of the suite holds the planner equal to the resolvers.
 pub async fn serve(
+    pool: DatabaseConnection,
+    mut settings: foc_graph::http::Settings,
+) -> (String, tokio::task::JoinHandle<()>) {
+    if settings.planner == PlannerMode::On {
+        settings.planner = PlannerMode::Verify;
+    }
+    serve_as_set(pool, settings).await
+}
+
+/// [`serve`] with the planner exactly as `settings` set it.
+pub async fn serve_as_set(
     pool: DatabaseConnection,
     settings: foc_graph::http::Settings,
 ) -> (String, tokio::task::JoinHandle<()>) {
@@ -406,6 +420,8 @@ pub async fn spawn_process(
             &listen,
         ])
         .args(args)
+        // As `serve` does: the planner verifies unless a test's arguments say otherwise.
+        .env("FOC_PLANNER", "verify")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()

@@ -15,6 +15,8 @@ use crate::graphql::error::ApiResult;
 pub struct Db {
     /// The connection pool, with a statement counter attached.
     pub conn: DatabaseConnection,
+    /// The same pool without the counter, for statements the request does not report.
+    uncounted: DatabaseConnection,
     statements: Arc<AtomicUsize>,
 }
 
@@ -27,7 +29,16 @@ impl Db {
         conn.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::Relaxed);
         });
-        Self { conn, statements }
+        Self {
+            conn,
+            uncounted: pool.clone(),
+            statements,
+        }
+    }
+
+    /// The pool without the statement counter.
+    pub fn uncounted(&self) -> &DatabaseConnection {
+        &self.uncounted
     }
 
     /// How many SQL statements the request has run so far.

@@ -95,7 +95,7 @@ impl PageArgs {
     }
 }
 
-pub(super) fn encode_cursor(position: usize) -> String {
+pub(crate) fn encode_cursor(position: usize) -> String {
     URL_SAFE_NO_PAD.encode(format!("cursor:{position}"))
 }
 

@@ -1,0 +1,335 @@
+//! The read planner: a root list field whose selection it covers is answered by one SQL
+//! statement that returns the whole page as JSON, which becomes the field's value as it is,
+//! with no resolver run per field of every row.
+//!
+//! What it covers (everything else resolves field by field, as without it):
+//! - root list fields (`states`, `conferences`, ...) with any of their arguments (`filter`,
+//!   `orderBy`, the field's own, `first`/`after`; not `last`/`before`, whose page depends
+//!   on the list's length);
+//! - in the connection: `totalCount`, `nodes`, `edges { cursor node }`, `pageInfo` and
+//!   `__typename`, aliased and repeated at will, through fragments;
+//! - in a node: the fields that answer a column as it is (`columns` of `object!`: text,
+//!   numbers, flags, enums, `id`) and `__typename`.
+//!
+//! Not yet: nested lists, parents, dates, aggregates, computed fields, and `@skip`/`@include`
+//! anywhere in the selection. `--planner verify` runs both ways on every covered field and
+//! answers an error where they differ: the test suite runs that way.
+
+mod collect;
+mod sql;
+
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use async_graphql::parser::types::Field;
+use async_graphql::registry::Registry;
+use async_graphql::{
+    ContextSelectionSet, InputType, OutputType, Positioned, ServerError, ServerResult, Value,
+};
+use sea_orm::{ActiveEnum, Select};
+
+use super::error::ApiResult;
+use super::fields::Record;
+use super::list::{Connection, Db, ListQuery, PageArgs};
+
+pub use collect::NodePlan;
+
+/// Whether root list fields are planned.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum PlannerMode {
+    /// Every field resolves on its own.
+    Off,
+    /// A covered field is answered by its one statement.
+    #[default]
+    On,
+    /// A covered field is answered both ways; the resolvers' answer is given, and a
+    /// difference is an error (`PLANNER_MISMATCH`).
+    Verify,
+}
+
+/// How a column's value becomes its field's value.
+#[derive(Clone, Copy)]
+pub enum Leaf {
+    /// Text, as it is.
+    Text,
+    /// A whole number.
+    Int,
+    /// A flag (SQLite stores it as 0 or 1).
+    Bool,
+    /// The row's id, answered as the global id of its type.
+    Id,
+    /// A stored enum: its stored string to its GraphQL value.
+    Enum(fn(&str) -> Option<Value>),
+}
+
+/// The [`Leaf`] of a column field's type.
+pub trait PlanLeaf {
+    /// How its values are read.
+    const LEAF: Leaf;
+}
+
+impl PlanLeaf for &str {
+    const LEAF: Leaf = Leaf::Text;
+}
+
+impl<T: PlanLeaf> PlanLeaf for Option<T> {
+    const LEAF: Leaf = T::LEAF;
+}
+
+impl PlanLeaf for i32 {
+    const LEAF: Leaf = Leaf::Int;
+}
+
+impl PlanLeaf for i64 {
+    const LEAF: Leaf = Leaf::Int;
+}
+
+impl PlanLeaf for bool {
+    const LEAF: Leaf = Leaf::Bool;
+}
+
+impl PlanLeaf for async_graphql::ID {
+    const LEAF: Leaf = Leaf::Id;
+}
+
+/// The GraphQL value of a stored enum's string.
+fn enum_value<T: ActiveEnum<Value = String> + InputType>(stored: &str) -> Option<Value> {
+    T::try_from_value(&stored.to_owned())
+        .ok()
+        .map(|value| InputType::to_value(&value))
+}
+
+/// Stored enums are leaves that map their stored strings.
+macro_rules! enum_leaves {
+    ($($ty:ident),* $(,)?) => {
+        $(impl PlanLeaf for entity::enums::$ty {
+            const LEAF: Leaf = Leaf::Enum(enum_value::<entity::enums::$ty>);
+        })*
+    };
+}
+
+enum_leaves!(
+    ClaimTopic,
+    CommitmentKind,
+    ConferenceFormat,
+    ConferenceKind,
+    DocumentKind,
+    FundingQualifier,
+    OrganizationKind,
+    PersonRoleKind,
+    Region,
+);
+
+/// A field's answer: planned (a value as it is), resolved field by field, or both, held
+/// equal before the resolved one is given. Its GraphQL type is the resolved one's.
+pub enum Answer<T> {
+    /// The planned value.
+    Planned(Value),
+    /// The value the resolvers give.
+    Resolved(T),
+    /// Both, to be compared.
+    Verified(Value, T),
+}
+
+impl<T: OutputType> OutputType for Answer<T> {
+    fn type_name() -> Cow<'static, str> {
+        T::type_name()
+    }
+
+    fn qualified_type_name() -> String {
+        T::qualified_type_name()
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        T::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> ServerResult<Value> {
+        match self {
+            Answer::Planned(value) => Ok(value.clone()),
+            Answer::Resolved(resolved) => resolved.resolve(ctx, field).await,
+            Answer::Verified(planned, resolved) => {
+                let resolved = resolved.resolve(ctx, field).await?;
+                if &resolved == planned {
+                    return Ok(resolved);
+                }
+                COUNTS.mismatched.fetch_add(1, Ordering::Relaxed);
+                tracing::error!(field = %field.node.name.node, %planned, %resolved, "the planned answer differs");
+                Err(ServerError::new(
+                    format!(
+                        "PLANNER_MISMATCH: the planned answer of `{}` differs from the resolved one",
+                        field.node.name.node
+                    ),
+                    Some(field.pos),
+                ))
+            }
+        }
+    }
+}
+
+/// How often root list fields were planned, fell back, or differed, since the start.
+pub struct Counts {
+    planned: AtomicU64,
+    fallback: AtomicU64,
+    mismatched: AtomicU64,
+}
+
+/// This process's counts.
+pub static COUNTS: Counts = Counts {
+    planned: AtomicU64::new(0),
+    fallback: AtomicU64::new(0),
+    mismatched: AtomicU64::new(0),
+};
+
+impl Counts {
+    /// (planned, fell back, differed).
+    pub fn read(&self) -> (u64, u64, u64) {
+        (
+            self.planned.load(Ordering::Relaxed),
+            self.fallback.load(Ordering::Relaxed),
+            self.mismatched.load(Ordering::Relaxed),
+        )
+    }
+}
+
+/// Notes the planner's decision for `field`: counted, and with `FOC_PLANNER_LOG` set,
+/// appended to that file (`planned <field>` or `fallback <field> <why>`), so the coverage of
+/// a whole test run can be read off.
+fn note(field: &str, outcome: Result<(), &str>) {
+    let counter = match outcome {
+        Ok(()) => &COUNTS.planned,
+        Err(_) => &COUNTS.fallback,
+    };
+    counter.fetch_add(1, Ordering::Relaxed);
+    if let Some(path) = std::env::var_os("FOC_PLANNER_LOG") {
+        use std::io::Write;
+        let line = match outcome {
+            Ok(()) => format!("planned\t{field}\n"),
+            Err(why) => format!("fallback\t{field}\t{why}\n"),
+        };
+        if let Ok(mut file) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
+            let _ = file.write_all(line.as_bytes());
+        }
+    }
+}
+
+/// The planned answer of the root list field `ctx` resolves, over the rows `select` and
+/// `query` give, when the planner is on and covers its selection; None otherwise.
+pub async fn root_list<N>(
+    ctx: &async_graphql::Context<'_>,
+    select: &Select<N::Entity>,
+    query: &ListQuery,
+    args: &PageArgs,
+) -> ApiResult<Option<(PlannerMode, Value)>>
+where
+    N: Record,
+    Connection<N>: OutputType,
+{
+    let mode = ctx.data_opt::<PlannerMode>().copied().unwrap_or_default();
+    if mode == PlannerMode::Off {
+        return Ok(None);
+    }
+    let name = ctx.item.node.name.node.as_str();
+    let plan = match collect::connection::<N>(ctx, args) {
+        Ok(plan) => plan,
+        Err(why) => {
+            note(name, Err(why));
+            return Ok(None);
+        }
+    };
+    note(name, Ok(()));
+    let db = ctx.data::<Db>()?;
+    // Verifying must not change what the request reports it ran.
+    let conn = match mode {
+        PlannerMode::Verify => db.uncounted(),
+        _ => &db.conn,
+    };
+    let value = sql::answer::<N::Entity>(conn, select, query, args, &plan).await?;
+    Ok(Some((mode, value)))
+}
+
+/// The answer of a root list field: planned when [`root_list`] gives a value, resolved by
+/// `resolve` otherwise (and also, when verifying).
+pub async fn answer<T, N, F>(
+    ctx: &async_graphql::Context<'_>,
+    select: &Select<N::Entity>,
+    query: &ListQuery,
+    args: &PageArgs,
+    resolve: F,
+) -> ApiResult<Answer<T>>
+where
+    N: Record,
+    Connection<N>: OutputType,
+    F: std::future::Future<Output = ApiResult<T>>,
+{
+    match root_list::<N>(ctx, select, query, args).await? {
+        Some((PlannerMode::Verify, planned)) => Ok(Answer::Verified(planned, resolve.await?)),
+        Some((_, planned)) => Ok(Answer::Planned(planned)),
+        None => Ok(Answer::Resolved(resolve.await?)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema, SimpleObject, value};
+
+    #[derive(SimpleObject)]
+    struct Item {
+        name: String,
+    }
+
+    struct Query;
+
+    #[Object]
+    impl Query {
+        async fn same(&self) -> Answer<Item> {
+            Answer::Verified(value!({ "name": "a" }), Item { name: "a".into() })
+        }
+
+        async fn different(&self) -> Answer<Item> {
+            Answer::Verified(value!({ "name": "b" }), Item { name: "a".into() })
+        }
+
+        async fn planned(&self) -> Answer<Item> {
+            Answer::Planned(value!({ "name": "p" }))
+        }
+    }
+
+    #[tokio::test]
+    async fn verifying_gives_the_resolved_answer_and_refuses_a_difference() {
+        let schema = Schema::new(Query, EmptyMutation, EmptySubscription);
+        let same = schema.execute("{ same { name } planned { name } }").await;
+        assert!(same.errors.is_empty(), "{:?}", same.errors);
+        assert_eq!(
+            same.data,
+            value!({ "same": { "name": "a" }, "planned": { "name": "p" } })
+        );
+        let before = COUNTS.read().2;
+        let different = schema.execute("{ different { name } }").await;
+        assert_eq!(different.errors.len(), 1);
+        assert!(
+            different.errors[0].message.starts_with("PLANNER_MISMATCH"),
+            "{}",
+            different.errors[0].message
+        );
+        assert_eq!(COUNTS.read().2, before + 1);
+    }
+
+    #[test]
+    fn stored_enums_read_as_their_graphql_values() {
+        let Leaf::Enum(read) = <entity::enums::Region as PlanLeaf>::LEAF else {
+            panic!("Region is an enum leaf");
+        };
+        assert_eq!(read("europe"), Some(value!("EUROPE")));
+        assert_eq!(read("no such region"), None);
+    }
+}

@@ -1,0 +1,141 @@
+//! The read planner against the resolvers, over HTTP on both databases: two servers over one
+//! database, one planning (`--planner on`) and one resolving field by field (`off`), give the
+//! same bytes of `data` for every query, and the planning one runs one statement per root
+//! list field it covers. (Every other test runs its server with the planner verifying, so
+//! the whole suite holds the two equal; this one checks what verifying cannot: the planned
+//! bytes themselves, and the statement count.)
+
+mod common;
+
+use foc_graph::graphql::plan::PlannerMode;
+use serde_json::json;
+
+/// Queries the planner covers, each with its number of root list fields.
+const COVERED: &[(&str, u64)] = &[
+    (
+        "{ states { totalCount nodes { id code name region subregion __typename } } }",
+        1,
+    ),
+    (
+        r#"{ states(first: 3, after: "Y3Vyc29yOjE", filter: {region: {eq: EUROPE}}, orderBy: [{field: CODE, direction: DESC}]) {
+            __typename totalCount
+            edges { cursor node { code } __typename }
+            pageInfo { hasNextPage hasPreviousPage startCursor endCursor __typename } } }"#,
+        1,
+    ),
+    (
+        "{ a: organizations(first: 2) { nodes { name kind } } b: organizations(first: 2) { nodes { key } } }",
+        2,
+    ),
+    (
+        "{ memberships(first: 5) { nodes { id founding ordinal note } } }",
+        1,
+    ),
+    (
+        "{ fundings { nodes { key amount currency qualifier fundersComplete } } }",
+        1,
+    ),
+    (
+        "{ claims(first: 100) { nodes { topic statement value subject } } }",
+        1,
+    ),
+    (
+        "{ commitments { nodes { key kind title endorsedOnJoining } } }",
+        1,
+    ),
+    ("{ conferences { totalCount pageInfo { hasNextPage } } }", 1),
+    (
+        "{ states(first: 5) { nodes { ...Names } } } fragment Names on State { code ... on State { name } }",
+        1,
+    ),
+    ("{ states(first: 2) { nodes { code } nodes { name } } }", 1),
+    // Past the end of the list: an empty page, as the resolvers place it.
+    (
+        r#"{ states(first: 5, after: "Y3Vyc29yOjk5OTk") { totalCount nodes { code } pageInfo { hasPreviousPage startCursor } } }"#,
+        1,
+    ),
+    (
+        r#"{ states(filter: {name: {eq: "No such state"}}) { totalCount nodes { code } } }"#,
+        1,
+    ),
+];
+
+/// Queries it leaves to the resolvers: the answer must not change either.
+const FALLBACK: &[&str] = &[
+    "{ states(last: 3) { nodes { code } } }",
+    "{ states(first: 2) { nodes { code memberships { nodes { founding } } } } }",
+    "{ states { aggregate { count } } }",
+    "{ states(first: 2) { nodes { code @skip(if: true) name } } }",
+];
+
+/// The `data` member as the server wrote it, byte for byte.
+fn data_text(body: &str) -> &str {
+    let start = body.find("\"data\":").map_or(0, |at| at + 7);
+    let end = body.rfind(",\"extensions\"").unwrap_or(body.len() - 1);
+    &body[start..end]
+}
+
+/// POSTs `query` to `url`: the body as text and as JSON.
+async fn post(client: &reqwest::Client, url: &str, query: &str) -> (String, serde_json::Value) {
+    let text = client
+        .post(format!("{url}/graphql"))
+        .json(&json!({ "query": query }))
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("body");
+    let body: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert!(body.get("errors").is_none(), "{query}: {body}");
+    (text, body)
+}
+
+on_both_backends!(planned_and_resolved_answers_are_the_same_bytes, |app| {
+    let with = |planner| foc_graph::http::Settings {
+        planner,
+        ..foc_graph::http::Settings::default()
+    };
+    let (planned, _a) = common::serve_as_set(app.db.clone(), with(PlannerMode::On)).await;
+    let (resolved, _b) = common::serve_as_set(app.db.clone(), with(PlannerMode::Off)).await;
+    for (query, roots) in COVERED {
+        let (planned_text, planned_body) = post(&app.client, &planned, query).await;
+        let (resolved_text, _) = post(&app.client, &resolved, query).await;
+        assert_eq!(
+            data_text(&planned_text),
+            data_text(&resolved_text),
+            "{query}"
+        );
+        assert_eq!(
+            planned_body["extensions"]["sqlStatements"],
+            json!(roots),
+            "one statement per root list field: {query}"
+        );
+    }
+    for query in FALLBACK {
+        let (planned_text, _) = post(&app.client, &planned, query).await;
+        let (resolved_text, _) = post(&app.client, &resolved, query).await;
+        assert_eq!(
+            data_text(&planned_text),
+            data_text(&resolved_text),
+            "{query}"
+        );
+    }
+    // The metrics count what was planned.
+    let metrics = app
+        .client
+        .get(format!("{planned}/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("metrics text");
+    let planned_count = metrics
+        .lines()
+        .find(|line| line.starts_with("foc_planner_fields{outcome=\"planned\"}"))
+        .and_then(|line| line.rsplit(' ').next())
+        .and_then(|n| n.parse::<u64>().ok())
+        .expect("the planner's count in the metrics");
+    assert!(planned_count >= COVERED.len() as u64, "{metrics}");
+});
