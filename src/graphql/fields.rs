@@ -31,6 +31,9 @@ pub trait Record: OutputType + Sized {
     /// The fields that answer a column as it is, by column, with how each is read (for the
     /// planner).
     fn columns() -> &'static [(&'static str, Leaf)];
+
+    /// The relationship behind the field `name` (in snake case), for the planner.
+    fn relation(name: &str) -> Option<plan::Relation>;
 }
 
 /// Declares a node type's lists: its filter input (`filter`, members as [`filter!`] takes
@@ -84,6 +87,10 @@ macro_rules! record {
 
             fn columns() -> &'static [(&'static str, $crate::graphql::plan::Leaf)] {
                 Self::COLUMNS
+            }
+
+            fn relation(name: &str) -> Option<$crate::graphql::plan::Relation> {
+                Self::planned_relation(name)
             }
         }
     };
@@ -231,6 +238,16 @@ macro_rules! object {
     (@got $order_doc:literal $head:tt [$($lists:tt)*] [$($item:tt)*] $($rest:tt)*) => {
         $crate::graphql::fields::object!(@next $head [$($lists)* [$order_doc $($item)*]] $($rest)*);
     };
+    // The relationship of a list field, for the planner; a root list has none.
+    (@relation root $($rest:tt)*) => {};
+    (@relation list $name:ident $field:ident $node:ident [$($edge:ty)?] ($source:expr)) => {
+        if $name == stringify!($field) {
+            return Some($crate::graphql::plan::Relation::list::<
+                $node,
+                $crate::graphql::list::Connection<$node $(, $edge)?>,
+            >($crate::graphql::list::Many::path($source)));
+        }
+    };
     // A list's page: of a relationship of the object's row, or of the rows a root chooses.
     (@page list $node:ident $this:ident $ctx:ident ($source:expr) $filter:ident $order:ident $args:ident) => {
         $crate::graphql::fields::nested($ctx, &$this.0, $source, $filter.as_ref(), $order.as_deref(), $args)
@@ -255,6 +272,18 @@ macro_rules! object {
             pub const COLUMNS: &'static [(&'static str, $crate::graphql::plan::Leaf)] = &[
                 $( (stringify!($cfield), <$cty as $crate::graphql::plan::PlanLeaf>::LEAF), )*
             ];
+
+            /// The relationship behind the field `name` (in snake case), for the planner.
+            #[allow(dead_code, unused_variables)]
+            pub fn planned_relation(name: &str) -> Option<$crate::graphql::plan::Relation> {
+                $(
+                    if name == stringify!($pfield) {
+                        return Some($crate::graphql::plan::Relation::parent::<$pnode>($fk.parent()));
+                    }
+                )*
+                $( $crate::graphql::fields::object!(@relation $kind name $field $node [$($edge)?] ($source)); )*
+                None
+            }
         }
 
         $(#[$attr])*

@@ -1,24 +1,205 @@
 //! What a root list field's selection asks for, as a plan: each response key with what
-//! answers it. Fragments are expanded in place and repeated keys merged, as the
-//! specification's CollectFields does; anything the planner does not cover gives the reason
-//! it falls back.
+//! answers it, down through nested lists and parents. Fragments are expanded in place and
+//! repeated keys merged, as the specification's CollectFields does; anything the planner
+//! does not cover gives the reason it falls back.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use async_graphql::Name;
 use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{Field, FragmentDefinition, Selection, SelectionSet};
-use async_graphql::{OutputType, Positioned};
+use async_graphql::{InputType, Name, Positioned, Value};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, SelectStatement};
+use sea_orm::{EntityTrait, QueryTrait};
 
 use super::Leaf;
+use crate::graphql::error::{ApiResult, OrGraphql};
 use crate::graphql::fields::Record;
-use crate::graphql::list::{Connection, PageArgs};
+use crate::graphql::filter::{Path, list_query};
+use crate::graphql::list::{ListQuery, PageArgs};
+use crate::graphql::order::OrderBy;
+use entity::keys::CITATIONS;
 
 /// Why a selection falls back to the resolvers.
 pub type Uncovered = &'static str;
 
-/// What one node of the list answers, key by key.
-#[derive(Debug)]
+/// The most values one row of the statement's JSON holds: PostgreSQL's functions take at
+/// most 100 arguments.
+const MAX_ROW_WIDTH: usize = 100;
+
+/// A node type as the planner knows it, without its Rust type.
+#[derive(Clone, Copy)]
+pub struct Target {
+    /// Its GraphQL name, for global ids and `__typename`.
+    pub type_name: &'static str,
+    columns: fn() -> &'static [(&'static str, Leaf)],
+    relation: fn(&str) -> Option<Relation>,
+    list_query: fn(Option<Value>, Option<Value>) -> Option<Arc<ListQuery>>,
+    rows: fn(&Path, &Alias, &ListQuery) -> ApiResult<SelectStatement>,
+}
+
+impl Target {
+    /// The planner's view of `N`.
+    pub fn of<N: Record>() -> Self {
+        Self {
+            type_name: N::TYPE,
+            columns: N::columns,
+            relation: N::relation,
+            list_query: parse_list_query::<N>,
+            rows: related_rows::<N::Entity>,
+        }
+    }
+
+    /// Its rows reached by `path` from the row `parent`, filtered and sorted by `query`:
+    /// every column, so that nested lists and parents can be joined to them.
+    pub fn rows(
+        &self,
+        path: &Path,
+        parent: &Alias,
+        query: &ListQuery,
+    ) -> ApiResult<SelectStatement> {
+        (self.rows)(path, parent, query)
+    }
+}
+
+/// A relationship as the planner follows it: where it leads, and for a list its
+/// connection's type name.
+pub struct Relation {
+    path: Path,
+    target: Target,
+    connection: Option<fn() -> Cow<'static, str>>,
+}
+
+impl Relation {
+    /// The row a foreign key points to.
+    pub fn parent<N: Record>(path: Path) -> Self {
+        Self {
+            path,
+            target: Target::of::<N>(),
+            connection: None,
+        }
+    }
+
+    /// A list of `N` answered as the connection type `C`.
+    pub fn list<N: Record, C: async_graphql::OutputType>(path: Path) -> Self {
+        Self {
+            path,
+            target: Target::of::<N>(),
+            connection: Some(C::type_name),
+        }
+    }
+}
+
+/// A nested list's filter and order, from the field's arguments; None when they do not
+/// parse (the resolvers then give the error).
+fn parse_list_query<N: Record>(
+    filter: Option<Value>,
+    order: Option<Value>,
+) -> Option<Arc<ListQuery>> {
+    let filter = match filter {
+        None | Some(Value::Null) => None,
+        value => Some(<N::Filter as InputType>::parse(value).ok()?),
+    };
+    let order = match order {
+        None | Some(Value::Null) => None,
+        value => Some(<Vec<OrderBy<N::OrderField>> as InputType>::parse(value).ok()?),
+    };
+    Some(list_query::<N::Entity, _, _>(
+        filter.as_ref(),
+        order.as_deref(),
+        N::ORDER,
+    ))
+}
+
+/// The rows of `E` related to the row `parent` by `path`, filtered and sorted by `query`.
+fn related_rows<E: EntityTrait>(
+    path: &Path,
+    parent: &Alias,
+    query: &ListQuery,
+) -> ApiResult<SelectStatement> {
+    let mut select = query.apply(E::find()).or_gql()?;
+    let table = Alias::new(E::default().table_name());
+    let statement = QueryTrait::query(&mut select);
+    let column = |table: &Alias, name: &'static str| Expr::col((table.clone(), Alias::new(name)));
+    match *path {
+        Path::Children { foreign_key, .. } => {
+            statement.and_where(column(&table, foreign_key).eq(column(parent, "id")));
+        }
+        Path::Parent { foreign_key, .. } => {
+            statement.and_where(column(&table, "id").eq(column(parent, foreign_key)));
+        }
+        Path::Link { link, from, to, .. } => {
+            let via = Alias::new("link");
+            statement
+                .join_as(
+                    JoinType::InnerJoin,
+                    Alias::new(link),
+                    via.clone(),
+                    column(&via, to).eq(column(&table, "id")),
+                )
+                .and_where(column(&via, from).eq(column(parent, "id")));
+        }
+        Path::Citations { kind } => {
+            let via = Alias::new("cited");
+            let (citations, source, kind_column, record) = CITATIONS.names();
+            statement
+                .join_as(
+                    JoinType::InnerJoin,
+                    Alias::new(citations),
+                    via.clone(),
+                    column(&via, source).eq(column(&table, "id")),
+                )
+                .and_where(column(&via, kind_column).eq(kind.as_str()))
+                .and_where(column(&via, record).eq(column(parent, "id")));
+        }
+    }
+    Ok(select.into_query())
+}
+
+/// The values one row of a list gives: its columns, then what its nested lists and parents
+/// give, each as JSON.
+#[derive(Default)]
+pub struct Layout {
+    /// Columns, each once.
+    pub columns: Vec<&'static str>,
+    /// Nested lists and parents, each response key once.
+    pub nested: Vec<Nested>,
+}
+
+impl Layout {
+    /// The position of `column` in the row, added when new.
+    fn column(&mut self, column: &'static str) -> usize {
+        match self.columns.iter().position(|c| *c == column) {
+            Some(at) => at,
+            None => {
+                self.columns.push(column);
+                self.columns.len() - 1
+            }
+        }
+    }
+}
+
+/// A value of a row that is a query of its own.
+pub enum Nested {
+    /// A nested list.
+    List {
+        path: Path,
+        target: Target,
+        query: Arc<ListQuery>,
+        args: PageArgs,
+        plan: ConnectionPlan,
+    },
+    /// The row a foreign key points to.
+    Parent {
+        path: Path,
+        target: Target,
+        layout: Layout,
+        node: NodePlan,
+    },
+}
+
+/// What one node answers, key by key.
 pub struct NodePlan {
     /// The node's type name, for its global id.
     pub type_name: &'static str,
@@ -27,32 +208,16 @@ pub struct NodePlan {
 }
 
 /// A field of a node.
-#[derive(Debug)]
 pub enum NodeField {
-    /// A column, read as its leaf says.
-    Column(&'static str, LeafKind),
+    /// A column at this position of the row, read as its leaf says.
+    Column(usize, Leaf),
+    /// A nested list or parent: this one of the layout's `nested`.
+    Nested(usize),
     /// The type's name.
     Typename(&'static str),
 }
 
-/// A [`Leaf`] that can be printed (function pointers aside).
-#[derive(Clone, Copy)]
-pub struct LeafKind(pub Leaf);
-
-impl std::fmt::Debug for LeafKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self.0 {
-            Leaf::Text => "text",
-            Leaf::Int => "int",
-            Leaf::Bool => "bool",
-            Leaf::Id => "id",
-            Leaf::Enum(_) => "enum",
-        })
-    }
-}
-
-/// A field of the connection.
-#[derive(Debug)]
+/// A field of a connection.
 pub enum ConnectionField {
     /// The list's length.
     TotalCount,
@@ -67,7 +232,6 @@ pub enum ConnectionField {
 }
 
 /// A field of an edge.
-#[derive(Debug)]
 pub enum EdgeField {
     /// Its position, as a cursor.
     Cursor,
@@ -78,7 +242,6 @@ pub enum EdgeField {
 }
 
 /// A field of `pageInfo`.
-#[derive(Debug)]
 pub enum PageInfoField {
     HasNextPage,
     HasPreviousPage,
@@ -87,13 +250,12 @@ pub enum PageInfoField {
     Typename,
 }
 
-/// The plan of a root list field.
-#[derive(Debug)]
+/// The plan of a list: its fields, and what each of its rows gives.
 pub struct ConnectionPlan {
     /// Response keys with their fields.
     pub fields: Vec<(Name, ConnectionField)>,
-    /// The columns the nodes read, each once, in the order the statement returns them.
-    pub columns: Vec<&'static str>,
+    /// What each row gives.
+    pub layout: Layout,
     /// Whether the list's length is needed.
     pub counts: bool,
     /// Whether rows are needed.
@@ -101,6 +263,47 @@ pub struct ConnectionPlan {
 }
 
 type Fragments = HashMap<Name, Positioned<FragmentDefinition>>;
+
+/// What planning reads of the request: its fragments and variables, and the context that
+/// checks page arguments.
+pub struct Request<'a> {
+    fragments: &'a Fragments,
+    ctx: &'a async_graphql::Context<'a>,
+}
+
+impl<'a> Request<'a> {
+    /// The request `ctx` belongs to.
+    pub fn of(ctx: &'a async_graphql::Context<'a>) -> Self {
+        Self {
+            fragments: &ctx.query_env.fragments,
+            ctx,
+        }
+    }
+
+    /// The value of a field's argument, variables applied (their defaults included).
+    fn argument(&self, field: &Field, name: &str) -> Result<Option<Value>, Uncovered> {
+        let Some((_, value)) = field.arguments.iter().find(|(n, _)| n.node == name) else {
+            return Ok(None);
+        };
+        let env = self.ctx.query_env;
+        value
+            .node
+            .clone()
+            .into_const_with(|variable| -> Result<Value, Uncovered> {
+                let given = env.variables.get(&variable).cloned().or_else(|| {
+                    env.operation
+                        .node
+                        .variable_definitions
+                        .iter()
+                        .find(|d| d.node.name.node == variable)
+                        .and_then(|d| d.node.default_value.as_ref())
+                        .map(|d| d.node.clone())
+                });
+                Ok(given.unwrap_or(Value::Null))
+            })
+            .map(Some)
+    }
+}
 
 /// The fields of `sets` by response key, in the order they first appear, fragments
 /// expanded; a directive anywhere falls back (`@skip`/`@include` are not evaluated here).
@@ -117,33 +320,36 @@ fn collect<'a>(
             stack.pop();
             continue;
         };
-        match &selection.node {
+        let (directives, items) = match &selection.node {
             Selection::Field(field) => {
                 if !field.node.directives.is_empty() {
                     return Err("a directive in the selection");
                 }
                 let key = field.node.alias.as_ref().unwrap_or(&field.node.name);
                 groups.entry(&key.node).or_default().push(&field.node);
+                continue;
             }
             Selection::FragmentSpread(spread) => {
-                if !spread.node.directives.is_empty() {
-                    return Err("a directive in the selection");
-                }
                 let fragment = fragments
                     .get(&spread.node.fragment_name.node)
                     .ok_or("an unknown fragment")?;
                 if !fragment.node.directives.is_empty() {
                     return Err("a directive in the selection");
                 }
-                stack.push(fragment.node.selection_set.node.items.iter());
+                (
+                    &spread.node.directives,
+                    &fragment.node.selection_set.node.items,
+                )
             }
-            Selection::InlineFragment(inline) => {
-                if !inline.node.directives.is_empty() {
-                    return Err("a directive in the selection");
-                }
-                stack.push(inline.node.selection_set.node.items.iter());
-            }
+            Selection::InlineFragment(inline) => (
+                &inline.node.directives,
+                &inline.node.selection_set.node.items,
+            ),
+        };
+        if !directives.is_empty() {
+            return Err("a directive in the selection");
         }
+        stack.push(items.iter());
     }
     Ok(groups)
 }
@@ -153,16 +359,16 @@ fn children<'a>(fields: &[&'a Field]) -> Vec<&'a SelectionSet> {
     fields.iter().map(|f| &f.selection_set.node).collect()
 }
 
-/// A field without arguments, as leaves and the connection's own fields are.
+/// Fields without arguments, as leaves, parents and the connection's own fields are.
 fn plain(fields: &[&Field]) -> Result<(), Uncovered> {
     if fields.iter().all(|f| f.arguments.is_empty()) {
         Ok(())
     } else {
-        Err("arguments on a field the planner reads as it is")
+        Err("arguments on a field that takes none here")
     }
 }
 
-/// The GraphQL name of a field (`startDate`) as its column's (`start_date`).
+/// The GraphQL name of a field (`startDate`) as its Rust name (`start_date`).
 fn snake_case(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);
     for c in name.chars() {
@@ -176,59 +382,131 @@ fn snake_case(name: &str) -> String {
     out
 }
 
-/// The plan of a node of type `N` selected by `sets`, noting its columns in `columns`.
-fn node<'a, N: Record>(
-    sets: &[&'a SelectionSet],
-    fragments: &'a Fragments,
-    columns: &mut Vec<&'static str>,
+/// The plan of a node of `target` selected by `sets`; its row's values go to `layout`.
+fn node(
+    request: &Request,
+    target: Target,
+    sets: &[&SelectionSet],
+    layout: &mut Layout,
 ) -> Result<NodePlan, Uncovered> {
     let mut plan = NodePlan {
-        type_name: N::TYPE,
+        type_name: target.type_name,
         fields: Vec::new(),
     };
-    for (key, fields) in collect(sets, fragments)? {
-        plain(&fields)?;
+    for (key, fields) in collect(sets, request.fragments)? {
         let name = fields[0].name.node.as_str();
+        let wanted = snake_case(name);
         let field = if name == "__typename" {
-            NodeField::Typename(N::TYPE)
+            NodeField::Typename(target.type_name)
+        } else if let Some((column, leaf)) = (target.columns)()
+            .iter()
+            .find(|(column, _)| *column == wanted)
+        {
+            plain(&fields)?;
+            NodeField::Column(layout.column(column), *leaf)
+        } else if let Some(relation) = (target.relation)(&wanted) {
+            let nested = match relation.connection {
+                Some(type_name) => {
+                    let field = fields[0];
+                    let known = ["filter", "orderBy", "first", "after", "last", "before"];
+                    if field
+                        .arguments
+                        .iter()
+                        .any(|(n, _)| !known.contains(&n.node.as_str()))
+                    {
+                        return Err("a list argument of its own");
+                    }
+                    let query = (relation.target.list_query)(
+                        request.argument(field, "filter")?,
+                        request.argument(field, "orderBy")?,
+                    )
+                    .ok_or("arguments the resolvers refuse")?;
+                    let size = |name| -> Result<Option<i32>, Uncovered> {
+                        match request.argument(field, name)? {
+                            None | Some(Value::Null) => Ok(None),
+                            Some(Value::Number(n)) => n
+                                .as_i64()
+                                .and_then(|n| i32::try_from(n).ok())
+                                .map(Some)
+                                .ok_or("arguments the resolvers refuse"),
+                            Some(_) => Err("arguments the resolvers refuse"),
+                        }
+                    };
+                    let cursor = |name| -> Result<Option<String>, Uncovered> {
+                        match request.argument(field, name)? {
+                            None | Some(Value::Null) => Ok(None),
+                            Some(Value::String(s)) => Ok(Some(s)),
+                            Some(_) => Err("arguments the resolvers refuse"),
+                        }
+                    };
+                    let args = PageArgs::new(
+                        request.ctx,
+                        cursor("after")?,
+                        cursor("before")?,
+                        size("first")?,
+                        size("last")?,
+                    )
+                    .map_err(|_| "arguments the resolvers refuse")?;
+                    let plan = connection(
+                        request,
+                        relation.target,
+                        &children(&fields),
+                        &args,
+                        type_name().into_owned(),
+                    )?;
+                    Nested::List {
+                        path: relation.path,
+                        target: relation.target,
+                        query,
+                        args,
+                        plan,
+                    }
+                }
+                None => {
+                    plain(&fields)?;
+                    let mut parent = Layout::default();
+                    let node = node(request, relation.target, &children(&fields), &mut parent)?;
+                    Nested::Parent {
+                        path: relation.path,
+                        target: relation.target,
+                        layout: parent,
+                        node,
+                    }
+                }
+            };
+            layout.nested.push(nested);
+            NodeField::Nested(layout.nested.len() - 1)
         } else {
-            let wanted = snake_case(name);
-            let (column, leaf) = N::columns()
-                .iter()
-                .find(|(column, _)| *column == wanted)
-                .ok_or("a field that is not a column")?;
-            if !columns.contains(column) {
-                columns.push(column);
-            }
-            NodeField::Column(column, LeafKind(*leaf))
+            return Err("a field that is not a column, a list or a parent");
         };
         plan.fields.push((key.clone(), field));
+    }
+    if layout.columns.len() + layout.nested.len() > MAX_ROW_WIDTH {
+        return Err("more values in a row than one JSON array takes");
     }
     Ok(plan)
 }
 
-/// The plan of the root list field `ctx` resolves, whose node type is `N`.
-pub fn connection<N: Record>(
-    ctx: &async_graphql::Context<'_>,
+/// The plan of a list of `target` selected by `sets`, paged by `args`, answered as the
+/// connection type `connection_type`.
+pub fn connection(
+    request: &Request,
+    target: Target,
+    sets: &[&SelectionSet],
     args: &PageArgs,
-) -> Result<ConnectionPlan, Uncovered>
-where
-    Connection<N>: OutputType,
-{
+    connection_type: String,
+) -> Result<ConnectionPlan, Uncovered> {
     if args.fixed_window().is_none() {
         return Err("`last` or `before`");
     }
-    let fragments = &ctx.query_env.fragments;
-    let root = &ctx.item.node;
-    let connection_type = Connection::<N>::type_name().into_owned();
     let edge_type = format!("{}Edge", connection_type.trim_end_matches("Connection"));
     let mut plan = ConnectionPlan {
         fields: Vec::new(),
-        columns: vec!["id"],
+        layout: Layout::default(),
         counts: false,
         rows: false,
     };
-    for (key, fields) in collect(&[&root.selection_set.node], fragments)? {
+    for (key, fields) in collect(sets, request.fragments)? {
         plain(&fields)?;
         let field = match fields[0].name.node.as_str() {
             "totalCount" => {
@@ -237,21 +515,22 @@ where
             }
             "nodes" => {
                 plan.rows = true;
-                ConnectionField::Nodes(node::<N>(&children(&fields), fragments, &mut plan.columns)?)
+                ConnectionField::Nodes(node(request, target, &children(&fields), &mut plan.layout)?)
             }
             "edges" => {
                 plan.rows = true;
                 let mut edge = Vec::new();
-                for (key, fields) in collect(&children(&fields), fragments)? {
+                for (key, fields) in collect(&children(&fields), request.fragments)? {
                     plain(&fields)?;
                     edge.push((
                         key.clone(),
                         match fields[0].name.node.as_str() {
                             "cursor" => EdgeField::Cursor,
-                            "node" => EdgeField::Node(node::<N>(
+                            "node" => EdgeField::Node(node(
+                                request,
+                                target,
                                 &children(&fields),
-                                fragments,
-                                &mut plan.columns,
+                                &mut plan.layout,
                             )?),
                             "__typename" => EdgeField::Typename(edge_type.clone()),
                             _ => return Err("an edge field of its own"),
@@ -263,7 +542,7 @@ where
             "pageInfo" => {
                 plan.counts = true;
                 let mut info = Vec::new();
-                for (key, fields) in collect(&children(&fields), fragments)? {
+                for (key, fields) in collect(&children(&fields), request.fragments)? {
                     plain(&fields)?;
                     let field = match fields[0].name.node.as_str() {
                         "hasNextPage" => PageInfoField::HasNextPage,

@@ -26,13 +26,13 @@ use async_graphql::registry::Registry;
 use async_graphql::{
     ContextSelectionSet, InputType, OutputType, Positioned, ServerError, ServerResult, Value,
 };
-use sea_orm::{ActiveEnum, Select};
+use sea_orm::{ActiveEnum, QueryTrait, Select};
 
-use super::error::ApiResult;
+use super::error::{ApiResult, OrGraphql};
 use super::fields::Record;
 use super::list::{Connection, Db, ListQuery, PageArgs};
 
-pub use collect::NodePlan;
+pub use collect::Relation;
 
 /// Whether root list fields are planned.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -238,7 +238,14 @@ where
         return Ok(None);
     }
     let name = ctx.item.node.name.node.as_str();
-    let plan = match collect::connection::<N>(ctx, args) {
+    let request = collect::Request::of(ctx);
+    let plan = match collect::connection(
+        &request,
+        collect::Target::of::<N>(),
+        &[&ctx.item.node.selection_set.node],
+        args,
+        Connection::<N>::type_name().into_owned(),
+    ) {
         Ok(plan) => plan,
         Err(why) => {
             note(name, Err(why));
@@ -252,7 +259,8 @@ where
         PlannerMode::Verify => db.uncounted(),
         _ => &db.conn,
     };
-    let value = sql::answer::<N::Entity>(conn, select, query, args, &plan).await?;
+    let rows = query.apply(select.clone()).or_gql()?.into_query();
+    let value = sql::answer(conn, rows, args, &plan).await?;
     Ok(Some((mode, value)))
 }
 

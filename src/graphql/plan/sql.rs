@@ -1,28 +1,28 @@
-//! A plan as one SQL statement that returns the page as JSON text, in PostgreSQL's or
+//! A plan as one SQL statement that returns the answer as JSON text, in PostgreSQL's or
 //! SQLite's words, and that JSON as the field's value.
 //!
-//! The statement returns `[total, [[column, ...], ...]]`: the list's length (when asked
-//! for) and the page's rows, each the plan's columns in order. Keys, global ids, cursors,
-//! enums and flags are then written by the plan, so the text stays small and the database
-//! needs no knowledge of GraphQL names.
+//! A list is `[total, [row, ...]]`: its length (when asked for) and its page's rows, each an
+//! array of the layout's columns followed by its nested lists (the same shape, one level
+//! down) and parents (a row, or null). Keys, global ids, cursors, enums and flags are then
+//! written by the plan, so the text stays small and the database needs no GraphQL names.
+//! Every level's subqueries take aliases numbered by their depth, so a nested query only
+//! ever refers to its parent row's alias, which nothing below it reuses.
 
 use async_graphql::indexmap::IndexMap;
 use async_graphql::{Name, Value};
 use sea_orm::sea_query::{Alias, Expr, Func, Query, SelectStatement, SubQueryStatement};
-use sea_orm::{
-    ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QuerySelect, QueryTrait,
-    Select,
-};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection};
 
 use super::Leaf;
 use super::collect::{
-    ConnectionField, ConnectionPlan, EdgeField, NodeField, NodePlan, PageInfoField,
+    ConnectionField, ConnectionPlan, EdgeField, Layout, Nested, NodeField, NodePlan, PageInfoField,
 };
 use crate::graphql::error::{ApiError, ApiResult, OrGraphql};
 use crate::graphql::list::{ListQuery, PageArgs, encode_cursor};
 use crate::graphql::node::global_id;
 
 /// The two dialects' words for building JSON.
+#[derive(Clone, Copy)]
 struct Dialect {
     array: &'static str,
     aggregate: &'static str,
@@ -45,64 +45,38 @@ impl Dialect {
         }
     }
 
-    /// A subquery's JSON result as JSON again: SQLite passes a subquery's JSON on as text.
-    fn nested(&self, query: SelectStatement) -> Expr {
-        let sub = Expr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(query)));
-        if self.postgres {
-            Expr::cust_with_exprs("coalesce($1, '[]'::json)", [sub])
-        } else {
-            Func::cust("json").arg(sub).into()
+    /// A scalar subquery's value.
+    fn scalar(query: SelectStatement) -> Expr {
+        Expr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(query)))
+    }
+
+    /// A subquery's JSON as JSON again (SQLite passes a subquery's JSON on as text); a list
+    /// of no rows is `[]`.
+    fn json(&self, query: SelectStatement, list: bool) -> Expr {
+        let value = Self::scalar(query);
+        match (self.postgres, list) {
+            (true, true) => Expr::cust_with_exprs("coalesce($1, '[]'::json)", [value]),
+            (true, false) => value,
+            (false, _) => Func::cust("json").arg(value).into(),
         }
     }
 }
 
-/// Runs the plan's statement over the rows of `select` filtered and sorted by `query`, and
-/// builds the field's value.
-pub async fn answer<E: EntityTrait>(
+/// Runs the statement of a root list over `rows` (filtered and sorted) and builds the
+/// field's value.
+pub async fn answer(
     conn: &DatabaseConnection,
-    select: &Select<E>,
-    query: &ListQuery,
+    rows: SelectStatement,
     args: &PageArgs,
     plan: &ConnectionPlan,
 ) -> ApiResult<Value> {
     let backend = conn.get_database_backend();
     let dialect = Dialect::of(backend);
-    let filtered = query.apply(select.clone()).or_gql()?;
-    let (start, end) = args.fixed_window().unwrap_or_default();
-    let mut parts: Vec<Expr> = Vec::new();
-    if plan.counts {
-        let count = Query::select()
-            .expr(Expr::cust("count(*)"))
-            .from_subquery(filtered.clone().into_query(), Alias::new("c"))
-            .to_owned();
-        parts.push(Expr::SubQuery(
-            None,
-            Box::new(SubQueryStatement::SelectStatement(count)),
-        ));
-    } else {
-        parts.push(Expr::val(0));
-    }
-    if plan.rows {
-        let page = filtered
-            .offset(start as u64)
-            .limit((end - start) as u64)
-            .into_query();
-        let row = Func::cust(dialect.array).args(
-            plan.columns
-                .iter()
-                .map(|column| Expr::col((Alias::new("p"), Alias::new(*column)))),
-        );
-        let rows = Query::select()
-            .expr(Func::cust(dialect.aggregate).arg(row))
-            .from_subquery(page, Alias::new("p"))
-            .to_owned();
-        parts.push(dialect.nested(rows));
-    }
+    let whole = list(dialect, plan, rows, args, 0)?;
     let mut outer = Query::select();
-    let whole = Func::cust(dialect.array).args(parts);
     if dialect.postgres {
         outer.expr_as(
-            Expr::cust_with_exprs("CAST($1 AS text)", [whole.into()]),
+            Expr::cust_with_exprs("CAST($1 AS text)", [whole]),
             Alias::new("answer"),
         );
     } else {
@@ -125,7 +99,77 @@ pub async fn answer<E: EntityTrait>(
     Ok(connection_value(plan, args, &json))
 }
 
-/// The connection's value from the statement's JSON, as the resolvers would give it.
+/// A list as JSON: `[total, rows]` of `rows` paged by `args`, at nesting `depth`.
+fn list(
+    dialect: Dialect,
+    plan: &ConnectionPlan,
+    rows: SelectStatement,
+    args: &PageArgs,
+    depth: usize,
+) -> ApiResult<Expr> {
+    let mut parts: Vec<Expr> = Vec::with_capacity(2);
+    if plan.counts {
+        let count = Query::select()
+            .expr(Expr::cust("count(*)"))
+            .from_subquery(rows.clone(), Alias::new(format!("c{depth}")))
+            .to_owned();
+        parts.push(Dialect::scalar(count));
+    } else {
+        parts.push(Expr::val(0));
+    }
+    if plan.rows {
+        let (start, end) = args.fixed_window().unwrap_or_default();
+        let mut page = rows;
+        page.offset(start as u64).limit((end - start) as u64);
+        let alias = Alias::new(format!("p{depth}"));
+        let row = row(dialect, &plan.layout, &alias, depth)?;
+        let rows = Query::select()
+            .expr(Func::cust(dialect.aggregate).arg(row))
+            .from_subquery(page, alias)
+            .to_owned();
+        parts.push(dialect.json(rows, true));
+    }
+    Ok(Func::cust(dialect.array).args(parts).into())
+}
+
+/// One row as JSON: the layout's columns of the row `alias`, then its nested values.
+fn row(dialect: Dialect, layout: &Layout, alias: &Alias, depth: usize) -> ApiResult<Expr> {
+    let mut values: Vec<Expr> = layout
+        .columns
+        .iter()
+        .map(|column| Expr::col((alias.clone(), Alias::new(*column))))
+        .collect();
+    for nested in &layout.nested {
+        values.push(match nested {
+            Nested::List {
+                path,
+                target,
+                query,
+                args,
+                plan,
+            } => {
+                let rows = target.rows(path, alias, query)?;
+                list(dialect, plan, rows, args, depth + 1)?
+            }
+            Nested::Parent {
+                path,
+                target,
+                layout,
+                ..
+            } => {
+                let mut rows = target.rows(path, alias, &ListQuery::all())?;
+                rows.limit(1);
+                let at = Alias::new(format!("t{}", depth + 1));
+                let row = row(dialect, layout, &at, depth + 1)?;
+                let parent = Query::select().expr(row).from_subquery(rows, at).to_owned();
+                dialect.json(parent, false)
+            }
+        });
+    }
+    Ok(Func::cust(dialect.array).args(values).into())
+}
+
+/// A list's value from its JSON, as the resolvers would give it.
 fn connection_value(plan: &ConnectionPlan, args: &PageArgs, json: &serde_json::Value) -> Value {
     let total = json.get(0).and_then(serde_json::Value::as_u64).unwrap_or(0) as usize;
     let empty = Vec::new();
@@ -152,7 +196,7 @@ fn connection_value(plan: &ConnectionPlan, args: &PageArgs, json: &serde_json::V
             ConnectionField::Typename(name) => Value::String(name.clone()),
             ConnectionField::Nodes(node) => Value::List(
                 rows.iter()
-                    .map(|row| node_value(node, &plan.columns, row))
+                    .map(|row| node_value(node, &plan.layout, row))
                     .collect(),
             ),
             ConnectionField::Edges(edge) => Value::List(
@@ -163,7 +207,7 @@ fn connection_value(plan: &ConnectionPlan, args: &PageArgs, json: &serde_json::V
                         for (key, field) in edge {
                             let value = match field {
                                 EdgeField::Cursor => cursor(i),
-                                EdgeField::Node(node) => node_value(node, &plan.columns, row),
+                                EdgeField::Node(node) => node_value(node, &plan.layout, row),
                                 EdgeField::Typename(name) => Value::String(name.clone()),
                             };
                             object.insert(key.clone(), value);
@@ -193,16 +237,23 @@ fn connection_value(plan: &ConnectionPlan, args: &PageArgs, json: &serde_json::V
     Value::Object(object)
 }
 
-/// A node's value from its row (the plan's columns, in order).
-fn node_value(node: &NodePlan, columns: &[&'static str], row: &serde_json::Value) -> Value {
+/// A node's value from its row.
+fn node_value(node: &NodePlan, layout: &Layout, row: &serde_json::Value) -> Value {
+    let null = serde_json::Value::Null;
     let mut object: IndexMap<Name, Value> = IndexMap::with_capacity(node.fields.len());
     for (key, field) in &node.fields {
         let value = match field {
             NodeField::Typename(name) => Value::String((*name).to_owned()),
-            NodeField::Column(column, leaf) => {
-                let at = columns.iter().position(|c| c == column).unwrap_or(0);
-                let cell = row.get(at).unwrap_or(&serde_json::Value::Null);
-                leaf_value(leaf.0, cell, node.type_name)
+            NodeField::Column(at, leaf) => {
+                leaf_value(*leaf, row.get(*at).unwrap_or(&null), node.type_name)
+            }
+            NodeField::Nested(at) => {
+                let json = row.get(layout.columns.len() + at).unwrap_or(&null);
+                match &layout.nested[*at] {
+                    Nested::List { plan, args, .. } => connection_value(plan, args, json),
+                    Nested::Parent { .. } if json.is_null() => Value::Null,
+                    Nested::Parent { layout, node, .. } => node_value(node, layout, json),
+                }
             }
         };
         object.insert(key.clone(), value);
