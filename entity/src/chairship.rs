@@ -60,3 +60,5 @@ foreign_keys! {
     /// A chairship's state.
     STATE: StateId -> state, Refuse("chairships");
 }
+
+named!(Key, "chairship");

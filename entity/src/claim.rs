@@ -37,3 +37,5 @@ pub enum Relation {}
 impl ActiveModelBehavior for ActiveModel {}
 
 foreign_keys! {}
+
+named!(Key, "claim");

@@ -38,3 +38,5 @@ pub enum Relation {}
 impl ActiveModelBehavior for ActiveModel {}
 
 foreign_keys! {}
+
+named!(Key, "coalition");

@@ -44,3 +44,5 @@ foreign_keys! {
     /// The document a commitment belongs to.
     DOCUMENT: DocumentId -> document, Refuse("commitments");
 }
+
+named!(Key, "commitment");

@@ -38,3 +38,5 @@ impl Related<super::conference_host::Entity> for Entity {
 impl ActiveModelBehavior for ActiveModel {}
 
 foreign_keys! {}
+
+named!(Key, "conference");

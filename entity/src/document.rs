@@ -46,3 +46,5 @@ foreign_keys! {
     /// The conference a document was adopted at.
     CONFERENCE: ConferenceId -> conference, Refuse("documents");
 }
+
+named!(Key, "document");

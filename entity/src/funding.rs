@@ -67,3 +67,5 @@ foreign_keys! {
     /// The initiative a funding went to.
     RECIPIENT: RecipientInitiativeId -> initiative, Refuse("fundings");
 }
+
+named!(Key, "funding");

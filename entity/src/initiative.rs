@@ -70,3 +70,5 @@ foreign_keys! {
     /// The organization that manages an initiative.
     MANAGER: ManagerId -> organization, Refuse("initiatives");
 }
+
+named!(Key, "initiative");

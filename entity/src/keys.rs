@@ -238,18 +238,13 @@ pub trait Named: EntityTrait {
     }
 }
 
-/// Declares the key column of each named table; a record is called by its module's name.
+/// Declares, in an entity's module, the column that names its records and what one record
+/// is called: `named!(Key, "conference");`.
 macro_rules! named {
-    ($($module:ident: $column:ident),* $(,)?) => {
-        $(impl Named for crate::$module::Entity {
-            const KEY: Self::Column = crate::$module::Column::$column;
-            const NOUN: &'static str = stringify!($module);
-        })*
+    ($column:ident, $noun:literal) => {
+        impl $crate::keys::Named for Entity {
+            const KEY: Self::Column = Column::$column;
+            const NOUN: &'static str = $noun;
+        }
     };
-}
-
-named! {
-    state: Code, membership: Key, conference: Key, chairship: Key, document: Key,
-    commitment: Key, organization: Key, initiative: Key, funding: Key, person: Key, source: Key,
-    claim: Key, coalition: Key,
 }

@@ -14,6 +14,27 @@ macro_rules! entities {
     ($($module:ident),* $(,)?) => {
         $(pub mod $module;)*
 
+        /// Every table, in declaration order.
+        pub fn tables() -> Vec<&'static str> {
+            use sea_orm::EntityName;
+            vec![$($module::Entity.table_name()),*]
+        }
+
+        /// Every uncertain date that names the sources that narrowed it, as (table, column
+        /// of those source keys): the columns named `<date>_narrowed_by`.
+        pub fn narrowed_dates() -> Vec<(&'static str, &'static str)> {
+            use sea_orm::{EntityName, IdenStatic, Iterable};
+            let mut all = Vec::new();
+            $(
+                for column in $module::Column::iter() {
+                    if column.as_str().ends_with("_narrowed_by") {
+                        all.push(($module::Entity.table_name(), column.as_str()));
+                    }
+                }
+            )*
+            all
+        }
+
         /// Every foreign key the entities declare, entity by entity, in declaration order.
         pub fn foreign_keys() -> Vec<keys::KeyInfo> {
             let mut all = Vec::new();

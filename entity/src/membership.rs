@@ -60,3 +60,5 @@ foreign_keys! {
     /// A membership's state.
     STATE: StateId -> state, Refuse("memberships");
 }
+
+named!(Key, "membership");

@@ -37,3 +37,5 @@ foreign_keys! {
     /// An organization's parent organization.
     PARENT: ParentId -> organization, Refuse("organizations within it");
 }
+
+named!(Key, "organization");

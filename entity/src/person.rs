@@ -17,3 +17,5 @@ pub enum Relation {}
 impl ActiveModelBehavior for ActiveModel {}
 
 foreign_keys! {}
+
+named!(Key, "person");

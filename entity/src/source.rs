@@ -39,3 +39,5 @@ pub enum Relation {}
 impl ActiveModelBehavior for ActiveModel {}
 
 foreign_keys! {}
+
+named!(Key, "source");

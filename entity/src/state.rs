@@ -23,3 +23,5 @@ pub enum Relation {}
 impl ActiveModelBehavior for ActiveModel {}
 
 foreign_keys! {}
+
+named!(Code, "state");

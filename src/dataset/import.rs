@@ -1,9 +1,12 @@
 //! Replacing the whole dataset with a data file's: validate all of the file, then delete
 //! every record and load the file, in one transaction.
 
-use entity::*;
-use sea_orm::sea_query::Expr;
-use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait, TransactionTrait};
+use entity::dataset_version;
+use entity::keys::KeyInfo;
+use sea_orm::sea_query::{Alias, Query};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityName, TransactionTrait,
+};
 
 use super::{Dataset, DatasetError, SeedReport, load};
 use crate::progress::Progress;
@@ -52,6 +55,27 @@ pub async fn import(
     }
 }
 
+/// The dataset's tables, each after every table whose keys refer to it, so no key is left
+/// dangling at any point: children before parents, as the entities declare their keys. The
+/// dataset's version is not data and stays.
+fn clearing_order(keys: &[KeyInfo]) -> Vec<&'static str> {
+    let mut left: Vec<&'static str> = entity::tables()
+        .into_iter()
+        .filter(|table| *table != dataset_version::Entity.table_name())
+        .collect();
+    let mut order = Vec::with_capacity(left.len());
+    while !left.is_empty() {
+        let referred = |table: &str| {
+            keys.iter()
+                .any(|k| k.parent == table && k.child != table && left.contains(&k.child))
+        };
+        // Keys never form a cycle between tables (a test holds this), so one is free.
+        let at = left.iter().position(|t| !referred(t)).unwrap_or(0);
+        order.push(left.remove(at));
+    }
+    order
+}
+
 /// Deletes every record, then loads `data`.
 async fn replace(
     txn: &DatabaseTransaction,
@@ -59,47 +83,44 @@ async fn replace(
     progress: &dyn Progress,
 ) -> Result<ImportReport, DatasetError> {
     progress.stage("removing", None);
-    let mut removed = Vec::new();
-    // Organizations refer to their parents: unlink them so no row is deleted before a row
-    // that refers to it, whatever order the database deletes them in.
-    organization::Entity::update_many()
-        .col_expr(
-            organization::Column::ParentId,
-            Expr::value(Option::<i32>::None),
-        )
-        .exec(txn)
-        .await?;
-    // Children before parents, so no foreign key is left dangling at any point.
-    macro_rules! clear {
-        ($($module:ident => $table:literal),* $(,)?) => {
-            $(
-                let deleted = $module::Entity::delete_many().exec(txn).await?.rows_affected;
-                progress.advance(deleted);
-                removed.push(($table, deleted));
-            )*
-        };
+    let keys = entity::foreign_keys();
+    // A table that refers to itself (organizations to their parents) is unlinked first, so
+    // that no row is deleted before a row that refers to it.
+    for key in keys.iter().filter(|k| k.child == k.parent) {
+        let unlink = Query::update()
+            .table(Alias::new(key.child))
+            .value(Alias::new(key.column), Option::<i32>::None)
+            .to_owned();
+        txn.execute(&unlink).await?;
     }
-    clear!(
-        citation => "citations",
-        search_entry => "search_entries",
-        person_role => "person_roles",
-        person => "people",
-        funding_funder => "funding_funders",
-        funding => "fundings",
-        initiative => "initiatives",
-        organization => "organizations",
-        claim => "claims",
-        endorsement => "endorsements",
-        commitment => "commitments",
-        document => "documents",
-        chairship => "chairships",
-        conference_host => "conference_hosts",
-        conference => "conferences",
-        membership => "memberships",
-        state => "states",
-        coalition => "coalition",
-        source => "sources",
-    );
+    let mut removed = Vec::new();
+    for table in clearing_order(&keys) {
+        let delete = Query::delete().from_table(Alias::new(table)).to_owned();
+        let deleted = txn.execute(&delete).await?.rows_affected();
+        progress.advance(deleted);
+        removed.push((table, deleted));
+    }
     let loaded = load(txn, data, progress).await?;
     Ok(ImportReport { removed, loaded })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tables_are_cleared_children_first_and_the_version_kept() {
+        let keys = entity::foreign_keys();
+        let order = super::clearing_order(&keys);
+        assert!(!order.contains(&"dataset_version"));
+        assert_eq!(order.len(), entity::tables().len() - 1);
+        for key in keys.iter().filter(|k| k.child != k.parent) {
+            let child = order.iter().position(|t| *t == key.child);
+            let parent = order.iter().position(|t| *t == key.parent);
+            assert!(
+                child < parent,
+                "{} before {}: {order:?}",
+                key.child,
+                key.parent
+            );
+        }
+    }
 }

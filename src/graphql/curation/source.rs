@@ -102,29 +102,13 @@ impl RecordInput for SourceInput {
 /// How many dates name a source among the sources that narrowed them: dates keep source
 /// keys, not ids, as the data file writes them.
 async fn key_uses(txn: &DatabaseTransaction, key: &str) -> ApiResult<u64> {
-    const NARROWED: [(&str, &str); 13] = [
-        ("sources", "published"),
-        ("coalition", "founded"),
-        ("memberships", "joined"),
-        ("memberships", "left"),
-        ("chairships", "start"),
-        ("chairships", "end"),
-        ("documents", "adopted"),
-        ("endorsements", "endorsed"),
-        ("initiatives", "launched"),
-        ("initiatives", "operating_since"),
-        ("fundings", "period_start"),
-        ("fundings", "period_end"),
-        ("claims", "as_of"),
-    ];
     let mut uses = 0;
-    for (table, prefix) in NARROWED {
-        let column = format!("{prefix}_narrowed_by");
+    for (table, column) in entity::narrowed_dates() {
         // LIKE narrows the rows down; the list is then matched item by item.
         let statement = Query::select()
-            .expr_as(Expr::col(Alias::new(column.as_str())), Alias::new("keys"))
+            .expr_as(Expr::col(Alias::new(column)), Alias::new("keys"))
             .from(Alias::new(table))
-            .and_where(Expr::col(Alias::new(column.as_str())).like(format!("%{key}%")))
+            .and_where(Expr::col(Alias::new(column)).like(format!("%{key}%")))
             .to_owned();
         for row in txn.query_all(&statement).await.or_gql()? {
             let keys: Option<String> = row.try_get("", "keys").or_gql()?;
