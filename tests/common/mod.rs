@@ -162,9 +162,28 @@ pub async fn spawn_app_with(
         .await
         .expect("prepare the database");
     let (url, _server) = serve(pool.clone(), settings).await;
+    let client = reqwest::Client::new();
+    // On PostgreSQL a starting server listens for writes in the background, and drops what
+    // it cached before it heard the first time: tests start once it hears.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let ready = client.get(format!("{url}/ready")).send().await;
+        let text = match ready {
+            Ok(response) => response.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if text.starts_with("ready") && !text.contains("not hearing writes yet") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server is not ready: {text}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     Some(TestApp {
         url,
-        client: reqwest::Client::new(),
+        client,
         db: pool,
         database_url,
         _guard: guard.0,
