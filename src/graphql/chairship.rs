@@ -1,5 +1,7 @@
 //! Chairships: who chaired the Coalition in each period, including periods without a chair.
 
+pub mod curation;
+
 use async_graphql::ID;
 use entity::chairship;
 use entity::enums::RecordKind;

@@ -1,5 +1,7 @@
 //! Commitments (principles and areas of action) and the states' endorsements of them.
 
+pub mod curation;
+
 use async_graphql::{ID, Object};
 use entity::enums::{CommitmentKind, RecordKind};
 use entity::{commitment, endorsement};

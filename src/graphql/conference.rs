@@ -1,5 +1,7 @@
 //! Conferences: the annual Freedom Online Conferences and other meetings, with their hosts.
 
+pub mod curation;
+
 use async_graphql::{Context, ID, SimpleObject};
 use entity::enums::{ConferenceFormat, ConferenceKind, HostRole, PersonRoleKind, RecordKind};
 use entity::{conference, conference_host, person_role};

@@ -1,5 +1,7 @@
 //! Documents: declarations, terms of reference, agendas and statements.
 
+pub mod curation;
+
 use async_graphql::{Context, ID};
 use entity::enums::{DocumentKind, RecordKind};
 use std::collections::HashMap;

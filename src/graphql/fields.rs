@@ -233,7 +233,7 @@ macro_rules! object {
     };
     // Looks up the next list's `orderBy` description, and files the list with it.
     (@next $head:tt $lists:tt [$node:ident $($item:tt)*] $($rest:tt)*) => {
-        $crate::graphql::node::default_order_doc!($node; $head $lists [$node $($item)*] $($rest)*);
+        $crate::graphql::default_order_doc!($node; $head $lists [$node $($item)*] $($rest)*);
     };
     (@got $order_doc:literal $head:tt [$($lists:tt)*] [$($item:tt)*] $($rest:tt)*) => {
         $crate::graphql::fields::object!(@next $head [$($lists)* [$order_doc $($item)*]] $($rest)*);

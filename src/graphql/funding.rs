@@ -1,5 +1,7 @@
 //! Fundings: money given to an initiative or a programme, and who gave it.
 
+pub mod curation;
+
 use async_graphql::{Context, ID, Union};
 use entity::enums::{FundingQualifier, RecordKind};
 use entity::funding;

@@ -1,5 +1,7 @@
 //! Memberships: when each state joined and left, and whether it was a member on a date.
 
+pub mod curation;
+
 use async_graphql::{Enum, ID};
 use chrono::NaiveDate;
 use entity::enums::RecordKind;

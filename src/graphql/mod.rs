@@ -64,17 +64,75 @@ pub struct QueryRoot(
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
 pub struct MutationRoot(
-    curation::source::SourceMutation,
-    curation::state::StateMutation,
-    curation::membership::MembershipMutation,
-    curation::conference::ConferenceMutation,
-    curation::chairship::ChairshipMutation,
-    curation::document::DocumentMutation,
-    curation::commitment::CommitmentMutation,
-    curation::organization::OrganizationMutation,
-    curation::funding::FundingMutation,
-    curation::person::PersonMutation,
+    source::curation::SourceMutation,
+    state::curation::StateMutation,
+    membership::curation::MembershipMutation,
+    conference::curation::ConferenceMutation,
+    chairship::curation::ChairshipMutation,
+    document::curation::DocumentMutation,
+    commitment::curation::CommitmentMutation,
+    organization::curation::OrganizationMutation,
+    funding::curation::FundingMutation,
+    person::curation::PersonMutation,
 );
+
+// The node types: what `node(id:)` loads and global ids name (`node.rs` has the machinery),
+// and the description of each listed type's `orderBy`, which names its default order.
+use self::{
+    chairship::Chairship, claim::Claim, coalition::Coalition, commitment::Commitment,
+    commitment::Endorsement, conference::Conference, document::Document, funding::Funding,
+    initiative::Initiative, membership::Membership, organization::Organization, person::Person,
+    source::Source, state::State,
+};
+
+node::nodes! {
+    /// The Coalition.
+    Coalition(coalition) = |row| Coalition(row, None);
+    /// A state.
+    State(state);
+    /// A membership.
+    Membership(membership);
+    /// A conference.
+    Conference(conference);
+    /// A chairship.
+    Chairship(chairship);
+    /// A document.
+    Document(document);
+    /// A commitment.
+    Commitment(commitment);
+    /// An endorsement.
+    Endorsement(endorsement);
+    /// An organization.
+    Organization(organization);
+    /// An initiative.
+    Initiative(initiative);
+    /// A funding.
+    Funding(funding);
+    /// A person.
+    Person(person);
+    /// A source.
+    Source(source);
+    /// A claim.
+    Claim(claim);
+}
+
+/// The description of a list's `orderBy` argument for each listed node type, which names its
+/// default order; handed to `object!` as a literal, as attribute arguments must be.
+macro_rules! default_order_doc {
+    (State; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by name when left out." $($t)*); };
+    (Membership; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by joining date when left out." $($t)*); };
+    (Conference; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by start date when left out." $($t)*); };
+    (Chairship; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by start when left out." $($t)*); };
+    (Document; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by adoption date when left out." $($t)*); };
+    (Commitment; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; principles first when left out." $($t)*); };
+    (Organization; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by name when left out." $($t)*); };
+    (Initiative; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by name when left out." $($t)*); };
+    (Funding; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by period when left out." $($t)*); };
+    (Person; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by name when left out." $($t)*); };
+    (Source; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by key when left out." $($t)*); };
+    (Claim; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by topic when left out." $($t)*); };
+}
+pub(crate) use default_order_doc;
 
 /// The schema type.
 pub type FocSchema = Schema<QueryRoot, MutationRoot, change::SubscriptionRoot>;

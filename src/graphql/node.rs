@@ -1,30 +1,24 @@
 //! Global ids, the `Node` interface, and `node(id:)` / `nodes(ids:)`.
 
-use async_graphql::{Context, ID, Interface, Object};
+use async_graphql::{Context, ID, Object};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use entity::enums::RecordKind;
-use entity::*;
 
 use super::error::{ApiError, ApiResult, OrGraphql};
-use super::list::by_ids;
-use super::{
-    chairship::Chairship, claim::Claim, coalition::Coalition, commitment::Commitment,
-    commitment::Endorsement, conference::Conference, document::Document, funding::Funding,
-    initiative::Initiative, membership::Membership, organization::Organization, person::Person,
-    source::Source, state::State,
-};
-use std::collections::HashMap;
+// The registry of node types is the layer's table of contents (`graphql/mod.rs`).
+pub use super::{KINDS, Node, NodeKind, load_keys};
 
-/// Declares the node types once: the `Node` interface, the type names global ids carry,
-/// the record kinds citations name them by, and loading them by id.
+/// Declares the node types once (in `graphql/mod.rs`, beside the root types): the `Node`
+/// interface, the type names global ids carry, the record kinds citations name them by,
+/// and loading them by id.
 macro_rules! nodes {
     ($( $(#[$doc:meta])* $variant:ident ($entity:ident) $(= $wrap:expr)? ; )*) => {
         /// Anything with a global id, fetchable with `node(id:)`.
-        #[derive(Interface, Clone)]
+        #[derive(async_graphql::Interface, Clone)]
         #[graphql(field(
             name = "id",
-            ty = "ID",
+            ty = "async_graphql::ID",
             desc = "A global, opaque identifier for `node(id:)`."
         ))]
         pub enum Node {
@@ -61,21 +55,25 @@ macro_rules! nodes {
         /// Loads rows by type name and id: the rows of one type in one batch, as one group,
         /// so their relationships batch too.
         pub async fn load_keys(
-            ctx: &Context<'_>,
+            ctx: &async_graphql::Context<'_>,
             keys: &[(&'static str, i32)],
-        ) -> ApiResult<HashMap<(&'static str, i32), Node>> {
+        ) -> $crate::graphql::error::ApiResult<
+            std::collections::HashMap<(&'static str, i32), Node>,
+        > {
             let rows_of = |kind: &str| {
                 keys.iter()
                     .filter(|(k, _)| *k == kind)
                     .map(|(_, row)| *row)
                     .collect::<Vec<_>>()
             };
-            let mut found = HashMap::new();
+            let mut found = std::collections::HashMap::new();
             $(
                 let ids = rows_of(stringify!($variant));
                 if !ids.is_empty() {
-                    let wrap = nodes!(@wrap $variant $($wrap)?);
-                    for (row, loaded) in by_ids::<$entity::Entity>(ctx, &ids).await? {
+                    let wrap = $crate::graphql::node::nodes!(@wrap $variant $($wrap)?);
+                    for (row, loaded) in
+                        $crate::graphql::list::by_ids::<entity::$entity::Entity>(ctx, &ids).await?
+                    {
                         found.insert((stringify!($variant), row), Node::$variant(wrap(loaded)));
                     }
                 }
@@ -86,55 +84,7 @@ macro_rules! nodes {
     (@wrap $variant:ident) => { $variant };
     (@wrap $variant:ident $wrap:expr) => { $wrap };
 }
-
-nodes! {
-    /// The Coalition.
-    Coalition(coalition) = |row| Coalition(row, None);
-    /// A state.
-    State(state);
-    /// A membership.
-    Membership(membership);
-    /// A conference.
-    Conference(conference);
-    /// A chairship.
-    Chairship(chairship);
-    /// A document.
-    Document(document);
-    /// A commitment.
-    Commitment(commitment);
-    /// An endorsement.
-    Endorsement(endorsement);
-    /// An organization.
-    Organization(organization);
-    /// An initiative.
-    Initiative(initiative);
-    /// A funding.
-    Funding(funding);
-    /// A person.
-    Person(person);
-    /// A source.
-    Source(source);
-    /// A claim.
-    Claim(claim);
-}
-
-/// The description of a list's `orderBy` argument for each listed node type, which names its
-/// default order; handed to `object!` as a literal, as attribute arguments must be.
-macro_rules! default_order_doc {
-    (State; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by name when left out." $($t)*); };
-    (Membership; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by joining date when left out." $($t)*); };
-    (Conference; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by start date when left out." $($t)*); };
-    (Chairship; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by start when left out." $($t)*); };
-    (Document; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by adoption date when left out." $($t)*); };
-    (Commitment; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; principles first when left out." $($t)*); };
-    (Organization; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by name when left out." $($t)*); };
-    (Initiative; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by name when left out." $($t)*); };
-    (Funding; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by period when left out." $($t)*); };
-    (Person; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by name when left out." $($t)*); };
-    (Source; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by key when left out." $($t)*); };
-    (Claim; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by topic when left out." $($t)*); };
-}
-pub(crate) use default_order_doc;
+pub(crate) use nodes;
 
 /// The type name of the records citations and the search index name by `kind` (its stored
 /// name is the type's, in lower case).

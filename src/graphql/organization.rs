@@ -1,5 +1,7 @@
 //! Organizations: NGOs and government bodies that manage or fund Coalition work.
 
+pub mod curation;
+
 use async_graphql::ID;
 use entity::enums::{OrganizationKind, RecordKind};
 use entity::organization;

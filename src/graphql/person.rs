@@ -1,5 +1,7 @@
 //! People the sources name, and what they did at conferences.
 
+pub mod curation;
+
 use async_graphql::ID;
 use entity::enums::RecordKind;
 use entity::person;

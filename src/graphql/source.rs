@@ -1,5 +1,7 @@
 //! Sources: the publications every record cites, and the records that cite each of them.
 
+pub mod curation;
+
 use async_graphql::{Context, ID};
 use entity::source;
 

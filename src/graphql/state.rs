@@ -1,5 +1,7 @@
 //! States: the governments in the Coalition, and the root fields that list them.
 
+pub mod curation;
+
 use async_graphql::{Context, ID};
 use entity::enums::{RecordKind, Region};
 use entity::{membership, state};

@@ -1,12 +1,12 @@
 //! Curation of organization records: their input, checks and mutations.
 
 use crate::graphql::error::{ApiResult, OrGraphql};
-use crate::graphql::organization::*;
+use super::*;
 use entity::enums::{OrganizationKind, RecordKind};
 use entity::organization;
 use sea_orm::EntityTrait;
 
-use super::{Checked, Checks, RecordInput, crud};
+use crate::graphql::curation::{Checked, Checks, RecordInput, crud};
 use sea_orm::ActiveValue::Set;
 use sea_orm::DatabaseTransaction;
 

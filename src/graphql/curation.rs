@@ -7,19 +7,8 @@
 //! it writes; and it ends with [`Write::commit`]. Returning early drops the transaction,
 //! which rolls it back, so a refused or failed mutation changes nothing.
 //!
-//! Each concept's input, checks and mutations live in a module of their own below, beside
-//! the concept's reads in `graphql::<concept>`.
-
-pub mod chairship;
-pub mod commitment;
-pub mod conference;
-pub mod document;
-pub mod funding;
-pub mod membership;
-pub mod organization;
-pub mod person;
-pub mod source;
-pub mod state;
+//! Each concept's input, checks and mutations live in its own `curation` module, beside
+//! its reads: `graphql/<concept>/curation.rs`.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

@@ -2,12 +2,12 @@
 
 use crate::graphql::dates::read_date;
 use crate::graphql::error::ApiResult;
-use crate::graphql::membership::*;
+use super::*;
 use entity::enums::RecordKind;
 use entity::membership;
 use sea_orm::{ColumnTrait, EntityTrait};
 
-use super::{Checked, Checks, RecordInput, crud};
+use crate::graphql::curation::{Checked, Checks, RecordInput, crud};
 use crate::graphql::dates::DateInput;
 use crate::graphql::error::OrGraphql;
 use async_graphql::InputObject;
@@ -95,7 +95,7 @@ impl RecordInput for MembershipInput {
             .await
             .or_gql()?;
         let joined_before = before.and_then(|b| read_date(b, "joined"));
-        super::commitment::endorse_on_joining(
+        crate::graphql::commitment::curation::endorse_on_joining(
             txn,
             std::slice::from_ref(saved),
             &commitments,
@@ -127,7 +127,7 @@ impl RecordInput for MembershipInput {
                 && e.note.is_none()
                 && read_date(&e, "endorsed") == joined
             {
-                super::remove::<endorsement::Entity>(txn, RecordKind::Endorsement, e.id).await?;
+                crate::graphql::curation::remove::<endorsement::Entity>(txn, RecordKind::Endorsement, e.id).await?;
             }
         }
         Ok(())

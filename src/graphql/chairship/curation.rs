@@ -1,11 +1,11 @@
 //! Curation of chairship records: their input, checks and mutations.
 
-use crate::graphql::chairship::*;
+use super::*;
 use crate::graphql::error::ApiResult;
 use entity::chairship;
 use entity::enums::RecordKind;
 
-use super::{Checked, Checks, RecordInput, crud};
+use crate::graphql::curation::{Checked, Checks, RecordInput, crud};
 use crate::dataset::chairship_key;
 use crate::graphql::dates::DateInput;
 use sea_orm::ActiveValue::Set;

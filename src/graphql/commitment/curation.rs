@@ -1,13 +1,13 @@
 //! Curation of commitment records: their input, checks and mutations.
 
-use crate::graphql::commitment::*;
+use super::*;
 use crate::graphql::dates::read_date;
 use crate::graphql::error::ApiResult;
 use entity::enums::{CommitmentKind, RecordKind};
 use entity::{commitment, document, endorsement};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::{Checked, Checks, OrWriteError, RecordInput, citations_of, cite, count, crud};
+use crate::graphql::curation::{Checked, Checks, OrWriteError, RecordInput, citations_of, cite, count, crud};
 use crate::graphql::dates::{DateInput, write_date};
 use crate::graphql::error::OrGraphql;
 use entity::membership;
@@ -97,7 +97,7 @@ impl RecordInput for CommitmentInput {
             .await
             .or_gql()?;
         for e in endorsements {
-            super::remove::<endorsement::Entity>(txn, RecordKind::Endorsement, e.id).await?;
+            crate::graphql::curation::remove::<endorsement::Entity>(txn, RecordKind::Endorsement, e.id).await?;
         }
         Ok(())
     }
@@ -253,7 +253,7 @@ impl RecordInput for EndorsementInput {
             .await?
             .is_some()
         {
-            return Err(super::refusal(
+            return Err(crate::graphql::curation::refusal(
                 "id",
                 "a member endorses this commitment on joining: the endorsement stays while \
                  the state is a member and the commitment is marked `endorsedOnJoining`",

@@ -1,11 +1,11 @@
 //! Curation of state records: their input, checks and mutations.
 
 use crate::graphql::error::ApiResult;
-use crate::graphql::state::*;
+use super::*;
 use entity::enums::{RecordKind, Region};
 use entity::state;
 
-use super::{Checked, Checks, RecordInput, crud};
+use crate::graphql::curation::{Checked, Checks, RecordInput, crud};
 use sea_orm::ActiveValue::Set;
 use sea_orm::DatabaseTransaction;
 

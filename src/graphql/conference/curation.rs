@@ -1,6 +1,6 @@
 //! Curation of conference records: their input, checks and mutations.
 
-use crate::graphql::conference::*;
+use super::*;
 use crate::graphql::dates::Date;
 use crate::graphql::error::{ApiResult, OrGraphql};
 use async_graphql::Context;
@@ -8,7 +8,7 @@ use entity::enums::{ConferenceFormat, ConferenceKind, HostRole, RecordKind};
 use entity::{conference, conference_host, state};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::{
+use crate::graphql::curation::{
     Checked, Checks, OrWriteError, RecordInput, Write, citations_of, cite, crud, id_where, refusal,
 };
 use crate::changes::Operation;

@@ -1,11 +1,11 @@
 //! Curation of document records: their input, checks and mutations.
 
-use crate::graphql::document::*;
+use super::*;
 use crate::graphql::error::ApiResult;
 use entity::enums::{DocumentKind, RecordKind};
 use entity::{conference, document};
 
-use super::{Checked, Checks, RecordInput, crud};
+use crate::graphql::curation::{Checked, Checks, RecordInput, crud};
 use crate::graphql::dates::DateInput;
 use sea_orm::ActiveValue::Set;
 use sea_orm::DatabaseTransaction;

@@ -1,12 +1,12 @@
 //! Curation of funding records: their input, checks and mutations.
 
 use crate::graphql::error::ApiResult;
-use crate::graphql::funding::*;
+use super::*;
 use entity::enums::{FundingQualifier, RecordKind};
 use entity::{funding, funding_funder, initiative, organization, state};
 use sea_orm::EntityTrait;
 
-use super::{Checked, Checks, OrWriteError, RecordInput, crud, id_where};
+use crate::graphql::curation::{Checked, Checks, OrWriteError, RecordInput, crud, id_where};
 use crate::graphql::dates::DateInput;
 use async_graphql::InputObject;
 use sea_orm::ActiveValue::Set;

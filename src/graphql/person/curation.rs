@@ -1,12 +1,12 @@
 //! Curation of person records: their input, checks and mutations.
 
 use crate::graphql::error::ApiResult;
-use crate::graphql::person::*;
+use super::*;
 use entity::enums::RecordKind;
 use entity::{conference, person, person_role};
 use sea_orm::EntityTrait;
 
-use super::{Checked, Checks, OrWriteError, RecordInput, crud, id_where};
+use crate::graphql::curation::{Checked, Checks, OrWriteError, RecordInput, crud, id_where};
 use entity::enums::PersonRoleKind;
 use entity::state;
 use sea_orm::ActiveValue::Set;

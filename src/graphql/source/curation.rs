@@ -1,11 +1,11 @@
 //! Curation of source records: their input, checks and mutations.
 
 use crate::graphql::error::ApiResult;
-use crate::graphql::source::*;
+use super::*;
 use entity::enums::RecordKind;
 use entity::source;
 
-use super::{Checked, Checks, RecordInput, crud};
+use crate::graphql::curation::{Checked, Checks, RecordInput, crud};
 use crate::graphql::dates::DateInput;
 use crate::graphql::error::OrGraphql;
 use sea_orm::ActiveValue::Set;
