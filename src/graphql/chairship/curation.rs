@@ -5,8 +5,8 @@ use crate::graphql::error::ApiResult;
 use entity::chairship;
 use entity::enums::RecordKind;
 
-use crate::graphql::curation::{Checked, Checks, RecordInput, crud};
 use crate::dataset::chairship_key;
+use crate::graphql::curation::{Checked, Checks, RecordInput, crud};
 use crate::graphql::dates::DateInput;
 use sea_orm::ActiveValue::Set;
 use sea_orm::DatabaseTransaction;

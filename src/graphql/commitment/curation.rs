@@ -7,7 +7,9 @@ use entity::enums::{CommitmentKind, RecordKind};
 use entity::{commitment, document, endorsement};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::graphql::curation::{Checked, Checks, OrWriteError, RecordInput, citations_of, cite, count, crud};
+use crate::graphql::curation::{
+    Checked, Checks, OrWriteError, RecordInput, citations_of, cite, count, crud,
+};
 use crate::graphql::dates::{DateInput, write_date};
 use crate::graphql::error::OrGraphql;
 use entity::membership;
@@ -97,7 +99,12 @@ impl RecordInput for CommitmentInput {
             .await
             .or_gql()?;
         for e in endorsements {
-            crate::graphql::curation::remove::<endorsement::Entity>(txn, RecordKind::Endorsement, e.id).await?;
+            crate::graphql::curation::remove::<endorsement::Entity>(
+                txn,
+                RecordKind::Endorsement,
+                e.id,
+            )
+            .await?;
         }
         Ok(())
     }

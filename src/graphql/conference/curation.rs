@@ -8,10 +8,10 @@ use entity::enums::{ConferenceFormat, ConferenceKind, HostRole, RecordKind};
 use entity::{conference, conference_host, state};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
+use crate::changes::Operation;
 use crate::graphql::curation::{
     Checked, Checks, OrWriteError, RecordInput, Write, citations_of, cite, crud, id_where, refusal,
 };
-use crate::changes::Operation;
 use async_graphql::InputObject;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction};

@@ -1,7 +1,7 @@
 //! Curation of funding records: their input, checks and mutations.
 
-use crate::graphql::error::ApiResult;
 use super::*;
+use crate::graphql::error::ApiResult;
 use entity::enums::{FundingQualifier, RecordKind};
 use entity::{funding, funding_funder, initiative, organization, state};
 use sea_orm::EntityTrait;

@@ -1,8 +1,8 @@
 //! Curation of membership records: their input, checks and mutations.
 
+use super::*;
 use crate::graphql::dates::read_date;
 use crate::graphql::error::ApiResult;
-use super::*;
 use entity::enums::RecordKind;
 use entity::membership;
 use sea_orm::{ColumnTrait, EntityTrait};
@@ -127,7 +127,12 @@ impl RecordInput for MembershipInput {
                 && e.note.is_none()
                 && read_date(&e, "endorsed") == joined
             {
-                crate::graphql::curation::remove::<endorsement::Entity>(txn, RecordKind::Endorsement, e.id).await?;
+                crate::graphql::curation::remove::<endorsement::Entity>(
+                    txn,
+                    RecordKind::Endorsement,
+                    e.id,
+                )
+                .await?;
             }
         }
         Ok(())

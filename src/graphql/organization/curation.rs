@@ -1,7 +1,7 @@
 //! Curation of organization records: their input, checks and mutations.
 
-use crate::graphql::error::{ApiResult, OrGraphql};
 use super::*;
+use crate::graphql::error::{ApiResult, OrGraphql};
 use entity::enums::{OrganizationKind, RecordKind};
 use entity::organization;
 use sea_orm::EntityTrait;

@@ -1,7 +1,7 @@
 //! Curation of source records: their input, checks and mutations.
 
-use crate::graphql::error::ApiResult;
 use super::*;
+use crate::graphql::error::ApiResult;
 use entity::enums::RecordKind;
 use entity::source;
 
