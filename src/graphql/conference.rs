@@ -80,18 +80,7 @@ pub struct Conference(pub Loaded<conference::Model>);
 
 object! {
 /// A Coalition meeting: an annual Freedom Online Conference, a strategy meeting or a reception.
-impl Conference {
-
-    /// The first day.
-    async fn start_date(&self) -> Option<Date> {
-        self.0.start_date.map(Date)
-    }
-
-    /// The last day.
-    async fn end_date(&self) -> Option<Date> {
-        self.0.end_date.map(Date)
-    }
-}
+impl Conference {}
 columns {
     /// A global id for `node(id:)`.
     id: ID,
@@ -113,6 +102,10 @@ columns {
     format: Option<ConferenceFormat>,
     /// What the sources add, including disagreements between them.
     note: Option<&str>,
+    /// The first day.
+    start_date: Option<Date>,
+    /// The last day.
+    end_date: Option<Date>,
 }
 lists {
     /// The host state(s); each edge gives the role.

@@ -34,6 +34,9 @@ pub trait Record: OutputType + Sized {
 
     /// The relationship behind the field `name` (in snake case), for the planner.
     fn relation(name: &str) -> Option<plan::Relation>;
+
+    /// The uncertain dates, with their columns (for the planner).
+    fn dates() -> &'static [plan::DateColumns];
 }
 
 /// Declares a node type's lists: its filter input (`filter`, members as [`filter!`] takes
@@ -92,6 +95,10 @@ macro_rules! record {
             fn relation(name: &str) -> Option<$crate::graphql::plan::Relation> {
                 Self::planned_relation(name)
             }
+
+            fn dates() -> &'static [$crate::graphql::plan::DateColumns] {
+                Self::DATES
+            }
         }
     };
 }
@@ -144,6 +151,12 @@ impl<'a> AsField<'a, Option<&'a str>> for Option<String> {
 impl<T: Copy> AsField<'_, T> for T {
     fn as_field(&self, _: &'static str) -> T {
         *self
+    }
+}
+
+impl AsField<'_, Option<super::dates::Date>> for Option<chrono::NaiveDate> {
+    fn as_field(&self, _: &'static str) -> Option<super::dates::Date> {
+        self.map(super::dates::Date)
     }
 }
 
@@ -271,6 +284,19 @@ macro_rules! object {
             /// The fields that answer a column as it is, with how each is read.
             pub const COLUMNS: &'static [(&'static str, $crate::graphql::plan::Leaf)] = &[
                 $( (stringify!($cfield), <$cty as $crate::graphql::plan::PlanLeaf>::LEAF), )*
+            ];
+
+            /// The uncertain dates, each with its columns, for the planner.
+            pub const DATES: &'static [$crate::graphql::plan::DateColumns] = &[
+                $( $crate::graphql::plan::DateColumns {
+                    field: stringify!($dfield),
+                    stated: concat!(stringify!($dfield), "_stated"),
+                    precision: concat!(stringify!($dfield), "_precision"),
+                    earliest: concat!(stringify!($dfield), "_earliest"),
+                    latest: concat!(stringify!($dfield), "_latest"),
+                    narrowed_by: concat!(stringify!($dfield), "_narrowed_by"),
+                    narrowing_note: concat!(stringify!($dfield), "_narrowing_note"),
+                }, )*
             ];
 
             /// The relationship behind the field `name` (in snake case), for the planner.

@@ -13,7 +13,7 @@ use async_graphql::{InputType, Name, Positioned, Value};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, SelectStatement};
 use sea_orm::{EntityTrait, QueryTrait};
 
-use super::Leaf;
+use super::{DateColumns, Leaf};
 use crate::graphql::error::{ApiResult, OrGraphql};
 use crate::graphql::fields::Record;
 use crate::graphql::filter::{Path, list_query};
@@ -34,6 +34,7 @@ pub struct Target {
     /// Its GraphQL name, for global ids and `__typename`.
     pub type_name: &'static str,
     columns: fn() -> &'static [(&'static str, Leaf)],
+    dates: fn() -> &'static [DateColumns],
     relation: fn(&str) -> Option<Relation>,
     list_query: fn(Option<Value>, Option<Value>) -> Option<Arc<ListQuery>>,
     rows: fn(&Path, &Alias, &ListQuery) -> ApiResult<SelectStatement>,
@@ -45,6 +46,7 @@ impl Target {
         Self {
             type_name: N::TYPE,
             columns: N::columns,
+            dates: N::dates,
             relation: N::relation,
             list_query: parse_list_query::<N>,
             rows: related_rows::<N::Entity>,
@@ -213,8 +215,30 @@ pub enum NodeField {
     Column(usize, Leaf),
     /// A nested list or parent: this one of the layout's `nested`.
     Nested(usize),
+    /// An uncertain date, from its columns at these positions of the row.
+    Date(DatePlan),
     /// The type's name.
     Typename(&'static str),
+}
+
+/// An uncertain date: where its six columns stand in the row, and what is asked of it.
+pub struct DatePlan {
+    /// The positions of stated, precision, earliest, latest, narrowed_by, narrowing_note.
+    pub at: [usize; 6],
+    /// Response keys with their fields.
+    pub fields: Vec<(Name, DateField)>,
+}
+
+/// A field of an uncertain date.
+#[derive(Clone, Copy)]
+pub enum DateField {
+    Stated,
+    Precision,
+    Earliest,
+    Latest,
+    NarrowedBy,
+    NarrowingNote,
+    Typename,
 }
 
 /// A field of a connection.
@@ -404,6 +428,33 @@ fn node(
         {
             plain(&fields)?;
             NodeField::Column(layout.column(column), *leaf)
+        } else if let Some(date) = (target.dates)().iter().find(|d| d.field == wanted) {
+            plain(&fields)?;
+            let at = [
+                date.stated,
+                date.precision,
+                date.earliest,
+                date.latest,
+                date.narrowed_by,
+                date.narrowing_note,
+            ]
+            .map(|column| layout.column(column));
+            let mut asked = Vec::new();
+            for (key, fields) in collect(&children(&fields), request.fragments)? {
+                plain(&fields)?;
+                let field = match fields[0].name.node.as_str() {
+                    "stated" => DateField::Stated,
+                    "precision" => DateField::Precision,
+                    "earliest" => DateField::Earliest,
+                    "latest" => DateField::Latest,
+                    "narrowedBy" => DateField::NarrowedBy,
+                    "narrowingNote" => DateField::NarrowingNote,
+                    "__typename" => DateField::Typename,
+                    _ => return Err("an unknown date field"),
+                };
+                asked.push((key.clone(), field));
+            }
+            NodeField::Date(DatePlan { at, fields: asked })
         } else if let Some(relation) = (target.relation)(&wanted) {
             let nested = match relation.connection {
                 Some(type_name) => {

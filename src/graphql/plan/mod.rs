@@ -92,6 +92,28 @@ impl PlanLeaf for async_graphql::ID {
     const LEAF: Leaf = Leaf::Id;
 }
 
+impl PlanLeaf for super::dates::Date {
+    const LEAF: Leaf = Leaf::Text;
+}
+
+/// The six columns of an uncertain date (see `crate::dates`), named once by `object!`.
+pub struct DateColumns {
+    /// The field (`joined`).
+    pub field: &'static str,
+    /// `<field>_stated`.
+    pub stated: &'static str,
+    /// `<field>_precision`.
+    pub precision: &'static str,
+    /// `<field>_earliest`.
+    pub earliest: &'static str,
+    /// `<field>_latest`.
+    pub latest: &'static str,
+    /// `<field>_narrowed_by`.
+    pub narrowed_by: &'static str,
+    /// `<field>_narrowing_note`.
+    pub narrowing_note: &'static str,
+}
+
 /// The GraphQL value of a stored enum's string.
 fn enum_value<T: ActiveEnum<Value = String> + InputType>(stored: &str) -> Option<Value> {
     T::try_from_value(&stored.to_owned())
@@ -109,6 +131,7 @@ macro_rules! enum_leaves {
 }
 
 enum_leaves!(
+    Precision,
     ClaimTopic,
     CommitmentKind,
     ConferenceFormat,

@@ -15,7 +15,8 @@ use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection};
 
 use super::Leaf;
 use super::collect::{
-    ConnectionField, ConnectionPlan, EdgeField, Layout, Nested, NodeField, NodePlan, PageInfoField,
+    ConnectionField, ConnectionPlan, DateField, DatePlan, EdgeField, Layout, Nested, NodeField,
+    NodePlan, PageInfoField,
 };
 use crate::graphql::error::{ApiError, ApiResult, OrGraphql};
 use crate::graphql::list::{ListQuery, PageArgs, encode_cursor};
@@ -247,6 +248,7 @@ fn node_value(node: &NodePlan, layout: &Layout, row: &serde_json::Value) -> Valu
             NodeField::Column(at, leaf) => {
                 leaf_value(*leaf, row.get(*at).unwrap_or(&null), node.type_name)
             }
+            NodeField::Date(date) => date_value(date, row),
             NodeField::Nested(at) => {
                 let json = row.get(layout.columns.len() + at).unwrap_or(&null);
                 match &layout.nested[*at] {
@@ -255,6 +257,45 @@ fn node_value(node: &NodePlan, layout: &Layout, row: &serde_json::Value) -> Valu
                     Nested::Parent { layout, node, .. } => node_value(node, layout, json),
                 }
             }
+        };
+        object.insert(key.clone(), value);
+    }
+    Value::Object(object)
+}
+
+/// An uncertain date's value from its columns, as `crate::dates::read_date` reads them: null
+/// when it has neither a stated date nor a bound.
+fn date_value(date: &DatePlan, row: &serde_json::Value) -> Value {
+    let cell = |i: usize| row.get(date.at[i]).filter(|v| !v.is_null());
+    let text = |i: usize| cell(i).and_then(|v| v.as_str()).map(str::to_owned);
+    let (stated, earliest, latest) = (text(0), text(2), text(3));
+    if stated.is_none() && earliest.is_none() && latest.is_none() {
+        return Value::Null;
+    }
+    let optional = |text: Option<String>| text.map_or(Value::Null, Value::String);
+    let mut object = IndexMap::with_capacity(date.fields.len());
+    for (key, field) in &date.fields {
+        let value = match field {
+            DateField::Stated => optional(stated.clone()),
+            DateField::Earliest => optional(earliest.clone()),
+            DateField::Latest => optional(latest.clone()),
+            DateField::Precision => {
+                match (<entity::enums::Precision as super::PlanLeaf>::LEAF, text(1)) {
+                    (Leaf::Enum(read), Some(stored)) => read(&stored).unwrap_or(Value::Null),
+                    _ => Value::Null,
+                }
+            }
+            DateField::NarrowedBy => Value::List(
+                text(4)
+                    .map(|keys| {
+                        keys.split(',')
+                            .map(|k| Value::String(k.to_owned()))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            ),
+            DateField::NarrowingNote => optional(text(5)),
+            DateField::Typename => Value::String("DateInterval".into()),
         };
         object.insert(key.clone(), value);
     }
