@@ -84,3 +84,44 @@ on_both_backends!(bench_queries_keep_their_statement_bound, |app| {
         "bench statements per request (dashboard, filtered, grouped, lookup, page): {large:?}"
     );
 });
+
+on_both_backends!(planned_bench_queries_run_one_statement_each, |app| {
+    let options = foc_graph::generate::GenerateOptions {
+        states: 100,
+        seed: 42,
+    };
+    foc_graph::generate::generate(&app.db, options, &foc_graph::progress::Silent)
+        .await
+        .expect("generate 100 states");
+    // A server as it runs by default: the planner answers what it covers.
+    let settings = foc_graph::http::Settings {
+        planner: foc_graph::graphql::plan::PlannerMode::On,
+        ..foc_graph::http::Settings::default()
+    };
+    let (url, _server) = common::serve_as_set(app.db.clone(), settings).await;
+    let mut counts = Vec::new();
+    for (name, query, lists) in QUERIES {
+        let body: serde_json::Value = app
+            .client
+            .post(format!("{url}/graphql"))
+            .json(&serde_json::json!({ "query": query }))
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("JSON");
+        assert!(body.get("errors").is_none(), "{name}: {body}");
+        let n = body["extensions"]["sqlStatements"].as_u64().unwrap_or(0);
+        if name == "grouped" {
+            // Aggregates are not planned: the resolvers' bound holds.
+            assert!((1..=lists + 1).contains(&n), "{name}: {n} statements");
+        } else {
+            assert_eq!(n, 1, "{name}: one statement for the whole answer");
+        }
+        counts.push(n);
+    }
+    eprintln!(
+        "planned statements per request (dashboard, filtered, grouped, lookup, page): {counts:?}"
+    );
+});

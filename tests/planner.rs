@@ -58,6 +58,28 @@ const COVERED: &[(&str, u64)] = &[
         r#"{ states(filter: {name: {eq: "No such state"}}) { totalCount nodes { code } } }"#,
         1,
     ),
+    // Nested lists (children, links, citations) and parents, with their own arguments.
+    (
+        r#"query Q($first: Int = 2, $region: Region) {
+            states(first: 5, filter: {region: {eq: $region}}) { nodes {
+                code
+                memberships { totalCount nodes { founding joined { stated precision earliest latest narrowedBy narrowingNote } left { stated } state { code } } }
+                hostedConferences(first: $first, orderBy: [{field: START_DATE, direction: DESC}]) {
+                    totalCount pageInfo { hasNextPage endCursor }
+                    edges { cursor node { name startDate endDate hosts { nodes { code } } } } }
+                sources(first: 2, filter: {key: {startsWith: "F"}}) { nodes { key published { stated } } }
+                organizations { nodes { name parent { name } units { nodes { key } } } } } } }"#,
+        1,
+    ),
+    (
+        "{ initiatives { nodes { name launched { stated } launchedAt { name hosts { nodes { code } } } manager { name homeState { code } } fundings { nodes { key amount } } } } }",
+        1,
+    ),
+    // Roots that give one row, and null where there is none.
+    (
+        r#"{ state(code: "nl") { code memberships { nodes { founding } } sources(first: 1) { nodes { key } } } conference(ordinal: 1) { name startDate } none: state(code: "ZZ") { code } }"#,
+        3,
+    ),
 ];
 
 /// Queries it leaves to the resolvers: the answer must not change either.

@@ -9,17 +9,18 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
 use super::dates::Date;
 use super::document::{Document, DocumentFilter};
-use super::error::{ApiResult, OrGraphql};
+use super::error::ApiResult;
 use super::fields::{object, record};
 use super::filter::{
     ConferenceFormatFilter, ConferenceKindFilter, DateFilter, IntFilter, ListFilter, StringFilter,
 };
 use super::initiative::{Initiative, InitiativeFilter};
 use super::list::Cited;
-use super::list::{Db, Loaded, single};
+use super::list::Loaded;
 use super::list::{EdgeFields, EdgeOf};
 use super::list::{KeySql, Measure};
 use super::person::{Person, PersonFilter};
+use super::plan::Answer;
 use super::source::{Source, SourceFilter};
 use super::state::{State, StateFilter};
 
@@ -197,14 +198,9 @@ impl ConferenceQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The conference's number: 1 for The Hague 2011, 2 for Nairobi 2012, ...")]
         ordinal: i32,
-    ) -> ApiResult<Option<Conference>> {
-        let db = ctx.data::<Db>()?;
-        let found = conference::Entity::find()
-            .filter(conference::Column::Ordinal.eq(ordinal))
-            .one(&db.conn)
-            .await
-            .or_gql()?;
-        Ok(single(found).map(Conference))
+    ) -> ApiResult<Answer<Option<Conference>>> {
+        let select = conference::Entity::find().filter(conference::Column::Ordinal.eq(ordinal));
+        super::fields::one(ctx, select).await
     }
 }
 roots {

@@ -5,7 +5,7 @@
 use async_graphql::{Context, InputType, OutputType};
 use sea_orm::EntityTrait;
 
-use super::error::ApiResult;
+use super::error::{ApiResult, OrGraphql};
 use super::filter::{Filter, list_query};
 use super::list::{Connection, EdgeOf, Loaded, PageArgs, Row, ToMany};
 use super::order::{OrderBy, OrderDirection, OrderField};
@@ -127,6 +127,23 @@ where
         Connection::from_page(page.map(|(row, link)| (N::wrap(row), X::of(link))))
             .with_scope(relationship.scope(parent, &query)?),
     ))
+}
+
+/// A root field answering the one row `select` chooses (or null).
+pub async fn one<N>(
+    ctx: &Context<'_>,
+    select: sea_orm::Select<N::Entity>,
+) -> ApiResult<Answer<Option<N>>>
+where
+    N: Record,
+    <N::Entity as EntityTrait>::Model: Row,
+{
+    let resolve = async {
+        let db = ctx.data::<super::list::Db>()?;
+        let found = select.clone().one(&db.conn).await.or_gql()?;
+        Ok(super::list::single(found).map(N::wrap))
+    };
+    plan::one::<N, _>(ctx, &select, resolve).await
 }
 
 /// How a column's value answers its field: text borrowed, other values copied, a row's id as

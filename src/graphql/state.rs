@@ -11,18 +11,19 @@ use super::chairship::{Chairship, ChairshipFilter};
 use super::commitment::{Commitment, CommitmentFilter, EndorsementFields};
 use super::conference::{Conference, ConferenceFilter, HostingFields, ParticipationFields};
 use super::dates::Date;
-use super::error::{ApiResult, OrGraphql};
+use super::error::ApiResult;
 use super::fields::{object, record};
 use super::filter::{Custom, ListFilter, RegionFilter, StringFilter};
 use super::funding::{Funding, FundingFilter};
 use super::list::Cited;
 use super::list::KeySql;
-use super::list::{ListQuery, Loaded, single};
+use super::list::{ListQuery, Loaded};
 use super::membership::{
     Membership, MembershipFilter, MembershipStatus, state_is_member, state_status_on,
 };
 use super::organization::{Organization, OrganizationFilter};
 use super::person::Person;
+use super::plan::Answer;
 use super::source::{Source, SourceFilter};
 
 /// A government that is or was a member of the Coalition.
@@ -138,14 +139,10 @@ impl StateQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "ISO 3166-1 alpha-2 code, e.g. `KE`.")] code: String,
-    ) -> ApiResult<Option<State>> {
-        let db = ctx.data::<super::list::Db>()?;
-        let found = state::Entity::find()
-            .filter(state::Column::Code.eq(code.trim().to_ascii_uppercase()))
-            .one(&db.conn)
-            .await
-            .or_gql()?;
-        Ok(single(found).map(State))
+    ) -> ApiResult<Answer<Option<State>>> {
+        let select =
+            state::Entity::find().filter(state::Column::Code.eq(code.trim().to_ascii_uppercase()));
+        super::fields::one(ctx, select).await
     }
 }
 roots {

@@ -407,7 +407,7 @@ fn snake_case(name: &str) -> String {
 }
 
 /// The plan of a node of `target` selected by `sets`; its row's values go to `layout`.
-fn node(
+pub fn node(
     request: &Request,
     target: Target,
     sets: &[&SelectionSet],

@@ -287,6 +287,52 @@ where
     Ok(Some((mode, value)))
 }
 
+/// The answer of a root field giving one row of `N` chosen by `select` (or null): planned
+/// when the planner is on and covers its selection, resolved by `resolve` otherwise (and
+/// also, when verifying).
+pub async fn one<N, F>(
+    ctx: &async_graphql::Context<'_>,
+    select: &Select<N::Entity>,
+    resolve: F,
+) -> ApiResult<Answer<Option<N>>>
+where
+    N: Record,
+    F: std::future::Future<Output = ApiResult<Option<N>>>,
+{
+    let mode = ctx.data_opt::<PlannerMode>().copied().unwrap_or_default();
+    if mode == PlannerMode::Off {
+        return Ok(Answer::Resolved(resolve.await?));
+    }
+    let name = ctx.item.node.name.node.as_str();
+    let request = collect::Request::of(ctx);
+    let mut layout = collect::Layout::default();
+    let node = match collect::node(
+        &request,
+        collect::Target::of::<N>(),
+        &[&ctx.item.node.selection_set.node],
+        &mut layout,
+    ) {
+        Ok(node) => node,
+        Err(why) => {
+            note(name, Err(why));
+            return Ok(Answer::Resolved(resolve.await?));
+        }
+    };
+    note(name, Ok(()));
+    let db = ctx.data::<Db>()?;
+    let conn = match mode {
+        PlannerMode::Verify => db.uncounted(),
+        _ => &db.conn,
+    };
+    let mut row = select.clone().into_query();
+    row.limit(1);
+    let planned = sql::one(conn, row, &layout, &node).await?;
+    match mode {
+        PlannerMode::Verify => Ok(Answer::Verified(planned, resolve.await?)),
+        _ => Ok(Answer::Planned(planned)),
+    }
+}
+
 /// The answer of a root list field: planned when [`root_list`] gives a value, resolved by
 /// `resolve` otherwise (and also, when verifying).
 pub async fn answer<T, N, F>(

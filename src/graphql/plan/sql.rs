@@ -71,9 +71,45 @@ pub async fn answer(
     args: &PageArgs,
     plan: &ConnectionPlan,
 ) -> ApiResult<Value> {
-    let backend = conn.get_database_backend();
-    let dialect = Dialect::of(backend);
+    let dialect = Dialect::of(conn.get_database_backend());
     let whole = list(dialect, plan, rows, args, 0)?;
+    let json = run(conn, dialect, whole).await?;
+    Ok(connection_value(plan, args, &json))
+}
+
+/// Runs the statement of a root field giving the one row of `row` (or null) and builds its
+/// value.
+pub async fn one(
+    conn: &DatabaseConnection,
+    row: SelectStatement,
+    layout: &Layout,
+    node: &NodePlan,
+) -> ApiResult<Value> {
+    let dialect = Dialect::of(conn.get_database_backend());
+    let alias = Alias::new("t0");
+    let json = self::row(dialect, layout, &alias, 0)?;
+    let whole = dialect.json(
+        Query::select()
+            .expr(json)
+            .from_subquery(row, alias)
+            .to_owned(),
+        false,
+    );
+    let json = run(conn, dialect, whole).await?;
+    Ok(if json.is_null() {
+        Value::Null
+    } else {
+        node_value(node, layout, &json)
+    })
+}
+
+/// Runs `whole`, a JSON value, as the statement's one column, and reads it (null as null).
+async fn run(
+    conn: &DatabaseConnection,
+    dialect: Dialect,
+    whole: Expr,
+) -> ApiResult<serde_json::Value> {
+    let backend = conn.get_database_backend();
     let mut outer = Query::select();
     if dialect.postgres {
         outer.expr_as(
@@ -83,21 +119,22 @@ pub async fn answer(
     } else {
         outer.expr_as(whole, Alias::new("answer"));
     }
-    let statement = backend.build(&outer);
     let row = conn
-        .query_one_raw(statement)
+        .query_one_raw(backend.build(&outer))
         .await
         .or_gql()?
         .ok_or(ApiError::Unavailable)
         .or_gql()?;
-    let text: String = row.try_get("", "answer").or_gql()?;
-    let json: serde_json::Value = serde_json::from_str(&text)
+    let text: Option<String> = row.try_get("", "answer").or_gql()?;
+    let Some(text) = text else {
+        return Ok(serde_json::Value::Null);
+    };
+    serde_json::from_str(&text)
         .map_err(|e| {
             tracing::error!("the planned statement's JSON does not parse: {e}");
             ApiError::Unavailable
         })
-        .or_gql()?;
-    Ok(connection_value(plan, args, &json))
+        .or_gql()
 }
 
 /// A list as JSON: `[total, rows]` of `rows` paged by `args`, at nesting `depth`.
