@@ -75,6 +75,19 @@ const COVERED: &[(&str, u64)] = &[
         "{ initiatives { nodes { name launched { stated } launchedAt { name hosts { nodes { code } } } manager { name homeState { code } } fundings { nodes { key amount } } } } }",
         1,
     ),
+    // Aggregates: totals, measures and groups, at the root and in nested lists.
+    (
+        r#"{ states(memberOn: "2014-01-16", first: 100) { aggregate { count groupBy(keys: [REGION]) { region subregion count __typename } __typename } } }"#,
+        1,
+    ),
+    (
+        "{ fundings { aggregate { count totalAmount largestAmount groupBy(keys: [CURRENCY, QUALIFIER]) { currency qualifier count totalAmount smallestAmount } } } }",
+        1,
+    ),
+    (
+        "{ states(first: 3) { nodes { code hostedConferences { totalCount aggregate { count earliestStartDate } } endorsedCommitments { aggregate { count groupBy(keys: [KIND]) { kind count } } } } } }",
+        1,
+    ),
     // Roots that give one row, and null where there is none.
     (
         r#"{ state(code: "nl") { code memberships { nodes { founding } } sources(first: 1) { nodes { key } } } conference(ordinal: 1) { name startDate } none: state(code: "ZZ") { code } }"#,
@@ -85,8 +98,8 @@ const COVERED: &[(&str, u64)] = &[
 /// Queries it leaves to the resolvers: the answer must not change either.
 const FALLBACK: &[&str] = &[
     "{ states(last: 3) { nodes { code } } }",
-    "{ states(first: 2) { nodes { code memberships { nodes { founding } } } } }",
-    "{ states { aggregate { count } } }",
+    "{ states(first: 20) { nodes { code hostedConferences { edges { role node { name } } } } } }",
+    "{ states(first: 2) { nodes { code membershipStatus(on: \"2014-01-16\") } } }",
     "{ states(first: 2) { nodes { code @skip(if: true) name } } }",
 ];
 

@@ -37,6 +37,9 @@ pub trait Record: OutputType + Sized {
 
     /// The uncertain dates, with their columns (for the planner).
     fn dates() -> &'static [plan::DateColumns];
+
+    /// What the planner needs of the aggregate of its lists.
+    fn aggregate_model() -> plan::AggregateModel;
 }
 
 /// Declares a node type's lists: its filter input (`filter`, members as [`filter!`] takes
@@ -98,6 +101,10 @@ macro_rules! record {
 
             fn dates() -> &'static [$crate::graphql::plan::DateColumns] {
                 Self::DATES
+            }
+
+            fn aggregate_model() -> $crate::graphql::plan::AggregateModel {
+                $ty::aggregate_model()
             }
         }
     };

@@ -284,6 +284,40 @@ impl GroupRow {
     }
 }
 
+/// The statement of an aggregate over `rows` (named `t`): one row a group by `keys` (one row
+/// when none), in key order, with its keys (`k0`, ...), its count of distinct rows (`count`)
+/// and every measure (`m0`, ...); by parent as well for a nested list's rows (`parents`).
+/// The resolvers and the planner both aggregate with it.
+pub fn grouped(
+    rows: SelectStatement,
+    keys: &[KeySql],
+    measures: &[(&'static str, Measure)],
+    backend: DbBackend,
+    parents: bool,
+) -> SelectStatement {
+    let mut select = Query::select();
+    select.from_subquery(rows, Alias::new("t"));
+    if parents {
+        select.expr_as(Expr::cust(format!("t.{PARENT}")), Alias::new("parent"));
+        select.add_group_by([Expr::cust(format!("t.{PARENT}"))]);
+    }
+    for (n, key) in keys.iter().enumerate() {
+        let sql = key.sql(n, backend, &mut select);
+        select.expr_as(Expr::cust(sql.clone()), Alias::new(format!("k{n}")));
+        select.add_group_by([Expr::cust(sql.clone())]);
+        select.order_by_expr_with_nulls(
+            Expr::cust(sql),
+            sea_orm::Order::Asc,
+            sea_orm::sea_query::NullOrdering::Last,
+        );
+    }
+    select.expr_as(Expr::cust("COUNT(DISTINCT t.id)"), Alias::new("count"));
+    for (n, (_, measure)) in measures.iter().enumerate() {
+        select.expr_as(Expr::cust(measure.sql()), Alias::new(format!("m{n}")));
+    }
+    select
+}
+
 /// Runs one aggregate over a scope: the groups by `keys` (one group when none), with the
 /// count of distinct rows and every measure. Groups come in key order.
 pub async fn aggregate(
@@ -294,29 +328,7 @@ pub async fn aggregate(
 ) -> ApiResult<Vec<GroupRow>> {
     let db = ctx.data::<Db>()?;
     let backend = db.conn.get_database_backend();
-    let run = |parents: bool| {
-        let mut select = Query::select();
-        select.from_subquery(scope.rows.clone(), Alias::new("t"));
-        if parents {
-            select.expr_as(Expr::cust(format!("t.{PARENT}")), Alias::new("parent"));
-            select.add_group_by([Expr::cust(format!("t.{PARENT}"))]);
-        }
-        for (n, key) in keys.iter().enumerate() {
-            let sql = key.sql(n, backend, &mut select);
-            select.expr_as(Expr::cust(sql.clone()), Alias::new(format!("k{n}")));
-            select.add_group_by([Expr::cust(sql.clone())]);
-            select.order_by_expr_with_nulls(
-                Expr::cust(sql),
-                sea_orm::Order::Asc,
-                sea_orm::sea_query::NullOrdering::Last,
-            );
-        }
-        select.expr_as(Expr::cust("COUNT(DISTINCT t.id)"), Alias::new("count"));
-        for (n, (_, measure)) in measures.iter().enumerate() {
-            select.expr_as(Expr::cust(measure.sql()), Alias::new(format!("m{n}")));
-        }
-        select
-    };
+    let run = |parents: bool| grouped(scope.rows.clone(), keys, measures, backend, parents);
     let read = |rows: Vec<sea_orm::QueryResult>,
                 parents: bool|
      -> Result<Vec<(i32, GroupRow)>, sea_orm::DbErr> {
@@ -494,6 +506,34 @@ macro_rules! aggregate_types {
         #[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
         pub enum $keyenum {
             $( $(#[$vdoc])* $variant ),+
+        }
+
+        impl $node {
+            /// What the planner needs of the aggregate of a list of this type.
+            pub fn aggregate_model() -> $crate::graphql::plan::AggregateModel {
+                $crate::graphql::plan::AggregateModel {
+                    aggregate_type: stringify!($agg),
+                    group_type: stringify!($group),
+                    measures: MEASURES,
+                    measure_leaves: &[$(
+                        <$crate::graphql::list::measure_type!($mty) as $crate::graphql::plan::PlanLeaf>::LEAF
+                    ),*],
+                    key: |value| {
+                        let key = <$keyenum as async_graphql::InputType>::parse(Some(value.clone())).ok()?;
+                        Some(match key {
+                            $( $keyenum::$variant => (
+                                key.sql(),
+                                stringify!($kfield),
+                                <$kty as $crate::graphql::plan::PlanLeaf>::LEAF,
+                            ), )+
+                        })
+                    },
+                    key_field: |name| match name {
+                        $( stringify!($kfield) => Some(<$kty as $crate::graphql::plan::PlanLeaf>::LEAF), )+
+                        _ => None,
+                    },
+                }
+            }
         }
 
         impl $keyenum {

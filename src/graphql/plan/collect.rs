@@ -13,10 +13,11 @@ use async_graphql::{InputType, Name, Positioned, Value};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, SelectStatement};
 use sea_orm::{EntityTrait, QueryTrait};
 
-use super::{DateColumns, Leaf};
+use super::{AggregateModel, DateColumns, Leaf};
 use crate::graphql::error::{ApiResult, OrGraphql};
 use crate::graphql::fields::Record;
 use crate::graphql::filter::{Path, list_query};
+use crate::graphql::list::{KeySql, MAX_GROUP_KEYS, Measure};
 use crate::graphql::list::{ListQuery, PageArgs};
 use crate::graphql::order::OrderBy;
 use entity::keys::CITATIONS;
@@ -35,6 +36,7 @@ pub struct Target {
     pub type_name: &'static str,
     columns: fn() -> &'static [(&'static str, Leaf)],
     dates: fn() -> &'static [DateColumns],
+    aggregate: fn() -> AggregateModel,
     relation: fn(&str) -> Option<Relation>,
     list_query: fn(Option<Value>, Option<Value>) -> Option<Arc<ListQuery>>,
     rows: fn(&Path, &Alias, &ListQuery) -> ApiResult<SelectStatement>,
@@ -47,6 +49,7 @@ impl Target {
             type_name: N::TYPE,
             columns: N::columns,
             dates: N::dates,
+            aggregate: N::aggregate_model,
             relation: N::relation,
             list_query: parse_list_query::<N>,
             rows: related_rows::<N::Entity>,
@@ -253,6 +256,40 @@ pub enum ConnectionField {
     PageInfo(Vec<(Name, PageInfoField)>),
     /// A type's name.
     Typename(String),
+    /// Totals and groups over the whole list.
+    Aggregate(Vec<(Name, AggregateField)>),
+}
+
+/// A field of a list's aggregate.
+pub enum AggregateField {
+    /// The number of items.
+    Count,
+    /// This one of the measures.
+    Measure(usize),
+    /// The aggregate type's name.
+    Typename(&'static str),
+    /// The groups of this one of the plan's `groups`.
+    GroupBy(usize, GroupPlan),
+}
+
+/// What a `groupBy` asks of each group.
+pub struct GroupPlan {
+    /// The keys grouped by, with the field each answers and how it is read.
+    pub keys: Vec<(&'static str, Leaf)>,
+    /// Response keys with their fields.
+    pub fields: Vec<(Name, GroupField)>,
+}
+
+/// A field of a group.
+pub enum GroupField {
+    /// A key's value: its position among the keys grouped by (null when not grouped by it).
+    Key(Option<usize>, Leaf),
+    /// The number of items in the group.
+    Count,
+    /// This one of the measures.
+    Measure(usize),
+    /// The group type's name.
+    Typename(&'static str),
 }
 
 /// A field of an edge.
@@ -284,6 +321,14 @@ pub struct ConnectionPlan {
     pub counts: bool,
     /// Whether rows are needed.
     pub rows: bool,
+    /// Whether the whole list's count and measures are needed.
+    pub totals: bool,
+    /// The measures the aggregate computes, with how each is read.
+    pub measures: &'static [(&'static str, Measure)],
+    /// How each measure is read.
+    pub measure_leaves: &'static [Leaf],
+    /// Each `groupBy`'s keys, in the order the statement returns them.
+    pub groups: Vec<Vec<KeySql>>,
 }
 
 type Fragments = HashMap<Name, Positioned<FragmentDefinition>>;
@@ -551,15 +596,26 @@ pub fn connection(
         return Err("`last` or `before`");
     }
     let edge_type = format!("{}Edge", connection_type.trim_end_matches("Connection"));
+    let model = (target.aggregate)();
     let mut plan = ConnectionPlan {
         fields: Vec::new(),
         layout: Layout::default(),
         counts: false,
         rows: false,
+        totals: false,
+        measures: model.measures,
+        measure_leaves: model.measure_leaves,
+        groups: Vec::new(),
     };
     for (key, fields) in collect(sets, request.fragments)? {
         plain(&fields)?;
         let field = match fields[0].name.node.as_str() {
+            "aggregate" => ConnectionField::Aggregate(aggregate(
+                request,
+                &model,
+                &children(&fields),
+                &mut plan,
+            )?),
             "totalCount" => {
                 plan.counts = true;
                 ConnectionField::TotalCount
@@ -608,9 +664,85 @@ pub fn connection(
                 ConnectionField::PageInfo(info)
             }
             "__typename" => ConnectionField::Typename(connection_type.clone()),
-            _ => return Err("aggregates"),
+            _ => return Err("a connection field of its own"),
         };
         plan.fields.push((key.clone(), field));
     }
     Ok(plan)
+}
+
+/// The plan of a list's `aggregate` selected by `sets`; its groups go to `plan.groups`.
+fn aggregate(
+    request: &Request,
+    model: &AggregateModel,
+    sets: &[&SelectionSet],
+    plan: &mut ConnectionPlan,
+) -> Result<Vec<(Name, AggregateField)>, Uncovered> {
+    let measure = |name: &str| {
+        let wanted = snake_case(name);
+        model
+            .measures
+            .iter()
+            .position(|(field, _)| *field == wanted)
+    };
+    let mut asked = Vec::new();
+    for (key, fields) in collect(sets, request.fragments)? {
+        let name = fields[0].name.node.as_str();
+        let field = match name {
+            "count" => {
+                plain(&fields)?;
+                plan.totals = true;
+                AggregateField::Count
+            }
+            "__typename" => AggregateField::Typename(model.aggregate_type),
+            "groupBy" => {
+                let Some(Value::List(values)) = request.argument(fields[0], "keys")? else {
+                    return Err("arguments the resolvers refuse");
+                };
+                if values.is_empty() || values.len() > MAX_GROUP_KEYS {
+                    return Err("arguments the resolvers refuse");
+                }
+                let keys = values
+                    .iter()
+                    .map(model.key)
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or("arguments the resolvers refuse")?;
+                let mut group = GroupPlan {
+                    keys: keys
+                        .iter()
+                        .map(|(_, field, leaf)| (*field, *leaf))
+                        .collect(),
+                    fields: Vec::new(),
+                };
+                for (key, fields) in collect(&children(&fields), request.fragments)? {
+                    plain(&fields)?;
+                    let name = fields[0].name.node.as_str();
+                    let wanted = snake_case(name);
+                    let field = if name == "count" {
+                        GroupField::Count
+                    } else if name == "__typename" {
+                        GroupField::Typename(model.group_type)
+                    } else if let Some(at) = measure(name) {
+                        GroupField::Measure(at)
+                    } else {
+                        // A key field: its value where grouped by it, else null.
+                        let leaf = (model.key_field)(&wanted).ok_or("an unknown group field")?;
+                        let at = group.keys.iter().position(|(field, _)| *field == wanted);
+                        GroupField::Key(at, leaf)
+                    };
+                    group.fields.push((key.clone(), field));
+                }
+                plan.groups
+                    .push(keys.into_iter().map(|(sql, _, _)| sql).collect());
+                AggregateField::GroupBy(plan.groups.len() - 1, group)
+            }
+            _ => {
+                plain(&fields)?;
+                plan.totals = true;
+                AggregateField::Measure(measure(name).ok_or("an unknown aggregate field")?)
+            }
+        };
+        asked.push((key.clone(), field));
+    }
+    Ok(asked)
 }

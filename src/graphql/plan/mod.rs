@@ -92,6 +92,28 @@ impl PlanLeaf for async_graphql::ID {
     const LEAF: Leaf = Leaf::Id;
 }
 
+impl PlanLeaf for String {
+    const LEAF: Leaf = Leaf::Text;
+}
+
+/// What the planner needs of a type's aggregate: its GraphQL names, its measures with how
+/// each is read, and each group key from its GraphQL value.
+#[derive(Clone, Copy)]
+pub struct AggregateModel {
+    /// The aggregate object's name.
+    pub aggregate_type: &'static str,
+    /// The group object's name.
+    pub group_type: &'static str,
+    /// The measures, by field.
+    pub measures: &'static [(&'static str, super::list::Measure)],
+    /// How each measure's value is read.
+    pub measure_leaves: &'static [Leaf],
+    /// A group key from its enum value: its SQL, its field in the group, how it is read.
+    pub key: fn(&Value) -> Option<(super::list::KeySql, &'static str, Leaf)>,
+    /// How a group's key field (by its Rust name) is read.
+    pub key_field: fn(&str) -> Option<Leaf>,
+}
+
 impl PlanLeaf for super::dates::Date {
     const LEAF: Leaf = Leaf::Text;
 }

@@ -15,16 +15,18 @@ use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection};
 
 use super::Leaf;
 use super::collect::{
-    ConnectionField, ConnectionPlan, DateField, DatePlan, EdgeField, Layout, Nested, NodeField,
-    NodePlan, PageInfoField,
+    AggregateField, ConnectionField, ConnectionPlan, DateField, DatePlan, EdgeField, GroupField,
+    GroupPlan, Layout, Nested, NodeField, NodePlan, PageInfoField,
 };
 use crate::graphql::error::{ApiError, ApiResult, OrGraphql};
+use crate::graphql::list::grouped;
 use crate::graphql::list::{ListQuery, PageArgs, encode_cursor};
 use crate::graphql::node::global_id;
 
 /// The two dialects' words for building JSON.
 #[derive(Clone, Copy)]
 struct Dialect {
+    backend: DatabaseBackend,
     array: &'static str,
     aggregate: &'static str,
     postgres: bool,
@@ -34,11 +36,13 @@ impl Dialect {
     fn of(backend: DatabaseBackend) -> Self {
         match backend {
             DatabaseBackend::Postgres => Self {
+                backend,
                 array: "json_build_array",
                 aggregate: "json_agg",
                 postgres: true,
             },
             _ => Self {
+                backend,
                 array: "json_array",
                 aggregate: "json_group_array",
                 postgres: false,
@@ -155,6 +159,43 @@ fn list(
     } else {
         parts.push(Expr::val(0));
     }
+    let whole = |rows: &SelectStatement| {
+        let mut rows = rows.clone();
+        rows.clear_order_by();
+        rows
+    };
+    if plan.totals || !plan.groups.is_empty() {
+        if !plan.rows {
+            parts.push(Expr::val(0));
+        }
+    }
+    let mut aggregates: Vec<Expr> = Vec::new();
+    if plan.totals {
+        let totals = grouped(whole(&rows), &[], plan.measures, dialect.backend, false);
+        let columns = std::iter::once("count".to_owned())
+            .chain((0..plan.measures.len()).map(|n| format!("m{n}")))
+            .map(|c| Expr::col((Alias::new(format!("g{depth}")), Alias::new(c))));
+        let totals = Query::select()
+            .expr(Func::cust(dialect.array).args(columns))
+            .from_subquery(totals, Alias::new(format!("g{depth}")))
+            .to_owned();
+        aggregates.push(dialect.json(totals, false));
+    } else if !plan.groups.is_empty() {
+        aggregates.push(Expr::val(0));
+    }
+    for keys in &plan.groups {
+        let groups = grouped(whole(&rows), keys, plan.measures, dialect.backend, false);
+        let columns = (0..keys.len())
+            .map(|n| format!("k{n}"))
+            .chain(std::iter::once("count".to_owned()))
+            .chain((0..plan.measures.len()).map(|n| format!("m{n}")))
+            .map(|c| Expr::col((Alias::new(format!("g{depth}")), Alias::new(c))));
+        let groups = Query::select()
+            .expr(Func::cust(dialect.aggregate).arg(Func::cust(dialect.array).args(columns)))
+            .from_subquery(groups, Alias::new(format!("g{depth}")))
+            .to_owned();
+        aggregates.push(dialect.json(groups, true));
+    }
     if plan.rows {
         let (start, end) = args.fixed_window().unwrap_or_default();
         let mut page = rows;
@@ -167,6 +208,7 @@ fn list(
             .to_owned();
         parts.push(dialect.json(rows, true));
     }
+    parts.extend(aggregates);
     Ok(Func::cust(dialect.array).args(parts).into())
 }
 
@@ -254,6 +296,7 @@ fn connection_value(plan: &ConnectionPlan, args: &PageArgs, json: &serde_json::V
                     })
                     .collect(),
             ),
+            ConnectionField::Aggregate(asked) => aggregate_value(plan, asked, json),
             ConnectionField::PageInfo(info) => {
                 let mut object = IndexMap::new();
                 for (key, field) in info {
@@ -269,6 +312,70 @@ fn connection_value(plan: &ConnectionPlan, args: &PageArgs, json: &serde_json::V
                 }
                 Value::Object(object)
             }
+        };
+        object.insert(key.clone(), value);
+    }
+    Value::Object(object)
+}
+
+/// A list's aggregate from its JSON: `[total, rows, totals, groups...]`.
+fn aggregate_value(
+    plan: &ConnectionPlan,
+    asked: &[(Name, AggregateField)],
+    json: &serde_json::Value,
+) -> Value {
+    let null = serde_json::Value::Null;
+    let totals = json.get(2).unwrap_or(&null);
+    let mut object = IndexMap::with_capacity(asked.len());
+    for (key, field) in asked {
+        let value = match field {
+            AggregateField::Count => count(totals.get(0)),
+            AggregateField::Measure(n) => leaf_value(
+                plan.measure_leaves[*n],
+                totals.get(1 + n).unwrap_or(&null),
+                "",
+            ),
+            AggregateField::Typename(name) => Value::String((*name).to_owned()),
+            AggregateField::GroupBy(slot, group) => {
+                let empty = Vec::new();
+                let groups = json
+                    .get(3 + slot)
+                    .and_then(serde_json::Value::as_array)
+                    .unwrap_or(&empty);
+                Value::List(
+                    groups
+                        .iter()
+                        .map(|row| group_value(plan, group, row))
+                        .collect(),
+                )
+            }
+        };
+        object.insert(key.clone(), value);
+    }
+    Value::Object(object)
+}
+
+/// A count as the resolvers give it (0 where there is none).
+fn count(cell: Option<&serde_json::Value>) -> Value {
+    Value::from(cell.and_then(serde_json::Value::as_i64).unwrap_or(0))
+}
+
+/// One group from its row: `[key, ..., count, measure, ...]`.
+fn group_value(plan: &ConnectionPlan, group: &GroupPlan, row: &serde_json::Value) -> Value {
+    let null = serde_json::Value::Null;
+    let keys = group.keys.len();
+    let mut object = IndexMap::with_capacity(group.fields.len());
+    for (key, field) in &group.fields {
+        let value = match field {
+            GroupField::Key(Some(at), leaf) => leaf_value(*leaf, row.get(*at).unwrap_or(&null), ""),
+            GroupField::Key(None, _) => Value::Null,
+            GroupField::Count => count(row.get(keys)),
+            GroupField::Measure(n) => leaf_value(
+                plan.measure_leaves[*n],
+                row.get(keys + 1 + n).unwrap_or(&null),
+                "",
+            ),
+            GroupField::Typename(name) => Value::String((*name).to_owned()),
         };
         object.insert(key.clone(), value);
     }
