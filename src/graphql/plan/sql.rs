@@ -164,10 +164,9 @@ fn list(
         rows.clear_order_by();
         rows
     };
-    if plan.totals || !plan.groups.is_empty() {
-        if !plan.rows {
-            parts.push(Expr::val(0));
-        }
+    // Aggregates follow the rows' place, which holds 0 when no rows are asked for.
+    if (plan.totals || !plan.groups.is_empty()) && !plan.rows {
+        parts.push(Expr::val(0));
     }
     let mut aggregates: Vec<Expr> = Vec::new();
     if plan.totals {
