@@ -149,21 +149,23 @@ fn list(
     args: &PageArgs,
     depth: usize,
 ) -> ApiResult<Expr> {
-    let mut parts: Vec<Expr> = Vec::with_capacity(2);
-    if plan.counts {
-        let count = Query::select()
-            .expr(Expr::cust("count(*)"))
-            .from_subquery(rows.clone(), Alias::new(format!("c{depth}")))
-            .to_owned();
-        parts.push(Dialect::scalar(count));
-    } else {
-        parts.push(Expr::val(0));
-    }
+    // The whole list, for its length and aggregates: unsorted, or PostgreSQL would sort
+    // every row before counting them.
     let whole = |rows: &SelectStatement| {
         let mut rows = rows.clone();
         rows.clear_order_by();
         rows
     };
+    let mut parts: Vec<Expr> = Vec::with_capacity(2);
+    if plan.counts {
+        let count = Query::select()
+            .expr(Expr::cust("count(*)"))
+            .from_subquery(whole(&rows), Alias::new(format!("c{depth}")))
+            .to_owned();
+        parts.push(Dialect::scalar(count));
+    } else {
+        parts.push(Expr::val(0));
+    }
     // Aggregates follow the rows' place, which holds 0 when no rows are asked for.
     if (plan.totals || !plan.groups.is_empty()) && !plan.rows {
         parts.push(Expr::val(0));
