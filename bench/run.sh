@@ -10,8 +10,7 @@
 #   2. PostGraphile 4 + connection-filter over the same database: the equivalent query of
 #      bench/postgraphile/queries/ (where one exists);
 #   3. PostGraphile 5 (Amber preset, grafserv on node's http) + connection-filter over the same
-#      database, on the Node 22 its package installs: the equivalent query of
-#      bench/postgraphile5/queries/ (where one exists);
+#      database, on the Node 22 its package installs: the same documents as PostGraphile 4;
 #   4. foc-graph with its cache on: the dashboard by GET, and axum serving the same bytes
 #      from memory (examples/ceiling.rs), the ceiling for any server on this machine.
 # Each is driven with oha for DURATION at CONNECTIONS connections; it reports requests/s,
@@ -140,6 +139,29 @@ ask() { # url body-file
     printf '%s' "$json"
 }
 
+# Measures one PostGraphile over the scale's database ($url, $db, $states): its server on
+# `port` run by `node`, each query of bench/postgraphile/queries checked, then driven; the
+# results go to the associative array named `into`, the peak memory to the variable named
+# `peak`.
+peer() { # label node server.js port into peak
+    local label="$1" node_bin="$2" server="$3" port="$4" file name pid
+    local -n into="$5" peak="$6"
+    DATABASE_URL="$url" PORT="$port" "$node_bin" "$server" >"$work/server.log" 2>&1 &
+    pid=$!
+    pids+=("$pid")
+    wait_for "http://127.0.0.1:$port/graphql" "$pid"
+    for file in "$root"/bench/postgraphile/queries/*.graphql; do
+        name="$(basename "$file" .graphql)"
+        jq -Rs '{query: .}' "$file" >"$work/peer-$name.json"
+        ask "http://127.0.0.1:$port/graphql" "$work/peer-$name.json" >/dev/null
+        say "[$states] $label $name"
+        into[$name]="$(drive "http://127.0.0.1:$port/graphql" "$work/peer-$name.json" POST)"
+    done
+    plain_connections "$db"
+    peak="$(peak_mib "$pid")"
+    stop "$pid"
+}
+
 # The servers under test must reach PostgreSQL alike: no connection to the database in TLS.
 plain_connections() { # database
     local tls
@@ -198,41 +220,11 @@ for states in "${SCALES[@]}"; do
     foc_peak="$(peak_mib "$foc")"
     stop "$foc"
 
-    # 2. PostGraphile 4 over the same database.
-    DATABASE_URL="$url" PORT="$PGL_PORT" node "$root/bench/postgraphile/server.js" \
-        >"$work/server.log" 2>&1 &
-    pgl=$!
-    pids+=("$pgl")
-    wait_for "http://127.0.0.1:$PGL_PORT/graphql" "$pgl"
-    declare -A pgl_result=()
-    for file in "$root"/bench/postgraphile/queries/*.graphql; do
-        name="$(basename "$file" .graphql)"
-        jq -Rs '{query: .}' "$file" >"$work/pgl-$name.json"
-        ask "http://127.0.0.1:$PGL_PORT/graphql" "$work/pgl-$name.json" >/dev/null
-        say "[$states] PostGraphile 4 $name"
-        pgl_result[$name]="$(drive "http://127.0.0.1:$PGL_PORT/graphql" "$work/pgl-$name.json" POST)"
-    done
-    plain_connections "$db"
-    pgl_peak="$(peak_mib "$pgl")"
-    stop "$pgl"
-
-    # 3. PostGraphile 5 over the same database, on its own Node.
-    DATABASE_URL="$url" PORT="$PG5_PORT" "$pg5_node" "$root/bench/postgraphile5/server.js" \
-        >"$work/server.log" 2>&1 &
-    pg5=$!
-    pids+=("$pg5")
-    wait_for "http://127.0.0.1:$PG5_PORT/graphql" "$pg5"
-    declare -A pg5_result=()
-    for file in "$root"/bench/postgraphile5/queries/*.graphql; do
-        name="$(basename "$file" .graphql)"
-        jq -Rs '{query: .}' "$file" >"$work/pg5-$name.json"
-        ask "http://127.0.0.1:$PG5_PORT/graphql" "$work/pg5-$name.json" >/dev/null
-        say "[$states] PostGraphile 5 $name"
-        pg5_result[$name]="$(drive "http://127.0.0.1:$PG5_PORT/graphql" "$work/pg5-$name.json" POST)"
-    done
-    plain_connections "$db"
-    pg5_peak="$(peak_mib "$pg5")"
-    stop "$pg5"
+    # 2. and 3. PostGraphile 4, then PostGraphile 5 on its own Node, over the same database
+    # and with the same documents (PostGraphile 5's Amber preset names these fields alike).
+    declare -A pgl_result=() pg5_result=()
+    peer "PostGraphile 4" node "$root/bench/postgraphile/server.js" "$PGL_PORT" pgl_result pgl_peak
+    peer "PostGraphile 5" "$pg5_node" "$root/bench/postgraphile5/server.js" "$PG5_PORT" pg5_result pg5_peak
 
     for file in "$root"/bench/queries/*.graphql; do
         name="$(basename "$file" .graphql)"
