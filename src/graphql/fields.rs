@@ -150,7 +150,7 @@ where
         let found = select.clone().one(&db.conn).await.or_gql()?;
         Ok(super::list::single(found).map(N::wrap))
     };
-    plan::one::<N, _>(ctx, &select, resolve).await
+    plan::one::<N>(ctx, &select, resolve).await
 }
 
 /// How a column's value answers its field: text borrowed, other values copied, a row's id as
@@ -208,7 +208,7 @@ where
     let query = list_query::<N::Entity, _, _>(filter, order_by, N::ORDER);
     let select = select(on);
     let resolve = Connection::from_query(ctx, select.clone(), &query, &args, N::wrap);
-    plan::answer::<_, N, _>(ctx, &select, &query, &args, resolve).await
+    plan::answer::<_, N>(ctx, &select, &query, &args, resolve).await
 }
 
 /// A concept's object type. Its own fields are written out in `impl`; then, each section

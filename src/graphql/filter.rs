@@ -67,35 +67,67 @@ impl PathSql for Path {
         target: impl FnOnce(&Alias, &mut Aliases) -> Condition,
     ) -> SelectStatement {
         let row = aliases.fresh();
+        let mut select = Query::select();
+        select
+            .expr(Expr::val(1))
+            .from_as(Alias::new(self.related_table()), row.clone());
+        self.correlate(&mut select, current, &row, aliases);
+        let condition = target(&row, aliases);
+        select.cond_where(condition);
+        select
+    }
+}
+
+/// A relationship's path as what ties a query of the related rows to the current row.
+pub trait Correlate {
+    /// The table the path leads to.
+    fn related_table(&self) -> &'static str;
+
+    /// Adds to `select`, which reads the related table as `row`, what keeps the rows related
+    /// to the row `current`: the key's condition, and the link or citations table joined.
+    fn correlate(
+        &self,
+        select: &mut SelectStatement,
+        current: &Alias,
+        row: &Alias,
+        aliases: &mut Aliases,
+    );
+}
+
+impl Correlate for Path {
+    fn related_table(&self) -> &'static str {
+        match *self {
+            Path::Children { table, .. }
+            | Path::Parent { table, .. }
+            | Path::Link { table, .. } => table,
+            Path::Citations { .. } => entity::source::Entity.table_name(),
+        }
+    }
+
+    fn correlate(
+        &self,
+        select: &mut SelectStatement,
+        current: &Alias,
+        row: &Alias,
+        aliases: &mut Aliases,
+    ) {
         let id = |table: &Alias| Expr::col((table.clone(), Alias::new("id")));
         let col = |table: &Alias, name: &str| Expr::col((table.clone(), Alias::new(name)));
-        let mut select = Query::select();
-        select.expr(Expr::val(1));
-        match self {
-            Path::Children { table, foreign_key } => {
-                select
-                    .from_as(Alias::new(table), row.clone())
-                    .and_where(col(&row, foreign_key).eq(id(current)));
+        match *self {
+            Path::Children { foreign_key, .. } => {
+                select.and_where(col(row, foreign_key).eq(id(current)));
             }
-            Path::Parent { table, foreign_key } => {
-                select
-                    .from_as(Alias::new(table), row.clone())
-                    .and_where(id(&row).eq(col(current, foreign_key)));
+            Path::Parent { foreign_key, .. } => {
+                select.and_where(id(row).eq(col(current, foreign_key)));
             }
-            Path::Link {
-                link,
-                from,
-                to,
-                table,
-            } => {
+            Path::Link { link, from, to, .. } => {
                 let via = aliases.fresh();
                 select
-                    .from_as(Alias::new(link), via.clone())
                     .join_as(
                         JoinType::InnerJoin,
-                        Alias::new(table),
-                        row.clone(),
-                        id(&row).eq(col(&via, to)),
+                        Alias::new(link),
+                        via.clone(),
+                        col(&via, to).eq(id(row)),
                     )
                     .and_where(col(&via, from).eq(id(current)));
             }
@@ -103,20 +135,16 @@ impl PathSql for Path {
                 let via = aliases.fresh();
                 let (citations, source, kind_column, record) = CITATIONS.names();
                 select
-                    .from_as(Alias::new(citations), via.clone())
                     .join_as(
                         JoinType::InnerJoin,
-                        Alias::new(entity::source::Entity.table_name()),
-                        row.clone(),
-                        id(&row).eq(col(&via, source)),
+                        Alias::new(citations),
+                        via.clone(),
+                        col(&via, source).eq(id(row)),
                     )
                     .and_where(col(&via, kind_column).eq(kind.as_str()))
                     .and_where(col(&via, record).eq(id(current)));
             }
         }
-        let condition = target(&row, aliases);
-        select.cond_where(condition);
-        select
     }
 }
 

@@ -10,17 +10,16 @@ use std::sync::Arc;
 use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{Field, FragmentDefinition, Selection, SelectionSet};
 use async_graphql::{InputType, Name, Positioned, Value};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, SelectStatement};
+use sea_orm::sea_query::{Alias, SelectStatement};
 use sea_orm::{EntityTrait, QueryTrait};
 
 use super::{AggregateModel, DateColumns, Leaf};
 use crate::graphql::error::{ApiResult, OrGraphql};
 use crate::graphql::fields::Record;
-use crate::graphql::filter::{Path, list_query};
+use crate::graphql::filter::{Aliases, Correlate, Path, list_query};
 use crate::graphql::list::{KeySql, MAX_GROUP_KEYS, Measure};
 use crate::graphql::list::{ListQuery, PageArgs};
 use crate::graphql::order::OrderBy;
-use entity::keys::CITATIONS;
 
 /// Why a selection falls back to the resolvers.
 pub type Uncovered = &'static str;
@@ -125,40 +124,12 @@ fn related_rows<E: EntityTrait>(
 ) -> ApiResult<SelectStatement> {
     let mut select = query.apply(E::find()).or_gql()?;
     let table = Alias::new(E::default().table_name());
-    let statement = QueryTrait::query(&mut select);
-    let column = |table: &Alias, name: &'static str| Expr::col((table.clone(), Alias::new(name)));
-    match *path {
-        Path::Children { foreign_key, .. } => {
-            statement.and_where(column(&table, foreign_key).eq(column(parent, "id")));
-        }
-        Path::Parent { foreign_key, .. } => {
-            statement.and_where(column(&table, "id").eq(column(parent, foreign_key)));
-        }
-        Path::Link { link, from, to, .. } => {
-            let via = Alias::new("link");
-            statement
-                .join_as(
-                    JoinType::InnerJoin,
-                    Alias::new(link),
-                    via.clone(),
-                    column(&via, to).eq(column(&table, "id")),
-                )
-                .and_where(column(&via, from).eq(column(parent, "id")));
-        }
-        Path::Citations { kind } => {
-            let via = Alias::new("cited");
-            let (citations, source, kind_column, record) = CITATIONS.names();
-            statement
-                .join_as(
-                    JoinType::InnerJoin,
-                    Alias::new(citations),
-                    via.clone(),
-                    column(&via, source).eq(column(&table, "id")),
-                )
-                .and_where(column(&via, kind_column).eq(kind.as_str()))
-                .and_where(column(&via, record).eq(column(parent, "id")));
-        }
-    }
+    path.correlate(
+        QueryTrait::query(&mut select),
+        parent,
+        &table,
+        &mut Aliases::default(),
+    );
     Ok(select.into_query())
 }
 

@@ -26,7 +26,7 @@ use async_graphql::registry::Registry;
 use async_graphql::{
     ContextSelectionSet, InputType, OutputType, Positioned, ServerError, ServerResult, Value,
 };
-use sea_orm::{ActiveEnum, QueryTrait, Select};
+use sea_orm::{ActiveEnum, DatabaseConnection, QueryTrait, Select};
 
 use super::error::{ApiResult, OrGraphql};
 use super::fields::Record;
@@ -168,12 +168,19 @@ enum_leaves!(
 /// A field's answer: planned (a value as it is), resolved field by field, or both, held
 /// equal before the resolved one is given. Its GraphQL type is the resolved one's.
 pub enum Answer<T> {
-    /// The planned value.
-    Planned(Value),
+    /// The planned value, handed over once as it is.
+    Planned(std::sync::Mutex<Option<Value>>),
     /// The value the resolvers give.
     Resolved(T),
     /// Both, to be compared.
     Verified(Value, T),
+}
+
+impl<T> Answer<T> {
+    /// The planned value.
+    pub fn planned(value: Value) -> Self {
+        Answer::Planned(std::sync::Mutex::new(Some(value)))
+    }
 }
 
 impl<T: OutputType> OutputType for Answer<T> {
@@ -195,7 +202,12 @@ impl<T: OutputType> OutputType for Answer<T> {
         field: &Positioned<Field>,
     ) -> ServerResult<Value> {
         match self {
-            Answer::Planned(value) => Ok(value.clone()),
+            // A field's value is resolved once: it is handed over, not copied.
+            Answer::Planned(value) => Ok(value
+                .lock()
+                .ok()
+                .and_then(|mut value| value.take())
+                .unwrap_or_default()),
             Answer::Resolved(resolved) => resolved.resolve(ctx, field).await,
             Answer::Verified(planned, resolved) => {
                 let resolved = resolved.resolve(ctx, field).await?;
@@ -241,16 +253,17 @@ impl Counts {
     }
 }
 
-/// Notes the planner's decision for `field`: counted, and with `FOC_PLANNER_LOG` set,
-/// appended to that file (`planned <field>` or `fallback <field> <why>`), so the coverage of
-/// a whole test run can be read off.
+/// Notes the planner's decision for `field`: counted, and with `FOC_PLANNER_LOG` set (read
+/// once), appended to that file (`planned <field>` or `fallback <field> <why>`), so the
+/// coverage of a whole test run can be read off.
 fn note(field: &str, outcome: Result<(), &str>) {
+    static LOG: std::sync::OnceLock<Option<std::ffi::OsString>> = std::sync::OnceLock::new();
     let counter = match outcome {
         Ok(()) => &COUNTS.planned,
         Err(_) => &COUNTS.fallback,
     };
     counter.fetch_add(1, Ordering::Relaxed);
-    if let Some(path) = std::env::var_os("FOC_PLANNER_LOG") {
+    if let Some(path) = LOG.get_or_init(|| std::env::var_os("FOC_PLANNER_LOG")) {
         use std::io::Write;
         let line = match outcome {
             Ok(()) => format!("planned\t{field}\n"),
@@ -266,75 +279,22 @@ fn note(field: &str, outcome: Result<(), &str>) {
     }
 }
 
-/// The planned answer of the root list field `ctx` resolves, over the rows `select` and
-/// `query` give, when the planner is on and covers its selection; None otherwise.
-pub async fn root_list<N>(
+/// The answer of the root field `ctx` resolves: planned when the planner is on and `plan`
+/// covers its selection (`run` then runs the plan's statement), resolved by `resolve`
+/// otherwise, and both when verifying.
+async fn planned_or<T, P>(
     ctx: &async_graphql::Context<'_>,
-    select: &Select<N::Entity>,
-    query: &ListQuery,
-    args: &PageArgs,
-) -> ApiResult<Option<(PlannerMode, Value)>>
-where
-    N: Record,
-    Connection<N>: OutputType,
-{
-    let mode = ctx.data_opt::<PlannerMode>().copied().unwrap_or_default();
-    if mode == PlannerMode::Off {
-        return Ok(None);
-    }
-    let name = ctx.item.node.name.node.as_str();
-    let request = collect::Request::of(ctx);
-    let plan = match collect::connection(
-        &request,
-        collect::Target::of::<N>(),
-        &[&ctx.item.node.selection_set.node],
-        args,
-        Connection::<N>::type_name().into_owned(),
-    ) {
-        Ok(plan) => plan,
-        Err(why) => {
-            note(name, Err(why));
-            return Ok(None);
-        }
-    };
-    note(name, Ok(()));
-    let db = ctx.data::<Db>()?;
-    // Verifying must not change what the request reports it ran.
-    let conn = match mode {
-        PlannerMode::Verify => db.uncounted(),
-        _ => &db.conn,
-    };
-    let rows = query.apply(select.clone()).or_gql()?.into_query();
-    let value = sql::answer(conn, rows, args, &plan).await?;
-    Ok(Some((mode, value)))
-}
-
-/// The answer of a root field giving one row of `N` chosen by `select` (or null): planned
-/// when the planner is on and covers its selection, resolved by `resolve` otherwise (and
-/// also, when verifying).
-pub async fn one<N, F>(
-    ctx: &async_graphql::Context<'_>,
-    select: &Select<N::Entity>,
-    resolve: F,
-) -> ApiResult<Answer<Option<N>>>
-where
-    N: Record,
-    F: std::future::Future<Output = ApiResult<Option<N>>>,
-{
+    plan: impl FnOnce(&collect::Request) -> Result<P, collect::Uncovered>,
+    run: impl AsyncFnOnce(&DatabaseConnection, P) -> ApiResult<Value>,
+    resolve: impl std::future::Future<Output = ApiResult<T>>,
+) -> ApiResult<Answer<T>> {
     let mode = ctx.data_opt::<PlannerMode>().copied().unwrap_or_default();
     if mode == PlannerMode::Off {
         return Ok(Answer::Resolved(resolve.await?));
     }
     let name = ctx.item.node.name.node.as_str();
-    let request = collect::Request::of(ctx);
-    let mut layout = collect::Layout::default();
-    let node = match collect::node(
-        &request,
-        collect::Target::of::<N>(),
-        &[&ctx.item.node.selection_set.node],
-        &mut layout,
-    ) {
-        Ok(node) => node,
+    let plan = match plan(&collect::Request::of(ctx)) {
+        Ok(plan) => plan,
         Err(why) => {
             note(name, Err(why));
             return Ok(Answer::Resolved(resolve.await?));
@@ -342,38 +302,58 @@ where
     };
     note(name, Ok(()));
     let db = ctx.data::<Db>()?;
-    let conn = match mode {
-        PlannerMode::Verify => db.uncounted(),
-        _ => &db.conn,
-    };
-    let mut row = select.clone().into_query();
-    row.limit(1);
-    let planned = sql::one(conn, row, &layout, &node).await?;
     match mode {
-        PlannerMode::Verify => Ok(Answer::Verified(planned, resolve.await?)),
-        _ => Ok(Answer::Planned(planned)),
+        // Verifying must not change what the request reports it ran.
+        PlannerMode::Verify => {
+            let planned = run(db.uncounted(), plan).await?;
+            Ok(Answer::Verified(planned, resolve.await?))
+        }
+        _ => Ok(Answer::planned(run(&db.conn, plan).await?)),
     }
 }
 
-/// The answer of a root list field: planned when [`root_list`] gives a value, resolved by
-/// `resolve` otherwise (and also, when verifying).
-pub async fn answer<T, N, F>(
+/// The answer of a root field giving the one row of `N` that `select` chooses (or null).
+pub async fn one<N: Record>(
+    ctx: &async_graphql::Context<'_>,
+    select: &Select<N::Entity>,
+    resolve: impl std::future::Future<Output = ApiResult<Option<N>>>,
+) -> ApiResult<Answer<Option<N>>> {
+    let plan = |request: &collect::Request| {
+        let mut layout = collect::Layout::default();
+        let sets = [&ctx.item.node.selection_set.node];
+        let node = collect::node(request, collect::Target::of::<N>(), &sets, &mut layout)?;
+        Ok((layout, node))
+    };
+    let run = async |conn: &DatabaseConnection, (layout, node)| {
+        let mut row = select.clone().into_query();
+        row.limit(1);
+        sql::one(conn, row, &layout, &node).await
+    };
+    planned_or(ctx, plan, run, resolve).await
+}
+
+/// The answer of a root list field over the rows `select` and `query` give, paged by `args`.
+pub async fn answer<T, N>(
     ctx: &async_graphql::Context<'_>,
     select: &Select<N::Entity>,
     query: &ListQuery,
     args: &PageArgs,
-    resolve: F,
+    resolve: impl std::future::Future<Output = ApiResult<T>>,
 ) -> ApiResult<Answer<T>>
 where
     N: Record,
     Connection<N>: OutputType,
-    F: std::future::Future<Output = ApiResult<T>>,
 {
-    match root_list::<N>(ctx, select, query, args).await? {
-        Some((PlannerMode::Verify, planned)) => Ok(Answer::Verified(planned, resolve.await?)),
-        Some((_, planned)) => Ok(Answer::Planned(planned)),
-        None => Ok(Answer::Resolved(resolve.await?)),
-    }
+    let plan = |request: &collect::Request| {
+        let sets = [&ctx.item.node.selection_set.node];
+        let type_name = Connection::<N>::type_name().into_owned();
+        collect::connection(request, collect::Target::of::<N>(), &sets, args, type_name)
+    };
+    let run = async |conn: &DatabaseConnection, plan| {
+        let rows = query.apply(select.clone()).or_gql()?.into_query();
+        sql::answer(conn, rows, args, &plan).await
+    };
+    planned_or(ctx, plan, run, resolve).await
 }
 
 #[cfg(test)]
@@ -399,7 +379,7 @@ mod tests {
         }
 
         async fn planned(&self) -> Answer<Item> {
-            Answer::Planned(value!({ "name": "p" }))
+            Answer::planned(value!({ "name": "p" }))
         }
     }
 
