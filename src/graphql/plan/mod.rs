@@ -288,6 +288,9 @@ async fn planned_or<T, P>(
     run: impl AsyncFnOnce(&DatabaseConnection, P) -> ApiResult<Value>,
     resolve: impl std::future::Future<Output = ApiResult<T>>,
 ) -> ApiResult<Answer<T>> {
+    // Boxed: a root field's future holds the resolvers' and the statement's, and the
+    // executor's stack holds the root field's.
+    let resolve = Box::pin(resolve);
     let mode = ctx.data_opt::<PlannerMode>().copied().unwrap_or_default();
     if mode == PlannerMode::Off {
         return Ok(Answer::Resolved(resolve.await?));
@@ -305,10 +308,10 @@ async fn planned_or<T, P>(
     match mode {
         // Verifying must not change what the request reports it ran.
         PlannerMode::Verify => {
-            let planned = run(db.uncounted(), plan).await?;
+            let planned = Box::pin(run(db.uncounted(), plan)).await?;
             Ok(Answer::Verified(planned, resolve.await?))
         }
-        _ => Ok(Answer::planned(run(&db.conn, plan).await?)),
+        _ => Ok(Answer::planned(Box::pin(run(&db.conn, plan)).await?)),
     }
 }
 
