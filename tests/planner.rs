@@ -58,6 +58,15 @@ const COVERED: &[(&str, u64)] = &[
         r#"{ states(filter: {name: {eq: "No such state"}}) { totalCount nodes { code } } }"#,
         1,
     ),
+    // A filtered list counts with its page, and apart where the page is past its end.
+    (
+        r#"{ states(first: 5, after: "Y3Vyc29yOjk5OTk", filter: {region: {eq: EUROPE}}) { totalCount nodes { code } pageInfo { hasNextPage hasPreviousPage } } }"#,
+        1,
+    ),
+    (
+        r#"{ commitments(kind: PRINCIPLE, first: 2) { totalCount nodes { key } } conferences(first: 1, filter: {hosts: {some: {region: {eq: EUROPE}}}}) { totalCount nodes { name } } }"#,
+        2,
+    ),
     // Nested lists (children, links, citations) and parents, with their own arguments.
     (
         r#"query Q($first: Int = 2, $region: Region) {
@@ -67,7 +76,7 @@ const COVERED: &[(&str, u64)] = &[
                 hostedConferences(first: $first, orderBy: [{field: START_DATE, direction: DESC}]) {
                     totalCount pageInfo { hasNextPage endCursor }
                     edges { cursor node { name startDate endDate hosts { nodes { code } } } } }
-                sources(first: 2, filter: {key: {startsWith: "F"}}) { nodes { key published { stated } } }
+                sources(first: 2, filter: {key: {startsWith: "F"}}) { totalCount nodes { key published { stated } } }
                 organizations { nodes { name parent { name } units { nodes { key } } } } } } }"#,
         1,
     ),
@@ -174,3 +183,121 @@ on_both_backends!(planned_and_resolved_answers_are_the_same_bytes, |app| {
         .expect("the planner's count in the metrics");
     assert!(planned_count >= COVERED.len() as u64, "{metrics}");
 });
+
+/// The root lists, each with its length.
+const TOTALS: &str = "{ chairships { totalCount } claims { totalCount } commitments { totalCount }
+    conferences { totalCount } documents { totalCount } fundings { totalCount }
+    initiatives { totalCount } memberships { totalCount } organizations { totalCount }
+    people { totalCount } sources { totalCount } states { totalCount } }";
+
+/// Every count the database keeps equals its table's rows, and the planner's totals (read
+/// from those counts) equal the resolvers' (counted).
+async fn counts_are_kept(app: &common::TestApp, planned: &str, resolved: &str, when: &str) {
+    use sea_orm::{ConnectionTrait, EntityTrait};
+    let kept = entity::row_count::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("the kept counts");
+    assert_eq!(kept.len(), 12, "a count for every root list's table");
+    for count in kept {
+        let sql = format!("SELECT count(*) AS n FROM {}", count.table_name);
+        let row = app
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                app.db.get_database_backend(),
+                sql,
+            ))
+            .await
+            .expect("count")
+            .expect("a row");
+        let rows: i64 = row.try_get("", "n").expect("the count");
+        assert_eq!(count.row_count, rows, "{} {when}", count.table_name);
+    }
+    let (planned_text, _) = post(&app.client, planned, TOTALS).await;
+    let (resolved_text, _) = post(&app.client, resolved, TOTALS).await;
+    assert_eq!(
+        data_text(&planned_text),
+        data_text(&resolved_text),
+        "{when}"
+    );
+}
+
+on_both_backends!(
+    row_counts_follow_every_write,
+    common::curator_settings(),
+    |app| {
+        let with = |planner| foc_graph::http::Settings {
+            planner,
+            ..foc_graph::http::Settings::default()
+        };
+        let (planned, _a) = common::serve_as_set(app.db.clone(), with(PlannerMode::On)).await;
+        let (resolved, _b) = common::serve_as_set(app.db.clone(), with(PlannerMode::Off)).await;
+        counts_are_kept(&app, &planned, &resolved, "after the seed").await;
+
+        let created = app
+            .curate(
+                "mutation($input: StateInput!) { createState(input: $input) { id } }",
+                json!({ "input": { "code": "ZZ", "name": "Zedland", "region": "EUROPE",
+                    "subregion": "Northern Europe", "sources": ["FS2014"] } }),
+            )
+            .await;
+        let id = created.data()["createState"]["id"].clone();
+        assert!(id.is_string(), "{:?}", created.body);
+        counts_are_kept(&app, &planned, &resolved, "after a state was added").await;
+        let deleted = app
+            .curate(
+                "mutation($id: ID!) { deleteState(id: $id) }",
+                json!({ "id": id }),
+            )
+            .await;
+        assert!(deleted.body.get("errors").is_none(), "{:?}", deleted.body);
+        counts_are_kept(&app, &planned, &resolved, "after it was deleted").await;
+
+        let options = foc_graph::generate::GenerateOptions {
+            states: 20,
+            seed: 7,
+        };
+        foc_graph::generate::generate(&app.db, options, &foc_graph::progress::Silent)
+            .await
+            .expect("generate 20 states");
+        counts_are_kept(&app, &planned, &resolved, "after generating").await;
+
+        let text = common::export_text(&app.db).await;
+        foc_graph::dataset::import(&app.db, &text, &foc_graph::progress::Silent)
+            .await
+            .expect("import");
+        counts_are_kept(&app, &planned, &resolved, "after an import").await;
+
+        // The planner reads the kept count rather than counting: a count set wrong by hand
+        // shows in its answer (and only there).
+        use sea_orm::ConnectionTrait;
+        let shift = |by: i64| {
+            format!(
+                "UPDATE row_counts SET row_count = row_count + {by} WHERE table_name = 'states'"
+            )
+        };
+        app.db
+            .execute_unprepared(&shift(1000))
+            .await
+            .expect("shift");
+        let states = |url: String| {
+            let client = app.client.clone();
+            async move {
+                post(&client, &url, "{ states(first: 1) { totalCount } }")
+                    .await
+                    .1["data"]["states"]["totalCount"]
+                    .as_i64()
+                    .expect("a total")
+            }
+        };
+        let (planned_total, resolved_total) = (
+            states(planned.clone()).await,
+            states(resolved.clone()).await,
+        );
+        app.db
+            .execute_unprepared(&shift(-1000))
+            .await
+            .expect("shift back");
+        assert_eq!(planned_total, resolved_total + 1000);
+    }
+);

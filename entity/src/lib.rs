@@ -5,6 +5,8 @@
 //! source gave (`<name>_precision`, `<name>_stated`) and the sources whose facts narrowed it.
 
 pub mod enums;
+/// Kept beside the tables, not among them: see its own documentation.
+pub mod row_count;
 
 #[macro_use]
 pub mod keys;

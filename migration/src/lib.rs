@@ -7,6 +7,7 @@ mod m20261129_000001_create_tables;
 mod m20261129_000002_search_entries;
 mod m20261201_000001_provenance;
 mod m20261203_000001_dataset_version;
+pub mod m20261204_000001_row_counts;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_search_entries::Migration),
             Box::new(m20261201_000001_provenance::Migration),
             Box::new(m20261203_000001_dataset_version::Migration),
+            Box::new(m20261204_000001_row_counts::Migration),
         ]
     }
 }

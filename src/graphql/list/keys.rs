@@ -44,6 +44,11 @@ impl ListQuery {
         Arc::new(Self::default())
     }
 
+    /// Whether it narrows the rows by a condition.
+    pub fn is_filtered(&self) -> bool {
+        self.condition.is_some()
+    }
+
     /// Applies the condition and the order (then the id, so the order is total).
     pub fn apply<E: EntityTrait>(&self, mut select: Select<E>) -> Result<Select<E>, ApiError> {
         if let Some(condition) = &self.condition {

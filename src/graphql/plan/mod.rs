@@ -26,7 +26,7 @@ use async_graphql::registry::Registry;
 use async_graphql::{
     ContextSelectionSet, InputType, OutputType, Positioned, ServerError, ServerResult, Value,
 };
-use sea_orm::{ActiveEnum, DatabaseConnection, QueryTrait, Select};
+use sea_orm::{ActiveEnum, DatabaseConnection, EntityName, EntityTrait, QueryTrait, Select};
 
 use super::error::{ApiResult, OrGraphql};
 use super::fields::Record;
@@ -353,8 +353,11 @@ where
         collect::connection(request, collect::Target::of::<N>(), &sets, args, type_name)
     };
     let run = async |conn: &DatabaseConnection, plan| {
+        // The root's rows are the whole table when it narrows them by nothing of its own.
+        let whole = (*select.as_query() == N::Entity::find().into_query())
+            .then(|| N::Entity::default().table_name());
         let rows = query.apply(select.clone()).or_gql()?.into_query();
-        sql::answer(conn, rows, args, &plan).await
+        sql::answer(conn, rows, sql::Length::of(query, whole), args, &plan).await
     };
     planned_or(ctx, plan, run, resolve).await
 }

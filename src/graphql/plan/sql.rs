@@ -10,8 +10,9 @@
 
 use async_graphql::indexmap::IndexMap;
 use async_graphql::{Name, Value};
+use entity::row_count;
 use sea_orm::sea_query::{Alias, Expr, Func, Query, SelectStatement, SubQueryStatement};
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection};
 
 use super::Leaf;
 use super::collect::{
@@ -67,16 +68,41 @@ impl Dialect {
     }
 }
 
+/// How a list's length is found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Length {
+    /// Counted over the rows, apart from the page.
+    Counted,
+    /// Counted in the page's own pass over the rows (`count(*) OVER ()`): a filter's
+    /// subqueries then run once for both, where a separate count would run them again.
+    WithPage,
+    /// Read from the count the database keeps of this whole table (`row_counts`), counted
+    /// as a last resort where it keeps none.
+    Kept(&'static str),
+}
+
+impl Length {
+    /// The way for a list over `query`'s rows that is the whole of `table` when `whole`.
+    pub fn of(query: &ListQuery, whole: Option<&'static str>) -> Self {
+        match whole {
+            _ if query.is_filtered() => Self::WithPage,
+            Some(table) => Self::Kept(table),
+            None => Self::Counted,
+        }
+    }
+}
+
 /// Runs the statement of a root list over `rows` (filtered and sorted) and builds the
 /// field's value.
 pub async fn answer(
     conn: &DatabaseConnection,
     rows: SelectStatement,
+    length: Length,
     args: &PageArgs,
     plan: &ConnectionPlan,
 ) -> ApiResult<Value> {
     let dialect = Dialect::of(conn.get_database_backend());
-    let whole = list(dialect, plan, rows, args, 0)?;
+    let whole = list(dialect, plan, rows, length, args, 0)?;
     let json = run(conn, dialect, whole).await?;
     Ok(connection_value(plan, args, &json))
 }
@@ -146,6 +172,7 @@ fn list(
     dialect: Dialect,
     plan: &ConnectionPlan,
     rows: SelectStatement,
+    length: Length,
     args: &PageArgs,
     depth: usize,
 ) -> ApiResult<Expr> {
@@ -156,15 +183,29 @@ fn list(
         rows.clear_order_by();
         rows
     };
+    let counted = || {
+        Dialect::scalar(
+            Query::select()
+                .expr(Expr::cust("count(*)"))
+                .from_subquery(whole(&rows), Alias::new(format!("c{depth}")))
+                .to_owned(),
+        )
+    };
+    let with_page = plan.counts && plan.rows && length == Length::WithPage;
     let mut parts: Vec<Expr> = Vec::with_capacity(2);
-    if plan.counts {
-        let count = Query::select()
-            .expr(Expr::cust("count(*)"))
-            .from_subquery(whole(&rows), Alias::new(format!("c{depth}")))
-            .to_owned();
-        parts.push(Dialect::scalar(count));
-    } else {
-        parts.push(Expr::val(0));
+    match length {
+        _ if !plan.counts => parts.push(Expr::val(0)),
+        // Set below, from the page.
+        Length::WithPage if with_page => {}
+        Length::Kept(table) => {
+            let kept = Query::select()
+                .column(row_count::Column::RowCount)
+                .from(row_count::Entity)
+                .and_where(row_count::Column::TableName.eq(table))
+                .to_owned();
+            parts.push(Func::coalesce([Dialect::scalar(kept), counted()]).into());
+        }
+        Length::WithPage | Length::Counted => parts.push(counted()),
     }
     // Aggregates follow the rows' place, which holds 0 when no rows are asked for.
     if (plan.totals || !plan.groups.is_empty()) && !plan.rows {
@@ -199,10 +240,35 @@ fn list(
     }
     if plan.rows {
         let (start, end) = args.fixed_window().unwrap_or_default();
-        let mut page = rows;
+        let mut page = rows.clone();
         page.offset(start as u64).limit((end - start) as u64);
         let alias = Alias::new(format!("p{depth}"));
         let row = row(dialect, &plan.layout, &alias, depth)?;
+        if with_page {
+            // One pass: the page's rows each carry the list's length, and the list is the
+            // aggregate of the page. A page past the end has no row to carry it: then it is
+            // counted apart (`coalesce` leaves that count unrun otherwise).
+            page.expr_as(Expr::cust("count(*) OVER ()"), Alias::new(LENGTH));
+            let length: Expr = Func::coalesce([
+                Func::max(Expr::col((alias.clone(), Alias::new(LENGTH)))).into(),
+                counted(),
+            ])
+            .into();
+            let rows = Func::cust(dialect.aggregate).arg(row).into();
+            let rows = if dialect.postgres {
+                Expr::cust_with_exprs("coalesce($1, '[]'::json)", [rows])
+            } else {
+                rows
+            };
+            let list = Query::select()
+                .expr(
+                    Func::cust(dialect.array)
+                        .args(std::iter::once(length).chain([rows]).chain(aggregates)),
+                )
+                .from_subquery(page, alias)
+                .to_owned();
+            return Ok(dialect.json(list, false));
+        }
         let rows = Query::select()
             .expr(Func::cust(dialect.aggregate).arg(row))
             .from_subquery(page, alias)
@@ -212,6 +278,9 @@ fn list(
     parts.extend(aggregates);
     Ok(Func::cust(dialect.array).args(parts).into())
 }
+
+/// The column that carries the list's length on each row of its page.
+const LENGTH: &str = "list_length";
 
 /// One row as JSON: the layout's columns of the row `alias`, then its nested values.
 fn row(dialect: Dialect, layout: &Layout, alias: &Alias, depth: usize) -> ApiResult<Expr> {
@@ -230,7 +299,14 @@ fn row(dialect: Dialect, layout: &Layout, alias: &Alias, depth: usize) -> ApiRes
                 plan,
             } => {
                 let rows = target.rows(path, alias, query)?;
-                list(dialect, plan, rows, args, depth + 1)?
+                list(
+                    dialect,
+                    plan,
+                    rows,
+                    Length::of(query, None),
+                    args,
+                    depth + 1,
+                )?
             }
             Nested::Parent {
                 path,
