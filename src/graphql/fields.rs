@@ -2,45 +2,15 @@
 //! [`object!`] writes each list field (its six arguments, its cost and its body) from the
 //! relationship's declaration in `entity::keys` and the listed type's [`Record`].
 
-use async_graphql::{Context, InputType, OutputType};
+use async_graphql::{Context, OutputType};
 use sea_orm::EntityTrait;
 
 use super::error::{ApiResult, OrGraphql};
-use super::filter::{Filter, list_query};
+use super::filter::list_query;
 use super::list::{Connection, EdgeOf, Loaded, PageArgs, Row, ToMany};
-use super::order::{OrderBy, OrderDirection, OrderField};
-use super::plan::{self, Answer, Leaf};
-
-/// A node type of the API over one entity: how its lists filter and sort, and how a row
-/// becomes the type.
-pub trait Record: OutputType + Sized {
-    /// The type's name in global ids and the schema.
-    const TYPE: &'static str;
-    /// The entity its rows come from.
-    type Entity: EntityTrait;
-    /// Its filter input.
-    type Filter: Filter + InputType;
-    /// The fields its lists sort by.
-    type OrderField: OrderField + InputType;
-    /// Its lists' order when none is asked for.
-    const ORDER: &'static [(Self::OrderField, OrderDirection)];
-
-    /// The type over a loaded row.
-    fn wrap(row: Loaded<<Self::Entity as EntityTrait>::Model>) -> Self;
-
-    /// The fields that answer a column as it is, by column, with how each is read (for the
-    /// planner).
-    fn columns() -> &'static [(&'static str, Leaf)];
-
-    /// The relationship behind the field `name` (in snake case), for the planner.
-    fn relation(name: &str) -> Option<plan::Relation>;
-
-    /// The uncertain dates, with their columns (for the planner).
-    fn dates() -> &'static [plan::DateColumns];
-
-    /// What the planner needs of the aggregate of its lists.
-    fn aggregate_model() -> plan::AggregateModel;
-}
+use super::model::Record;
+use super::order::OrderBy;
+use super::plan::{self, Answer};
 
 /// Declares a node type's lists: its filter input (`filter`, members as [`filter!`] takes
 /// them), its sort fields and default order (`order`, as [`order_by!`] takes them), its group
@@ -79,7 +49,7 @@ macro_rules! record {
             measures { $($measures)* }
         );
 
-        impl $crate::graphql::fields::Record for $ty {
+        impl $crate::graphql::model::Record for $ty {
             const TYPE: &'static str = stringify!($ty);
             type Entity = $entity::Entity;
             type Filter = $filter;
@@ -91,19 +61,19 @@ macro_rules! record {
                 Self(row)
             }
 
-            fn columns() -> &'static [(&'static str, $crate::graphql::plan::Leaf)] {
+            fn columns() -> &'static [(&'static str, $crate::graphql::model::Leaf)] {
                 Self::COLUMNS
             }
 
-            fn relation(name: &str) -> Option<$crate::graphql::plan::Relation> {
+            fn relation(name: &str) -> Option<$crate::graphql::model::Relation> {
                 Self::planned_relation(name)
             }
 
-            fn dates() -> &'static [$crate::graphql::plan::DateColumns] {
+            fn dates() -> &'static [$crate::graphql::model::DateColumns] {
                 Self::DATES
             }
 
-            fn aggregate_model() -> $crate::graphql::plan::AggregateModel {
+            fn aggregate_model() -> $crate::graphql::model::AggregateModel {
                 $ty::aggregate_model()
             }
         }
@@ -279,7 +249,7 @@ macro_rules! object {
     (@relation root $($rest:tt)*) => {};
     (@relation list $name:ident $field:ident $node:ident [$($edge:ty)?] ($source:expr)) => {
         if $name == stringify!($field) {
-            return Some($crate::graphql::plan::Relation::list::<
+            return Some($crate::graphql::model::Relation::list::<
                 $node,
                 $crate::graphql::list::Connection<$node $(, $edge)?>,
             >($crate::graphql::list::Many::path($source)));
@@ -306,13 +276,13 @@ macro_rules! object {
             ($( [$(#[$am2:meta])* $an2:ident ($at2:ty)] )*) [$($edge:ty)?] ($source:expr)] )*]) => {
         impl $ty {
             /// The fields that answer a column as it is, with how each is read.
-            pub const COLUMNS: &'static [(&'static str, $crate::graphql::plan::Leaf)] = &[
-                $( (stringify!($cfield), <$cty as $crate::graphql::plan::PlanLeaf>::LEAF), )*
+            pub const COLUMNS: &'static [(&'static str, $crate::graphql::model::Leaf)] = &[
+                $( (stringify!($cfield), <$cty as $crate::graphql::model::PlanLeaf>::LEAF), )*
             ];
 
             /// The uncertain dates, each with its columns, for the planner.
-            pub const DATES: &'static [$crate::graphql::plan::DateColumns] = &[
-                $( $crate::graphql::plan::DateColumns {
+            pub const DATES: &'static [$crate::graphql::model::DateColumns] = &[
+                $( $crate::graphql::model::DateColumns {
                     field: stringify!($dfield),
                     stated: concat!(stringify!($dfield), "_stated"),
                     precision: concat!(stringify!($dfield), "_precision"),
@@ -325,10 +295,10 @@ macro_rules! object {
 
             /// The relationship behind the field `name` (in snake case), for the planner.
             #[allow(dead_code, unused_variables)]
-            pub fn planned_relation(name: &str) -> Option<$crate::graphql::plan::Relation> {
+            pub fn planned_relation(name: &str) -> Option<$crate::graphql::model::Relation> {
                 $(
                     if name == stringify!($pfield) {
-                        return Some($crate::graphql::plan::Relation::parent::<$pnode>($fk.parent()));
+                        return Some($crate::graphql::model::Relation::parent::<$pnode>($fk.parent()));
                     }
                 )*
                 $( $crate::graphql::fields::object!(@relation $kind name $field $node [$($edge)?] ($source)); )*
@@ -365,7 +335,7 @@ macro_rules! object {
                         .0
                         .related(ctx, $fk)
                         .await?
-                        .map(<$pnode as $crate::graphql::fields::Record>::wrap))
+                        .map(<$pnode as $crate::graphql::model::Record>::wrap))
                 }
             )*
 
@@ -394,10 +364,10 @@ macro_rules! object {
                     ctx: &async_graphql::Context<'_>,
                     $( $(#[$am2])* $an2: $at2, )*
                     #[graphql(desc = "Only items matching this filter.")]
-                    filter: Option<<$node as $crate::graphql::fields::Record>::Filter>,
+                    filter: Option<<$node as $crate::graphql::model::Record>::Filter>,
                     #[graphql(desc = $order_doc)]
                     order_by: Option<Vec<$crate::graphql::order::OrderBy<
-                        <$node as $crate::graphql::fields::Record>::OrderField,
+                        <$node as $crate::graphql::model::Record>::OrderField,
                     >>>,
                     #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
                     #[graphql(desc = "Return items before this cursor.")] before: Option<String>,

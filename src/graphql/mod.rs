@@ -21,6 +21,7 @@ pub mod initiative;
 pub mod limits;
 pub mod list;
 pub mod membership;
+pub mod model;
 pub mod node;
 pub mod order;
 pub mod organization;

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{StreamExt, stream};
 
 use super::AppState;
-use super::graphql_http::{bearer_token, is_mutation};
+use super::request::{bearer_token, is_mutation};
 use super::subscription::connection_permit;
 use crate::graphql::change::SubscriptionSlots;
 use crate::graphql::curation::WriteReceipt;

@@ -3,10 +3,9 @@
 //! `application/json` as the Accept header asks, and 4xx statuses for requests that cannot
 //! run (bad JSON, no query, a document that does not parse or validate, a query over a limit).
 
-use crate::graphql::curation::{Bearer, WriteReceipt};
+use crate::graphql::curation::WriteReceipt;
 use std::collections::HashMap;
 
-use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{Response as GqlResponse, Value, Variables};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -15,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::cache::{PersistedQueryError, ResponseCache};
+use super::request::{bearer_token, is_mutation};
 use super::table::{Table, TableFormat};
 use crate::graphql::limits::JSON_NESTING_LIMIT;
 use crate::graphql::list::{Db, PageLimit, TABLE_PAGE_SIZE};
@@ -267,38 +267,12 @@ fn persisted_query(
     }
 }
 
-/// Whether the operation a request selects is a mutation.
-pub(super) fn is_mutation(document: &ExecutableDocument, operation_name: Option<&str>) -> bool {
-    document.operations.iter().any(|(name, operation)| {
-        let selected = match (operation_name, name) {
-            (Some(wanted), Some(name)) => wanted == name.as_str(),
-            (Some(_), None) => false,
-            (None, _) => true,
-        };
-        selected && operation.node.ty == OperationType::Mutation
-    })
-}
-
 /// Errors that stopped the request before execution: parse, validation, variables, limits.
 /// Field errors always carry a path; these never do.
 fn is_request_error(response: &GqlResponse) -> bool {
     response.data == Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty())
-}
-
-/// The token of an `Authorization: Bearer <token>` header.
-pub(super) fn bearer_token(headers: &HeaderMap) -> Bearer {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| {
-            let (scheme, token) = value.trim().split_once(' ')?;
-            scheme
-                .eq_ignore_ascii_case("bearer")
-                .then(|| token.trim().to_owned())
-        });
-    Bearer(token)
 }
 
 /// The request header that asks for a read reflecting at least this dataset version (as

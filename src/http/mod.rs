@@ -9,6 +9,7 @@ mod events;
 mod graphiql;
 mod graphql_http;
 mod metrics;
+mod request;
 pub mod subscription;
 mod table;
 

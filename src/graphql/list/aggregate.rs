@@ -510,13 +510,13 @@ macro_rules! aggregate_types {
 
         impl $node {
             /// What the planner needs of the aggregate of a list of this type.
-            pub fn aggregate_model() -> $crate::graphql::plan::AggregateModel {
-                $crate::graphql::plan::AggregateModel {
+            pub fn aggregate_model() -> $crate::graphql::model::AggregateModel {
+                $crate::graphql::model::AggregateModel {
                     aggregate_type: stringify!($agg),
                     group_type: stringify!($group),
                     measures: MEASURES,
                     measure_leaves: &[$(
-                        <$crate::graphql::list::measure_type!($mty) as $crate::graphql::plan::PlanLeaf>::LEAF
+                        <$crate::graphql::list::measure_type!($mty) as $crate::graphql::model::PlanLeaf>::LEAF
                     ),*],
                     key: |value| {
                         let key = <$keyenum as async_graphql::InputType>::parse(Some(value.clone())).ok()?;
@@ -524,12 +524,12 @@ macro_rules! aggregate_types {
                             $( $keyenum::$variant => (
                                 key.sql(),
                                 stringify!($kfield),
-                                <$kty as $crate::graphql::plan::PlanLeaf>::LEAF,
+                                <$kty as $crate::graphql::model::PlanLeaf>::LEAF,
                             ), )+
                         })
                     },
                     key_field: |name| match name {
-                        $( stringify!($kfield) => Some(<$kty as $crate::graphql::plan::PlanLeaf>::LEAF), )+
+                        $( stringify!($kfield) => Some(<$kty as $crate::graphql::model::PlanLeaf>::LEAF), )+
                         _ => None,
                     },
                 }

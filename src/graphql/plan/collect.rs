@@ -3,23 +3,17 @@
 //! repeated keys merged, as the specification's CollectFields does; anything the planner
 //! does not cover gives the reason it falls back.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{Field, FragmentDefinition, Selection, SelectionSet};
-use async_graphql::{InputType, Name, Positioned, Value};
-use sea_orm::sea_query::{Alias, SelectStatement};
-use sea_orm::{EntityTrait, QueryTrait};
+use async_graphql::{Name, Positioned, Value};
 
-use super::{AggregateModel, DateColumns, Leaf};
-use crate::graphql::error::{ApiResult, OrGraphql};
-use crate::graphql::fields::Record;
-use crate::graphql::filter::{Aliases, Correlate, Path, list_query};
+use crate::graphql::filter::Path;
 use crate::graphql::list::{KeySql, MAX_GROUP_KEYS, Measure};
 use crate::graphql::list::{ListQuery, PageArgs};
-use crate::graphql::order::OrderBy;
+use crate::graphql::model::{AggregateModel, Leaf, Target};
 
 /// Why a selection falls back to the resolvers.
 pub type Uncovered = &'static str;
@@ -27,111 +21,6 @@ pub type Uncovered = &'static str;
 /// The most values one row of the statement's JSON holds: PostgreSQL's functions take at
 /// most 100 arguments.
 const MAX_ROW_WIDTH: usize = 100;
-
-/// A node type as the planner knows it, without its Rust type.
-#[derive(Clone, Copy)]
-pub struct Target {
-    /// Its GraphQL name, for global ids and `__typename`.
-    pub type_name: &'static str,
-    columns: fn() -> &'static [(&'static str, Leaf)],
-    dates: fn() -> &'static [DateColumns],
-    aggregate: fn() -> AggregateModel,
-    relation: fn(&str) -> Option<Relation>,
-    list_query: fn(Option<Value>, Option<Value>) -> Option<Arc<ListQuery>>,
-    rows: fn(&Path, &Alias, &ListQuery) -> ApiResult<SelectStatement>,
-}
-
-impl Target {
-    /// The planner's view of `N`.
-    pub fn of<N: Record>() -> Self {
-        Self {
-            type_name: N::TYPE,
-            columns: N::columns,
-            dates: N::dates,
-            aggregate: N::aggregate_model,
-            relation: N::relation,
-            list_query: parse_list_query::<N>,
-            rows: related_rows::<N::Entity>,
-        }
-    }
-
-    /// Its rows reached by `path` from the row `parent`, filtered and sorted by `query`:
-    /// every column, so that nested lists and parents can be joined to them.
-    pub fn rows(
-        &self,
-        path: &Path,
-        parent: &Alias,
-        query: &ListQuery,
-    ) -> ApiResult<SelectStatement> {
-        (self.rows)(path, parent, query)
-    }
-}
-
-/// A relationship as the planner follows it: where it leads, and for a list its
-/// connection's type name.
-pub struct Relation {
-    path: Path,
-    target: Target,
-    connection: Option<fn() -> Cow<'static, str>>,
-}
-
-impl Relation {
-    /// The row a foreign key points to.
-    pub fn parent<N: Record>(path: Path) -> Self {
-        Self {
-            path,
-            target: Target::of::<N>(),
-            connection: None,
-        }
-    }
-
-    /// A list of `N` answered as the connection type `C`.
-    pub fn list<N: Record, C: async_graphql::OutputType>(path: Path) -> Self {
-        Self {
-            path,
-            target: Target::of::<N>(),
-            connection: Some(C::type_name),
-        }
-    }
-}
-
-/// A nested list's filter and order, from the field's arguments; None when they do not
-/// parse (the resolvers then give the error).
-fn parse_list_query<N: Record>(
-    filter: Option<Value>,
-    order: Option<Value>,
-) -> Option<Arc<ListQuery>> {
-    let filter = match filter {
-        None | Some(Value::Null) => None,
-        value => Some(<N::Filter as InputType>::parse(value).ok()?),
-    };
-    let order = match order {
-        None | Some(Value::Null) => None,
-        value => Some(<Vec<OrderBy<N::OrderField>> as InputType>::parse(value).ok()?),
-    };
-    Some(list_query::<N::Entity, _, _>(
-        filter.as_ref(),
-        order.as_deref(),
-        N::ORDER,
-    ))
-}
-
-/// The rows of `E` related to the row `parent` by `path`, filtered and sorted by `query`.
-fn related_rows<E: EntityTrait>(
-    path: &Path,
-    parent: &Alias,
-    query: &ListQuery,
-) -> ApiResult<SelectStatement> {
-    let mut select = query.apply(E::find()).or_gql()?;
-    let table = Alias::new(E::default().table_name());
-    path.correlate(
-        QueryTrait::query(&mut select),
-        parent,
-        &table,
-        &mut Aliases::default(),
-    );
-    Ok(select.into_query())
-}
 
 /// The values one row of a list gives: its columns, then what its nested lists and parents
 /// give, each as JSON.

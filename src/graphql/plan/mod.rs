@@ -1,19 +1,17 @@
-//! The read planner: a root list field whose selection it covers is answered by one SQL
-//! statement that returns the whole page as JSON, which becomes the field's value as it is,
-//! with no resolver run per field of every row.
+//! The read planner: a root field whose selection it covers is answered by one SQL statement
+//! that returns the whole answer as JSON, which becomes the field's value as it is, with no
+//! resolver run per field of every row. `collect` reads the selection into a plan, `sql`
+//! writes the plan as one statement (PostgreSQL's or SQLite's words) and reads its JSON; the
+//! node types' facts it reads are the model's (`graphql/model.rs`).
 //!
-//! What it covers (everything else resolves field by field, as without it):
-//! - root list fields (`states`, `conferences`, ...) with any of their arguments (`filter`,
-//!   `orderBy`, the field's own, `first`/`after`; not `last`/`before`, whose page depends
-//!   on the list's length);
-//! - in the connection: `totalCount`, `nodes`, `edges { cursor node }`, `pageInfo` and
-//!   `__typename`, aliased and repeated at will, through fragments;
-//! - in a node: the fields that answer a column as it is (`columns` of `object!`: text,
-//!   numbers, flags, enums, `id`) and `__typename`.
-//!
-//! Not yet: nested lists, parents, dates, aggregates, computed fields, and `@skip`/`@include`
-//! anywhere in the selection. `--planner verify` runs both ways on every covered field and
-//! answers an error where they differ: the test suite runs that way.
+//! What it covers: root lists with any of their arguments but `last`/`before`, and the
+//! roots that give one row; in a list `totalCount`, `nodes`, `edges { cursor node }`,
+//! `pageInfo`, `aggregate` and `__typename`; in a node its column fields, uncertain dates,
+//! parents and nested lists, as deep as the query goes, aliased, repeated and through
+//! fragments. Everything else (a link's edge fields, computed fields, `paged` lists,
+//! `@skip`/`@include`) makes the root field resolve field by field, as without the planner.
+//! `--planner verify` runs both ways on every covered field and answers an error where they
+//! differ: the test suite runs that way.
 
 mod collect;
 mod sql;
@@ -24,15 +22,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use async_graphql::parser::types::Field;
 use async_graphql::registry::Registry;
 use async_graphql::{
-    ContextSelectionSet, InputType, OutputType, Positioned, ServerError, ServerResult, Value,
+    ContextSelectionSet, OutputType, Positioned, ServerError, ServerResult, Value,
 };
-use sea_orm::{ActiveEnum, DatabaseConnection, EntityName, EntityTrait, QueryTrait, Select};
+use sea_orm::{DatabaseConnection, EntityName, EntityTrait, QueryTrait, Select};
 
 use super::error::{ApiResult, OrGraphql};
-use super::fields::Record;
 use super::list::{Connection, Db, ListQuery, PageArgs};
-
-pub use collect::Relation;
+use super::model::{Record, Target};
 
 /// Whether root list fields are planned.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -46,124 +42,6 @@ pub enum PlannerMode {
     /// difference is an error (`PLANNER_MISMATCH`).
     Verify,
 }
-
-/// How a column's value becomes its field's value.
-#[derive(Clone, Copy)]
-pub enum Leaf {
-    /// Text, as it is.
-    Text,
-    /// A whole number.
-    Int,
-    /// A flag (SQLite stores it as 0 or 1).
-    Bool,
-    /// The row's id, answered as the global id of its type.
-    Id,
-    /// A stored enum: its stored string to its GraphQL value.
-    Enum(fn(&str) -> Option<Value>),
-}
-
-/// The [`Leaf`] of a column field's type.
-pub trait PlanLeaf {
-    /// How its values are read.
-    const LEAF: Leaf;
-}
-
-impl PlanLeaf for &str {
-    const LEAF: Leaf = Leaf::Text;
-}
-
-impl<T: PlanLeaf> PlanLeaf for Option<T> {
-    const LEAF: Leaf = T::LEAF;
-}
-
-impl PlanLeaf for i32 {
-    const LEAF: Leaf = Leaf::Int;
-}
-
-impl PlanLeaf for i64 {
-    const LEAF: Leaf = Leaf::Int;
-}
-
-impl PlanLeaf for bool {
-    const LEAF: Leaf = Leaf::Bool;
-}
-
-impl PlanLeaf for async_graphql::ID {
-    const LEAF: Leaf = Leaf::Id;
-}
-
-impl PlanLeaf for String {
-    const LEAF: Leaf = Leaf::Text;
-}
-
-/// What the planner needs of a type's aggregate: its GraphQL names, its measures with how
-/// each is read, and each group key from its GraphQL value.
-#[derive(Clone, Copy)]
-pub struct AggregateModel {
-    /// The aggregate object's name.
-    pub aggregate_type: &'static str,
-    /// The group object's name.
-    pub group_type: &'static str,
-    /// The measures, by field.
-    pub measures: &'static [(&'static str, super::list::Measure)],
-    /// How each measure's value is read.
-    pub measure_leaves: &'static [Leaf],
-    /// A group key from its enum value: its SQL, its field in the group, how it is read.
-    pub key: fn(&Value) -> Option<(super::list::KeySql, &'static str, Leaf)>,
-    /// How a group's key field (by its Rust name) is read.
-    pub key_field: fn(&str) -> Option<Leaf>,
-}
-
-impl PlanLeaf for super::dates::Date {
-    const LEAF: Leaf = Leaf::Text;
-}
-
-/// The six columns of an uncertain date (see `crate::dates`), named once by `object!`.
-pub struct DateColumns {
-    /// The field (`joined`).
-    pub field: &'static str,
-    /// `<field>_stated`.
-    pub stated: &'static str,
-    /// `<field>_precision`.
-    pub precision: &'static str,
-    /// `<field>_earliest`.
-    pub earliest: &'static str,
-    /// `<field>_latest`.
-    pub latest: &'static str,
-    /// `<field>_narrowed_by`.
-    pub narrowed_by: &'static str,
-    /// `<field>_narrowing_note`.
-    pub narrowing_note: &'static str,
-}
-
-/// The GraphQL value of a stored enum's string.
-fn enum_value<T: ActiveEnum<Value = String> + InputType>(stored: &str) -> Option<Value> {
-    T::try_from_value(&stored.to_owned())
-        .ok()
-        .map(|value| InputType::to_value(&value))
-}
-
-/// Stored enums are leaves that map their stored strings.
-macro_rules! enum_leaves {
-    ($($ty:ident),* $(,)?) => {
-        $(impl PlanLeaf for entity::enums::$ty {
-            const LEAF: Leaf = Leaf::Enum(enum_value::<entity::enums::$ty>);
-        })*
-    };
-}
-
-enum_leaves!(
-    Precision,
-    ClaimTopic,
-    CommitmentKind,
-    ConferenceFormat,
-    ConferenceKind,
-    DocumentKind,
-    FundingQualifier,
-    OrganizationKind,
-    PersonRoleKind,
-    Region,
-);
 
 /// A field's answer: planned (a value as it is), resolved field by field, or both, held
 /// equal before the resolved one is given. Its GraphQL type is the resolved one's.
@@ -324,7 +202,7 @@ pub async fn one<N: Record>(
     let plan = |request: &collect::Request| {
         let mut layout = collect::Layout::default();
         let sets = [&ctx.item.node.selection_set.node];
-        let node = collect::node(request, collect::Target::of::<N>(), &sets, &mut layout)?;
+        let node = collect::node(request, Target::of::<N>(), &sets, &mut layout)?;
         Ok((layout, node))
     };
     let run = async |conn: &DatabaseConnection, (layout, node)| {
@@ -350,7 +228,7 @@ where
     let plan = |request: &collect::Request| {
         let sets = [&ctx.item.node.selection_set.node];
         let type_name = Connection::<N>::type_name().into_owned();
-        collect::connection(request, collect::Target::of::<N>(), &sets, args, type_name)
+        collect::connection(request, Target::of::<N>(), &sets, args, type_name)
     };
     let run = async |conn: &DatabaseConnection, plan| {
         // The root's rows are the whole table when it narrows them by nothing of its own.
@@ -407,14 +285,5 @@ mod tests {
             different.errors[0].message
         );
         assert_eq!(COUNTS.read().2, before + 1);
-    }
-
-    #[test]
-    fn stored_enums_read_as_their_graphql_values() {
-        let Leaf::Enum(read) = <entity::enums::Region as PlanLeaf>::LEAF else {
-            panic!("Region is an enum leaf");
-        };
-        assert_eq!(read("europe"), Some(value!("EUROPE")));
-        assert_eq!(read("no such region"), None);
     }
 }

@@ -14,7 +14,6 @@ use entity::row_count;
 use sea_orm::sea_query::{Alias, Expr, Func, Query, SelectStatement, SubQueryStatement};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection};
 
-use super::Leaf;
 use super::collect::{
     AggregateField, ConnectionField, ConnectionPlan, DateField, DatePlan, EdgeField, GroupField,
     GroupPlan, Layout, Nested, NodeField, NodePlan, PageInfoField,
@@ -22,6 +21,7 @@ use super::collect::{
 use crate::graphql::error::{ApiError, ApiResult, OrGraphql};
 use crate::graphql::list::grouped;
 use crate::graphql::list::{ListQuery, PageArgs, encode_cursor};
+use crate::graphql::model::{Leaf, PlanLeaf};
 use crate::graphql::node::global_id;
 
 /// The two dialects' words for building JSON.
@@ -500,12 +500,10 @@ fn date_value(date: &DatePlan, row: &serde_json::Value) -> Value {
             DateField::Stated => optional(stated.clone()),
             DateField::Earliest => optional(earliest.clone()),
             DateField::Latest => optional(latest.clone()),
-            DateField::Precision => {
-                match (<entity::enums::Precision as super::PlanLeaf>::LEAF, text(1)) {
-                    (Leaf::Enum(read), Some(stored)) => read(&stored).unwrap_or(Value::Null),
-                    _ => Value::Null,
-                }
-            }
+            DateField::Precision => match (<entity::enums::Precision as PlanLeaf>::LEAF, text(1)) {
+                (Leaf::Enum(read), Some(stored)) => read(&stored).unwrap_or(Value::Null),
+                _ => Value::Null,
+            },
             DateField::NarrowedBy => Value::List(
                 text(4)
                     .map(|keys| {
