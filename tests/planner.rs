@@ -301,3 +301,71 @@ on_both_backends!(
         assert_eq!(planned_total, resolved_total + 1000);
     }
 );
+
+/// The value of a gauge in a server's metrics.
+async fn gauge(client: &reqwest::Client, url: &str, name: &str) -> u64 {
+    let metrics = client
+        .get(format!("{url}/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("metrics text");
+    metrics
+        .lines()
+        .find(|line| line.starts_with(name))
+        .and_then(|line| line.rsplit(' ').next())
+        .and_then(|n| n.parse::<u64>().ok())
+        .unwrap_or_else(|| panic!("{name} in {metrics}"))
+}
+
+on_both_backends!(a_repeated_request_reuses_its_plans, |app| {
+    // No response cache: every request runs.
+    let with = |planner| foc_graph::http::Settings {
+        planner,
+        cache_max_age: std::time::Duration::ZERO,
+        ..foc_graph::http::Settings::default()
+    };
+    let (planned, _a) = common::serve_as_set(app.db.clone(), with(PlannerMode::On)).await;
+    let (resolved, _b) = common::serve_as_set(app.db.clone(), with(PlannerMode::Off)).await;
+    let reused = || gauge(&app.client, &planned, "foc_planner_plans_reused");
+    assert_eq!(reused().await, 0);
+    // Every covered query twice: the second time each root field is decided by the plan
+    // kept from the first, and answers the same bytes.
+    let roots: u64 = COVERED.iter().map(|(_, roots)| roots).sum();
+    for (query, _) in COVERED {
+        let (first, _) = post(&app.client, &planned, query).await;
+        let (second, _) = post(&app.client, &planned, query).await;
+        assert_eq!(data_text(&first), data_text(&second), "{query}");
+    }
+    assert_eq!(reused().await, roots);
+    // A plan is kept for its variables: others are planned anew, and answered for themselves.
+    let query = "query Q($region: Region) { states(first: 3, filter: {region: {eq: $region}}) { totalCount nodes { code } } }";
+    let mut answers = Vec::new();
+    for region in ["EUROPE", "AFRICA", "EUROPE"] {
+        let body = json!({ "query": query, "variables": { "region": region } });
+        let mut texts = Vec::new();
+        for url in [&planned, &resolved] {
+            let text = app
+                .client
+                .post(format!("{url}/graphql"))
+                .json(&body)
+                .send()
+                .await
+                .expect("send")
+                .text()
+                .await
+                .expect("body");
+            texts.push(data_text(&text).to_owned());
+        }
+        assert_eq!(texts[0], texts[1], "{region}");
+        answers.push(texts.swap_remove(0));
+    }
+    assert_ne!(answers[0], answers[1], "the regions' answers differ");
+    assert_eq!(
+        reused().await,
+        roots + 1,
+        "only the repeated variables reuse a plan"
+    );
+});

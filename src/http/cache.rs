@@ -21,7 +21,7 @@ const DOCUMENTS: usize = 256;
 
 /// The longest query text whose parsed document is remembered: dashboards send short
 /// queries, and a bound keeps the cache small whatever clients send.
-const LONGEST_CACHED_QUERY: usize = 16 * 1024;
+pub(super) const LONGEST_CACHED_QUERY: usize = 16 * 1024;
 
 /// The hex SHA-256 of some bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {

@@ -13,11 +13,12 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use super::cache::{PersistedQueryError, ResponseCache};
+use super::cache::{self, PersistedQueryError, ResponseCache};
 use super::request::{bearer_token, is_mutation};
 use super::table::{Table, TableFormat};
 use crate::graphql::limits::JSON_NESTING_LIMIT;
 use crate::graphql::list::{Db, PageLimit, TABLE_PAGE_SIZE};
+use crate::graphql::plan::PlanSlot;
 
 /// The response media types a client can ask for.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -631,10 +632,21 @@ async fn execute(
         request.variables.clone(),
         request.operation_name.clone(),
     );
-    let request = request
+    let slot = (request.query.len() <= cache::LONGEST_CACHED_QUERY).then(|| {
+        PlanSlot::new(
+            app.plans.clone(),
+            &request.query,
+            request.operation_name.as_deref(),
+            &request.variables,
+        )
+    });
+    let mut request = request
         .data(db.loader())
         .data(db.clone())
         .data(bearer_token(headers));
+    if let Some(slot) = slot {
+        request = request.data(slot);
+    }
     let execution = tokio::time::timeout(app.request_timeout, app.schema.execute(request));
     // On timeout the execution is dropped, which cancels its pending SQL; PostgreSQL also
     // cuts off each statement after the same time (see `db::connect`).

@@ -52,6 +52,7 @@ pub struct Metrics {
     pool: Family<PoolLabels, Gauge>,
     feed: FeedGauges,
     planner: Family<PlannerLabels, Gauge>,
+    plans_reused: Gauge,
 }
 
 /// How the server stands with the change feed, read when the metrics are.
@@ -144,6 +145,13 @@ impl Default for Metrics {
              resolvers (fallback), or answered differently from them (mismatched, verify mode)",
             planner.clone(),
         );
+        let plans_reused = Gauge::default();
+        registry.register(
+            "planner_plans_reused",
+            "Root fields this server decided by a plan kept from an earlier request with the \
+             same text, operation and variables, rather than planning them again",
+            plans_reused.clone(),
+        );
         Self {
             registry,
             requests,
@@ -153,6 +161,7 @@ impl Default for Metrics {
             pool,
             feed,
             planner,
+            plans_reused,
         }
     }
 }
@@ -211,6 +220,8 @@ impl Metrics {
                 .get_or_create(&PlannerLabels { outcome })
                 .set(i64::try_from(n).unwrap_or(i64::MAX));
         }
+        self.plans_reused
+            .set(i64::try_from(app.plans.reused()).unwrap_or(i64::MAX));
         let mut text = String::new();
         encode(&mut text, &self.registry)?;
         Ok(text)

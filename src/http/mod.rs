@@ -104,6 +104,8 @@ pub struct AppState {
     pub persisted: Arc<cache::PersistedQueries>,
     /// Parsed documents by query text.
     pub documents: Arc<cache::Documents>,
+    /// The planner's statements for root fields, by request.
+    pub plans: Arc<crate::graphql::plan::Plans>,
     /// Read-only responses, until the next write.
     pub responses: Arc<cache::ResponseCache>,
     /// The change feed: which writes this server's reads reflect, and its subscribers.
@@ -150,6 +152,7 @@ pub fn router(databases: Databases, settings: Settings) -> Router {
         metrics: Arc::default(),
         persisted: Arc::default(),
         documents: Arc::default(),
+        plans: Arc::default(),
         responses: Arc::new(cache::ResponseCache::new(settings.cache_max_age)),
         feed,
         connections: Arc::new(tokio::sync::Semaphore::new(

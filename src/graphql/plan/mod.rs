@@ -24,10 +24,14 @@ use async_graphql::registry::Registry;
 use async_graphql::{
     ContextSelectionSet, OutputType, Positioned, ServerError, ServerResult, Value,
 };
-use sea_orm::{DatabaseConnection, EntityName, EntityTrait, QueryTrait, Select};
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
+
+use lru::LruCache;
+use sea_orm::{DatabaseBackend, EntityName, EntityTrait, QueryTrait, Select};
 
 use super::error::{ApiResult, OrGraphql};
-use super::list::{Connection, Db, ListQuery, PageArgs};
+use super::list::{Connection, Db, ListQuery, PageArgs, PageLimit};
 use super::model::{Record, Target};
 
 /// Whether root list fields are planned.
@@ -157,13 +161,93 @@ fn note(field: &str, outcome: Result<(), &str>) {
     }
 }
 
-/// The answer of the root field `ctx` resolves: planned when the planner is on and `plan`
-/// covers its selection (`run` then runs the plan's statement), resolved by `resolve`
+/// What the planner made of root fields, kept for the requests that ask the same again: a
+/// root field's statement depends on nothing but the request's text, operation and
+/// variables and the field's place in it, so a request repeating them reuses the statement
+/// (or the decision to leave the field to the resolvers) rather than planning it again.
+pub struct Plans {
+    kept: Mutex<LruCache<PlanKey, Planned>>,
+    reused: AtomicU64,
+}
+
+/// A root field's place: its request (operation, variables and text) and its position.
+type PlanKey = (Arc<str>, usize, usize);
+
+/// A root field's statement, or why the planner leaves the field to the resolvers.
+type Planned = Result<Arc<sql::Prepared>, collect::Uncovered>;
+
+/// How many root fields' plans are kept.
+const PLANS: usize = 1000;
+
+impl Default for Plans {
+    fn default() -> Self {
+        Self {
+            kept: Mutex::new(LruCache::new(
+                NonZeroUsize::new(PLANS).unwrap_or(NonZeroUsize::MIN),
+            )),
+            reused: AtomicU64::new(0),
+        }
+    }
+}
+
+impl Plans {
+    /// How many root fields were decided by a plan kept from an earlier request.
+    pub fn reused(&self) -> u64 {
+        self.reused.load(Ordering::Relaxed)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<PlanKey, Planned>> {
+        self.kept
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A request's handle on the kept plans: the cache and the request's key. Requests without
+/// one (or asking with a page limit of their own) plan every field afresh.
+#[derive(Clone)]
+pub struct PlanSlot {
+    plans: Arc<Plans>,
+    request: Arc<str>,
+}
+
+impl PlanSlot {
+    /// The slot of a request with this text, operation and variables.
+    pub fn new(
+        plans: Arc<Plans>,
+        query: &str,
+        operation: Option<&str>,
+        variables: &async_graphql::Variables,
+    ) -> Self {
+        let variables = serde_json::to_string(variables).unwrap_or_default();
+        let request = format!("{}\u{1f}{variables}\u{1f}{query}", operation.unwrap_or(""));
+        Self {
+            plans,
+            request: request.into(),
+        }
+    }
+
+    /// The key of the field `ctx` resolves, if its plan may be kept: a root field's only
+    /// (a field below the root can be resolved once for each of several parents).
+    fn key(&self, ctx: &async_graphql::Context<'_>) -> Option<PlanKey> {
+        let root = ctx
+            .path_node
+            .as_ref()
+            .is_some_and(|node| node.parent.is_none());
+        let paged = ctx.data_opt::<PageLimit>().is_some();
+        (root && !paged).then(|| (self.request.clone(), ctx.item.pos.line, ctx.item.pos.column))
+    }
+}
+
+/// The answer of the root field `ctx` resolves: planned when the planner is on and
+/// `prepare` covers its selection (its statement is then run), resolved by `resolve`
 /// otherwise, and both when verifying.
-async fn planned_or<T, P>(
+async fn planned_or<T>(
     ctx: &async_graphql::Context<'_>,
-    plan: impl FnOnce(&collect::Request) -> Result<P, collect::Uncovered>,
-    run: impl AsyncFnOnce(&DatabaseConnection, P) -> ApiResult<Value>,
+    prepare: impl FnOnce(
+        &collect::Request,
+        DatabaseBackend,
+    ) -> Result<ApiResult<sql::Prepared>, collect::Uncovered>,
     resolve: impl std::future::Future<Output = ApiResult<T>>,
 ) -> ApiResult<Answer<T>> {
     // Boxed: a root field's future holds the resolvers' and the statement's, and the
@@ -174,22 +258,48 @@ async fn planned_or<T, P>(
         return Ok(Answer::Resolved(resolve.await?));
     }
     let name = ctx.item.node.name.node.as_str();
-    let plan = match plan(&collect::Request::of(ctx)) {
-        Ok(plan) => plan,
+    let db = ctx.data::<Db>()?;
+    let slot = ctx.data_opt::<PlanSlot>();
+    let key = slot.and_then(|slot| Some((slot, slot.key(ctx)?)));
+    let kept = key
+        .as_ref()
+        .and_then(|(slot, key)| slot.plans.lock().get(key).cloned());
+    let planned = match kept {
+        Some(planned) => {
+            if let Some((slot, _)) = &key {
+                slot.plans.reused.fetch_add(1, Ordering::Relaxed);
+            }
+            planned
+        }
+        None => {
+            let backend = db.conn.get_database_backend();
+            let planned = match prepare(&collect::Request::of(ctx), backend) {
+                Ok(prepared) => Ok(Arc::new(prepared?)),
+                Err(why) => Err(why),
+            };
+            if let Some((slot, key)) = key {
+                slot.plans.lock().put(key, planned.clone());
+            }
+            planned
+        }
+    };
+    let prepared = match planned {
+        Ok(prepared) => prepared,
         Err(why) => {
             note(name, Err(why));
             return Ok(Answer::Resolved(resolve.await?));
         }
     };
     note(name, Ok(()));
-    let db = ctx.data::<Db>()?;
     match mode {
         // Verifying must not change what the request reports it ran.
         PlannerMode::Verify => {
-            let planned = Box::pin(run(db.uncounted(), plan)).await?;
+            let planned = Box::pin(sql::run(db.uncounted(), &prepared)).await?;
             Ok(Answer::Verified(planned, resolve.await?))
         }
-        _ => Ok(Answer::planned(Box::pin(run(&db.conn, plan)).await?)),
+        _ => Ok(Answer::planned(
+            Box::pin(sql::run(&db.conn, &prepared)).await?,
+        )),
     }
 }
 
@@ -199,18 +309,15 @@ pub async fn one<N: Record>(
     select: &Select<N::Entity>,
     resolve: impl std::future::Future<Output = ApiResult<Option<N>>>,
 ) -> ApiResult<Answer<Option<N>>> {
-    let plan = |request: &collect::Request| {
+    let prepare = |request: &collect::Request, backend| {
         let mut layout = collect::Layout::default();
         let sets = [&ctx.item.node.selection_set.node];
         let node = collect::node(request, Target::of::<N>(), &sets, &mut layout)?;
-        Ok((layout, node))
-    };
-    let run = async |conn: &DatabaseConnection, (layout, node)| {
         let mut row = select.clone().into_query();
         row.limit(1);
-        sql::one(conn, row, &layout, &node).await
+        Ok(sql::prepare_one(backend, row, layout, node))
     };
-    planned_or(ctx, plan, run, resolve).await
+    planned_or(ctx, prepare, resolve).await
 }
 
 /// The answer of a root list field over the rows `select` and `query` give, paged by `args`.
@@ -225,19 +332,20 @@ where
     N: Record,
     Connection<N>: OutputType,
 {
-    let plan = |request: &collect::Request| {
+    let prepare = |request: &collect::Request, backend| {
         let sets = [&ctx.item.node.selection_set.node];
         let type_name = Connection::<N>::type_name().into_owned();
-        collect::connection(request, Target::of::<N>(), &sets, args, type_name)
-    };
-    let run = async |conn: &DatabaseConnection, plan| {
+        let plan = collect::connection(request, Target::of::<N>(), &sets, args, type_name)?;
         // The root's rows are the whole table when it narrows them by nothing of its own.
         let whole = (*select.as_query() == N::Entity::find().into_query())
             .then(|| N::Entity::default().table_name());
-        let rows = query.apply(select.clone()).or_gql()?.into_query();
-        sql::answer(conn, rows, sql::Length::of(query, whole), args, &plan).await
+        let length = sql::Length::of(query, whole);
+        Ok(query
+            .apply(select.clone())
+            .or_gql()
+            .and_then(|rows| sql::prepare_list(backend, rows.into_query(), length, *args, plan)))
     };
-    planned_or(ctx, plan, run, resolve).await
+    planned_or(ctx, prepare, resolve).await
 }
 
 #[cfg(test)]

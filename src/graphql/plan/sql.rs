@@ -12,7 +12,7 @@ use async_graphql::indexmap::IndexMap;
 use async_graphql::{Name, Value};
 use entity::row_count;
 use sea_orm::sea_query::{Alias, Expr, Func, Query, SelectStatement, SubQueryStatement};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 
 use super::collect::{
     AggregateField, ConnectionField, ConnectionPlan, DateField, DatePlan, EdgeField, GroupField,
@@ -92,32 +92,50 @@ impl Length {
     }
 }
 
-/// Runs the statement of a root list over `rows` (filtered and sorted) and builds the
-/// field's value.
-pub async fn answer(
-    conn: &DatabaseConnection,
-    rows: SelectStatement,
-    length: Length,
-    args: &PageArgs,
-    plan: &ConnectionPlan,
-) -> ApiResult<Value> {
-    let dialect = Dialect::of(conn.get_database_backend());
-    let whole = list(dialect, plan, rows, length, args, 0)?;
-    let json = run(conn, dialect, whole).await?;
-    Ok(connection_value(plan, args, &json))
+/// A root field's statement and how its JSON becomes the field's value: all a request needs
+/// to answer the field, and all that the next request asking the same can reuse.
+pub struct Prepared {
+    statement: Statement,
+    shape: Shape,
 }
 
-/// Runs the statement of a root field giving the one row of `row` (or null) and builds its
-/// value.
-pub async fn one(
-    conn: &DatabaseConnection,
+/// What a statement's JSON holds.
+enum Shape {
+    /// A list, paged by its arguments.
+    List {
+        plan: ConnectionPlan,
+        args: PageArgs,
+    },
+    /// One row, or null.
+    One { layout: Layout, node: NodePlan },
+}
+
+/// The statement of a root list over `rows` (filtered and sorted), paged by `args`.
+pub fn prepare_list(
+    backend: DatabaseBackend,
+    rows: SelectStatement,
+    length: Length,
+    args: PageArgs,
+    plan: ConnectionPlan,
+) -> ApiResult<Prepared> {
+    let dialect = Dialect::of(backend);
+    let whole = list(dialect, &plan, rows, length, &args, 0)?;
+    Ok(Prepared {
+        statement: statement(dialect, whole),
+        shape: Shape::List { plan, args },
+    })
+}
+
+/// The statement of a root field giving the one row of `row` (or null).
+pub fn prepare_one(
+    backend: DatabaseBackend,
     row: SelectStatement,
-    layout: &Layout,
-    node: &NodePlan,
-) -> ApiResult<Value> {
-    let dialect = Dialect::of(conn.get_database_backend());
+    layout: Layout,
+    node: NodePlan,
+) -> ApiResult<Prepared> {
+    let dialect = Dialect::of(backend);
     let alias = Alias::new("t0");
-    let json = self::row(dialect, layout, &alias, 0)?;
+    let json = self::row(dialect, &layout, &alias, 0)?;
     let whole = dialect.json(
         Query::select()
             .expr(json)
@@ -125,21 +143,15 @@ pub async fn one(
             .to_owned(),
         false,
     );
-    let json = run(conn, dialect, whole).await?;
-    Ok(if json.is_null() {
-        Value::Null
-    } else {
-        node_value(node, layout, &json)
+    Ok(Prepared {
+        statement: statement(dialect, whole),
+        shape: Shape::One { layout, node },
     })
 }
 
-/// Runs `whole`, a JSON value, as the statement's one column, and reads it (null as null).
-async fn run(
-    conn: &DatabaseConnection,
-    dialect: Dialect,
-    whole: Expr,
-) -> ApiResult<serde_json::Value> {
-    let backend = conn.get_database_backend();
+/// `whole`, a JSON value, as a statement's one column (text on PostgreSQL, so the driver
+/// hands it over as it is).
+fn statement(dialect: Dialect, whole: Expr) -> Statement {
     let mut outer = Query::select();
     if dialect.postgres {
         outer.expr_as(
@@ -149,22 +161,32 @@ async fn run(
     } else {
         outer.expr_as(whole, Alias::new("answer"));
     }
+    dialect.backend.build(&outer)
+}
+
+/// Runs a prepared statement and builds the field's value from its JSON.
+pub async fn run(conn: &DatabaseConnection, prepared: &Prepared) -> ApiResult<Value> {
     let row = conn
-        .query_one_raw(backend.build(&outer))
+        .query_one_raw(prepared.statement.clone())
         .await
         .or_gql()?
         .ok_or(ApiError::Unavailable)
         .or_gql()?;
     let text: Option<String> = row.try_get("", "answer").or_gql()?;
-    let Some(text) = text else {
-        return Ok(serde_json::Value::Null);
+    let json = match text {
+        None => serde_json::Value::Null,
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|e| {
+                tracing::error!("the planned statement's JSON does not parse: {e}");
+                ApiError::Unavailable
+            })
+            .or_gql()?,
     };
-    serde_json::from_str(&text)
-        .map_err(|e| {
-            tracing::error!("the planned statement's JSON does not parse: {e}");
-            ApiError::Unavailable
-        })
-        .or_gql()
+    Ok(match &prepared.shape {
+        Shape::List { plan, args } => connection_value(plan, args, &json),
+        Shape::One { .. } if json.is_null() => Value::Null,
+        Shape::One { layout, node } => node_value(node, layout, &json),
+    })
 }
 
 /// A list as JSON: `[total, rows]` of `rows` paged by `args`, at nesting `depth`.
