@@ -166,22 +166,13 @@ on_both_backends!(planned_and_resolved_answers_are_the_same_bytes, |app| {
         );
     }
     // The metrics count what was planned.
-    let metrics = app
-        .client
-        .get(format!("{planned}/metrics"))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("metrics text");
-    let planned_count = metrics
-        .lines()
-        .find(|line| line.starts_with("foc_planner_fields{outcome=\"planned\"}"))
-        .and_then(|line| line.rsplit(' ').next())
-        .and_then(|n| n.parse::<u64>().ok())
-        .expect("the planner's count in the metrics");
-    assert!(planned_count >= COVERED.len() as u64, "{metrics}");
+    let planned_count = gauge(
+        &app.client,
+        &planned,
+        "foc_planner_fields{outcome=\"planned\"}",
+    )
+    .await;
+    assert!(planned_count >= COVERED.len() as u64);
 });
 
 /// The root lists, each with its length.
