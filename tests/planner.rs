@@ -121,9 +121,19 @@ fn data_text(body: &str) -> &str {
 
 /// POSTs `query` to `url`: the body as text and as JSON.
 async fn post(client: &reqwest::Client, url: &str, query: &str) -> (String, serde_json::Value) {
+    post_request(client, url, &json!({ "query": query })).await
+}
+
+/// POSTs a request (query, variables) to `url`: the body as text and as JSON, which must
+/// hold no errors.
+async fn post_request(
+    client: &reqwest::Client,
+    url: &str,
+    request: &serde_json::Value,
+) -> (String, serde_json::Value) {
     let text = client
         .post(format!("{url}/graphql"))
-        .json(&json!({ "query": query }))
+        .json(request)
         .send()
         .await
         .expect("send")
@@ -131,7 +141,7 @@ async fn post(client: &reqwest::Client, url: &str, query: &str) -> (String, serd
         .await
         .expect("body");
     let body: serde_json::Value = serde_json::from_str(&text).expect("JSON");
-    assert!(body.get("errors").is_none(), "{query}: {body}");
+    assert!(body.get("errors").is_none(), "{request}: {body}");
     (text, body)
 }
 
@@ -338,16 +348,7 @@ on_both_backends!(a_repeated_request_reuses_its_plans, |app| {
         let body = json!({ "query": query, "variables": { "region": region } });
         let mut texts = Vec::new();
         for url in [&planned, &resolved] {
-            let text = app
-                .client
-                .post(format!("{url}/graphql"))
-                .json(&body)
-                .send()
-                .await
-                .expect("send")
-                .text()
-                .await
-                .expect("body");
+            let (text, _) = post_request(&app.client, url, &body).await;
             texts.push(data_text(&text).to_owned());
         }
         assert_eq!(texts[0], texts[1], "{region}");

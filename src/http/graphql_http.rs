@@ -632,14 +632,16 @@ async fn execute(
         request.variables.clone(),
         request.operation_name.clone(),
     );
-    let slot = (request.query.len() <= cache::LONGEST_CACHED_QUERY).then(|| {
-        PlanSlot::new(
-            app.plans.clone(),
-            &request.query,
-            request.operation_name.as_deref(),
-            &request.variables,
-        )
-    });
+    let slot = (request.query.len() <= cache::LONGEST_CACHED_QUERY)
+        .then(|| {
+            PlanSlot::new(
+                app.plans.clone(),
+                &request.query,
+                request.operation_name.as_deref(),
+                &request.variables,
+            )
+        })
+        .flatten();
     let mut request = request
         .data(db.loader())
         .data(db.clone())

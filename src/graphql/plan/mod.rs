@@ -212,19 +212,20 @@ pub struct PlanSlot {
 }
 
 impl PlanSlot {
-    /// The slot of a request with this text, operation and variables.
+    /// The slot of a request with this text, operation and variables (none where the
+    /// variables cannot be written out, so no two requests could share a key by mistake).
     pub fn new(
         plans: Arc<Plans>,
         query: &str,
         operation: Option<&str>,
         variables: &async_graphql::Variables,
-    ) -> Self {
-        let variables = serde_json::to_string(variables).unwrap_or_default();
+    ) -> Option<Self> {
+        let variables = serde_json::to_string(variables).ok()?;
         let request = format!("{}\u{1f}{variables}\u{1f}{query}", operation.unwrap_or(""));
-        Self {
+        Some(Self {
             plans,
             request: request.into(),
-        }
+        })
     }
 
     /// The key of the field `ctx` resolves, if its plan may be kept: a root field's only
