@@ -112,6 +112,21 @@ const FALLBACK: &[&str] = &[
     "{ states(first: 2) { nodes { code @skip(if: true) name } } }",
 ];
 
+/// Two servers over the app's database with `settings`: one planning (`--planner on`), one
+/// resolving field by field (`off`); their addresses, and their tasks to keep them running.
+async fn both(
+    app: &common::TestApp,
+    settings: foc_graph::http::Settings,
+) -> (String, String, [tokio::task::JoinHandle<()>; 2]) {
+    let with = |planner| foc_graph::http::Settings {
+        planner,
+        ..settings.clone()
+    };
+    let (planned, a) = common::serve_as_set(app.db.clone(), with(PlannerMode::On)).await;
+    let (resolved, b) = common::serve_as_set(app.db.clone(), with(PlannerMode::Off)).await;
+    (planned, resolved, [a, b])
+}
+
 /// The `data` member as the server wrote it, byte for byte.
 fn data_text(body: &str) -> &str {
     let start = body.find("\"data\":").map_or(0, |at| at + 7);
@@ -146,12 +161,7 @@ async fn post_request(
 }
 
 on_both_backends!(planned_and_resolved_answers_are_the_same_bytes, |app| {
-    let with = |planner| foc_graph::http::Settings {
-        planner,
-        ..foc_graph::http::Settings::default()
-    };
-    let (planned, _a) = common::serve_as_set(app.db.clone(), with(PlannerMode::On)).await;
-    let (resolved, _b) = common::serve_as_set(app.db.clone(), with(PlannerMode::Off)).await;
+    let (planned, resolved, _servers) = both(&app, foc_graph::http::Settings::default()).await;
     for (query, roots) in COVERED {
         let (planned_text, planned_body) = post(&app.client, &planned, query).await;
         let (resolved_text, _) = post(&app.client, &resolved, query).await;
@@ -227,12 +237,7 @@ on_both_backends!(
     row_counts_follow_every_write,
     common::curator_settings(),
     |app| {
-        let with = |planner| foc_graph::http::Settings {
-            planner,
-            ..foc_graph::http::Settings::default()
-        };
-        let (planned, _a) = common::serve_as_set(app.db.clone(), with(PlannerMode::On)).await;
-        let (resolved, _b) = common::serve_as_set(app.db.clone(), with(PlannerMode::Off)).await;
+        let (planned, resolved, _servers) = both(&app, foc_graph::http::Settings::default()).await;
         counts_are_kept(&app, &planned, &resolved, "after the seed").await;
 
         let created = app
@@ -323,13 +328,11 @@ async fn gauge(client: &reqwest::Client, url: &str, name: &str) -> u64 {
 
 on_both_backends!(a_repeated_request_reuses_its_plans, |app| {
     // No response cache: every request runs.
-    let with = |planner| foc_graph::http::Settings {
-        planner,
+    let settings = foc_graph::http::Settings {
         cache_max_age: std::time::Duration::ZERO,
         ..foc_graph::http::Settings::default()
     };
-    let (planned, _a) = common::serve_as_set(app.db.clone(), with(PlannerMode::On)).await;
-    let (resolved, _b) = common::serve_as_set(app.db.clone(), with(PlannerMode::Off)).await;
+    let (planned, resolved, _servers) = both(&app, settings).await;
     let reused = || gauge(&app.client, &planned, "foc_planner_plans_reused");
     assert_eq!(reused().await, 0);
     // Every covered query twice: the second time each root field is decided by the plan

@@ -632,16 +632,16 @@ async fn execute(
         request.variables.clone(),
         request.operation_name.clone(),
     );
-    let slot = (request.query.len() <= cache::LONGEST_CACHED_QUERY)
-        .then(|| {
-            PlanSlot::new(
-                app.plans.clone(),
-                &request.query,
-                request.operation_name.as_deref(),
-                &request.variables,
-            )
-        })
-        .flatten();
+    let slot = if request.query.len() <= cache::LONGEST_CACHED_QUERY {
+        PlanSlot::new(
+            app.plans.clone(),
+            &request.query,
+            request.operation_name.as_deref(),
+            &request.variables,
+        )
+    } else {
+        None
+    };
     let mut request = request
         .data(db.loader())
         .data(db.clone())

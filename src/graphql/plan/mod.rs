@@ -196,6 +196,15 @@ impl Plans {
         self.reused.load(Ordering::Relaxed)
     }
 
+    /// The plan kept for `key`, counted as reused.
+    fn get(&self, key: &PlanKey) -> Option<Planned> {
+        let kept = self.lock().get(key).cloned();
+        if kept.is_some() {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+        }
+        kept
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<PlanKey, Planned>> {
         self.kept
             .lock()
@@ -262,16 +271,9 @@ async fn planned_or<T>(
     let db = ctx.data::<Db>()?;
     let slot = ctx.data_opt::<PlanSlot>();
     let key = slot.and_then(|slot| Some((slot, slot.key(ctx)?)));
-    let kept = key
-        .as_ref()
-        .and_then(|(slot, key)| slot.plans.lock().get(key).cloned());
+    let kept = key.as_ref().and_then(|(slot, key)| slot.plans.get(key));
     let planned = match kept {
-        Some(planned) => {
-            if let Some((slot, _)) = &key {
-                slot.plans.reused.fetch_add(1, Ordering::Relaxed);
-            }
-            planned
-        }
+        Some(planned) => planned,
         None => {
             let backend = db.conn.get_database_backend();
             let planned = match prepare(&collect::Request::of(ctx), backend) {

@@ -61,9 +61,19 @@ impl Dialect {
     fn json(&self, query: SelectStatement, list: bool) -> Expr {
         let value = Self::scalar(query);
         match (self.postgres, list) {
-            (true, true) => Expr::cust_with_exprs("coalesce($1, '[]'::json)", [value]),
+            (true, true) => self.empty_if_null(value),
             (true, false) => value,
             (false, _) => Func::cust("json").arg(value).into(),
+        }
+    }
+
+    /// A list's JSON, `[]` where PostgreSQL's aggregate of no rows gives null (SQLite's
+    /// gives `[]` already).
+    fn empty_if_null(&self, list: Expr) -> Expr {
+        if self.postgres {
+            Expr::cust_with_exprs("coalesce($1, '[]'::json)", [list])
+        } else {
+            list
         }
     }
 }
@@ -213,7 +223,10 @@ fn list(
                 .to_owned(),
         )
     };
+    // Counted with the page only where there is a page to count with.
     let with_page = plan.counts && plan.rows && length == Length::WithPage;
+    // A page past the end has no row to carry the length: it is then counted apart.
+    let apart = with_page.then(counted);
     let mut parts: Vec<Expr> = Vec::with_capacity(2);
     match length {
         _ if !plan.counts => parts.push(Expr::val(0)),
@@ -262,26 +275,20 @@ fn list(
     }
     if plan.rows {
         let (start, end) = args.fixed_window().unwrap_or_default();
-        let mut page = rows.clone();
+        let mut page = rows;
         page.offset(start as u64).limit((end - start) as u64);
         let alias = Alias::new(format!("p{depth}"));
         let row = row(dialect, &plan.layout, &alias, depth)?;
-        if with_page {
+        if let Some(apart) = apart {
             // One pass: the page's rows each carry the list's length, and the list is the
-            // aggregate of the page. A page past the end has no row to carry it: then it is
-            // counted apart (`coalesce` leaves that count unrun otherwise).
+            // aggregate of the page (`coalesce` leaves the count apart unrun otherwise).
             page.expr_as(Expr::cust("count(*) OVER ()"), Alias::new(LENGTH));
             let length: Expr = Func::coalesce([
                 Func::max(Expr::col((alias.clone(), Alias::new(LENGTH)))).into(),
-                counted(),
+                apart,
             ])
             .into();
-            let rows = Func::cust(dialect.aggregate).arg(row).into();
-            let rows = if dialect.postgres {
-                Expr::cust_with_exprs("coalesce($1, '[]'::json)", [rows])
-            } else {
-                rows
-            };
+            let rows = dialect.empty_if_null(Func::cust(dialect.aggregate).arg(row).into());
             let list = Query::select()
                 .expr(
                     Func::cust(dialect.array)
