@@ -11,8 +11,12 @@
 use async_graphql::indexmap::IndexMap;
 use async_graphql::{Name, Value};
 use entity::row_count;
-use sea_orm::sea_query::{Alias, Expr, Func, Query, SelectStatement, SubQueryStatement};
+use sea_orm::sea_query::{
+    Alias, Expr, Func, PostgresQueryBuilder, Query, QueryBuilder, SelectStatement, SqlWriter,
+    SqlWriterValues, SqliteQueryBuilder, SubQueryStatement, Value as SqlValue,
+};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
+use std::fmt::Write;
 
 use super::collect::{
     AggregateField, ConnectionField, ConnectionPlan, DateField, DatePlan, EdgeField, GroupField,
@@ -168,10 +172,61 @@ fn statement(dialect: Dialect, whole: Expr) -> Statement {
             Expr::cust_with_exprs("CAST($1 AS text)", [whole]),
             Alias::new("answer"),
         );
+        build(&outer, PostgresQueryBuilder, dialect.backend)
     } else {
         outer.expr_as(whole, Alias::new("answer"));
+        build(&outer, SqliteQueryBuilder, dialect.backend)
     }
-    dialect.backend.build(&outer)
+}
+
+/// The statement's text and values, with the pages' bounds written into the text.
+fn build(
+    query: &SelectStatement,
+    builder: impl QueryBuilder,
+    backend: DatabaseBackend,
+) -> Statement {
+    let (placeholder, numbered) = builder.placeholder();
+    let mut writer = PageBounds(SqlWriterValues::new(placeholder, numbered));
+    query.build_collect_any_into(&builder, &mut writer);
+    let (sql, values) = writer.0.into_parts();
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// Writes `LIMIT` and `OFFSET` as numbers rather than parameters, every other value as a
+/// parameter. PostgreSQL plans a statement whose page bounds are parameters as if it
+/// returned a tenth of its rows, so that generic plan loses to one planned for the values
+/// given, and it plans again on every run: at 50 rows three levels deep, planning took as
+/// long as running (bench/README.md, "Page bounds"). The bounds are integers the statement
+/// computed, so writing them out lets nothing in; a page at another offset is another text
+/// and gets a prepared statement of its own.
+struct PageBounds(SqlWriterValues);
+
+impl std::fmt::Write for PageBounds {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.write_str(s)
+    }
+}
+
+impl std::fmt::Display for PageBounds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl SqlWriter for PageBounds {
+    fn push_param<T: QueryBuilder>(&mut self, value: SqlValue, query_builder: &T) {
+        // Only page bounds are unsigned 64-bit values (`limit`/`offset` take a `u64`).
+        match value {
+            SqlValue::BigUnsigned(Some(bound)) => {
+                let _ = write!(self.0, "{bound}");
+            }
+            value => self.0.push_param(value, query_builder),
+        }
+    }
+
+    fn as_writer(&mut self) -> &mut dyn std::fmt::Write {
+        self as _
+    }
 }
 
 /// Runs a prepared statement and builds the field's value from its JSON.
@@ -565,5 +620,48 @@ fn leaf_value(leaf: Leaf, cell: &serde_json::Value, type_name: &'static str) -> 
             .map_or(Value::Null, |id| Value::String(global_id(type_name, id).0)),
         (Leaf::Enum(read), Json::String(text)) => read(text).unwrap_or(Value::Null),
         _ => Value::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::sea_query::ExprTrait;
+
+    #[test]
+    fn page_bounds_are_written_out_and_other_values_stay_parameters() {
+        let mut query = Query::select();
+        query
+            .column(Alias::new("name"))
+            .from(Alias::new("states"))
+            .and_where(Expr::col(Alias::new("region")).eq("europe"))
+            .and_where(Expr::col(Alias::new("id")).gt(7))
+            .limit(25)
+            .offset(50);
+        for (statement, backend, first, second) in [
+            (
+                build(&query, PostgresQueryBuilder, DatabaseBackend::Postgres),
+                DatabaseBackend::Postgres,
+                "$1",
+                "$2",
+            ),
+            (
+                build(&query, SqliteQueryBuilder, DatabaseBackend::Sqlite),
+                DatabaseBackend::Sqlite,
+                "?",
+                "?",
+            ),
+        ] {
+            assert_eq!(statement.db_backend, backend);
+            assert!(
+                statement.sql.ends_with(&format!(
+                    "= {first} AND \"id\" > {second} LIMIT 25 OFFSET 50"
+                )),
+                "{}",
+                statement.sql
+            );
+            let values = statement.values.map(|values| values.0).unwrap_or_default();
+            assert_eq!(values, vec![SqlValue::from("europe"), SqlValue::from(7)]);
+        }
     }
 }
