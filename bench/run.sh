@@ -275,7 +275,11 @@ for states in "${SCALES[@]}"; do
     memory_rows+=("| $states | $foc_peak | $pgl_peak | $pg5_peak |")
     stop "$ceil"
     stop "$foc"
-    psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
+    # Dropped now rather than at the end, so scales do not share the machine's memory
+    # (KEEP_DB=1 keeps it, for profiling after the run).
+    if [[ "${KEEP_DB:-0}" != 1 ]]; then
+        psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
+    fi
 done
 
 {
