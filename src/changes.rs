@@ -311,6 +311,11 @@ impl Databases {
         }
     }
 
+    /// Where an operation runs: a mutation on the primary, anything else where queries read.
+    pub fn for_operation(&self, mutation: bool) -> &DatabaseConnection {
+        if mutation { &self.primary } else { &self.reads }
+    }
+
     /// Waits until the read database reflects `version`, polling it; false if `patience`
     /// ran out first.
     pub async fn reads_reflect(&self, version: i64, patience: Duration) -> Result<bool, DbErr> {

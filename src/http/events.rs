@@ -52,11 +52,7 @@ pub(super) async fn answer(
         Ok(permit) => permit,
         Err(refusal) => return *refusal,
     };
-    let db = Db::for_request(if mutation {
-        &app.databases.primary
-    } else {
-        &app.databases.reads
-    });
+    let db = Db::for_request(app.databases.for_operation(mutation));
     let receipt = WriteReceipt::default();
     let ordering = (request.operation_name.clone(), request.variables.clone());
     let request = request

@@ -472,11 +472,7 @@ pub async fn graphql(
     }
     let cache_key = (!mutation && cacheable).then_some(cache_key);
 
-    let db = Db::for_request(if mutation {
-        &app.databases.primary
-    } else {
-        &app.databases.reads
-    });
+    let db = Db::for_request(app.databases.for_operation(mutation));
     let receipt = WriteReceipt::default();
     let ordering = (request.operation_name.clone(), request.variables.clone());
     let mut response = match refusal {

@@ -110,6 +110,15 @@ impl RecordInput for CommitmentInput {
     }
 }
 
+/// The commitments that every member endorses on joining.
+pub async fn endorsed_on_joining(txn: &DatabaseTransaction) -> ApiResult<Vec<commitment::Model>> {
+    commitment::Entity::find()
+        .filter(commitment::Column::EndorsedOnJoining.eq(true))
+        .all(txn)
+        .await
+        .or_gql()
+}
+
 /// Brings the endorsements that members make on joining in step with their memberships
 /// and the commitments marked `endorsedOnJoining`: each such pair has an endorsement,
 /// dated with the joining date and citing the membership's and the commitment's sources

@@ -210,6 +210,27 @@ async fn cite_more(txn: &DatabaseTransaction, conference_id: i32, more: &[i32]) 
     .await
 }
 
+/// Ends a change to a conference's hosts: the conference cites `sources` too, and the change
+/// is committed and announced as an update of the conference, which is returned.
+async fn hosts_changed(
+    write: Write,
+    conference: conference::Model,
+    sources: &[i32],
+) -> ApiResult<Conference> {
+    // Removing a host adds no source.
+    if !sources.is_empty() {
+        cite_more(&write.txn, conference.id, sources).await?;
+    }
+    write
+        .commit(
+            <ConferenceInput as RecordInput>::TYPE,
+            conference.id,
+            Operation::Updated,
+        )
+        .await?;
+    Ok(Conference(crate::graphql::list::alone(conference)))
+}
+
 /// The hosting row of a conference and a state.
 async fn hosting(
     txn: &DatabaseTransaction,
@@ -265,11 +286,7 @@ ConferenceMutation {
         .insert(&write.txn)
         .await
         .or_write()?;
-        cite_more(&write.txn, conference.id, &sources).await?;
-        write
-            .commit(<ConferenceInput as RecordInput>::TYPE, conference.id, Operation::Updated)
-            .await?;
-        Ok(Conference(crate::graphql::list::alone(conference)))
+        hosts_changed(write, conference, &sources).await
     }
 
     /// Changes a hosting state's role; returns the conference.
@@ -290,11 +307,7 @@ ConferenceMutation {
         let mut row: conference_host::ActiveModel = host.into();
         row.role = Set(input.role);
         row.update(&write.txn).await.or_write()?;
-        cite_more(&write.txn, conference.id, &sources).await?;
-        write
-            .commit(<ConferenceInput as RecordInput>::TYPE, conference.id, Operation::Updated)
-            .await?;
-        Ok(Conference(crate::graphql::list::alone(conference)))
+        hosts_changed(write, conference, &sources).await
     }
 
     /// Removes a hosting state from a conference; returns the conference.
@@ -322,10 +335,7 @@ ConferenceMutation {
             .exec(&write.txn)
             .await
             .or_write()?;
-        write
-            .commit(<ConferenceInput as RecordInput>::TYPE, current.id, Operation::Updated)
-            .await?;
-        Ok(Conference(crate::graphql::list::alone(current)))
+        hosts_changed(write, current, &[]).await
     }
     }
 }

@@ -11,7 +11,7 @@ use crate::graphql::curation::{Checked, Checks, RecordInput, crud};
 use crate::graphql::dates::DateInput;
 use crate::graphql::error::OrGraphql;
 use async_graphql::InputObject;
-use entity::{commitment, endorsement};
+use entity::endorsement;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{DatabaseTransaction, QueryFilter};
 
@@ -89,11 +89,7 @@ impl RecordInput for MembershipInput {
         saved: &membership::Model,
         before: Option<&membership::Model>,
     ) -> ApiResult<()> {
-        let commitments = commitment::Entity::find()
-            .filter(commitment::Column::EndorsedOnJoining.eq(true))
-            .all(txn)
-            .await
-            .or_gql()?;
+        let commitments = crate::graphql::commitment::curation::endorsed_on_joining(txn).await?;
         let joined_before = before.and_then(|b| read_date(b, "joined"));
         crate::graphql::commitment::curation::endorse_on_joining(
             txn,
@@ -110,11 +106,7 @@ impl RecordInput for MembershipInput {
     ) -> ApiResult<()> {
         // The endorsements it made on joining, as the data gives them, go with it; those
         // with a note or a date of their own stay as the state's endorsements.
-        let commitments = commitment::Entity::find()
-            .filter(commitment::Column::EndorsedOnJoining.eq(true))
-            .all(txn)
-            .await
-            .or_gql()?;
+        let commitments = crate::graphql::commitment::curation::endorsed_on_joining(txn).await?;
         let joined = read_date(current, "joined");
         for c in commitments {
             let found = endorsement::Entity::find()
