@@ -352,61 +352,18 @@ fn like_literal(text: &str) -> String {
         .replace('_', "\\_")
 }
 
-/// Conditions on a text field. `contains` and `startsWith` ignore case.
-#[derive(InputObject, Default)]
-pub struct StringFilter {
-    /// Equal to (exactly).
-    eq: Option<String>,
-    /// Has a value, and not this one (nulls never match).
-    ne: Option<String>,
-    /// Equal to one of these.
-    #[graphql(name = "in")]
-    in_: Option<Vec<String>>,
-    /// Has a value, and none of these (nulls never match).
-    not_in: Option<Vec<String>>,
-    /// Contains this text, ignoring case.
-    contains: Option<String>,
-    /// Starts with this text, ignoring case.
-    starts_with: Option<String>,
-    /// Is null (true) or has a value (false).
-    is_null: Option<bool>,
-}
-
-impl FieldFilter for StringFilter {
-    fn on(&self, column: Expr) -> Condition {
-        let mut all = Condition::all();
-        if let Some(v) = &self.eq {
-            all = all.add(column.clone().eq(v.as_str()));
-        }
-        if let Some(v) = &self.ne {
-            all = all.add(column.clone().ne(v.as_str()));
-        }
-        if let Some(v) = &self.in_ {
-            all = all.add(is_in(&column, v.iter().map(String::as_str)));
-        }
-        if let Some(v) = &self.not_in {
-            all = all.add(is_in(&column, v.iter().map(String::as_str)).not());
-        }
-        let lower = || Expr::expr(Func::lower(column.clone()));
-        if let Some(v) = &self.contains {
-            all =
-                all.add(lower().like(LikeExpr::new(format!("%{}%", like_literal(v))).escape('\\')));
-        }
-        if let Some(v) = &self.starts_with {
-            all =
-                all.add(lower().like(LikeExpr::new(format!("{}%", like_literal(v))).escape('\\')));
-        }
-        null_check(all, &column, self.is_null)
-    }
-}
-
-/// Declares a filter for ordered values: equality, lists, comparisons, null.
-macro_rules! ordered_filter {
-    ($(#[$meta:meta])* $name:ident, $ty:ty, $to_value:expr) => {
+/// Declares a filter of values of one type: equality and lists (`eq`, `ne`, `in`, `notIn`),
+/// the conditions particular to the type, each a field and the condition it puts on the
+/// column and its value, then `isNull`.
+macro_rules! value_filter {
+    (
+        $(#[$meta:meta])* $name:ident, $ty:ty, $eq_doc:literal, $to_value:expr;
+        $($(#[$more_meta:meta])* $more:ident: $condition:expr),* $(,)?
+    ) => {
         $(#[$meta])*
         #[derive(InputObject, Default)]
         pub struct $name {
-            /// Equal to.
+            #[doc = $eq_doc]
             eq: Option<$ty>,
             /// Has a value, and not this one (nulls never match).
             ne: Option<$ty>,
@@ -415,14 +372,7 @@ macro_rules! ordered_filter {
             in_: Option<Vec<$ty>>,
             /// Has a value, and none of these (nulls never match).
             not_in: Option<Vec<$ty>>,
-            /// Less than.
-            lt: Option<$ty>,
-            /// Less than or equal to.
-            lte: Option<$ty>,
-            /// Greater than.
-            gt: Option<$ty>,
-            /// Greater than or equal to.
-            gte: Option<$ty>,
+            $($(#[$more_meta])* $more: Option<$ty>,)*
             /// Is null (true) or has a value (false).
             is_null: Option<bool>,
         }
@@ -443,21 +393,48 @@ macro_rules! ordered_filter {
                 if let Some(v) = &self.not_in {
                     all = all.add(is_in(&column, v.iter().map(value)).not());
                 }
-                if let Some(v) = &self.lt {
-                    all = all.add(column.clone().lt(value(v)));
-                }
-                if let Some(v) = &self.lte {
-                    all = all.add(column.clone().lte(value(v)));
-                }
-                if let Some(v) = &self.gt {
-                    all = all.add(column.clone().gt(value(v)));
-                }
-                if let Some(v) = &self.gte {
-                    all = all.add(column.clone().gte(value(v)));
-                }
+                $(if let Some(v) = &self.$more {
+                    let condition: fn(&Expr, &$ty) -> Expr = $condition;
+                    all = all.add(condition(&column, v));
+                })*
                 null_check(all, &column, self.is_null)
             }
         }
+    };
+}
+
+value_filter!(
+    /// Conditions on a text field. `contains` and `startsWith` ignore case.
+    StringFilter, String, "Equal to (exactly).", |v: &String| sea_orm::Value::from(v.as_str());
+    /// Contains this text, ignoring case.
+    contains: |column, v| lower(column).like(
+        LikeExpr::new(format!("%{}%", like_literal(v))).escape('\\')
+    ),
+    /// Starts with this text, ignoring case.
+    starts_with: |column, v| lower(column).like(
+        LikeExpr::new(format!("{}%", like_literal(v))).escape('\\')
+    ),
+);
+
+/// A text column in lower case.
+fn lower(column: &Expr) -> Expr {
+    Expr::expr(Func::lower(column.clone()))
+}
+
+/// Declares a filter for ordered values: equality, lists, comparisons, null.
+macro_rules! ordered_filter {
+    ($(#[$meta:meta])* $name:ident, $ty:ty, $to_value:expr) => {
+        value_filter!(
+            $(#[$meta])* $name, $ty, "Equal to.", $to_value;
+            /// Less than.
+            lt: |column, v| column.clone().lt(($to_value)(v)),
+            /// Less than or equal to.
+            lte: |column, v| column.clone().lte(($to_value)(v)),
+            /// Greater than.
+            gt: |column, v| column.clone().gt(($to_value)(v)),
+            /// Greater than or equal to.
+            gte: |column, v| column.clone().gte(($to_value)(v)),
+        );
     };
 }
 
@@ -496,40 +473,9 @@ impl FieldFilter for BooleanFilter {
 /// Declares the filter of a stored enum.
 macro_rules! enum_filter {
     ($(#[$meta:meta])* $name:ident, $enum:ty) => {
-        $(#[$meta])*
-        #[derive(InputObject, Default)]
-        pub struct $name {
-            /// Equal to.
-            eq: Option<$enum>,
-            /// Has a value, and not this one (nulls never match).
-            ne: Option<$enum>,
-            /// Equal to one of these.
-            #[graphql(name = "in")]
-            in_: Option<Vec<$enum>>,
-            /// Has a value, and none of these (nulls never match).
-            not_in: Option<Vec<$enum>>,
-            /// Is null (true) or has a value (false).
-            is_null: Option<bool>,
-        }
-
-        impl FieldFilter for $name {
-            fn on(&self, column: Expr) -> Condition {
-                let mut all = Condition::all();
-                if let Some(v) = self.eq {
-                    all = all.add(column.clone().eq(v.as_str()));
-                }
-                if let Some(v) = self.ne {
-                    all = all.add(column.clone().ne(v.as_str()));
-                }
-                if let Some(v) = &self.in_ {
-                    all = all.add(is_in(&column, v.iter().map(|e| e.as_str())));
-                }
-                if let Some(v) = &self.not_in {
-                    all = all.add(is_in(&column, v.iter().map(|e| e.as_str())).not());
-                }
-                null_check(all, &column, self.is_null)
-            }
-        }
+        value_filter!(
+            $(#[$meta])* $name, $enum, "Equal to.", |v: &$enum| sea_orm::Value::from(v.as_str());
+        );
     };
 }
 
