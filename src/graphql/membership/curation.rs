@@ -7,6 +7,7 @@ use entity::enums::RecordKind;
 use entity::membership;
 use sea_orm::{ColumnTrait, EntityTrait};
 
+use crate::graphql::commitment::curation::{endorse_on_joining, endorsed_on_joining};
 use crate::graphql::curation::{Checked, Checks, RecordInput, crud};
 use crate::graphql::dates::DateInput;
 use crate::graphql::error::OrGraphql;
@@ -89,9 +90,9 @@ impl RecordInput for MembershipInput {
         saved: &membership::Model,
         before: Option<&membership::Model>,
     ) -> ApiResult<()> {
-        let commitments = crate::graphql::commitment::curation::endorsed_on_joining(txn).await?;
+        let commitments = endorsed_on_joining(txn).await?;
         let joined_before = before.and_then(|b| read_date(b, "joined"));
-        crate::graphql::commitment::curation::endorse_on_joining(
+        endorse_on_joining(
             txn,
             std::slice::from_ref(saved),
             &commitments,
@@ -106,7 +107,7 @@ impl RecordInput for MembershipInput {
     ) -> ApiResult<()> {
         // The endorsements it made on joining, as the data gives them, go with it; those
         // with a note or a date of their own stay as the state's endorsements.
-        let commitments = crate::graphql::commitment::curation::endorsed_on_joining(txn).await?;
+        let commitments = endorsed_on_joining(txn).await?;
         let joined = read_date(current, "joined");
         for c in commitments {
             let found = endorsement::Entity::find()

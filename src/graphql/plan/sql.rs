@@ -13,7 +13,7 @@ use async_graphql::{Name, Value};
 use entity::row_count;
 use sea_orm::sea_query::{
     Alias, Expr, Func, PostgresQueryBuilder, Query, QueryBuilder, SelectStatement, SqlWriter,
-    SqlWriterValues, SqliteQueryBuilder, SubQueryStatement, Value as SqlValue,
+    SqlWriterValues, SqliteQueryBuilder, SubQueryStatement, Value as SqlValue, Values,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 use std::fmt::Write;
@@ -172,23 +172,25 @@ fn statement(dialect: Dialect, whole: Expr) -> Statement {
             Expr::cust_with_exprs("CAST($1 AS text)", [whole]),
             Alias::new("answer"),
         );
-        build(&outer, PostgresQueryBuilder, dialect.backend)
     } else {
         outer.expr_as(whole, Alias::new("answer"));
-        build(&outer, SqliteQueryBuilder, dialect.backend)
     }
+    build(&outer, dialect.backend)
 }
 
-/// The statement's text and values, with the pages' bounds written into the text.
-fn build(
-    query: &SelectStatement,
-    builder: impl QueryBuilder,
-    backend: DatabaseBackend,
-) -> Statement {
-    let (placeholder, numbered) = builder.placeholder();
-    let mut writer = PageBounds(SqlWriterValues::new(placeholder, numbered));
-    query.build_collect_any_into(&builder, &mut writer);
-    let (sql, values) = writer.0.into_parts();
+/// The statement's text and values in `backend`'s words, with the pages' bounds written
+/// into the text.
+fn build(query: &SelectStatement, backend: DatabaseBackend) -> Statement {
+    fn with(query: &SelectStatement, builder: impl QueryBuilder) -> (String, Values) {
+        let (placeholder, numbered) = builder.placeholder();
+        let mut writer = PageBounds(SqlWriterValues::new(placeholder, numbered));
+        query.build_collect_any_into(&builder, &mut writer);
+        writer.0.into_parts()
+    }
+    let (sql, values) = match backend {
+        DatabaseBackend::Postgres => with(query, PostgresQueryBuilder),
+        _ => with(query, SqliteQueryBuilder),
+    };
     Statement::from_sql_and_values(backend, sql, values)
 }
 
@@ -638,20 +640,11 @@ mod tests {
             .and_where(Expr::col(Alias::new("id")).gt(7))
             .limit(25)
             .offset(50);
-        for (statement, backend, first, second) in [
-            (
-                build(&query, PostgresQueryBuilder, DatabaseBackend::Postgres),
-                DatabaseBackend::Postgres,
-                "$1",
-                "$2",
-            ),
-            (
-                build(&query, SqliteQueryBuilder, DatabaseBackend::Sqlite),
-                DatabaseBackend::Sqlite,
-                "?",
-                "?",
-            ),
+        for (backend, first, second) in [
+            (DatabaseBackend::Postgres, "$1", "$2"),
+            (DatabaseBackend::Sqlite, "?", "?"),
         ] {
+            let statement = build(&query, backend);
             assert_eq!(statement.db_backend, backend);
             assert!(
                 statement.sql.ends_with(&format!(
