@@ -8,13 +8,13 @@ use entity::enums::RecordKind;
 use sea_orm::EntityTrait;
 
 use super::dates::Date;
-use super::fields::{object, record};
-use super::filter::{Custom, DateFilter, ListFilter, StringFilter};
+use super::fields::object;
+use super::filter::Custom;
 use super::list::Cited;
+use super::list::KeySql;
 use super::list::Loaded;
-use super::list::{KeySql, Measure};
-use super::source::{Source, SourceFilter};
-use super::state::{State, StateFilter};
+use super::source::Source;
+use super::state::State;
 
 /// A period of the Coalition's chair.
 #[derive(Clone)]
@@ -28,15 +28,20 @@ columns {
     /// A global id for `node(id:)`.
     id: ID,
     /// Who acted in place of a chair, e.g. the "Friends of the Chair" in 2016-2017.
-    interim: Option<&str>,
+    interim: Option<&str> [filter StringFilter],
     /// What the sources add, including disagreements between them.
     note: Option<&str>,
 }
 dates {
     /// When the period began.
-    start,
+    start [
+        filter start_earliest start_latest,
+        order Start,
+        group StartYear start_year,
+        earliest earliest_start
+    ],
     /// When the period ended.
-    end,
+    end [filter end_earliest end_latest, latest latest_end],
 }
 parents {
     /// The state that chaired; null when none did or none is confirmed.
@@ -45,6 +50,20 @@ parents {
 lists {
     /// The sources of this record.
     sources: Source = Cited(RecordKind::Chairship);
+}
+
+record chairship, "chairships";
+filter ChairshipFilter {
+    /// Only periods that may include this day (the sources give many only to a year).
+    possibly_on: Date = Custom(|table, day: &Date| possibly_on(table, day.0)),
+}
+order ChairshipOrderField, ChairshipOrder by [Start Asc] {
+    /// The latest day the period can have ended.
+    End = "end_latest",
+}
+groups ChairshipAggregate, ChairshipGroup, ChairshipGroupKey {
+    /// The chair's ISO code; null for periods without a confirmed chair.
+    Chair => chair: String = KeySql::Related(entity::chairship::STATE.parent(), "code"),
 }
 }
 
@@ -58,46 +77,6 @@ roots {
     /// The chairships, oldest first.
     chairships() -> Chairship = |_| chairship::Entity::find();
 }
-}
-
-record! {
-    Chairship: chairship, "chairships";
-    filter ChairshipFilter {
-        /// The state that chaired.
-        chair: Box<StateFilter> = entity::chairship::STATE,
-        /// Who acted in place of a chair.
-        interim: StringFilter = "interim",
-        /// The earliest day the period can have begun.
-        start_earliest: DateFilter = "start_earliest",
-        /// The latest day the period can have begun.
-        start_latest: DateFilter = "start_latest",
-        /// The earliest day the period can have ended.
-        end_earliest: DateFilter = "end_earliest",
-        /// The latest day the period can have ended.
-        end_latest: DateFilter = "end_latest",
-        /// Only periods that may include this day (the sources give many only to a year).
-        possibly_on: Date = Custom(|table, day: &Date| possibly_on(table, day.0)),
-        /// The sources of the chairship.
-        sources: ListFilter<SourceFilter> = Cited(RecordKind::Chairship),
-    }
-    order ChairshipOrderField, ChairshipOrder by [Start Asc] {
-        /// The earliest day the period can have begun.
-        Start = "start_earliest",
-        /// The latest day the period can have ended.
-        End = "end_latest",
-    }
-    groups ChairshipAggregate, ChairshipGroup, ChairshipGroupKey {
-        /// The year the period began; null where the sources leave it open.
-        StartYear => start_year: i64 = KeySql::CertainYear("start_earliest", "start_latest"),
-        /// The chair's ISO code; null for periods without a confirmed chair.
-        Chair => chair: String = KeySql::Related(entity::chairship::STATE.parent(), "code"),
-    }
-    measures {
-        /// The earliest day any period can have begun.
-        earliest_start: date = Measure::MinDate("start_earliest"),
-        /// The latest day any period can have ended.
-        latest_end: date = Measure::MaxDate("end_latest"),
-    }
 }
 
 /// Periods that may include `day`: begun by its latest start, not ended before it.

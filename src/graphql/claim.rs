@@ -5,12 +5,10 @@ use entity::claim;
 use entity::enums::{ClaimTopic, RecordKind};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
-use super::fields::{object, record};
-use super::filter::{ClaimTopicFilter, DateFilter, ListFilter, StringFilter};
+use super::fields::object;
 use super::list::Cited;
-use super::list::KeySql;
 use super::list::Loaded;
-use super::source::{Source, SourceFilter};
+use super::source::Source;
 
 /// One source's claim on a disputed or reported fact.
 #[derive(Clone)]
@@ -24,22 +22,27 @@ columns {
     /// A global id for `node(id:)`.
     id: ID,
     /// What the claim is about.
-    topic: ClaimTopic,
+    topic: ClaimTopic [filter ClaimTopicFilter, order Topic, group Topic],
     /// The claim in words.
-    statement: &str,
+    statement: &str [filter StringFilter],
     /// The value claimed, e.g. "15" founders.
-    value: Option<&str>,
+    value: Option<&str> [filter StringFilter, group Value],
     /// The key or code of the record it is about (e.g. `foc-3`, `ES`), if any.
-    subject: Option<&str>,
+    subject: Option<&str> [filter StringFilter, group Subject],
 }
 dates {
     /// The date the claim describes.
-    as_of,
+    as_of [filter as_of_earliest as_of_latest, order AsOf],
 }
 lists {
     /// The sources of this record.
     sources: Source = Cited(RecordKind::Claim);
 }
+
+record claim, "claims";
+filter ClaimFilter
+order ClaimOrderField, ClaimOrder by [Topic Asc]
+groups ClaimAggregate, ClaimGroup, ClaimGroupKey
 }
 
 /// Root fields for claims.
@@ -55,39 +58,4 @@ roots {
     ) -> Claim = |_| claim::Entity::find()
             .apply_if(topic, |s, topic| s.filter(claim::Column::Topic.eq(topic)));
 }
-}
-
-record! {
-    Claim: claim, "claims";
-    filter ClaimFilter {
-        /// What the claim is about.
-        topic: ClaimTopicFilter = "topic",
-        /// The claim in words.
-        statement: StringFilter = "statement",
-        /// The value claimed.
-        value: StringFilter = "value",
-        /// The key or code of the record it is about.
-        subject: StringFilter = "subject",
-        /// The earliest day the claim can describe.
-        as_of_earliest: DateFilter = "as_of_earliest",
-        /// The latest day the claim can describe.
-        as_of_latest: DateFilter = "as_of_latest",
-        /// The sources making the claim.
-        sources: ListFilter<SourceFilter> = Cited(RecordKind::Claim),
-    }
-    order ClaimOrderField, ClaimOrder by [Topic Asc] {
-        /// What the claim is about.
-        Topic = "topic",
-        /// The earliest day the claim can describe.
-        AsOf = "as_of_earliest",
-    }
-    groups ClaimAggregate, ClaimGroup, ClaimGroupKey {
-        /// What the claim is about.
-        Topic => topic: ClaimTopic = KeySql::Text("topic"),
-        /// The value claimed.
-        Value => value: String = KeySql::Text("value"),
-        /// The key or code of the record it is about.
-        Subject => subject: String = KeySql::Text("subject"),
-    }
-    measures {}
 }

@@ -7,15 +7,13 @@ use entity::enums::{CommitmentKind, RecordKind};
 use entity::{commitment, endorsement};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
-use super::document::{Document, DocumentFilter};
-use super::fields::{object, record};
-use super::filter::{BooleanFilter, CommitmentKindFilter, ListFilter, StringFilter};
+use super::document::Document;
+use super::fields::object;
 use super::list::Cited;
-use super::list::KeySql;
 use super::list::Loaded;
 use super::list::{EdgeFields, EdgeOf};
-use super::source::{Source, SourceFilter};
-use super::state::{State, StateFilter};
+use super::source::Source;
+use super::state::State;
 
 /// What an endorsement edge says.
 pub struct EndorsementFields {
@@ -54,15 +52,15 @@ columns {
     /// A global id for `node(id:)`.
     id: ID,
     /// Short stable key: curation inputs and the data file refer to the commitment by it.
-    key: &str,
+    key: &str [filter StringFilter],
     /// A principle or an area of action.
-    kind: CommitmentKind,
+    kind: CommitmentKind [filter CommitmentKindFilter, order Kind, group Kind],
     /// A short title, e.g. "Freedom of expression".
-    title: &str,
+    title: &str [filter StringFilter, order Title],
     /// What it means, in the source's words.
-    description: &str,
+    description: &str [filter StringFilter],
     /// Whether every member endorses it on joining.
-    endorsed_on_joining: bool,
+    endorsed_on_joining: bool [filter BooleanFilter],
     /// What the dataset adds about it, such as why it names no document.
     note: Option<&str>,
 }
@@ -76,6 +74,11 @@ lists {
     /// The sources of this record.
     sources: Source = Cited(RecordKind::Commitment);
 }
+
+record commitment, "commitments";
+filter CommitmentFilter
+order CommitmentOrderField, CommitmentOrder by [Kind Desc]
+groups CommitmentAggregate, CommitmentGroup, CommitmentGroupKey
 }
 
 /// A state's endorsement of a commitment.
@@ -120,37 +123,4 @@ roots {
     ) -> Commitment = |_| commitment::Entity::find()
             .apply_if(kind, |s, kind| s.filter(commitment::Column::Kind.eq(kind)));
 }
-}
-
-record! {
-    Commitment: commitment, "commitments";
-    filter CommitmentFilter {
-        /// The dataset's key, e.g. `engagement-with-private-sector`.
-        key: StringFilter = "key",
-        /// A principle or an area of action.
-        kind: CommitmentKindFilter = "kind",
-        /// A short title.
-        title: StringFilter = "title",
-        /// What it means.
-        description: StringFilter = "description",
-        /// Whether every member endorses it on joining.
-        endorsed_on_joining: BooleanFilter = "endorsed_on_joining",
-        /// The document that sets it out.
-        document: Box<DocumentFilter> = entity::commitment::DOCUMENT,
-        /// The states that endorsed it.
-        endorsers: ListFilter<StateFilter> = entity::endorsement::ENDORSERS,
-        /// The sources of the commitment.
-        sources: ListFilter<SourceFilter> = Cited(RecordKind::Commitment),
-    }
-    order CommitmentOrderField, CommitmentOrder by [Kind Desc] {
-        /// Principle or area of action (areas of action first when ascending).
-        Kind = "kind",
-        /// A short title.
-        Title = "title",
-    }
-    groups CommitmentAggregate, CommitmentGroup, CommitmentGroupKey {
-        /// A principle or an area of action.
-        Kind => kind: CommitmentKind = KeySql::Text("kind"),
-    }
-    measures {}
 }

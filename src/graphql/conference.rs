@@ -8,21 +8,18 @@ use entity::{conference, conference_host, person_role};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
 use super::dates::Date;
-use super::document::{Document, DocumentFilter};
+use super::document::Document;
 use super::error::ApiResult;
-use super::fields::{object, record};
-use super::filter::{
-    ConferenceFormatFilter, ConferenceKindFilter, DateFilter, IntFilter, ListFilter, StringFilter,
-};
-use super::initiative::{Initiative, InitiativeFilter};
+use super::fields::object;
+use super::initiative::Initiative;
 use super::list::Cited;
 use super::list::Loaded;
 use super::list::{EdgeFields, EdgeOf};
 use super::list::{KeySql, Measure};
-use super::person::{Person, PersonFilter};
+use super::person::Person;
 use super::plan::Answer;
-use super::source::{Source, SourceFilter};
-use super::state::{State, StateFilter};
+use super::source::Source;
+use super::state::State;
 
 /// What a hosting edge says about the host.
 #[derive(SimpleObject)]
@@ -88,25 +85,25 @@ columns {
     /// Short stable key: curation inputs and the data file refer to the conference by it.
     key: &str,
     /// What kind of meeting it was.
-    kind: ConferenceKind,
+    kind: ConferenceKind [filter ConferenceKindFilter, group Kind],
     /// Its number among the Freedom Online Conferences; null where no source confirms it.
-    ordinal: Option<i32>,
+    ordinal: Option<i32> [filter IntFilter, order Ordinal],
     /// Its name.
-    name: &str,
+    name: &str [filter StringFilter, order Name],
     /// The city it was held in (or hosted from, when virtual).
-    city: Option<&str>,
+    city: Option<&str> [filter StringFilter, order City, group City],
     /// The venue, where known.
-    venue: Option<&str>,
+    venue: Option<&str> [filter StringFilter],
     /// The theme, in the source's words.
-    theme: Option<&str>,
+    theme: Option<&str> [filter StringFilter],
     /// Whether it was held in person or virtually; null where no source says.
-    format: Option<ConferenceFormat>,
+    format: Option<ConferenceFormat> [filter ConferenceFormatFilter, group Format],
     /// What the sources add, including disagreements between them.
     note: Option<&str>,
     /// The first day.
-    start_date: Option<Date>,
+    start_date: Option<Date> [filter DateFilter, order StartDate],
     /// The last day.
-    end_date: Option<Date>,
+    end_date: Option<Date> [filter DateFilter],
 }
 lists {
     /// The host state(s); each edge gives the role.
@@ -120,70 +117,24 @@ lists {
     /// The sources of this record.
     sources: Source = Cited(RecordKind::Conference);
 }
-}
 
-record! {
-    Conference: conference, "conferences";
-    filter ConferenceFilter {
-        /// What kind of meeting it was.
-        kind: ConferenceKindFilter = "kind",
-        /// Its number among the Freedom Online Conferences.
-        ordinal: IntFilter = "ordinal",
-        /// Its name.
-        name: StringFilter = "name",
-        /// The city.
-        city: StringFilter = "city",
-        /// The venue.
-        venue: StringFilter = "venue",
-        /// The theme.
-        theme: StringFilter = "theme",
-        /// The first day.
-        start_date: DateFilter = "start_date",
-        /// The last day.
-        end_date: DateFilter = "end_date",
-        /// In person or virtual.
-        format: ConferenceFormatFilter = "format",
-        /// The host states.
-        hosts: ListFilter<StateFilter> = entity::conference_host::HOSTS,
-        /// The documents adopted there.
-        documents: ListFilter<DocumentFilter> = entity::document::CONFERENCE,
-        /// The people the sources name there.
-        people: ListFilter<PersonFilter> = entity::person_role::PARTICIPANTS,
-        /// The initiatives launched there.
-        initiatives_launched: ListFilter<InitiativeFilter> = entity::initiative::LAUNCHED_AT,
-        /// The sources of the conference.
-        sources: ListFilter<SourceFilter> = Cited(RecordKind::Conference),
-    }
-    order ConferenceOrderField, ConferenceOrder by [StartDate Asc] {
-        /// The first day.
-        StartDate = "start_date",
-        /// Its number among the Freedom Online Conferences.
-        Ordinal = "ordinal",
-        /// Its name.
-        Name = "name",
-        /// The city.
-        City = "city",
-    }
-    groups ConferenceAggregate, ConferenceGroup, ConferenceGroupKey {
-        /// The year it began.
-        Year => year: i64 = KeySql::Year("start_date"),
-        /// What kind of meeting it was.
-        Kind => kind: ConferenceKind = KeySql::Text("kind"),
-        /// In person or virtual.
-        Format => format: ConferenceFormat = KeySql::Text("format"),
-        /// A host's UN M49 region (a meeting with hosts in two regions is in both groups).
-        HostRegion => host_region: entity::enums::Region = KeySql::Related(entity::conference_host::HOSTS.path(), "region"),
-        /// A host's ISO code (a meeting with two hosts is in both groups).
-        Host => host: String = KeySql::Related(entity::conference_host::HOSTS.path(), "code"),
-        /// The city.
-        City => city: String = KeySql::Text("city"),
-    }
-    measures {
-        /// The earliest start date.
-        earliest_start_date: date = Measure::MinDate("start_date"),
-        /// The latest start date.
-        latest_start_date: date = Measure::MaxDate("start_date"),
-    }
+record conference, "conferences";
+filter ConferenceFilter
+order ConferenceOrderField, ConferenceOrder by [StartDate Asc]
+groups ConferenceAggregate, ConferenceGroup, ConferenceGroupKey {
+    /// The year it began.
+    Year => year: i64 = KeySql::Year("start_date"),
+    /// A host's UN M49 region (a meeting with hosts in two regions is in both groups).
+    HostRegion => host_region: entity::enums::Region = KeySql::Related(entity::conference_host::HOSTS.path(), "region"),
+    /// A host's ISO code (a meeting with two hosts is in both groups).
+    Host => host: String = KeySql::Related(entity::conference_host::HOSTS.path(), "code"),
+}
+measures {
+    /// The earliest start date.
+    earliest_start_date: date = Measure::MinDate("start_date"),
+    /// The latest start date.
+    latest_start_date: date = Measure::MaxDate("start_date"),
+}
 }
 
 /// Root fields for conferences.

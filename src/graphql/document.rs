@@ -13,16 +13,14 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 use sea_orm::{Condition, ConnectionTrait, FromQueryResult};
 
 use super::chairship::Chairship;
-use super::commitment::{Commitment, CommitmentFilter};
-use super::conference::{Conference, ConferenceFilter};
+use super::commitment::Commitment;
+use super::conference::Conference;
 use super::error::{ApiResult, OrGraphql};
-use super::fields::{object, record};
-use super::filter::{DateFilter, DocumentKindFilter, ListFilter, StringFilter};
+use super::fields::object;
 use super::list::Cited;
 use super::list::{Connection, PageArgs};
 use super::list::{Db, Loaded, group};
-use super::list::{KeySql, Measure};
-use super::source::{Source, SourceFilter};
+use super::source::Source;
 
 /// A Coalition document.
 #[derive(Clone)]
@@ -37,15 +35,21 @@ columns {
     /// Short stable key: curation inputs and the data file refer to the document by it.
     key: &str,
     /// Its title.
-    title: &str,
+    title: &str [filter StringFilter, order Title],
     /// What kind of document it is.
-    kind: DocumentKind,
+    kind: DocumentKind [filter DocumentKindFilter, order Kind, group Kind],
     /// What the sources add.
     note: Option<&str>,
 }
 dates {
     /// When it was adopted.
-    adopted,
+    adopted [
+        filter adopted_earliest adopted_latest,
+        order Adopted,
+        group Year year,
+        earliest earliest_adopted,
+        latest latest_adopted
+    ],
 }
 parents {
     /// The conference it was adopted at, if any.
@@ -62,6 +66,11 @@ lists {
     /// The sources of this record.
     sources: Source = Cited(RecordKind::Document);
 }
+
+record document, "documents";
+filter DocumentFilter
+order DocumentOrderField, DocumentOrder by [Adopted Asc]
+groups DocumentAggregate, DocumentGroup, DocumentGroupKey
 }
 
 impl Document {
@@ -135,44 +144,4 @@ roots {
     ) -> Document = |_| document::Entity::find()
             .apply_if(kind, |s, kind| s.filter(document::Column::Kind.eq(kind)));
 }
-}
-
-record! {
-    Document: document, "documents";
-    filter DocumentFilter {
-        /// Its title.
-        title: StringFilter = "title",
-        /// What kind of document it is.
-        kind: DocumentKindFilter = "kind",
-        /// The earliest day it can have been adopted.
-        adopted_earliest: DateFilter = "adopted_earliest",
-        /// The latest day it can have been adopted.
-        adopted_latest: DateFilter = "adopted_latest",
-        /// The conference it was adopted at.
-        conference: Box<ConferenceFilter> = entity::document::CONFERENCE,
-        /// The commitments it sets out.
-        commitments: ListFilter<CommitmentFilter> = entity::commitment::DOCUMENT,
-        /// The sources of the document.
-        sources: ListFilter<SourceFilter> = Cited(RecordKind::Document),
-    }
-    order DocumentOrderField, DocumentOrder by [Adopted Asc] {
-        /// The earliest day it can have been adopted.
-        Adopted = "adopted_earliest",
-        /// Its title.
-        Title = "title",
-        /// Its kind.
-        Kind = "kind",
-    }
-    groups DocumentAggregate, DocumentGroup, DocumentGroupKey {
-        /// What kind of document it is.
-        Kind => kind: DocumentKind = KeySql::Text("kind"),
-        /// The year it was adopted; null where the sources leave it open.
-        Year => year: i64 = KeySql::CertainYear("adopted_earliest", "adopted_latest"),
-    }
-    measures {
-        /// The earliest day any can have been adopted.
-        earliest_adopted: date = Measure::MinDate("adopted_earliest"),
-        /// The latest day any can have been adopted.
-        latest_adopted: date = Measure::MaxDate("adopted_latest"),
-    }
 }

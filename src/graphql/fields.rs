@@ -12,42 +12,33 @@ use super::model::Record;
 use super::order::OrderBy;
 use super::plan::{self, Answer};
 
-/// Declares a node type's lists: its filter input (`filter`, members as [`filter!`] takes
-/// them), its sort fields and default order (`order`, as [`order_by!`] takes them), its group
-/// keys and measures (`groups`, `measures`, as [`aggregate_types!`] takes them), and its
-/// [`Record`] facts. The types' descriptions are written from the plural noun.
+/// The node-type half of [`object!`], from its trailing `record` section
+/// (`record entity, "plural noun";` then `filter`, `order`, `groups` and `measures`, each
+/// with the names of its types and, where needed, `{ members }`): the filter input (a member
+/// for each column and date marked `filter`, each parent and each list, then the section's
+/// own, as [`filter!`] takes them), the sort fields (each column and date marked `order`,
+/// then the section's own, as [`order_by!`] takes them), the group keys (each column marked
+/// `group`, then the section's own) and measures (as [`aggregate_types!`] takes them), and
+/// the [`Record`] facts. Each derived member carries its field's description; the types'
+/// own are written from the plural noun.
 ///
 /// [`filter!`]: crate::graphql::filter::filter
 /// [`order_by!`]: crate::graphql::order::order_by
 /// [`aggregate_types!`]: crate::graphql::list::aggregate_types
 macro_rules! record {
-    (
-        $ty:ident : $entity:ident, $noun:literal;
-        filter $filter:ident { $($members:tt)* }
-        order $field:ident, $key:ident by [$( $default:ident $direction:ident ),*] { $($orders:tt)* }
-        groups $agg:ident, $group:ident, $keyenum:ident { $($keys:tt)* }
-        measures { $($measures:tt)* }
-    ) => {
-        $crate::graphql::filter::filter! {
-            #[doc = concat!("Conditions on ", $noun, "; every condition given must hold.")]
-            $filter { $($members)* }
-        }
-
-        $crate::graphql::order::order_by! {
-            #[doc = concat!("Fields ", $noun, " can be sorted by.")]
-            $field, $key { $($orders)* }
-        }
-
-        $crate::graphql::list::aggregate_types!(
-            for $ty;
-            #[doc = concat!("Totals over a list of ", $noun, ".")]
-            $agg,
-            #[doc = concat!("A group of ", $noun, " sharing the keys asked for.")]
-            $group,
-            #[doc = concat!("Keys to group ", $noun, " by.")]
-            $keyenum { $($keys)* },
-            measures { $($measures)* }
-        );
+    // An object type that is no node type.
+    (@derive [] $($rest:tt)*) => {};
+    (@derive [
+        $entity:ident, $noun:literal;
+        filter $filter:ident $({ $($members:tt)* })?
+        order $field:ident, $key:ident by [$( $default:ident $direction:ident ),*] $({ $($orders:tt)* })?
+        groups $agg:ident, $group:ident, $keyenum:ident $({ $($keys:tt)* })?
+        $(measures { $($measures:tt)* })?
+    ] $ty:ident [$($fields:tt)*]) => {
+        $crate::graphql::fields::record!(@member {
+            $ty $filter [$($($members)*)?] $field $key [$($($orders)*)?] $noun
+            $agg $group $keyenum [$($($keys)*)?] [$($($measures)*)?]
+        } [] [] [] [] $($fields)*);
 
         impl $crate::graphql::model::Record for $ty {
             const TYPE: &'static str = stringify!($ty);
@@ -77,6 +68,93 @@ macro_rules! record {
                 $ty::aggregate_model()
             }
         }
+    };
+    // Each field in turn adds its filter member, sort field, group key and measures, if it
+    // is marked with them: as `(docs [more docs] name: type = what it checks)`, `(docs
+    // [more docs] Variant = column)`, `(docs [more docs] Variant field: type = key)` and
+    // `(docs [more docs] field: kind = measure)`.
+    (@member $head:tt [$($f:tt)*] [$($o:tt)*] [$($g:tt)*] $m:tt
+        (column $doc:tt $name:ident ($ty:ty) $(, filter $filter:ident)? $(, order $order:ident)?
+            $(, group $group:ident)? $(,)?)
+        $($rest:tt)*) => {
+        $crate::graphql::fields::record!(@member $head
+            [$($f)* $( ($doc [] $name: $crate::graphql::filter::$filter = stringify!($name)) )?]
+            [$($o)* $( ($doc [] $order = stringify!($name)) )?]
+            [$($g)* $( ($doc [] $group $name: <$ty as $crate::graphql::list::GroupColumn>::Key
+                = <$ty as $crate::graphql::list::GroupColumn>::key_sql(stringify!($name))) )?]
+            $m $($rest)*);
+    };
+    (@member $head:tt [$($f:tt)*] [$($o:tt)*] [$($g:tt)*] [$($m:tt)*]
+        (date $doc:tt $name:ident $(, filter $earliest:ident $latest:ident)? $(, order $order:ident)?
+            $(, group $group:ident $year:ident)? $(, earliest $min:ident)? $(, latest $max:ident)?
+            $(,)?)
+        $($rest:tt)*) => {
+        $crate::graphql::fields::record!(@member $head
+            [$($f)* $(
+                ($doc [#[doc = "Its earliest possible day."]]
+                    $earliest: $crate::graphql::filter::DateFilter = stringify!($earliest))
+                ($doc [#[doc = "Its latest possible day."]]
+                    $latest: $crate::graphql::filter::DateFilter = stringify!($latest))
+            )?]
+            [$($o)* $( ($doc [#[doc = "Its earliest possible day."]]
+                $order = concat!(stringify!($name), "_earliest")) )?]
+            [$($g)* $( ($doc [#[doc = "By its year; null where the sources leave the year open."]]
+                $group $year: i64 = $crate::graphql::list::KeySql::CertainYear(
+                    concat!(stringify!($name), "_earliest"), concat!(stringify!($name), "_latest"))) )?]
+            [$($m)*
+                $( ($doc [#[doc = "Over the list: the earliest day it can be."]]
+                    $min: date = $crate::graphql::list::Measure::MinDate(concat!(stringify!($name), "_earliest"))) )?
+                $( ($doc [#[doc = "Over the list: the latest day it can be."]]
+                    $max: date = $crate::graphql::list::Measure::MaxDate(concat!(stringify!($name), "_latest"))) )?
+            ] $($rest)*);
+    };
+    (@member $head:tt [$($f:tt)*] $o:tt $g:tt $m:tt (parent $doc:tt $name:ident $node:ident ($key:expr))
+        $($rest:tt)*) => {
+        $crate::graphql::fields::record!(@member $head [$($f)*
+            ($doc [] $name: Box<<$node as $crate::graphql::model::Record>::Filter> = $key)
+        ] $o $g $m $($rest)*);
+    };
+    (@member $head:tt [$($f:tt)*] $o:tt $g:tt $m:tt (list $doc:tt $name:ident $node:ident ($source:expr))
+        $($rest:tt)*) => {
+        $crate::graphql::fields::record!(@member $head [$($f)*
+            ($doc [] $name: $crate::graphql::filter::ListFilter<
+                <$node as $crate::graphql::model::Record>::Filter> = $source)
+        ] $o $g $m $($rest)*);
+    };
+    (@member $head:tt $f:tt $o:tt $g:tt $m:tt (root $($skip:tt)*) $($rest:tt)*) => {
+        $crate::graphql::fields::record!(@member $head $f $o $g $m $($rest)*);
+    };
+    (@member {
+            $ty:ident $filter:ident [$($members:tt)*] $field:ident $key:ident [$($orders:tt)*] $noun:literal
+            $agg:ident $group:ident $keyenum:ident [$($keys:tt)*] [$($measures:tt)*]
+        }
+        [$( ([$(#[$fdoc:meta])*] [$(#[$fmore:meta])*] $fname:ident : $fty:ty = $on:expr) )*]
+        [$( ([$(#[$odoc:meta])*] [$(#[$omore:meta])*] $variant:ident = $column:expr) )*]
+        [$( ([$(#[$gdoc:meta])*] [$(#[$gmore:meta])*] $gvariant:ident $gname:ident : $gty:ty = $gsql:expr) )*]
+        [$( ([$(#[$mdoc:meta])*] [$(#[$mmore:meta])*] $mname:ident : $mkind:ident = $msql:expr) )*]) => {
+        $crate::graphql::filter::filter! {
+            #[doc = concat!("Conditions on ", $noun, "; every condition given must hold.")]
+            $filter { $( $(#[$fdoc])* $(#[$fmore])* $fname: $fty = $on, )* $($members)* }
+        }
+
+        $crate::graphql::order::order_by! {
+            #[doc = concat!("Fields ", $noun, " can be sorted by.")]
+            $field, $key { $( $(#[$odoc])* $(#[$omore])* $variant = $column, )* $($orders)* }
+        }
+
+        $crate::graphql::list::aggregate_types!(
+            for $ty;
+            #[doc = concat!("Totals over a list of ", $noun, ".")]
+            $agg,
+            #[doc = concat!("A group of ", $noun, " sharing the keys asked for.")]
+            $group,
+            #[doc = concat!("Keys to group ", $noun, " by.")]
+            $keyenum {
+                $( $(#[$gdoc])* $(#[$gmore])* $gvariant => $gname: $gty = $gsql, )*
+                $($keys)*
+            },
+            measures { $( $(#[$mdoc])* $(#[$mmore])* $mname: $mkind = $msql, )* $($measures)* }
+        );
     };
 }
 pub(crate) use record;
@@ -187,20 +265,31 @@ where
 /// (`dates`); the rows its foreign keys point to (`parents`, `name: Type = KEY;`); lists the
 /// model cannot describe, with their loader (`paged`, `name(extra arguments) -> Type =
 /// loader;`: the macro adds the page arguments and the cost); its list fields (`lists`, one
-/// line each: `name: Type = relationship;` or `name: Type with EdgeFields = link;`); and
-/// lists of rows chosen by the object itself or by the field's arguments (`roots`,
-/// `name(extra arguments) -> Type = |object| select;`), as root fields are.
+/// line each: `name: Type = relationship;` or `name: Type with EdgeFields = link;`); lists
+/// of rows chosen by the object itself or by the field's arguments (`roots`,
+/// `name(extra arguments) -> Type = |object| select;`), as root fields are; and, for a node
+/// type, its `record` section (see [`record!`]), which reads the marks a column or date
+/// carries after its type: `[filter StringFilter, order Name, group Name]` for a column,
+/// `[filter joined_earliest joined_latest, order Joined]` for a date.
 ///
 /// ```text
 /// object! {
 ///     /// A government that is or was a member of the Coalition.
-///     impl State { /* id, code, name, membershipStatus(on:), ... */ }
+///     impl State { /* membershipStatus(on:), ... */ }
+///     columns {
+///         /// Short English name.
+///         name: &str [filter StringFilter, order Name],
+///     }
 ///     lists {
 ///         /// The state's periods of membership.
 ///         memberships: Membership = entity::membership::STATE;
 ///         /// The conferences the state hosted; each edge gives its role.
 ///         hosted_conferences: Conference with HostingFields = entity::conference_host::HOSTED;
 ///     }
+///     record state, "states";
+///     filter StateFilter { /* members with rules of their own */ }
+///     order StateOrderField, StateOrder by [Name Asc]
+///     groups StateAggregate, StateGroup, StateGroupKey
 /// }
 /// ```
 macro_rules! object {
@@ -208,10 +297,10 @@ macro_rules! object {
         $(#[$attr:meta])*
         impl $ty:ident { $($body:tt)* }
         $(columns {
-            $( $(#[$cdoc:meta])* $cfield:ident : $cty:ty ),* $(,)?
+            $( $(#[$cdoc:meta])* $cfield:ident : $cty:ty $([$($cmark:tt)*])? ),* $(,)?
         })?
         $(dates {
-            $( $(#[$ddoc:meta])* $dfield:ident ),* $(,)?
+            $( $(#[$ddoc:meta])* $dfield:ident $([$($dmark:tt)*])? ),* $(,)?
         })?
         $(parents {
             $( $(#[$pdoc:meta])* $pfield:ident : $pnode:ident = $fk:expr; )*
@@ -227,13 +316,15 @@ macro_rules! object {
             $( $(#[$rdoc:meta])* $rfield:ident ( $( $(#[$ram:meta])* $ran:ident : $rat:ty ),* $(,)? )
                 -> $rnode:ident = $select:expr; )*
         })?
+        $(record $($record:tt)*)?
     ) => {
         $crate::graphql::fields::object!(@next [
             [$(#[$attr])* impl $ty { $($body)* }]
-            [$($( [$(#[$cdoc])* $cfield ($cty)] )*)?]
-            [$($( [$(#[$ddoc])* $dfield] )*)?]
+            [$($( [$(#[$cdoc])* $cfield ($cty) [$($($cmark)*)?]] )*)?]
+            [$($( [$(#[$ddoc])* $dfield [$($($dmark)*)?]] )*)?]
             [$($( [$(#[$pdoc])* $pfield $pnode ($fk)] )*)?]
             [$($( [$(#[$gdoc])* $gfield ($( [$(#[$am])* $an ($at)] )*) ($gnode) $gfn] )*)?]
+            [$($($record)*)?]
         ] []
             $($( [$node list $(#[$doc])* $field () [$($edge)?] ($rel)] )*)?
             $($( [$rnode root $(#[$rdoc])* $rfield ($( [$(#[$ram])* $ran ($rat)] )*) [] ($select)] )*)?);
@@ -267,10 +358,11 @@ macro_rules! object {
     // only there.
     (@next [
         [$(#[$attr:meta])* impl $ty:ident { $($body:tt)* }]
-        [$( [$(#[$cdoc:meta])* $cfield:ident ($cty:ty)] )*]
-        [$( [$(#[$ddoc:meta])* $dfield:ident] )*]
+        [$( [$(#[$cdoc:meta])* $cfield:ident ($cty:ty) [$($cmark:tt)*]] )*]
+        [$( [$(#[$ddoc:meta])* $dfield:ident [$($dmark:tt)*]] )*]
         [$( [$(#[$pdoc:meta])* $pfield:ident $pnode:ident ($fk:expr)] )*]
         [$( [$(#[$gdoc:meta])* $gfield:ident ($( [$(#[$am:meta])* $an:ident ($at:ty)] )*) ($gnode:ty) $gfn:path] )*]
+        [$($record:tt)*]
     ]
         [$( [$order_doc:literal $node:ident $kind:ident $(#[$doc:meta])* $field:ident
             ($( [$(#[$am2:meta])* $an2:ident ($at2:ty)] )*) [$($edge:ty)?] ($source:expr)] )*]) => {
@@ -381,6 +473,13 @@ macro_rules! object {
                 }
             )*
         }
+
+        $crate::graphql::fields::record!(@derive [$($record)*] $ty [
+            $( (column [$(#[$cdoc])*] $cfield ($cty), $($cmark)*) )*
+            $( (date [$(#[$ddoc])*] $dfield, $($dmark)*) )*
+            $( (parent [$(#[$pdoc])*] $pfield $pnode ($fk)) )*
+            $( ($kind [$(#[$doc])*] $field $node ($source)) )*
+        ]);
     };
 }
 pub(crate) use object;

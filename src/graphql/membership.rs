@@ -9,15 +9,14 @@ use entity::{membership, state};
 use sea_orm::sea_query::{Alias, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, EntityTrait};
 
-use super::filter::{BooleanFilter, Custom, DateFilter, IntFilter, ListFilter, column};
-use super::state::StateFilter;
+use super::filter::{Custom, column};
 
 use super::dates::{Date, read_date};
-use super::fields::{object, record};
+use super::fields::object;
 use super::list::Cited;
+use super::list::KeySql;
 use super::list::Loaded;
-use super::list::{KeySql, Measure};
-use super::source::{Source, SourceFilter};
+use super::source::Source;
 use super::state::State;
 use crate::dates::{Relation, UncertainDate};
 
@@ -170,17 +169,23 @@ columns {
     id: ID,
     /// Whether the state founded the Coalition (endorsed the founding declaration at The
     /// Hague, December 2011).
-    founding: bool,
+    founding: bool [filter BooleanFilter, group Founding],
     /// Its place in the order of joining ("31st member"), where a source gives one.
-    ordinal: Option<i32>,
+    ordinal: Option<i32> [filter IntFilter, order Ordinal],
     /// What the sources add, including disagreements between them.
     note: Option<&str>,
 }
 dates {
     /// When the state joined, as an interval with the precision the source gave.
-    joined,
+    joined [
+        filter joined_earliest joined_latest,
+        order Joined,
+        group JoinYear join_year,
+        earliest earliest_joined,
+        latest latest_joined
+    ],
     /// When the state left; null while it is a member.
-    left,
+    left [filter left_earliest left_latest, order Left],
 }
 parents {
     /// The member state.
@@ -190,56 +195,21 @@ lists {
     /// The sources of this record.
     sources: Source = Cited(RecordKind::Membership);
 }
-}
 
-record! {
-    Membership: membership, "memberships";
-    filter MembershipFilter {
-        /// Whether the state founded the Coalition.
-        founding: BooleanFilter = "founding",
-        /// Its place in the order of joining.
-        ordinal: IntFilter = "ordinal",
-        /// The earliest day the state can have joined.
-        joined_earliest: DateFilter = "joined_earliest",
-        /// The latest day the state can have joined.
-        joined_latest: DateFilter = "joined_latest",
-        /// The earliest day the state can have left (null while a member).
-        left_earliest: DateFilter = "left_earliest",
-        /// The latest day the state can have left (null while a member).
-        left_latest: DateFilter = "left_latest",
-        /// Only memberships certainly in force on this day.
-        in_force_on: Date = Custom(|table, day: &Date| in_force_on_at(table, day.0, false)),
-        /// The member state.
-        state: Box<StateFilter> = entity::membership::STATE,
-        /// The sources of the membership.
-        sources: ListFilter<SourceFilter> = Cited(RecordKind::Membership),
-    }
-    order MembershipOrderField, MembershipOrder by [Joined Asc] {
-        /// The earliest day the state can have joined.
-        Joined = "joined_earliest",
-        /// Its place in the order of joining.
-        Ordinal = "ordinal",
-        /// The earliest day the state can have left.
-        Left = "left_earliest",
-    }
-    groups MembershipAggregate, MembershipGroup, MembershipGroupKey {
-        /// The year the state joined; null where the sources leave the year open.
-        JoinYear => join_year: i64 = KeySql::CertainYear("joined_earliest", "joined_latest"),
-        /// Whether the state founded the Coalition.
-        Founding => founding: bool = KeySql::Bool("founding"),
-        /// The member state's UN M49 region.
-        Region => region: entity::enums::Region = KeySql::Related(entity::membership::STATE.parent(), "region"),
-        /// The member state's UN M49 subregion.
-        Subregion => subregion: String = KeySql::Related(entity::membership::STATE.parent(), "subregion"),
-        /// The member state's ISO code.
-        State => state: String = KeySql::Related(entity::membership::STATE.parent(), "code"),
-    }
-    measures {
-        /// The earliest day any of them can have joined.
-        earliest_joined: date = Measure::MinDate("joined_earliest"),
-        /// The latest day any of them can have joined.
-        latest_joined: date = Measure::MaxDate("joined_latest"),
-    }
+record membership, "memberships";
+filter MembershipFilter {
+    /// Only memberships certainly in force on this day.
+    in_force_on: Date = Custom(|table, day: &Date| in_force_on_at(table, day.0, false)),
+}
+order MembershipOrderField, MembershipOrder by [Joined Asc]
+groups MembershipAggregate, MembershipGroup, MembershipGroupKey {
+    /// The member state's UN M49 region.
+    Region => region: entity::enums::Region = KeySql::Related(entity::membership::STATE.parent(), "region"),
+    /// The member state's UN M49 subregion.
+    Subregion => subregion: String = KeySql::Related(entity::membership::STATE.parent(), "subregion"),
+    /// The member state's ISO code.
+    State => state: String = KeySql::Related(entity::membership::STATE.parent(), "code"),
+}
 }
 
 /// Root fields for memberships.

@@ -2,7 +2,7 @@
 //! lists' filter and order, how a row becomes the type) and what the planner reads of it:
 //! how each column is answered ([`Leaf`]), its uncertain dates ([`DateColumns`]), its
 //! aggregate ([`AggregateModel`]) and its relationships ([`Relation`], leading to a
-//! [`Target`]). Concept modules declare it with `object!` and `record!`
+//! [`Target`]). Concept modules declare it with `object!` and its `record` section
 //! (`graphql/fields.rs`); the resolvers (`fields.rs`) and the planner (`plan/`) read it.
 
 use std::borrow::Cow;

@@ -39,7 +39,7 @@ macro_rules! order_by {
     (
         $(#[$doc:meta])*
         $field:ident, $key:ident {
-            $( $(#[$mdoc:meta])* $member:ident = $column:literal ),* $(,)?
+            $( $(#[$mdoc:meta])* $member:ident = $column:expr ),* $(,)?
         }
     ) => {
         $(#[$doc])*

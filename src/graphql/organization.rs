@@ -7,15 +7,14 @@ use entity::enums::{OrganizationKind, RecordKind};
 use entity::organization;
 use sea_orm::EntityTrait;
 
-use super::fields::{object, record};
-use super::filter::{ListFilter, OrganizationKindFilter, StringFilter};
-use super::funding::{Funding, FundingFilter};
-use super::initiative::{Initiative, InitiativeFilter};
+use super::fields::object;
+use super::funding::Funding;
+use super::initiative::Initiative;
 use super::list::Cited;
 use super::list::KeySql;
 use super::list::Loaded;
-use super::source::{Source, SourceFilter};
-use super::state::{State, StateFilter};
+use super::source::Source;
+use super::state::State;
 
 /// An organization.
 #[derive(Clone)]
@@ -30,9 +29,9 @@ columns {
     /// Short stable key: curation inputs and the data file refer to the organization by it.
     key: &str,
     /// Its name.
-    name: &str,
+    name: &str [filter StringFilter, order Name],
     /// What kind of organization it is.
-    kind: OrganizationKind,
+    kind: OrganizationKind [filter OrganizationKindFilter, order Kind, group Kind],
 }
 parents {
     /// The state it is based in.
@@ -50,6 +49,14 @@ lists {
     /// The sources of this record.
     sources: Source = Cited(RecordKind::Organization);
 }
+
+record organization, "organizations";
+filter OrganizationFilter
+order OrganizationOrderField, OrganizationOrder by [Name Asc]
+groups OrganizationAggregate, OrganizationGroup, OrganizationGroupKey {
+    /// The ISO code of the state it is based in.
+    HomeState => home_state: String = KeySql::Related(entity::organization::STATE.parent(), "code"),
+}
 }
 
 /// Root fields for organizations.
@@ -62,39 +69,4 @@ roots {
     /// The organizations, by name.
     organizations() -> Organization = |_| organization::Entity::find();
 }
-}
-
-record! {
-    Organization: organization, "organizations";
-    filter OrganizationFilter {
-        /// Its name.
-        name: StringFilter = "name",
-        /// What kind of organization it is.
-        kind: OrganizationKindFilter = "kind",
-        /// The state it is based in.
-        home_state: Box<StateFilter> = entity::organization::STATE,
-        /// The organization it belongs to.
-        parent: Box<OrganizationFilter> = entity::organization::PARENT,
-        /// The organizations that belong to it.
-        units: ListFilter<OrganizationFilter> = entity::organization::PARENT,
-        /// The initiatives it manages.
-        managed_initiatives: ListFilter<InitiativeFilter> = entity::initiative::MANAGER,
-        /// The fundings it contributed to.
-        fundings: ListFilter<FundingFilter> = entity::funding_funder::FUNDED_BY_ORGANIZATION,
-        /// The sources of the organization.
-        sources: ListFilter<SourceFilter> = Cited(RecordKind::Organization),
-    }
-    order OrganizationOrderField, OrganizationOrder by [Name Asc] {
-        /// Its name.
-        Name = "name",
-        /// Its kind.
-        Kind = "kind",
-    }
-    groups OrganizationAggregate, OrganizationGroup, OrganizationGroupKey {
-        /// What kind of organization it is.
-        Kind => kind: OrganizationKind = KeySql::Text("kind"),
-        /// The ISO code of the state it is based in.
-        HomeState => home_state: String = KeySql::Related(entity::organization::STATE.parent(), "code"),
-    }
-    measures {}
 }

@@ -7,13 +7,11 @@ use entity::enums::RecordKind;
 use entity::person;
 use sea_orm::EntityTrait;
 
-use super::conference::{Conference, ConferenceFilter, ParticipationFields};
-use super::fields::{object, record};
-use super::filter::{ListFilter, StringFilter};
+use super::conference::{Conference, ParticipationFields};
+use super::fields::object;
 use super::list::Cited;
-use super::list::KeySql;
 use super::list::Loaded;
-use super::source::{Source, SourceFilter};
+use super::source::Source;
 
 /// A person the sources name.
 #[derive(Clone)]
@@ -28,7 +26,7 @@ columns {
     /// Short stable key: curation inputs and the data file refer to the person by it.
     key: &str,
     /// Full name.
-    name: &str,
+    name: &str [filter StringFilter, order Name, group Name],
 }
 lists {
     /// The conferences the person took part in; each edge gives the role and the office held.
@@ -36,6 +34,11 @@ lists {
     /// The sources of this record.
     sources: Source = Cited(RecordKind::Person);
 }
+
+record person, "people";
+filter PersonFilter
+order PersonOrderField, PersonOrder by [Name Asc]
+groups PersonAggregate, PersonGroup, PersonGroupKey
 }
 
 /// Root fields for people.
@@ -48,25 +51,4 @@ roots {
     /// The people, by name.
     people() -> Person = |_| person::Entity::find();
 }
-}
-
-record! {
-    Person: person, "people";
-    filter PersonFilter {
-        /// Full name.
-        name: StringFilter = "name",
-        /// The conferences the person took part in.
-        conferences: ListFilter<ConferenceFilter> = entity::person_role::PARTICIPATIONS,
-        /// The sources that name the person.
-        sources: ListFilter<SourceFilter> = Cited(RecordKind::Person),
-    }
-    order PersonOrderField, PersonOrder by [Name Asc] {
-        /// Full name.
-        Name = "name",
-    }
-    groups PersonAggregate, PersonGroup, PersonGroupKey {
-        /// Full name.
-        Name => name: String = KeySql::Text("name"),
-    }
-    measures {}
 }

@@ -12,10 +12,8 @@ use entity::citation;
 use sea_orm::EntityTrait;
 
 use super::error::ApiResult;
-use super::fields::{object, record};
-use super::filter::{BooleanFilter, DateFilter, StringFilter};
+use super::fields::object;
 use super::list::{Connection, PageArgs};
-use super::list::{KeySql, Measure};
 use super::list::{ListQuery, Loaded};
 use super::node::{Node, load_keys, parse_global_id, type_of};
 use entity::enums::RecordKind;
@@ -54,28 +52,39 @@ columns {
     /// A global id for `node(id:)`.
     id: ID,
     /// A short key the dataset uses for it, e.g. `FS2014`.
-    key: &str,
+    key: &str [filter StringFilter, order Key],
     /// Its title.
-    title: &str,
+    title: &str [filter StringFilter, order Title],
     /// Whether `title` is the dataset's description of the publication rather than the
     /// title the publication gives itself: true where no source the dataset holds gives that
     /// title, so searching for `title` word for word may not find the publication.
-    title_is_description: bool,
+    title_is_description: bool [filter BooleanFilter],
     /// Who published it.
-    publisher: Option<&str>,
+    publisher: Option<&str> [filter StringFilter, group Publisher],
     /// Where it can be read.
-    url: Option<&str>,
+    url: Option<&str> [filter StringFilter],
     /// What the dataset adds about it.
     note: Option<&str>,
 }
 dates {
     /// When it was published.
-    published,
+    published [
+        filter published_earliest published_latest,
+        order Published,
+        group Year year,
+        earliest earliest_published,
+        latest latest_published
+    ],
 }
 paged {
     /// The records that cite this source.
     cited_by() -> Node = Self::cited_by_page;
 }
+
+record source, "sources";
+filter SourceFilter
+order SourceOrderField, SourceOrder by [Key Asc]
+groups SourceAggregate, SourceGroup, SourceGroupKey
 }
 
 impl Source {
@@ -174,44 +183,4 @@ pub(crate) fn cited_by_any(ids: &[ID]) -> sea_orm::sea_query::SimpleExpr {
         .cond_where(any)
         .to_owned();
     Expr::col((source::Entity, source::Column::Id)).in_subquery(citing)
-}
-
-record! {
-    Source: source, "sources";
-    filter SourceFilter {
-        /// The dataset's key, e.g. `FS2014`.
-        key: StringFilter = "key",
-        /// Its title.
-        title: StringFilter = "title",
-        /// Whether its title is the dataset's description of it rather than its own title.
-        title_is_description: BooleanFilter = "title_is_description",
-        /// Who published it.
-        publisher: StringFilter = "publisher",
-        /// Where it can be read.
-        url: StringFilter = "url",
-        /// The earliest day it can have been published.
-        published_earliest: DateFilter = "published_earliest",
-        /// The latest day it can have been published.
-        published_latest: DateFilter = "published_latest",
-    }
-    order SourceOrderField, SourceOrder by [Key Asc] {
-        /// The dataset's key.
-        Key = "key",
-        /// Its title.
-        Title = "title",
-        /// The earliest day it can have been published.
-        Published = "published_earliest",
-    }
-    groups SourceAggregate, SourceGroup, SourceGroupKey {
-        /// Who published it.
-        Publisher => publisher: String = KeySql::Text("publisher"),
-        /// The year it was published; null where the sources leave it open.
-        Year => year: i64 = KeySql::CertainYear("published_earliest", "published_latest"),
-    }
-    measures {
-        /// The earliest day any can have been published.
-        earliest_published: date = Measure::MinDate("published_earliest"),
-        /// The latest day any can have been published.
-        latest_published: date = Measure::MaxDate("published_latest"),
-    }
 }

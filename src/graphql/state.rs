@@ -7,24 +7,21 @@ use entity::enums::{RecordKind, Region};
 use entity::{membership, state};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::chairship::{Chairship, ChairshipFilter};
-use super::commitment::{Commitment, CommitmentFilter, EndorsementFields};
-use super::conference::{Conference, ConferenceFilter, HostingFields, ParticipationFields};
+use super::chairship::Chairship;
+use super::commitment::{Commitment, EndorsementFields};
+use super::conference::{Conference, HostingFields, ParticipationFields};
 use super::dates::Date;
 use super::error::ApiResult;
-use super::fields::{object, record};
-use super::filter::{Custom, ListFilter, RegionFilter, StringFilter};
-use super::funding::{Funding, FundingFilter};
+use super::fields::object;
+use super::filter::Custom;
+use super::funding::Funding;
 use super::list::Cited;
-use super::list::KeySql;
 use super::list::{ListQuery, Loaded};
-use super::membership::{
-    Membership, MembershipFilter, MembershipStatus, state_is_member, state_status_on,
-};
-use super::organization::{Organization, OrganizationFilter};
+use super::membership::{Membership, MembershipStatus, state_is_member, state_status_on};
+use super::organization::Organization;
 use super::person::Person;
 use super::plan::Answer;
-use super::source::{Source, SourceFilter};
+use super::source::Source;
 
 /// A government that is or was a member of the Coalition.
 #[derive(Clone)]
@@ -52,13 +49,13 @@ columns {
     /// A global id for `node(id:)`.
     id: ID,
     /// ISO 3166-1 alpha-2 code, e.g. `KE`.
-    code: &str,
+    code: &str [filter StringFilter, order Code],
     /// Short English name.
-    name: &str,
+    name: &str [filter StringFilter, order Name],
     /// UN M49 region.
-    region: Region,
+    region: Region [filter RegionFilter, order Region, group Region],
     /// UN M49 subregion, e.g. "Sub-Saharan Africa".
-    subregion: &str,
+    subregion: &str [filter StringFilter, order Subregion, group Subregion],
 }
 lists {
     /// The state's periods of membership.
@@ -79,53 +76,14 @@ lists {
     /// The sources of this record.
     sources: Source = Cited(RecordKind::State);
 }
-}
 
-record! {
-    State: state, "states";
-    filter StateFilter {
-        /// ISO 3166-1 alpha-2 code.
-        code: StringFilter = "code",
-        /// Short English name.
-        name: StringFilter = "name",
-        /// UN M49 region.
-        region: RegionFilter = "region",
-        /// UN M49 subregion.
-        subregion: StringFilter = "subregion",
-        /// Only states that were certainly members on this day.
-        member_on: Date = Custom(|table, day: &Date| super::membership::state_is_member_at(table, day.0, false)),
-        /// The state's periods of membership.
-        memberships: ListFilter<MembershipFilter> = entity::membership::STATE,
-        /// The conferences the state hosted or co-hosted.
-        hosted_conferences: ListFilter<ConferenceFilter> = entity::conference_host::HOSTED,
-        /// The periods in which the state chaired the Coalition.
-        chairships: ListFilter<ChairshipFilter> = entity::chairship::STATE,
-        /// The commitments the state endorsed.
-        endorsed_commitments: ListFilter<CommitmentFilter> = entity::endorsement::ENDORSED,
-        /// The fundings the state contributed to.
-        fundings: ListFilter<FundingFilter> = entity::funding_funder::FUNDED_BY_STATE,
-        /// The organizations based in the state.
-        organizations: ListFilter<OrganizationFilter> = entity::organization::STATE,
-        /// The sources that name the state.
-        sources: ListFilter<SourceFilter> = Cited(RecordKind::State),
-    }
-    order StateOrderField, StateOrder by [Name Asc] {
-        /// Short English name.
-        Name = "name",
-        /// ISO 3166-1 alpha-2 code.
-        Code = "code",
-        /// UN M49 region.
-        Region = "region",
-        /// UN M49 subregion.
-        Subregion = "subregion",
-    }
-    groups StateAggregate, StateGroup, StateGroupKey {
-        /// UN M49 region.
-        Region => region: Region = KeySql::Text("region"),
-        /// UN M49 subregion.
-        Subregion => subregion: String = KeySql::Text("subregion"),
-    }
-    measures {}
+record state, "states";
+filter StateFilter {
+    /// Only states that were certainly members on this day.
+    member_on: Date = Custom(|table, day: &Date| super::membership::state_is_member_at(table, day.0, false)),
+}
+order StateOrderField, StateOrder by [Name Asc]
+groups StateAggregate, StateGroup, StateGroupKey
 }
 
 /// Root fields for states.

@@ -445,6 +445,36 @@ impl FromKey for bool {
     }
 }
 
+/// A column's type that its list can be grouped by: the group key's type and how the key
+/// reads the column.
+pub trait GroupColumn {
+    /// The group key's value.
+    type Key;
+    /// The key over the column `column` of the row.
+    fn key_sql(column: &'static str) -> KeySql;
+}
+
+impl GroupColumn for &str {
+    type Key = String;
+    fn key_sql(column: &'static str) -> KeySql {
+        KeySql::Text(column)
+    }
+}
+
+impl GroupColumn for bool {
+    type Key = bool;
+    fn key_sql(column: &'static str) -> KeySql {
+        KeySql::Bool(column)
+    }
+}
+
+impl<T: GroupColumn> GroupColumn for Option<T> {
+    type Key = T::Key;
+    fn key_sql(column: &'static str) -> KeySql {
+        T::key_sql(column)
+    }
+}
+
 macro_rules! enum_keys {
     ($($enum:ty),*) => {
         $(impl FromKey for $enum {
@@ -453,6 +483,13 @@ macro_rules! enum_keys {
                     KeyValue::Text(Some(v)) => <$enum as sea_orm::ActiveEnum>::try_from_value(v).ok(),
                     _ => None,
                 }
+            }
+        }
+
+        impl GroupColumn for $enum {
+            type Key = $enum;
+            fn key_sql(column: &'static str) -> KeySql {
+                KeySql::Text(column)
             }
         })*
     };
