@@ -8,6 +8,7 @@
 
 use std::any::Any;
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::marker::PhantomData;
 use std::ops::Deref;
 use std::str::FromStr;
@@ -16,6 +17,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::OnceCell;
 
 use async_graphql::Context;
+use async_graphql::dataloader::Loader;
 use entity::enums::RecordKind;
 use entity::source;
 use futures_util::future::BoxFuture;
@@ -167,10 +169,51 @@ where
     /// This row's id, the ids of its whole group, and the group's shared results: what a
     /// nested list needs to compute its aggregates for every parent at once.
     pub fn group_scope(&self) -> (Option<i32>, Vec<i32>, Arc<Shared>) {
-        let mut ids: Vec<i32> = self.group.rows.iter().filter_map(id_of).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        (id_of(&self.model), ids, self.group.shared.clone())
+        (
+            id_of(&self.model),
+            self.group_ids(),
+            self.group.shared.clone(),
+        )
+    }
+
+    /// This row's rows among those the loader gives for `key(id)` of every row of its group:
+    /// loaded once for the group under `name`, and all of them one group in turn, so that
+    /// the lists below them batch too.
+    async fn per_row<K, R>(
+        &self,
+        ctx: &Context<'_>,
+        name: String,
+        key: impl Fn(i32) -> K + Send + Sync,
+    ) -> ApiResult<Vec<Loaded<R>>>
+    where
+        K: Hash + Eq + Clone + Send + Sync + 'static,
+        DbLoader: Loader<K, Value = Vec<R>, Error = ApiError>,
+        R: Clone + Send + Sync + 'static,
+    {
+        let map: Arc<ChildrenMap<R>> = self
+            .shared(name, async {
+                let ids = self.group_ids();
+                let mut found = loader(ctx)?
+                    .load_many(ids.iter().map(|id| key(*id)))
+                    .await
+                    .or_gql()?;
+                let mut per_row = Vec::with_capacity(ids.len());
+                let mut all = Vec::new();
+                for id in ids {
+                    let rows = found.remove(&key(id)).unwrap_or_default();
+                    per_row.push((id, rows.len()));
+                    all.extend(rows);
+                }
+                let mut grouped = group(all).into_iter();
+                Ok(per_row
+                    .into_iter()
+                    .map(|(id, n)| (id, grouped.by_ref().take(n).collect()))
+                    .collect::<ChildrenMap<R>>())
+            })
+            .await?;
+        Ok(id_of(&self.model)
+            .and_then(|id| map.get(&id).cloned())
+            .unwrap_or_default())
     }
 
     /// The rows of `E` whose key `fk` holds this row's id and that satisfy `query`, in its
@@ -192,41 +235,13 @@ where
             E::default().table_name(),
             query.key
         );
-        let map: Arc<ChildrenMap<E::Model>> = self
-            .shared(name, async {
-                let mut parents: Vec<i32> = self.group.rows.iter().filter_map(id_of).collect();
-                parents.sort_unstable();
-                parents.dedup();
-                let keys = parents.iter().map(|id| ByColumn::<E> {
-                    column,
-                    value: *id,
-                    query: query.clone(),
-                    entity: PhantomData,
-                });
-                let mut found = loader(ctx)?.load_many(keys).await.or_gql()?;
-                let mut per_parent = Vec::new();
-                let mut all = Vec::new();
-                for parent in parents {
-                    let key = ByColumn::<E> {
-                        column,
-                        value: parent,
-                        query: query.clone(),
-                        entity: PhantomData,
-                    };
-                    let rows = found.remove(&key).unwrap_or_default();
-                    per_parent.push((parent, rows.len()));
-                    all.extend(rows);
-                }
-                let mut grouped = group(all).into_iter();
-                Ok(per_parent
-                    .into_iter()
-                    .map(|(parent, n)| (parent, grouped.by_ref().take(n).collect()))
-                    .collect::<ChildrenMap<E::Model>>())
-            })
-            .await?;
-        Ok(id_of(&self.model)
-            .and_then(|id| map.get(&id).cloned())
-            .unwrap_or_default())
+        self.per_row(ctx, name, |parent| ByColumn::<E> {
+            column,
+            value: parent,
+            query: query.clone(),
+            entity: PhantomData,
+        })
+        .await
     }
 
     /// This row's page of the rows of `E` whose key `fk` holds its id and that satisfy
@@ -465,41 +480,14 @@ where
         kind: RecordKind,
         query: &Arc<ListQuery>,
     ) -> ApiResult<Vec<Loaded<source::Model>>> {
-        let map: Arc<ChildrenMap<source::Model>> = self
-            .shared(format!("sources:{}", query.key), async {
-                let mut ids: Vec<i32> = self.group.rows.iter().filter_map(id_of).collect();
-                ids.sort_unstable();
-                ids.dedup();
-                let mut found = loader(ctx)?
-                    .load_many(ids.iter().map(|id| CitationsOf {
-                        kind,
-                        record: *id,
-                        query: query.clone(),
-                    }))
-                    .await
-                    .or_gql()?;
-                let mut per_record = Vec::new();
-                let mut all = Vec::new();
-                for id in ids {
-                    let key = CitationsOf {
-                        kind,
-                        record: id,
-                        query: query.clone(),
-                    };
-                    let rows = found.remove(&key).unwrap_or_default();
-                    per_record.push((id, rows.len()));
-                    all.extend(rows);
-                }
-                let mut grouped = group(all).into_iter();
-                Ok(per_record
-                    .into_iter()
-                    .map(|(id, n)| (id, grouped.by_ref().take(n).collect()))
-                    .collect::<ChildrenMap<source::Model>>())
-            })
-            .await?;
-        Ok(id_of(&self.model)
-            .and_then(|id| map.get(&id).cloned())
-            .unwrap_or_default())
+        self.per_row(ctx, format!("sources:{}", query.key), |record| {
+            CitationsOf {
+                kind,
+                record,
+                query: query.clone(),
+            }
+        })
+        .await
     }
 }
 

@@ -61,6 +61,19 @@ impl ListQuery {
     }
 }
 
+/// Queries are the same when their keys are: batch keys compare and hash them by it.
+impl PartialEq for ListQuery {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+impl Eq for ListQuery {}
+impl Hash for ListQuery {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.key.hash(state);
+    }
+}
+
 /// The row of entity `E` with this id, if it satisfies `query`.
 pub struct ById<E> {
     id: i32,
@@ -88,73 +101,41 @@ pub struct ByColumn<E> {
 }
 
 /// The sources a record cites that satisfy `query`.
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct CitationsOf {
     pub(super) kind: RecordKind,
     pub(super) record: i32,
     pub(super) query: Arc<ListQuery>,
 }
 
-impl PartialEq for CitationsOf {
-    fn eq(&self, other: &Self) -> bool {
-        self.kind == other.kind && self.record == other.record && self.query.key == other.query.key
-    }
-}
-impl Eq for CitationsOf {}
-impl Hash for CitationsOf {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.kind.hash(state);
-        self.record.hash(state);
-        self.query.key.hash(state);
-    }
-}
-
-impl<E> Clone for ById<E> {
-    fn clone(&self) -> Self {
-        Self {
-            id: self.id,
-            query: self.query.clone(),
-            entity: PhantomData,
+/// `Clone`, `Eq` and `Hash` for a batch key over an entity `E`, by its fields: derived, they
+/// would ask the same of `E`.
+macro_rules! entity_key {
+    ($key:ident { $($field:ident),+ }) => {
+        impl<E> Clone for $key<E> {
+            fn clone(&self) -> Self {
+                Self { $($field: self.$field.clone(),)+ entity: PhantomData }
+            }
         }
-    }
-}
-impl<E> PartialEq for ById<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.id == other.id && self.query.key == other.query.key
-    }
-}
-impl<E> Eq for ById<E> {}
-impl<E> Hash for ById<E> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.id.hash(state);
-        self.query.key.hash(state);
-    }
-}
-impl<E> Clone for ByColumn<E> {
-    fn clone(&self) -> Self {
-        Self {
-            column: self.column,
-            value: self.value,
-            query: self.query.clone(),
-            entity: PhantomData,
+        impl<E> PartialEq for $key<E> {
+            fn eq(&self, other: &Self) -> bool {
+                $(self.$field == other.$field)&&+
+            }
         }
-    }
+        impl<E> Eq for $key<E> {}
+        impl<E> Hash for $key<E> {
+            fn hash<H: Hasher>(&self, state: &mut H) {
+                $(self.$field.hash(state);)+
+            }
+        }
+    };
 }
-impl<E> PartialEq for ByColumn<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.column == other.column
-            && self.value == other.value
-            && self.query.key == other.query.key
-    }
-}
-impl<E> Eq for ByColumn<E> {}
-impl<E> Hash for ByColumn<E> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.column.hash(state);
-        self.value.hash(state);
-        self.query.key.hash(state);
-    }
-}
+entity_key!(ById { id, query });
+entity_key!(ByColumn {
+    column,
+    value,
+    query
+});
 
 /// A column of an entity by name; every table has `id`.
 pub(super) fn column<E: EntityTrait>(name: &str) -> Result<E::Column, ApiError> {
