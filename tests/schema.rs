@@ -1,5 +1,6 @@
-//! The committed `schema.graphql` is what the server serves and prints, and every type,
-//! field, argument and enum value in it is described.
+//! The committed `schema.graphql` is what the server serves and prints, every type,
+//! field, argument and enum value in it is described, and a node type's filter reaches
+//! every list and parent it has.
 
 mod common;
 
@@ -123,4 +124,67 @@ async fn every_type_field_argument_and_enum_value_is_described() {
         missing.len(),
         missing.join("\n")
     );
+}
+
+const FIELDS_AND_FILTERS: &str = r#"{
+  __schema {
+    types {
+      name kind
+      interfaces { name }
+      fields { name args { name } type { kind name ofType { kind name } } }
+      inputFields { name }
+    }
+  }
+}"#;
+
+#[tokio::test]
+async fn every_list_and_parent_of_a_node_type_is_a_member_of_its_filter() {
+    let app = common::spawn_app(common::Backend::Sqlite)
+        .await
+        .expect("SQLite is always available");
+    let answer = app.query(FIELDS_AND_FILTERS).await;
+    let types = answer.data()["__schema"]["types"]
+        .as_array()
+        .expect("types")
+        .clone();
+    let named = |name: &str| types.iter().find(|t| t["name"] == name);
+    let is_node = |name: &str| {
+        named(name).is_some_and(|t| {
+            t["interfaces"]
+                .as_array()
+                .is_some_and(|i| i.iter().any(|i| i["name"] == "Node"))
+        })
+    };
+    let mut checked = 0;
+    let mut missing = Vec::new();
+    for ty in types.iter().filter(|t| t["kind"] == "OBJECT") {
+        let name = ty["name"].as_str().unwrap_or_default();
+        let Some(filter) = named(&format!("{name}Filter")).filter(|_| is_node(name)) else {
+            continue;
+        };
+        let members: Vec<&str> = filter["inputFields"]
+            .as_array()
+            .expect("a filter has members")
+            .iter()
+            .filter_map(|f| f["name"].as_str())
+            .collect();
+        for field in ty["fields"].as_array().into_iter().flatten() {
+            let field_name = field["name"].as_str().unwrap_or_default();
+            // A list the model describes takes the listed type's filter; a parent is a
+            // nullable node.
+            let is_list = field["args"]
+                .as_array()
+                .is_some_and(|args| args.iter().any(|a| a["name"] == "filter"));
+            let is_parent = field["type"]["kind"] == "OBJECT"
+                && is_node(field["type"]["name"].as_str().unwrap_or_default());
+            if is_list || is_parent {
+                checked += 1;
+                if !members.contains(&field_name) {
+                    missing.push(format!("{name}Filter.{field_name}"));
+                }
+            }
+        }
+    }
+    assert!(checked > 30, "lists and parents reached ({checked})");
+    assert!(missing.is_empty(), "not filterable: {}", missing.join(", "));
 }
