@@ -92,9 +92,9 @@ macro_rules! record {
         $crate::graphql::fields::record!(@member $head
             [$($f)* $(
                 ($doc [#[doc = "Its earliest possible day."]]
-                    $earliest: $crate::graphql::filter::DateFilter = stringify!($earliest))
+                    $earliest: $crate::graphql::filter::DateFilter = concat!(stringify!($name), "_earliest"))
                 ($doc [#[doc = "Its latest possible day."]]
-                    $latest: $crate::graphql::filter::DateFilter = stringify!($latest))
+                    $latest: $crate::graphql::filter::DateFilter = concat!(stringify!($name), "_latest"))
             )?]
             [$($o)* $( ($doc [#[doc = "Its earliest possible day."]]
                 $order = concat!(stringify!($name), "_earliest")) )?]
@@ -107,6 +107,12 @@ macro_rules! record {
                 $( ($doc [#[doc = "Over the list: the latest day it can be."]]
                     $max: date = $crate::graphql::list::Measure::MaxDate(concat!(stringify!($name), "_latest"))) )?
             ] $($rest)*);
+        // The filter members are named as the columns they check.
+        $(const _: () = assert!(
+            $crate::graphql::fields::same(stringify!($earliest), concat!(stringify!($name), "_earliest"))
+                && $crate::graphql::fields::same(stringify!($latest), concat!(stringify!($name), "_latest")),
+            "a date's filter members are <date>_earliest and <date>_latest",
+        );)?
     };
     (@member $head:tt [$($f:tt)*] $o:tt $g:tt $m:tt (parent $doc:tt $name:ident $node:ident ($key:expr))
         $($rest:tt)*) => {
@@ -158,6 +164,22 @@ macro_rules! record {
     };
 }
 pub(crate) use record;
+
+/// Whether two texts are the same, for checks at compile time.
+pub const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
 
 /// The page of a relationship of `parent`, filtered and sorted as asked, as a connection with
 /// the relationship's rows as its aggregates' scope.
