@@ -12,6 +12,15 @@ use super::model::Record;
 use super::order::OrderBy;
 use super::plan::{self, Answer};
 
+/// The column of an uncertain date's part: `date_column!(joined, earliest)` is
+/// `"joined_earliest"` (see `crate::dates`).
+macro_rules! date_column {
+    ($date:ident, $part:ident) => {
+        concat!(stringify!($date), "_", stringify!($part))
+    };
+}
+pub(crate) use date_column;
+
 /// The node-type half of [`object!`], from its trailing `record` section
 /// (`record entity, "plural noun";` then `filter`, `order`, `groups` and `measures`, each
 /// with the names of its types and, where needed, `{ members }`): the filter input (a member
@@ -92,25 +101,32 @@ macro_rules! record {
         $crate::graphql::fields::record!(@member $head
             [$($f)* $(
                 ($doc [#[doc = "Its earliest possible day."]]
-                    $earliest: $crate::graphql::filter::DateFilter = concat!(stringify!($name), "_earliest"))
+                    $earliest: $crate::graphql::filter::DateFilter
+                        = $crate::graphql::fields::date_column!($name, earliest))
                 ($doc [#[doc = "Its latest possible day."]]
-                    $latest: $crate::graphql::filter::DateFilter = concat!(stringify!($name), "_latest"))
+                    $latest: $crate::graphql::filter::DateFilter
+                        = $crate::graphql::fields::date_column!($name, latest))
             )?]
             [$($o)* $( ($doc [#[doc = "Its earliest possible day."]]
-                $order = concat!(stringify!($name), "_earliest")) )?]
+                $order = $crate::graphql::fields::date_column!($name, earliest)) )?]
             [$($g)* $( ($doc [#[doc = "By its year; null where the sources leave the year open."]]
                 $group $year: i64 = $crate::graphql::list::KeySql::CertainYear(
-                    concat!(stringify!($name), "_earliest"), concat!(stringify!($name), "_latest"))) )?]
+                    $crate::graphql::fields::date_column!($name, earliest),
+                    $crate::graphql::fields::date_column!($name, latest))) )?]
             [$($m)*
                 $( ($doc [#[doc = "Over the list: the earliest day it can be."]]
-                    $min: date = $crate::graphql::list::Measure::MinDate(concat!(stringify!($name), "_earliest"))) )?
+                    $min: date = $crate::graphql::list::Measure::MinDate(
+                        $crate::graphql::fields::date_column!($name, earliest))) )?
                 $( ($doc [#[doc = "Over the list: the latest day it can be."]]
-                    $max: date = $crate::graphql::list::Measure::MaxDate(concat!(stringify!($name), "_latest"))) )?
+                    $max: date = $crate::graphql::list::Measure::MaxDate(
+                        $crate::graphql::fields::date_column!($name, latest))) )?
             ] $($rest)*);
         // The filter members are named as the columns they check.
         $(const _: () = assert!(
-            $crate::graphql::fields::same(stringify!($earliest), concat!(stringify!($name), "_earliest"))
-                && $crate::graphql::fields::same(stringify!($latest), concat!(stringify!($name), "_latest")),
+            $crate::graphql::fields::same(
+                stringify!($earliest), $crate::graphql::fields::date_column!($name, earliest))
+                && $crate::graphql::fields::same(
+                    stringify!($latest), $crate::graphql::fields::date_column!($name, latest)),
             "a date's filter members are <date>_earliest and <date>_latest",
         );)?
     };
@@ -398,12 +414,12 @@ macro_rules! object {
             pub const DATES: &'static [$crate::graphql::model::DateColumns] = &[
                 $( $crate::graphql::model::DateColumns {
                     field: stringify!($dfield),
-                    stated: concat!(stringify!($dfield), "_stated"),
-                    precision: concat!(stringify!($dfield), "_precision"),
-                    earliest: concat!(stringify!($dfield), "_earliest"),
-                    latest: concat!(stringify!($dfield), "_latest"),
-                    narrowed_by: concat!(stringify!($dfield), "_narrowed_by"),
-                    narrowing_note: concat!(stringify!($dfield), "_narrowing_note"),
+                    stated: $crate::graphql::fields::date_column!($dfield, stated),
+                    precision: $crate::graphql::fields::date_column!($dfield, precision),
+                    earliest: $crate::graphql::fields::date_column!($dfield, earliest),
+                    latest: $crate::graphql::fields::date_column!($dfield, latest),
+                    narrowed_by: $crate::graphql::fields::date_column!($dfield, narrowed_by),
+                    narrowing_note: $crate::graphql::fields::date_column!($dfield, narrowing_note),
                 }, )*
             ];
 
