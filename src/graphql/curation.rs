@@ -187,10 +187,12 @@ pub fn not_found(kind: &str, id: &ID) -> async_graphql::Error {
     ApiError::invalid("id", format!("no {kind} has the id `{}`", id.0)).extend()
 }
 
-/// Collects every problem of an input before refusing it, each with the field it concerns.
+/// Collects every problem of an input before refusing it, each with the field it concerns,
+/// and the ids of the sources the input cites.
 #[derive(Default)]
 pub struct Checks {
     problems: Vec<Problem>,
+    cited: BTreeSet<i32>,
 }
 
 impl Checks {
@@ -262,23 +264,27 @@ impl Checks {
         Ok(())
     }
 
-    /// The ids of the cited sources: at least one, each known.
+    /// The cited sources: at least one, each known; [`Checks::finish`] returns their ids.
     pub async fn sources(
         &mut self,
         txn: &DatabaseTransaction,
         field: &str,
         keys: &[String],
-    ) -> ApiResult<Vec<i32>> {
+    ) -> ApiResult<()> {
         if keys.is_empty() {
             self.problem(field, "every fact must cite at least one source");
         }
-        let mut ids = BTreeSet::new();
         for key in keys {
             if let Some(id) = self.find::<entity::source::Entity>(txn, field, key).await? {
-                ids.insert(id);
+                self.cited.insert(id);
             }
         }
-        Ok(ids.into_iter().collect())
+        Ok(())
+    }
+
+    /// Cites these sources too (those a record cites because of another record).
+    pub fn cite_also(&mut self, ids: impl IntoIterator<Item = i32>) {
+        self.cited.extend(ids);
     }
 
     /// An uncertain date: its stated form must parse, its bounds must leave an interval,
@@ -313,10 +319,28 @@ impl Checks {
         Ok(Some(spec))
     }
 
-    /// Refuses the input with every problem found, or lets it through.
-    pub fn finish(self) -> ApiResult<()> {
+    /// Refuses an end that falls before the start even at the dates' widest.
+    pub fn in_order(
+        &mut self,
+        field: &str,
+        start: Option<&DateSpec>,
+        end: Option<&DateSpec>,
+        message: &str,
+    ) {
+        if let (Some(start), Some(end)) = (start, end)
+            && let (Ok(start), Ok(end)) = (start.resolve(), end.resolve())
+            && let (Some(from), Some(to)) = (start.earliest, end.latest)
+            && to < from
+        {
+            self.problem(field, message);
+        }
+    }
+
+    /// Refuses the input with every problem found, or lets it through with the ids of the
+    /// sources it cites.
+    pub fn finish(self) -> ApiResult<Vec<i32>> {
         if self.problems.is_empty() {
-            Ok(())
+            Ok(self.cited.into_iter().collect())
         } else {
             Err(ApiError::Problems(self.problems).extend())
         }
@@ -525,6 +549,180 @@ pub trait RecordInput: Sync {
         async { Ok(()) }
     }
 }
+
+/// The name a problem gives an input field: `input.` and the field's GraphQL name
+/// (`period_start` is `input.periodStart`).
+pub fn input_path(field: &str) -> String {
+    let mut path = String::from("input.");
+    let mut capital = false;
+    for c in field.chars() {
+        match c {
+            '_' => capital = true,
+            c if capital => {
+                path.extend(c.to_uppercase());
+                capital = false;
+            }
+            c => path.push(c),
+        }
+    }
+    path
+}
+
+/// A curation input, each field said once: the `InputObject` with its documented fields and
+/// the [`RecordInput`] whose check reads each field by its mark and writes it to the row.
+///
+/// `StateInput -> State in state, cited { .. }` reads: the input of `State` records, rows of
+/// `entity::state`, citing sources (a type without `cited` cites none). The marks:
+/// - `[key]`: the record's key: not blank, unique, written to the column of its name;
+/// - `[text]`: not blank, written to the column of its name; `[set]`: written as given;
+/// - `[date column]`: an uncertain date, checked and written to the date's columns; its
+///   checked form is bound by the field's name;
+/// - `[refers table => column]`, `[requires table => column]`: the key of a record of
+///   `entity::table`, optional or required; its id is written to `column` and bound by
+///   that name;
+/// - `[sources]`: the keys of the sources it cites; `[own]`: read by its own code only.
+///
+/// Checks of its own follow as `check |input, checks, txn, current, row| { .. }`, after
+/// the fields' and before the refusal; methods of its own (`after_save`, ...) as
+/// `impl { .. }`.
+macro_rules! record_input {
+    (@kind $node:ident cited) => { Some(::entity::enums::RecordKind::$node) };
+    (@kind $node:ident) => { None };
+    (
+        $(#[$attr:meta])*
+        $input:ident -> $node:ident in $table:ident $(, $cited:ident)? {
+            $( $(#[$fattr:meta])* $field:ident: $ty:ty [$($mark:tt)*], )+
+        }
+        check |$this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident| $own:block
+        $(impl { $($more:tt)* })?
+    ) => {
+        $(#[$attr])*
+        #[derive(async_graphql::InputObject)]
+        pub struct $input {
+            $( $(#[$fattr])* pub $field: $ty, )+
+        }
+
+        impl $crate::graphql::curation::RecordInput for $input {
+            type Entity = ::entity::$table::Entity;
+            type Model = ::entity::$table::Model;
+            type Active = ::entity::$table::ActiveModel;
+            const KIND: Option<::entity::enums::RecordKind> =
+                $crate::graphql::curation::record_input!(@kind $node $($cited)?);
+            const TYPE: &'static str = stringify!($node);
+
+            async fn check(
+                &self,
+                $txn: &sea_orm::DatabaseTransaction,
+                $current: Option<&::entity::$table::Model>,
+            ) -> $crate::graphql::error::ApiResult<
+                $crate::graphql::curation::Checked<::entity::$table::ActiveModel>,
+            > {
+                let $this = self;
+                let mut $checks = $crate::graphql::curation::Checks::default();
+                let mut $row = <::entity::$table::ActiveModel as Default>::default();
+                $( $crate::graphql::curation::input_field!(
+                    ($this, $checks, $txn, $current, $row, $table) $field [$($mark)*]
+                ); )+
+                $own
+                let sources = $checks.finish()?;
+                Ok($crate::graphql::curation::Checked { row: $row, sources })
+            }
+
+            $($($more)*)?
+        }
+    };
+    (
+        $(#[$attr:meta])*
+        $input:ident -> $node:ident in $table:ident $(, $cited:ident)? { $($fields:tt)+ }
+        $(impl { $($more:tt)* })?
+    ) => {
+        $crate::graphql::curation::record_input! {
+            $(#[$attr])*
+            $input -> $node in $table $(, $cited)? { $($fields)+ }
+            check |input, checks, txn, current, row| {
+                let _ = (input, txn, current);
+            }
+            $(impl { $($more)* })?
+        }
+    };
+}
+pub(crate) use record_input;
+
+/// One field of a [`record_input!`]: its checks and its column, by its mark.
+macro_rules! input_field {
+    (($this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident, $table:ident)
+        $field:ident [key]) => {
+        $crate::graphql::curation::input_field!(
+            ($this, $checks, $txn, $current, $row, $table) $field [text]
+        );
+        $checks
+            .unique::<::entity::$table::Entity>(
+                $txn,
+                &$crate::graphql::curation::input_path(stringify!($field)),
+                &$this.$field,
+                $current.map(|c| c.id),
+            )
+            .await?;
+    };
+    (($this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident, $table:ident)
+        $field:ident [text]) => {
+        $checks.not_blank(
+            &$crate::graphql::curation::input_path(stringify!($field)),
+            &$this.$field,
+        );
+        $row.$field = sea_orm::ActiveValue::Set($this.$field.clone());
+    };
+    (($this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident, $table:ident)
+        $field:ident [set]) => {
+        $row.$field = sea_orm::ActiveValue::Set(Clone::clone(&$this.$field));
+    };
+    (($this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident, $table:ident)
+        $field:ident [date $column:ident]) => {
+        let $field = $checks
+            .date(
+                $txn,
+                &$crate::graphql::curation::input_path(stringify!($field)),
+                $this.$field.as_ref(),
+            )
+            .await?;
+        $crate::dataset::set_date(&mut $row, stringify!($column), $field.as_ref());
+    };
+    (($this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident, $table:ident)
+        $field:ident [refers $parent:ident => $column:ident]) => {
+        let $column = $checks
+            .find_opt::<::entity::$parent::Entity>(
+                $txn,
+                &$crate::graphql::curation::input_path(stringify!($field)),
+                $this.$field.as_deref(),
+            )
+            .await?;
+        $row.$column = sea_orm::ActiveValue::Set($column);
+    };
+    (($this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident, $table:ident)
+        $field:ident [requires $parent:ident => $column:ident]) => {
+        let $column = $checks
+            .find::<::entity::$parent::Entity>(
+                $txn,
+                &$crate::graphql::curation::input_path(stringify!($field)),
+                &$this.$field,
+            )
+            .await?;
+        $row.$column = sea_orm::ActiveValue::Set($column.unwrap_or_default());
+    };
+    (($this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident, $table:ident)
+        $field:ident [sources]) => {
+        $checks
+            .sources(
+                $txn,
+                &$crate::graphql::curation::input_path(stringify!($field)),
+                &$this.$field,
+            )
+            .await?;
+    };
+    (($this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident, $table:ident)
+        $field:ident [own]) => {};
+}
+pub(crate) use input_field;
 
 /// How a refusal names a record: its type and its key (`state `KE``).
 fn label<M: ModelTrait>(type_name: &str, current: &M) -> String {

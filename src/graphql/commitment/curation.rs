@@ -4,77 +4,39 @@ use super::*;
 use crate::graphql::dates::read_date;
 use crate::graphql::error::ApiResult;
 use entity::enums::{CommitmentKind, RecordKind};
-use entity::{commitment, document, endorsement};
+use entity::{commitment, endorsement};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::graphql::curation::{
-    Checked, Checks, OrWriteError, RecordInput, citations_of, cite, count, crud,
-};
+use crate::graphql::curation::{OrWriteError, citations_of, cite, count, crud, record_input};
 use crate::graphql::dates::{DateInput, write_date};
 use crate::graphql::error::OrGraphql;
 use entity::membership;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction};
 
+record_input! {
 /// A commitment as curators write it.
-#[derive(async_graphql::InputObject)]
-pub struct CommitmentInput {
+CommitmentInput -> Commitment in commitment, cited {
     /// Short stable key, unique, e.g. `principle-1`.
-    pub key: String,
+    key: String [key],
     /// Principle or area of action.
-    pub kind: CommitmentKind,
+    kind: CommitmentKind [set],
     /// Its title.
-    pub title: String,
+    title: String [text],
     /// Its text.
-    pub description: String,
+    description: String [set],
     /// Key of the document that sets it out.
-    pub document: Option<String>,
+    document: Option<String> [refers document => document_id],
     /// Whether every member endorses it when it joins; members then endorse it on their
     /// joining date, citing their membership's and the commitment's sources.
     #[graphql(default)]
-    pub endorsed_on_joining: bool,
+    endorsed_on_joining: bool [set],
     /// What to know about it, such as why it names no document.
-    pub note: Option<String>,
+    note: Option<String> [set],
     /// Keys of the sources that give these facts; at least one.
-    pub sources: Vec<String>,
+    sources: Vec<String> [sources],
 }
-
-impl RecordInput for CommitmentInput {
-    type Entity = commitment::Entity;
-    type Model = commitment::Model;
-    type Active = commitment::ActiveModel;
-    const KIND: Option<RecordKind> = Some(RecordKind::Commitment);
-    const TYPE: &'static str = "Commitment";
-
-    async fn check(
-        &self,
-        txn: &DatabaseTransaction,
-        current: Option<&commitment::Model>,
-    ) -> ApiResult<Checked<commitment::ActiveModel>> {
-        let mut checks = Checks::default();
-        checks.not_blank("input.key", &self.key);
-        checks.not_blank("input.title", &self.title);
-        checks
-            .unique::<commitment::Entity>(txn, "input.key", &self.key, current.map(|c| c.id))
-            .await?;
-        let document_id = checks
-            .find_opt::<document::Entity>(txn, "input.document", self.document.as_deref())
-            .await?;
-        let sources = checks.sources(txn, "input.sources", &self.sources).await?;
-        checks.finish()?;
-        let row = commitment::ActiveModel {
-            key: Set(self.key.clone()),
-            kind: Set(self.kind),
-            title: Set(self.title.clone()),
-            description: Set(self.description.clone()),
-            document_id: Set(document_id),
-            endorsed_on_joining: Set(self.endorsed_on_joining),
-            note: Set(self.note.clone()),
-            ..Default::default()
-        };
-        Ok(Checked { row, sources })
-    }
-
+impl {
     async fn after_save(
         &self,
         txn: &DatabaseTransaction,
@@ -108,6 +70,7 @@ impl RecordInput for CommitmentInput {
         }
         Ok(())
     }
+}
 }
 
 /// The commitments that every member endorses on joining.
@@ -177,90 +140,58 @@ pub async fn endorse_on_joining(
     Ok(())
 }
 
+record_input! {
 /// An endorsement as curators write it: a state's endorsement of a commitment.
-#[derive(async_graphql::InputObject)]
-pub struct EndorsementInput {
+EndorsementInput -> Endorsement in endorsement, cited {
     /// ISO code of the endorsing state.
-    pub state: String,
+    state: String [requires state => state_id],
     /// Key of the endorsed commitment.
-    pub commitment: String,
+    commitment: String [requires commitment => commitment_id],
     /// When it endorsed it; for endorsements made on joining, the joining date applies
     /// when this is left out.
-    pub endorsed: Option<DateInput>,
+    endorsed: Option<DateInput> [own],
     /// What else the sources say about it.
-    pub note: Option<String>,
+    note: Option<String> [set],
     /// Keys of the sources that give these facts; at least one.
-    pub sources: Vec<String>,
+    sources: Vec<String> [sources],
 }
-
-impl RecordInput for EndorsementInput {
-    type Entity = endorsement::Entity;
-    type Model = endorsement::Model;
-    type Active = endorsement::ActiveModel;
-    const KIND: Option<RecordKind> = Some(RecordKind::Endorsement);
-    const TYPE: &'static str = "Endorsement";
-
-    async fn check(
-        &self,
-        txn: &DatabaseTransaction,
-        current: Option<&endorsement::Model>,
-    ) -> ApiResult<Checked<endorsement::ActiveModel>> {
-        let mut checks = Checks::default();
-        let state_id = checks
-            .find::<entity::state::Entity>(txn, "input.state", &self.state)
-            .await?;
-        let commitment_id = checks
-            .find::<commitment::Entity>(txn, "input.commitment", &self.commitment)
-            .await?;
-        let endorsed = checks
-            .date(txn, "input.endorsed", self.endorsed.as_ref())
-            .await?;
-        let mut sources = checks.sources(txn, "input.sources", &self.sources).await?;
-        if let (Some(state_id), Some(commitment_id)) = (state_id, commitment_id) {
-            let other = endorsement::Entity::find()
-                .filter(endorsement::Column::StateId.eq(state_id))
-                .filter(endorsement::Column::CommitmentId.eq(commitment_id))
-                .one(txn)
-                .await
-                .or_gql()?;
-            if other.is_some_and(|o| Some(o.id) != current.map(|c| c.id)) {
-                checks.problem(
-                    "input.commitment",
-                    format!(
-                        "`{}` already endorses `{}`; update that endorsement instead",
-                        self.state, self.commitment
-                    ),
-                );
-            }
+check |input, checks, txn, current, row| {
+    let endorsed = checks
+        .date(txn, "input.endorsed", input.endorsed.as_ref())
+        .await?;
+    // The rest needs both records; without them the input is refused anyway.
+    if let (Some(state_id), Some(commitment_id)) = (state_id, commitment_id) {
+        let other = endorsement::Entity::find()
+            .filter(endorsement::Column::StateId.eq(state_id))
+            .filter(endorsement::Column::CommitmentId.eq(commitment_id))
+            .one(txn)
+            .await
+            .or_gql()?;
+        if other.is_some_and(|o| Some(o.id) != current.map(|c| c.id)) {
+            checks.problem(
+                "input.commitment",
+                format!(
+                    "`{}` already endorses `{}`; update that endorsement instead",
+                    input.state, input.commitment
+                ),
+            );
         }
-        checks.finish()?;
-        let (state_id, commitment_id) = (
-            state_id.unwrap_or_default(),
-            commitment_id.unwrap_or_default(),
-        );
         let joined = on_joining(txn, state_id, commitment_id).await?;
+        // Left out, the date of an endorsement made on joining is the joining date.
         let date = match (&endorsed, &joined) {
             (Some(spec), _) => spec.resolve().ok(),
             (None, Some((m, _))) => read_date(m, "joined"),
             (None, None) => None,
         };
+        write_date(&mut row, "endorsed", date);
         // An endorsement made on joining cites what the membership and commitment cite too.
         if let Some((m, c)) = &joined {
-            let mut all: std::collections::BTreeSet<i32> = sources.into_iter().collect();
-            all.extend(citations_of(txn, RecordKind::Membership, m.id).await?);
-            all.extend(citations_of(txn, RecordKind::Commitment, *c).await?);
-            sources = all.into_iter().collect();
+            checks.cite_also(citations_of(txn, RecordKind::Membership, m.id).await?);
+            checks.cite_also(citations_of(txn, RecordKind::Commitment, *c).await?);
         }
-        let mut row = endorsement::ActiveModel {
-            state_id: Set(state_id),
-            commitment_id: Set(commitment_id),
-            note: Set(self.note.clone()),
-            ..Default::default()
-        };
-        write_date(&mut row, "endorsed", date);
-        Ok(Checked { row, sources })
     }
-
+}
+impl {
     async fn before_delete(
         txn: &DatabaseTransaction,
         current: &endorsement::Model,
@@ -277,6 +208,7 @@ impl RecordInput for EndorsementInput {
         }
         Ok(())
     }
+}
 }
 
 /// The membership (and commitment id) that make a state endorse a commitment on joining.

@@ -10,7 +10,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::changes::Operation;
 use crate::graphql::curation::{
-    Checked, Checks, OrWriteError, RecordInput, Write, citations_of, cite, crud, id_where, refusal,
+    Checks, OrWriteError, RecordInput, Write, citations_of, cite, crud, id_where, record_input,
+    refusal,
 };
 use async_graphql::InputObject;
 use sea_orm::ActiveValue::Set;
@@ -23,38 +24,6 @@ pub struct HostInput {
     pub state: String,
     /// Host or co-host.
     pub role: HostRole,
-}
-
-/// A conference as curators write it.
-#[derive(InputObject)]
-pub struct ConferenceInput {
-    /// Short stable key, unique, e.g. `foc-2011-the-hague`.
-    pub key: String,
-    /// What kind of meeting it was.
-    pub kind: ConferenceKind,
-    /// Its number in the series, where the sources number it.
-    pub ordinal: Option<i32>,
-    /// Its name.
-    pub name: String,
-    /// Where it took place.
-    pub city: Option<String>,
-    /// The venue.
-    pub venue: Option<String>,
-    /// First day.
-    pub start: Option<Date>,
-    /// Last day.
-    pub end: Option<Date>,
-    /// Its theme.
-    pub theme: Option<String>,
-    /// In person or virtual.
-    pub format: Option<ConferenceFormat>,
-    /// The hosting states; they replace the ones recorded. Left out, the hosts stay as
-    /// they are.
-    pub hosts: Option<Vec<HostInput>>,
-    /// What else the sources say about it.
-    pub note: Option<String>,
-    /// Keys of the sources that give these facts, hosts included; at least one.
-    pub sources: Vec<String>,
 }
 
 /// Checks hosts: known states, each once.
@@ -77,54 +46,53 @@ async fn check_hosts(
     Ok(())
 }
 
-impl RecordInput for ConferenceInput {
-    type Entity = conference::Entity;
-    type Model = conference::Model;
-    type Active = conference::ActiveModel;
-    const KIND: Option<RecordKind> = Some(RecordKind::Conference);
-    const TYPE: &'static str = "Conference";
-
-    async fn check(
-        &self,
-        txn: &DatabaseTransaction,
-        current: Option<&conference::Model>,
-    ) -> ApiResult<Checked<conference::ActiveModel>> {
-        let mut checks = Checks::default();
-        checks.not_blank("input.key", &self.key);
-        checks.not_blank("input.name", &self.name);
-        checks
-            .unique::<conference::Entity>(txn, "input.key", &self.key, current.map(|c| c.id))
-            .await?;
-        if let (Some(start), Some(end)) = (self.start, self.end)
-            && end < start
-        {
-            checks.problem("input.end", "a conference cannot end before it starts");
-        }
-        if self.ordinal.is_some_and(|o| o < 1) {
-            checks.problem("input.ordinal", "an ordinal counts from 1");
-        }
-        if let Some(hosts) = &self.hosts {
-            check_hosts(&mut checks, txn, "input.hosts", hosts).await?;
-        }
-        let sources = checks.sources(txn, "input.sources", &self.sources).await?;
-        checks.finish()?;
-        let row = conference::ActiveModel {
-            key: Set(self.key.clone()),
-            kind: Set(self.kind),
-            ordinal: Set(self.ordinal),
-            name: Set(self.name.clone()),
-            city: Set(self.city.clone()),
-            venue: Set(self.venue.clone()),
-            start_date: Set(self.start.map(|d| d.0)),
-            end_date: Set(self.end.map(|d| d.0)),
-            theme: Set(self.theme.clone()),
-            format: Set(self.format),
-            note: Set(self.note.clone()),
-            ..Default::default()
-        };
-        Ok(Checked { row, sources })
+record_input! {
+/// A conference as curators write it.
+ConferenceInput -> Conference in conference, cited {
+    /// Short stable key, unique, e.g. `foc-2011-the-hague`.
+    key: String [key],
+    /// What kind of meeting it was.
+    kind: ConferenceKind [set],
+    /// Its number in the series, where the sources number it.
+    ordinal: Option<i32> [set],
+    /// Its name.
+    name: String [text],
+    /// Where it took place.
+    city: Option<String> [set],
+    /// The venue.
+    venue: Option<String> [set],
+    /// First day.
+    start: Option<Date> [own],
+    /// Last day.
+    end: Option<Date> [own],
+    /// Its theme.
+    theme: Option<String> [set],
+    /// In person or virtual.
+    format: Option<ConferenceFormat> [set],
+    /// The hosting states; they replace the ones recorded. Left out, the hosts stay as
+    /// they are.
+    hosts: Option<Vec<HostInput>> [own],
+    /// What else the sources say about it.
+    note: Option<String> [set],
+    /// Keys of the sources that give these facts, hosts included; at least one.
+    sources: Vec<String> [sources],
+}
+check |input, checks, txn, current, row| {
+    if let (Some(start), Some(end)) = (input.start, input.end)
+        && end < start
+    {
+        checks.problem("input.end", "a conference cannot end before it starts");
     }
-
+    row.start_date = Set(input.start.map(|d| d.0));
+    row.end_date = Set(input.end.map(|d| d.0));
+    if input.ordinal.is_some_and(|o| o < 1) {
+        checks.problem("input.ordinal", "an ordinal counts from 1");
+    }
+    if let Some(hosts) = &input.hosts {
+        check_hosts(&mut checks, txn, "input.hosts", hosts).await?;
+    }
+}
+impl {
     async fn after_save(
         &self,
         txn: &DatabaseTransaction,
@@ -154,6 +122,7 @@ impl RecordInput for ConferenceInput {
         Ok(())
     }
 }
+}
 
 /// A state's part in hosting one conference, as curators write it.
 #[derive(InputObject)]
@@ -182,12 +151,10 @@ impl ConferenceHostInput {
         let state_id = checks
             .find::<entity::state::Entity>(txn, "input.state", &self.state)
             .await?;
-        let sources = if sources_needed || !self.sources.is_empty() {
-            checks.sources(txn, "input.sources", &self.sources).await?
-        } else {
-            Vec::new()
-        };
-        checks.finish()?;
+        if sources_needed || !self.sources.is_empty() {
+            checks.sources(txn, "input.sources", &self.sources).await?;
+        }
+        let sources = checks.finish()?;
         let conference = conference::Entity::find_by_id(conference_id.unwrap_or_default())
             .one(txn)
             .await

@@ -1,71 +1,28 @@
 //! Curation of document records: their input, checks and mutations.
 
 use super::*;
-use crate::graphql::error::ApiResult;
-use entity::enums::{DocumentKind, RecordKind};
-use entity::{conference, document};
-
-use crate::graphql::curation::{Checked, Checks, RecordInput, crud};
+use crate::graphql::curation::{crud, record_input};
 use crate::graphql::dates::DateInput;
-use sea_orm::ActiveValue::Set;
-use sea_orm::DatabaseTransaction;
+use entity::enums::DocumentKind;
 
+record_input! {
 /// A document as curators write it.
-#[derive(async_graphql::InputObject)]
-pub struct DocumentInput {
+DocumentInput -> Document in document, cited {
     /// Short stable key, unique, e.g. `hague-declaration`.
-    pub key: String,
+    key: String [key],
     /// Its title.
-    pub title: String,
+    title: String [text],
     /// What kind of document it is.
-    pub kind: DocumentKind,
+    kind: DocumentKind [set],
     /// When it was adopted.
-    pub adopted: Option<DateInput>,
+    adopted: Option<DateInput> [date adopted],
     /// Key of the conference that adopted it.
-    pub conference: Option<String>,
+    conference: Option<String> [refers conference => conference_id],
     /// What else the sources say about it.
-    pub note: Option<String>,
+    note: Option<String> [set],
     /// Keys of the sources that give these facts; at least one.
-    pub sources: Vec<String>,
+    sources: Vec<String> [sources],
 }
-
-impl RecordInput for DocumentInput {
-    type Entity = document::Entity;
-    type Model = document::Model;
-    type Active = document::ActiveModel;
-    const KIND: Option<RecordKind> = Some(RecordKind::Document);
-    const TYPE: &'static str = "Document";
-
-    async fn check(
-        &self,
-        txn: &DatabaseTransaction,
-        current: Option<&document::Model>,
-    ) -> ApiResult<Checked<document::ActiveModel>> {
-        let mut checks = Checks::default();
-        checks.not_blank("input.key", &self.key);
-        checks.not_blank("input.title", &self.title);
-        checks
-            .unique::<document::Entity>(txn, "input.key", &self.key, current.map(|c| c.id))
-            .await?;
-        let conference_id = checks
-            .find_opt::<conference::Entity>(txn, "input.conference", self.conference.as_deref())
-            .await?;
-        let adopted = checks
-            .date(txn, "input.adopted", self.adopted.as_ref())
-            .await?;
-        let sources = checks.sources(txn, "input.sources", &self.sources).await?;
-        checks.finish()?;
-        let mut row = document::ActiveModel {
-            key: Set(self.key.clone()),
-            title: Set(self.title.clone()),
-            kind: Set(self.kind),
-            conference_id: Set(conference_id),
-            note: Set(self.note.clone()),
-            ..Default::default()
-        };
-        crate::dataset::set_date(&mut row, "adopted", adopted.as_ref());
-        Ok(Checked { row, sources })
-    }
 }
 
 crud! {

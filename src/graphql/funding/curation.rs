@@ -1,15 +1,14 @@
 //! Curation of funding records: their input, checks and mutations.
 
 use super::*;
-use crate::graphql::error::ApiResult;
-use entity::enums::{FundingQualifier, RecordKind};
-use entity::{funding, funding_funder, initiative, organization, state};
-use sea_orm::EntityTrait;
-
-use crate::graphql::curation::{Checked, Checks, OrWriteError, RecordInput, crud, id_where};
+use crate::graphql::curation::{OrWriteError, crud, id_where, record_input};
 use crate::graphql::dates::DateInput;
+use crate::graphql::error::ApiResult;
 use async_graphql::InputObject;
+use entity::enums::FundingQualifier;
+use entity::{funding, funding_funder, organization, state};
 use sea_orm::ActiveValue::Set;
+use sea_orm::EntityTrait;
 use sea_orm::{ColumnTrait, DatabaseTransaction, QueryFilter};
 
 /// Who funds, as curators write it: a state or an organization, exactly one.
@@ -21,133 +20,84 @@ pub struct FunderInput {
     pub organization: Option<String>,
 }
 
+record_input! {
 /// A funding as curators write it.
-#[derive(InputObject)]
-pub struct FundingInput {
+FundingInput -> Funding in funding, cited {
     /// Short stable key, unique.
-    pub key: String,
+    key: String [key],
     /// What the money is for, as the source words it.
-    pub description: String,
+    description: String [text],
     /// The amount, in whole units of the currency.
-    pub amount: Option<i64>,
+    amount: Option<i64> [set],
     /// ISO 4217 code of the currency, e.g. `EUR`.
-    pub currency: Option<String>,
+    currency: Option<String> [set],
     /// How the source qualifies the amount.
-    pub qualifier: Option<FundingQualifier>,
+    qualifier: Option<FundingQualifier> [set],
     /// When the funded period begins.
-    pub period_start: Option<DateInput>,
+    period_start: Option<DateInput> [date period_start],
     /// When it ends.
-    pub period_end: Option<DateInput>,
+    period_end: Option<DateInput> [date period_end],
     /// Key of the initiative that receives it.
-    pub recipient_initiative: Option<String>,
+    recipient_initiative: Option<String> [refers initiative => recipient_initiative_id],
     /// The programme that receives it, as the source words it.
-    pub recipient_programme: Option<String>,
+    recipient_programme: Option<String> [set],
     /// Who funds it; they replace the ones recorded.
     #[graphql(default)]
-    pub funders: Vec<FunderInput>,
+    funders: Vec<FunderInput> [own],
     /// Whether the funders listed are all the funders.
     #[graphql(default)]
-    pub funders_complete: bool,
+    funders_complete: bool [set],
     /// What else the sources say about it.
-    pub note: Option<String>,
+    note: Option<String> [set],
     /// Keys of the sources that give these facts; at least one.
-    pub sources: Vec<String>,
+    sources: Vec<String> [sources],
 }
-
-impl RecordInput for FundingInput {
-    type Entity = funding::Entity;
-    type Model = funding::Model;
-    type Active = funding::ActiveModel;
-    const KIND: Option<RecordKind> = Some(RecordKind::Funding);
-    const TYPE: &'static str = "Funding";
-
-    async fn check(
-        &self,
-        txn: &DatabaseTransaction,
-        current: Option<&funding::Model>,
-    ) -> ApiResult<Checked<funding::ActiveModel>> {
-        let mut checks = Checks::default();
-        checks.not_blank("input.key", &self.key);
-        checks.not_blank("input.description", &self.description);
-        checks
-            .unique::<funding::Entity>(txn, "input.key", &self.key, current.map(|c| c.id))
-            .await?;
-        if self.amount.is_some_and(|a| a < 0) {
-            checks.problem("input.amount", "an amount is not negative");
-        }
-        if let Some(currency) = &self.currency
-            && (currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()))
-        {
-            checks.problem(
-                "input.currency",
-                format!("`{currency}` is not an ISO 4217 code"),
-            );
-        }
-        if self.amount.is_some() && self.currency.is_none() {
-            checks.problem("input.currency", "an amount needs its currency");
-        }
-        let start = checks
-            .date(txn, "input.periodStart", self.period_start.as_ref())
-            .await?;
-        let end = checks
-            .date(txn, "input.periodEnd", self.period_end.as_ref())
-            .await?;
-        if let (Some(s), Some(e)) = (&start, &end)
-            && let (Ok(s), Ok(e)) = (s.resolve(), e.resolve())
-            && let (Some(from), Some(to)) = (s.earliest, e.latest)
-            && to < from
-        {
-            checks.problem("input.periodEnd", "a period cannot end before it starts");
-        }
-        let initiative_id = checks
-            .find_opt::<initiative::Entity>(
-                txn,
-                "input.recipientInitiative",
-                self.recipient_initiative.as_deref(),
-            )
-            .await?;
-        let mut seen = std::collections::HashSet::new();
-        for (i, funder) in self.funders.iter().enumerate() {
-            let at = format!("input.funders[{i}]");
-            match (&funder.state, &funder.organization) {
-                (Some(code), None) => {
-                    checks
-                        .find::<entity::state::Entity>(txn, &format!("{at}.state"), code)
-                        .await?;
-                }
-                (None, Some(key)) => {
-                    checks
-                        .find::<organization::Entity>(txn, &format!("{at}.organization"), key)
-                        .await?;
-                }
-                _ => checks.problem(
-                    &at,
-                    "a funder is a state or an organization: give exactly one",
-                ),
-            }
-            if !seen.insert((funder.state.as_deref(), funder.organization.as_deref())) {
-                checks.problem(&at, "the same funder is listed twice");
-            }
-        }
-        let sources = checks.sources(txn, "input.sources", &self.sources).await?;
-        checks.finish()?;
-        let mut row = funding::ActiveModel {
-            key: Set(self.key.clone()),
-            description: Set(self.description.clone()),
-            amount: Set(self.amount),
-            currency: Set(self.currency.clone()),
-            qualifier: Set(self.qualifier),
-            recipient_initiative_id: Set(initiative_id),
-            recipient_programme: Set(self.recipient_programme.clone()),
-            funders_complete: Set(self.funders_complete),
-            note: Set(self.note.clone()),
-            ..Default::default()
-        };
-        crate::dataset::set_date(&mut row, "period_start", start.as_ref());
-        crate::dataset::set_date(&mut row, "period_end", end.as_ref());
-        Ok(Checked { row, sources })
+check |input, checks, txn, current, row| {
+    if input.amount.is_some_and(|a| a < 0) {
+        checks.problem("input.amount", "an amount is not negative");
     }
-
+    if let Some(currency) = &input.currency
+        && (currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()))
+    {
+        checks.problem(
+            "input.currency",
+            format!("`{currency}` is not an ISO 4217 code"),
+        );
+    }
+    if input.amount.is_some() && input.currency.is_none() {
+        checks.problem("input.currency", "an amount needs its currency");
+    }
+    checks.in_order(
+        "input.periodEnd",
+        period_start.as_ref(),
+        period_end.as_ref(),
+        "a period cannot end before it starts",
+    );
+    let mut seen = std::collections::HashSet::new();
+    for (i, funder) in input.funders.iter().enumerate() {
+        let at = format!("input.funders[{i}]");
+        match (&funder.state, &funder.organization) {
+            (Some(code), None) => {
+                checks
+                    .find::<entity::state::Entity>(txn, &format!("{at}.state"), code)
+                    .await?;
+            }
+            (None, Some(key)) => {
+                checks
+                    .find::<organization::Entity>(txn, &format!("{at}.organization"), key)
+                    .await?;
+            }
+            _ => checks.problem(
+                &at,
+                "a funder is a state or an organization: give exactly one",
+            ),
+        }
+        if !seen.insert((funder.state.as_deref(), funder.organization.as_deref())) {
+            checks.problem(&at, "the same funder is listed twice");
+        }
+    }
+}
+impl {
     async fn after_save(
         &self,
         txn: &DatabaseTransaction,
@@ -186,6 +136,7 @@ impl RecordInput for FundingInput {
         }
         Ok(())
     }
+}
 }
 
 crud! {

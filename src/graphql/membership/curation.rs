@@ -3,87 +3,54 @@
 use super::*;
 use crate::graphql::dates::read_date;
 use crate::graphql::error::ApiResult;
-use entity::enums::RecordKind;
 use entity::membership;
 use sea_orm::{ColumnTrait, EntityTrait};
 
 use crate::graphql::commitment::curation::{endorse_on_joining, endorsed_on_joining};
-use crate::graphql::curation::{Checked, Checks, RecordInput, crud};
+use crate::graphql::curation::{crud, record_input};
 use crate::graphql::dates::DateInput;
 use crate::graphql::error::OrGraphql;
-use async_graphql::InputObject;
 use entity::endorsement;
+use entity::enums::RecordKind;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{DatabaseTransaction, QueryFilter};
 
+record_input! {
 /// A membership as curators write it: a state's joining of the Coalition.
-#[derive(InputObject)]
-pub struct MembershipInput {
+MembershipInput -> Membership in membership, cited {
     /// ISO code of the member state; a state has one membership.
-    pub state: String,
+    state: String [requires state => state_id],
     /// When it joined.
-    pub joined: Option<DateInput>,
+    joined: Option<DateInput> [date joined],
     /// Whether it is a founding member.
     #[graphql(default)]
-    pub founding: bool,
+    founding: bool [set],
     /// Its place in the order of joining, where a source gives it.
-    pub ordinal: Option<i32>,
+    ordinal: Option<i32> [set],
     /// When it left, if it did.
-    pub left: Option<DateInput>,
+    left: Option<DateInput> [date left],
     /// What else the sources say about it.
-    pub note: Option<String>,
+    note: Option<String> [set],
     /// Keys of the sources that give these facts; at least one.
-    pub sources: Vec<String>,
+    sources: Vec<String> [sources],
 }
-
-impl RecordInput for MembershipInput {
-    type Entity = membership::Entity;
-    type Model = membership::Model;
-    type Active = membership::ActiveModel;
-    const KIND: Option<RecordKind> = Some(RecordKind::Membership);
-    const TYPE: &'static str = "Membership";
-
-    async fn check(
-        &self,
-        txn: &DatabaseTransaction,
-        current: Option<&membership::Model>,
-    ) -> ApiResult<Checked<membership::ActiveModel>> {
-        let mut checks = Checks::default();
-        let state_id = checks
-            .find::<entity::state::Entity>(txn, "input.state", &self.state)
-            .await?;
-        checks
-            .unique::<membership::Entity>(txn, "input.state", &self.state, current.map(|c| c.id))
-            .await?;
-        let joined = checks
-            .date(txn, "input.joined", self.joined.as_ref())
-            .await?;
-        let left = checks.date(txn, "input.left", self.left.as_ref()).await?;
-        if let (Some(j), Some(l)) = (&joined, &left)
-            && let (Ok(j), Ok(l)) = (j.resolve(), l.resolve())
-            && let (Some(joined_from), Some(left_by)) = (j.earliest, l.latest)
-            && left_by < joined_from
-        {
-            checks.problem("input.left", "a member cannot leave before it joined");
-        }
-        if self.ordinal.is_some_and(|o| o < 1) {
-            checks.problem("input.ordinal", "an ordinal counts from 1");
-        }
-        let sources = checks.sources(txn, "input.sources", &self.sources).await?;
-        checks.finish()?;
-        let mut row = membership::ActiveModel {
-            key: Set(self.state.clone()),
-            state_id: Set(state_id.unwrap_or_default()),
-            founding: Set(self.founding),
-            ordinal: Set(self.ordinal),
-            note: Set(self.note.clone()),
-            ..Default::default()
-        };
-        crate::dataset::set_date(&mut row, "joined", joined.as_ref());
-        crate::dataset::set_date(&mut row, "left", left.as_ref());
-        Ok(Checked { row, sources })
+check |input, checks, txn, current, row| {
+    // Its key is its state's code.
+    checks
+        .unique::<membership::Entity>(txn, "input.state", &input.state, current.map(|c| c.id))
+        .await?;
+    row.key = Set(input.state.clone());
+    checks.in_order(
+        "input.left",
+        joined.as_ref(),
+        left.as_ref(),
+        "a member cannot leave before it joined",
+    );
+    if input.ordinal.is_some_and(|o| o < 1) {
+        checks.problem("input.ordinal", "an ordinal counts from 1");
     }
-
+}
+impl {
     async fn after_save(
         &self,
         txn: &DatabaseTransaction,
@@ -130,6 +97,7 @@ impl RecordInput for MembershipInput {
         }
         Ok(())
     }
+}
 }
 
 crud! {

@@ -1,73 +1,35 @@
 //! Curation of organization records: their input, checks and mutations.
 
 use super::*;
+use crate::graphql::curation::{crud, record_input};
 use crate::graphql::error::{ApiResult, OrGraphql};
-use entity::enums::{OrganizationKind, RecordKind};
+use entity::enums::OrganizationKind;
 use entity::organization;
-use sea_orm::EntityTrait;
+use sea_orm::{DatabaseTransaction, EntityTrait};
 
-use crate::graphql::curation::{Checked, Checks, RecordInput, crud};
-use sea_orm::ActiveValue::Set;
-use sea_orm::DatabaseTransaction;
-
+record_input! {
 /// An organization as curators write it.
-#[derive(async_graphql::InputObject)]
-pub struct OrganizationInput {
+OrganizationInput -> Organization in organization, cited {
     /// Short stable key, unique, e.g. `freedom-house`.
-    pub key: String,
+    key: String [key],
     /// Its name.
-    pub name: String,
+    name: String [text],
     /// What kind of organization it is.
-    pub kind: OrganizationKind,
+    kind: OrganizationKind [set],
     /// ISO code of the state it belongs to, for government agencies.
-    pub state: Option<String>,
+    state: Option<String> [refers state => state_id],
     /// Key of the organization it is part of.
-    pub parent: Option<String>,
+    parent: Option<String> [refers organization => parent_id],
     /// Keys of the sources that give these facts; at least one.
-    pub sources: Vec<String>,
+    sources: Vec<String> [sources],
 }
-
-impl RecordInput for OrganizationInput {
-    type Entity = organization::Entity;
-    type Model = organization::Model;
-    type Active = organization::ActiveModel;
-    const KIND: Option<RecordKind> = Some(RecordKind::Organization);
-    const TYPE: &'static str = "Organization";
-
-    async fn check(
-        &self,
-        txn: &DatabaseTransaction,
-        current: Option<&organization::Model>,
-    ) -> ApiResult<Checked<organization::ActiveModel>> {
-        let mut checks = Checks::default();
-        checks.not_blank("input.key", &self.key);
-        checks.not_blank("input.name", &self.name);
-        checks
-            .unique::<organization::Entity>(txn, "input.key", &self.key, current.map(|c| c.id))
-            .await?;
-        let state_id = checks
-            .find_opt::<entity::state::Entity>(txn, "input.state", self.state.as_deref())
-            .await?;
-        let parent_id = checks
-            .find_opt::<organization::Entity>(txn, "input.parent", self.parent.as_deref())
-            .await?;
-        if let (Some(current), Some(parent)) = (current, parent_id)
-            && is_within(txn, parent, current.id).await?
-        {
-            checks.problem("input.parent", "an organization cannot be part of itself");
-        }
-        let sources = checks.sources(txn, "input.sources", &self.sources).await?;
-        checks.finish()?;
-        let row = organization::ActiveModel {
-            key: Set(self.key.clone()),
-            name: Set(self.name.clone()),
-            kind: Set(self.kind),
-            state_id: Set(state_id),
-            parent_id: Set(parent_id),
-            ..Default::default()
-        };
-        Ok(Checked { row, sources })
+check |input, checks, txn, current, row| {
+    if let (Some(current), Some(parent)) = (current, parent_id)
+        && is_within(txn, parent, current.id).await?
+    {
+        checks.problem("input.parent", "an organization cannot be part of itself");
     }
+}
 }
 
 /// Whether `organization` is `ancestor` or lies within it, following parents.

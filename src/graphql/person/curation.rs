@@ -1,15 +1,13 @@
 //! Curation of person records: their input, checks and mutations.
 
 use super::*;
+use crate::graphql::curation::{OrWriteError, crud, id_where, record_input};
 use crate::graphql::error::ApiResult;
-use entity::enums::RecordKind;
-use entity::{conference, person, person_role};
-use sea_orm::EntityTrait;
-
-use crate::graphql::curation::{Checked, Checks, OrWriteError, RecordInput, crud, id_where};
 use entity::enums::PersonRoleKind;
 use entity::state;
+use entity::{conference, person, person_role};
 use sea_orm::ActiveValue::Set;
+use sea_orm::EntityTrait;
 use sea_orm::{ColumnTrait, DatabaseTransaction, QueryFilter};
 
 /// A person's part in a conference, as curators write it.
@@ -25,65 +23,39 @@ pub struct PersonRoleInput {
     pub office_state: Option<String>,
 }
 
+record_input! {
 /// A person as curators write it.
-#[derive(async_graphql::InputObject)]
-pub struct PersonInput {
+PersonInput -> Person in person, cited {
     /// Short stable key, unique.
-    pub key: String,
+    key: String [key],
     /// The person's name.
-    pub name: String,
+    name: String [text],
     /// The person's parts in conferences; they replace the ones recorded.
     #[graphql(default)]
-    pub roles: Vec<PersonRoleInput>,
+    roles: Vec<PersonRoleInput> [own],
     /// Keys of the sources that give these facts; at least one.
-    pub sources: Vec<String>,
+    sources: Vec<String> [sources],
 }
-
-impl RecordInput for PersonInput {
-    type Entity = person::Entity;
-    type Model = person::Model;
-    type Active = person::ActiveModel;
-    const KIND: Option<RecordKind> = Some(RecordKind::Person);
-    const TYPE: &'static str = "Person";
-
-    async fn check(
-        &self,
-        txn: &DatabaseTransaction,
-        current: Option<&person::Model>,
-    ) -> ApiResult<Checked<person::ActiveModel>> {
-        let mut checks = Checks::default();
-        checks.not_blank("input.key", &self.key);
-        checks.not_blank("input.name", &self.name);
+check |input, checks, txn, current, row| {
+    let mut seen = std::collections::HashSet::new();
+    for (i, role) in input.roles.iter().enumerate() {
+        let at = format!("input.roles[{i}]");
         checks
-            .unique::<person::Entity>(txn, "input.key", &self.key, current.map(|c| c.id))
+            .find::<conference::Entity>(txn, &format!("{at}.conference"), &role.conference)
             .await?;
-        let mut seen = std::collections::HashSet::new();
-        for (i, role) in self.roles.iter().enumerate() {
-            let at = format!("input.roles[{i}]");
-            checks
-                .find::<conference::Entity>(txn, &format!("{at}.conference"), &role.conference)
-                .await?;
-            checks
-                .find_opt::<entity::state::Entity>(
-                    txn,
-                    &format!("{at}.officeState"),
-                    role.office_state.as_deref(),
-                )
-                .await?;
-            if !seen.insert((role.conference.as_str(), role.role)) {
-                checks.problem(&at, "the same part in the same conference is listed twice");
-            }
+        checks
+            .find_opt::<entity::state::Entity>(
+                txn,
+                &format!("{at}.officeState"),
+                role.office_state.as_deref(),
+            )
+            .await?;
+        if !seen.insert((role.conference.as_str(), role.role)) {
+            checks.problem(&at, "the same part in the same conference is listed twice");
         }
-        let sources = checks.sources(txn, "input.sources", &self.sources).await?;
-        checks.finish()?;
-        let row = person::ActiveModel {
-            key: Set(self.key.clone()),
-            name: Set(self.name.clone()),
-            ..Default::default()
-        };
-        Ok(Checked { row, sources })
     }
-
+}
+impl {
     async fn after_save(
         &self,
         txn: &DatabaseTransaction,
@@ -121,6 +93,7 @@ impl RecordInput for PersonInput {
         }
         Ok(())
     }
+}
 }
 
 crud! {

@@ -1,102 +1,65 @@
 //! Curation of source records: their input, checks and mutations.
 
 use super::*;
-use crate::graphql::error::ApiResult;
-use entity::enums::RecordKind;
-use entity::source;
-
-use crate::graphql::curation::{Checked, Checks, RecordInput, crud};
+use crate::graphql::curation::{crud, record_input};
 use crate::graphql::dates::DateInput;
-use crate::graphql::error::OrGraphql;
-use sea_orm::ActiveValue::Set;
+use crate::graphql::error::{ApiResult, OrGraphql};
+use entity::source;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, DatabaseTransaction};
 
+record_input! {
 /// A source as curators write it: a publication that facts cite.
-#[derive(async_graphql::InputObject)]
-pub struct SourceInput {
+SourceInput -> Source in source {
     /// Short stable key that facts cite it by, unique, e.g. `FS2014`.
-    pub key: String,
+    key: String [key],
     /// Its title.
-    pub title: String,
+    title: String [text],
     /// Whether `title` is a description of the publication rather than the title it gives
     /// itself (no source gives that).
     #[graphql(default)]
-    pub title_is_description: bool,
+    title_is_description: bool [set],
     /// Who published it.
-    pub publisher: Option<String>,
+    publisher: Option<String> [set],
     /// When it was published.
-    pub date: Option<DateInput>,
+    date: Option<DateInput> [date published],
     /// Where to read it.
-    pub url: Option<String>,
+    url: Option<String> [set],
     /// What to know about it.
-    pub note: Option<String>,
+    note: Option<String> [set],
 }
-
-impl RecordInput for SourceInput {
-    type Entity = source::Entity;
-    type Model = source::Model;
-    type Active = source::ActiveModel;
-    const KIND: Option<RecordKind> = None;
-    const TYPE: &'static str = "Source";
-
-    async fn check(
-        &self,
-        txn: &DatabaseTransaction,
-        current: Option<&source::Model>,
-    ) -> ApiResult<Checked<source::ActiveModel>> {
-        let mut checks = Checks::default();
-        checks.not_blank("input.key", &self.key);
-        if self.key.contains(',') || self.key.contains(char::is_whitespace) {
-            checks.problem("input.key", "a source key has no commas or spaces");
-        }
-        checks.not_blank("input.title", &self.title);
-        checks
-            .unique::<source::Entity>(txn, "input.key", &self.key, current.map(|c| c.id))
-            .await?;
-        if let Some(url) = &self.url
-            && !(url.starts_with("https://") || url.starts_with("http://"))
-        {
-            checks.problem("input.url", "a URL starts with https:// or http://");
-        }
-        let date = checks.date(txn, "input.date", self.date.as_ref()).await?;
-        if let Some(current) = current
-            && current.key != self.key
-        {
-            let uses = key_uses(txn, &current.key).await?;
-            if uses > 0 {
-                checks.problem(
-                    "input.key",
-                    format!(
-                        "{uses} dates are narrowed by `{}`, so its key stays",
-                        current.key
-                    ),
-                );
-            }
-        }
-        checks.finish()?;
-        let mut row = source::ActiveModel {
-            key: Set(self.key.clone()),
-            title: Set(self.title.clone()),
-            title_is_description: Set(self.title_is_description),
-            publisher: Set(self.publisher.clone()),
-            url: Set(self.url.clone()),
-            note: Set(self.note.clone()),
-            ..Default::default()
-        };
-        crate::dataset::set_date(&mut row, "published", date.as_ref());
-        Ok(Checked {
-            row,
-            sources: Vec::new(),
-        })
+check |input, checks, txn, current, row| {
+    if input.key.contains(',') || input.key.contains(char::is_whitespace) {
+        checks.problem("input.key", "a source key has no commas or spaces");
     }
-
+    if let Some(url) = &input.url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        checks.problem("input.url", "a URL starts with https:// or http://");
+    }
+    if let Some(current) = current
+        && current.key != input.key
+    {
+        let uses = key_uses(txn, &current.key).await?;
+        if uses > 0 {
+            checks.problem(
+                "input.key",
+                format!(
+                    "{uses} dates are narrowed by `{}`, so its key stays",
+                    current.key
+                ),
+            );
+        }
+    }
+}
+impl {
     async fn other_references(
         txn: &DatabaseTransaction,
         current: &source::Model,
     ) -> ApiResult<Vec<(&'static str, u64)>> {
         Ok(vec![("narrowed dates", key_uses(txn, &current.key).await?)])
     }
+}
 }
 
 /// How many dates name a source among the sources that narrowed them: dates keep source
