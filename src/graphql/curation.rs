@@ -363,6 +363,41 @@ pub async fn id_where<E: EntityTrait>(
         .or_gql()
 }
 
+/// The id of the record of `E` with this key, if it is given and exists.
+pub async fn id_of_key<E: Named>(
+    txn: &DatabaseTransaction,
+    key: Option<&str>,
+) -> ApiResult<Option<i32>> {
+    match key {
+        Some(key) => id_where::<E>(txn, E::KEY, key).await,
+        None => Ok(None),
+    }
+}
+
+/// Replaces the rows of `E` that belong to a record (`parent` is its id) with `rows`.
+pub async fn replace_rows<E: EntityTrait>(
+    txn: &DatabaseTransaction,
+    parent: E::Column,
+    parent_id: i32,
+    rows: Vec<E::ActiveModel>,
+) -> ApiResult<()>
+where
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+{
+    E::delete_many()
+        .filter(parent.eq(parent_id))
+        .exec(txn)
+        .await
+        .or_write()?;
+    if !rows.is_empty() {
+        E::insert_many(rows)
+            .exec_without_returning(txn)
+            .await
+            .or_write()?;
+    }
+    Ok(())
+}
+
 /// Refuses to delete a record that others still refer to, naming what refers to it.
 pub fn refuse_if_referenced(what: &str, references: Vec<(&str, u64)>) -> ApiResult<()> {
     let named: Vec<String> = references
@@ -583,8 +618,9 @@ pub fn input_path(field: &str) -> String {
 /// - `[sources]`: the keys of the sources it cites; `[own]`: read by its own code only.
 ///
 /// Checks of its own follow as `check |input, checks, txn, current, row| { .. }`, after
-/// the fields' and before the refusal; methods of its own (`after_save`, ...) as
-/// `impl { .. }`.
+/// the fields' and before the refusal; then, where it has them, the [`RecordInput`] hooks
+/// in the same form: `after_save |input, txn, saved, before|`,
+/// `other_references |txn, current|`, `before_delete |txn, current|`.
 macro_rules! record_input {
     (@kind $node:ident cited) => { Some(::entity::enums::RecordKind::$node) };
     (@kind $node:ident) => { None };
@@ -594,7 +630,9 @@ macro_rules! record_input {
             $( $(#[$fattr:meta])* $field:ident: $ty:ty [$($mark:tt)*], )+
         }
         check |$this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident| $own:block
-        $(impl { $($more:tt)* })?
+        $(after_save |$s_this:ident, $s_txn:ident, $saved:ident, $before:ident| $after:block)?
+        $(other_references |$r_txn:ident, $r_current:ident| $references:block)?
+        $(before_delete |$d_txn:ident, $d_current:ident| $before_delete:block)?
     ) => {
         $(#[$attr])*
         #[derive(async_graphql::InputObject)]
@@ -628,13 +666,41 @@ macro_rules! record_input {
                 Ok($crate::graphql::curation::Checked { row: $row, sources })
             }
 
-            $($($more)*)?
+            $(
+                async fn after_save(
+                    &self,
+                    $s_txn: &sea_orm::DatabaseTransaction,
+                    $saved: &::entity::$table::Model,
+                    $before: Option<&::entity::$table::Model>,
+                ) -> $crate::graphql::error::ApiResult<()> {
+                    let $s_this = self;
+                    $after
+                }
+            )?
+
+            $(
+                async fn other_references(
+                    $r_txn: &sea_orm::DatabaseTransaction,
+                    $r_current: &::entity::$table::Model,
+                ) -> $crate::graphql::error::ApiResult<Vec<(&'static str, u64)>> {
+                    $references
+                }
+            )?
+
+            $(
+                async fn before_delete(
+                    $d_txn: &sea_orm::DatabaseTransaction,
+                    $d_current: &::entity::$table::Model,
+                ) -> $crate::graphql::error::ApiResult<()> {
+                    $before_delete
+                }
+            )?
         }
     };
     (
         $(#[$attr:meta])*
         $input:ident -> $node:ident in $table:ident $(, $cited:ident)? { $($fields:tt)+ }
-        $(impl { $($more:tt)* })?
+        $($hooks:tt)*
     ) => {
         $crate::graphql::curation::record_input! {
             $(#[$attr])*
@@ -642,7 +708,7 @@ macro_rules! record_input {
             check |input, checks, txn, current, row| {
                 let _ = (input, txn, current);
             }
-            $(impl { $($more)* })?
+            $($hooks)*
         }
     };
 }

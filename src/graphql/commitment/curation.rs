@@ -36,41 +36,30 @@ CommitmentInput -> Commitment in commitment, cited {
     /// Keys of the sources that give these facts; at least one.
     sources: Vec<String> [sources],
 }
-impl {
-    async fn after_save(
-        &self,
-        txn: &DatabaseTransaction,
-        saved: &commitment::Model,
-        _before: Option<&commitment::Model>,
-    ) -> ApiResult<()> {
-        if !saved.endorsed_on_joining {
-            return Ok(());
-        }
-        let members = membership::Entity::find().all(txn).await.or_gql()?;
-        endorse_on_joining(txn, &members, std::slice::from_ref(saved), None).await
+after_save |_input, txn, saved, _before| {
+    if !saved.endorsed_on_joining {
+        return Ok(());
     }
-
-    async fn before_delete(
-        txn: &DatabaseTransaction,
-        current: &commitment::Model,
-    ) -> ApiResult<()> {
-        // Endorsements exist only as endorsements of the commitment: they go with it.
-        let endorsements = endorsement::Entity::find()
-            .filter(endorsement::Column::CommitmentId.eq(current.id))
-            .all(txn)
-            .await
-            .or_gql()?;
-        for e in endorsements {
-            crate::graphql::curation::remove::<endorsement::Entity>(
-                txn,
-                RecordKind::Endorsement,
-                e.id,
-            )
-            .await?;
-        }
-        Ok(())
-    }
+    let members = membership::Entity::find().all(txn).await.or_gql()?;
+    endorse_on_joining(txn, &members, std::slice::from_ref(saved), None).await
 }
+before_delete |txn, current| {
+    // Endorsements exist only as endorsements of the commitment: they go with it.
+    let endorsements = endorsement::Entity::find()
+        .filter(endorsement::Column::CommitmentId.eq(current.id))
+        .all(txn)
+        .await
+        .or_gql()?;
+    for e in endorsements {
+        remove_endorsement(txn, e.id).await?;
+    }
+    Ok(())
+}
+}
+
+/// Deletes an endorsement with its citations and search entries.
+pub async fn remove_endorsement(txn: &DatabaseTransaction, id: i32) -> ApiResult<()> {
+    crate::graphql::curation::remove::<endorsement::Entity>(txn, RecordKind::Endorsement, id).await
 }
 
 /// The commitments that every member endorses on joining.
@@ -191,23 +180,18 @@ check |input, checks, txn, current, row| {
         }
     }
 }
-impl {
-    async fn before_delete(
-        txn: &DatabaseTransaction,
-        current: &endorsement::Model,
-    ) -> ApiResult<()> {
-        if on_joining(txn, current.state_id, current.commitment_id)
-            .await?
-            .is_some()
-        {
-            return Err(crate::graphql::curation::refusal(
-                "id",
-                "a member endorses this commitment on joining: the endorsement stays while \
-                 the state is a member and the commitment is marked `endorsedOnJoining`",
-            ));
-        }
-        Ok(())
+before_delete |txn, current| {
+    if on_joining(txn, current.state_id, current.commitment_id)
+        .await?
+        .is_some()
+    {
+        return Err(crate::graphql::curation::refusal(
+            "id",
+            "a member endorses this commitment on joining: the endorsement stays while \
+             the state is a member and the commitment is marked `endorsedOnJoining`",
+        ));
     }
+    Ok(())
 }
 }
 

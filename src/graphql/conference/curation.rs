@@ -10,8 +10,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::changes::Operation;
 use crate::graphql::curation::{
-    Checks, OrWriteError, RecordInput, Write, citations_of, cite, crud, id_where, record_input,
-    refusal,
+    Checks, OrWriteError, RecordInput, Write, citations_of, cite, crud, id_of_key, record_input,
+    refusal, replace_rows,
 };
 use async_graphql::InputObject;
 use sea_orm::ActiveValue::Set;
@@ -92,35 +92,27 @@ check |input, checks, txn, current, row| {
         check_hosts(&mut checks, txn, "input.hosts", hosts).await?;
     }
 }
-impl {
-    async fn after_save(
-        &self,
-        txn: &DatabaseTransaction,
-        saved: &conference::Model,
-        _before: Option<&conference::Model>,
-    ) -> ApiResult<()> {
-        let Some(hosts) = &self.hosts else {
-            return Ok(());
-        };
-        conference_host::Entity::delete_many()
-            .filter(conference_host::Column::ConferenceId.eq(saved.id))
-            .exec(txn)
-            .await
-            .or_write()?;
-        for host in hosts {
-            let state_id = id_where::<state::Entity>(txn, state::Column::Code, &host.state).await?;
-            conference_host::ActiveModel {
-                conference_id: Set(saved.id),
-                state_id: Set(state_id.unwrap_or_default()),
-                role: Set(host.role),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await
-            .or_write()?;
-        }
-        Ok(())
+after_save |input, txn, saved, _before| {
+    let Some(hosts) = &input.hosts else {
+        return Ok(());
+    };
+    let mut rows = Vec::new();
+    for host in hosts {
+        let state_id = id_of_key::<state::Entity>(txn, Some(&host.state)).await?;
+        rows.push(conference_host::ActiveModel {
+            conference_id: Set(saved.id),
+            state_id: Set(state_id.unwrap_or_default()),
+            role: Set(host.role),
+            ..Default::default()
+        });
     }
+    replace_rows::<conference_host::Entity>(
+        txn,
+        conference_host::Column::ConferenceId,
+        saved.id,
+        rows,
+    )
+    .await
 }
 }
 

@@ -1,15 +1,12 @@
 //! Curation of funding records: their input, checks and mutations.
 
 use super::*;
-use crate::graphql::curation::{OrWriteError, crud, id_where, record_input};
+use crate::graphql::curation::{crud, id_of_key, record_input, replace_rows};
 use crate::graphql::dates::DateInput;
-use crate::graphql::error::ApiResult;
 use async_graphql::InputObject;
 use entity::enums::FundingQualifier;
-use entity::{funding, funding_funder, organization, state};
+use entity::{funding_funder, organization, state};
 use sea_orm::ActiveValue::Set;
-use sea_orm::EntityTrait;
-use sea_orm::{ColumnTrait, DatabaseTransaction, QueryFilter};
 
 /// Who funds, as curators write it: a state or an organization, exactly one.
 #[derive(InputObject)]
@@ -97,45 +94,20 @@ check |input, checks, txn, current, row| {
         }
     }
 }
-impl {
-    async fn after_save(
-        &self,
-        txn: &DatabaseTransaction,
-        saved: &funding::Model,
-        _before: Option<&funding::Model>,
-    ) -> ApiResult<()> {
-        funding_funder::Entity::delete_many()
-            .filter(funding_funder::Column::FundingId.eq(saved.id))
-            .exec(txn)
-            .await
-            .or_write()?;
-        let mut rows = Vec::new();
-        for funder in &self.funders {
-            let state_id = match &funder.state {
-                Some(code) => id_where::<state::Entity>(txn, state::Column::Code, code).await?,
-                None => None,
-            };
-            let organization_id = match &funder.organization {
-                Some(key) => {
-                    id_where::<organization::Entity>(txn, organization::Column::Key, key).await?
-                }
-                None => None,
-            };
-            rows.push(funding_funder::ActiveModel {
-                funding_id: Set(saved.id),
-                state_id: Set(state_id),
-                organization_id: Set(organization_id),
-                ..Default::default()
-            });
-        }
-        if !rows.is_empty() {
-            funding_funder::Entity::insert_many(rows)
-                .exec_without_returning(txn)
-                .await
-                .or_write()?;
-        }
-        Ok(())
+after_save |input, txn, saved, _before| {
+    let mut rows = Vec::new();
+    for funder in &input.funders {
+        rows.push(funding_funder::ActiveModel {
+            funding_id: Set(saved.id),
+            state_id: Set(id_of_key::<state::Entity>(txn, funder.state.as_deref()).await?),
+            organization_id: Set(
+                id_of_key::<organization::Entity>(txn, funder.organization.as_deref()).await?,
+            ),
+            ..Default::default()
+        });
     }
+    replace_rows::<funding_funder::Entity>(txn, funding_funder::Column::FundingId, saved.id, rows)
+        .await
 }
 }
 

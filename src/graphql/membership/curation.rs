@@ -2,18 +2,18 @@
 
 use super::*;
 use crate::graphql::dates::read_date;
-use crate::graphql::error::ApiResult;
 use entity::membership;
 use sea_orm::{ColumnTrait, EntityTrait};
 
-use crate::graphql::commitment::curation::{endorse_on_joining, endorsed_on_joining};
+use crate::graphql::commitment::curation::{
+    endorse_on_joining, endorsed_on_joining, remove_endorsement,
+};
 use crate::graphql::curation::{crud, record_input};
 use crate::graphql::dates::DateInput;
 use crate::graphql::error::OrGraphql;
 use entity::endorsement;
-use entity::enums::RecordKind;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{DatabaseTransaction, QueryFilter};
+use sea_orm::QueryFilter;
 
 record_input! {
 /// A membership as curators write it: a state's joining of the Coalition.
@@ -50,53 +50,37 @@ check |input, checks, txn, current, row| {
         checks.problem("input.ordinal", "an ordinal counts from 1");
     }
 }
-impl {
-    async fn after_save(
-        &self,
-        txn: &DatabaseTransaction,
-        saved: &membership::Model,
-        before: Option<&membership::Model>,
-    ) -> ApiResult<()> {
-        let commitments = endorsed_on_joining(txn).await?;
-        let joined_before = before.and_then(|b| read_date(b, "joined"));
-        endorse_on_joining(
-            txn,
-            std::slice::from_ref(saved),
-            &commitments,
-            joined_before.as_ref(),
-        )
-        .await
-    }
-
-    async fn before_delete(
-        txn: &DatabaseTransaction,
-        current: &membership::Model,
-    ) -> ApiResult<()> {
-        // The endorsements it made on joining, as the data gives them, go with it; those
-        // with a note or a date of their own stay as the state's endorsements.
-        let commitments = endorsed_on_joining(txn).await?;
-        let joined = read_date(current, "joined");
-        for c in commitments {
-            let found = endorsement::Entity::find()
-                .filter(endorsement::Column::StateId.eq(current.state_id))
-                .filter(endorsement::Column::CommitmentId.eq(c.id))
-                .one(txn)
-                .await
-                .or_gql()?;
-            if let Some(e) = found
-                && e.note.is_none()
-                && read_date(&e, "endorsed") == joined
-            {
-                crate::graphql::curation::remove::<endorsement::Entity>(
-                    txn,
-                    RecordKind::Endorsement,
-                    e.id,
-                )
-                .await?;
-            }
+after_save |_input, txn, saved, before| {
+    let commitments = endorsed_on_joining(txn).await?;
+    let joined_before = before.and_then(|b| read_date(b, "joined"));
+    endorse_on_joining(
+        txn,
+        std::slice::from_ref(saved),
+        &commitments,
+        joined_before.as_ref(),
+    )
+    .await
+}
+before_delete |txn, current| {
+    // The endorsements it made on joining, as the data gives them, go with it; those
+    // with a note or a date of their own stay as the state's endorsements.
+    let commitments = endorsed_on_joining(txn).await?;
+    let joined = read_date(current, "joined");
+    for c in commitments {
+        let found = endorsement::Entity::find()
+            .filter(endorsement::Column::StateId.eq(current.state_id))
+            .filter(endorsement::Column::CommitmentId.eq(c.id))
+            .one(txn)
+            .await
+            .or_gql()?;
+        if let Some(e) = found
+            && e.note.is_none()
+            && read_date(&e, "endorsed") == joined
+        {
+            remove_endorsement(txn, e.id).await?;
         }
-        Ok(())
     }
+    Ok(())
 }
 }
 

@@ -1,14 +1,11 @@
 //! Curation of person records: their input, checks and mutations.
 
 use super::*;
-use crate::graphql::curation::{OrWriteError, crud, id_where, record_input};
-use crate::graphql::error::ApiResult;
+use crate::graphql::curation::{crud, id_of_key, record_input, replace_rows};
 use entity::enums::PersonRoleKind;
 use entity::state;
-use entity::{conference, person, person_role};
+use entity::{conference, person_role};
 use sea_orm::ActiveValue::Set;
-use sea_orm::EntityTrait;
-use sea_orm::{ColumnTrait, DatabaseTransaction, QueryFilter};
 
 /// A person's part in a conference, as curators write it.
 #[derive(async_graphql::InputObject)]
@@ -55,44 +52,20 @@ check |input, checks, txn, current, row| {
         }
     }
 }
-impl {
-    async fn after_save(
-        &self,
-        txn: &DatabaseTransaction,
-        saved: &person::Model,
-        _before: Option<&person::Model>,
-    ) -> ApiResult<()> {
-        person_role::Entity::delete_many()
-            .filter(person_role::Column::PersonId.eq(saved.id))
-            .exec(txn)
-            .await
-            .or_write()?;
-        let mut rows = Vec::new();
-        for role in &self.roles {
-            let conference_id =
-                id_where::<conference::Entity>(txn, conference::Column::Key, &role.conference)
-                    .await?;
-            let office_state_id = match &role.office_state {
-                Some(code) => id_where::<state::Entity>(txn, state::Column::Code, code).await?,
-                None => None,
-            };
-            rows.push(person_role::ActiveModel {
-                person_id: Set(saved.id),
-                conference_id: Set(conference_id.unwrap_or_default()),
-                role: Set(role.role),
-                office: Set(role.office.clone()),
-                office_state_id: Set(office_state_id),
-                ..Default::default()
-            });
-        }
-        if !rows.is_empty() {
-            person_role::Entity::insert_many(rows)
-                .exec_without_returning(txn)
-                .await
-                .or_write()?;
-        }
-        Ok(())
+after_save |input, txn, saved, _before| {
+    let mut rows = Vec::new();
+    for role in &input.roles {
+        let conference_id = id_of_key::<conference::Entity>(txn, Some(&role.conference)).await?;
+        rows.push(person_role::ActiveModel {
+            person_id: Set(saved.id),
+            conference_id: Set(conference_id.unwrap_or_default()),
+            role: Set(role.role),
+            office: Set(role.office.clone()),
+            office_state_id: Set(id_of_key::<state::Entity>(txn, role.office_state.as_deref()).await?),
+            ..Default::default()
+        });
     }
+    replace_rows::<person_role::Entity>(txn, person_role::Column::PersonId, saved.id, rows).await
 }
 }
 

@@ -4,7 +4,6 @@ use super::*;
 use crate::graphql::curation::{crud, record_input};
 use crate::graphql::dates::DateInput;
 use crate::graphql::error::{ApiResult, OrGraphql};
-use entity::source;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, DatabaseTransaction};
 
@@ -52,13 +51,8 @@ check |input, checks, txn, current, row| {
         }
     }
 }
-impl {
-    async fn other_references(
-        txn: &DatabaseTransaction,
-        current: &source::Model,
-    ) -> ApiResult<Vec<(&'static str, u64)>> {
-        Ok(vec![("narrowed dates", key_uses(txn, &current.key).await?)])
-    }
+other_references |txn, current| {
+    Ok(vec![("narrowed dates", key_uses(txn, &current.key).await?)])
 }
 }
 
