@@ -189,13 +189,16 @@ pub fn write_date<A: sea_orm::ActiveModelTrait>(
     }
 }
 
+/// A day written `YYYY-MM-DD`, for the tests of the modules that read dates.
+#[cfg(test)]
+pub(crate) fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
-    }
+    use day as d;
 
     #[test]
     fn stated_dates_cover_their_interval() {

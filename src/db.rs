@@ -84,11 +84,7 @@ pub async fn prepare(
 ) -> Result<DatabaseConnection, DbSetupError> {
     let db = connect(url, statement_timeout).await?;
     migrate(&db).await?;
-    let empty = entity::source::Entity::find()
-        .count(&db)
-        .await
-        .map_err(|e| DbSetupError::Migrate(e.to_string()))?
-        == 0;
+    let empty = is_empty::<entity::source::Entity>(&db).await?;
     if empty {
         let report = seed(&db, None).await?;
         tracing::info!(
@@ -97,11 +93,7 @@ pub async fn prepare(
         );
     } else {
         // A database from before the search index existed gets one built now.
-        let unindexed = entity::search_entry::Entity::find()
-            .count(&db)
-            .await
-            .map_err(|e| DbSetupError::Migrate(e.to_string()))?
-            == 0;
+        let unindexed = is_empty::<entity::search_entry::Entity>(&db).await?;
         if unindexed {
             let written = crate::search::reindex(&db)
                 .await
@@ -110,6 +102,18 @@ pub async fn prepare(
         }
     }
     Ok(db)
+}
+
+/// Whether a table has no rows.
+async fn is_empty<E: EntityTrait>(db: &DatabaseConnection) -> Result<bool, DbSetupError>
+where
+    E::Model: Sync,
+{
+    let rows = E::find()
+        .count(db)
+        .await
+        .map_err(|e| DbSetupError::Migrate(e.to_string()))?;
+    Ok(rows == 0)
 }
 
 /// The URL without its password, for messages.

@@ -197,8 +197,26 @@ mod every_concept_round_trips_through_create_update_delete {
         let cohost = ok(&app, "mutation($i: ConferenceHostInput!) { createConferenceHost(input: $i) { hosts { totalCount } } }",
             json!({ "i": { "conference": "test-conference", "state": "KE", "role": "CO_HOST", "sources": cite } })).await;
         assert_eq!(cohost["createConferenceHost"]["hosts"]["totalCount"], 2);
-        ok(&app, "mutation($i: ConferenceHostInput!) { updateConferenceHost(input: $i) { id } }",
+        let updated = ok(&app, "mutation($i: ConferenceHostInput!) { updateConferenceHost(input: $i) { hosts { edges { role node { code } } } } }",
             json!({ "i": { "conference": "test-conference", "state": "KE", "role": "HOST", "sources": cite } })).await;
+        let kenya_role = updated["updateConferenceHost"]["hosts"]["edges"]
+            .as_array()
+            .and_then(|edges| edges.iter().find(|e| e["node"]["code"] == "KE"))
+            .map(|e| e["role"].clone());
+        assert_eq!(kenya_role, Some(json!("HOST")), "{updated}");
+        // A host added twice, and a role changed for a state that does not host, are refused.
+        for (mutation, state) in [
+            ("createConferenceHost", "KE"),
+            ("updateConferenceHost", "FR"),
+        ] {
+            let refused = app
+                .curate(
+                    &format!("mutation($i: ConferenceHostInput!) {{ {mutation}(input: $i) {{ id }} }}"),
+                    json!({ "i": { "conference": "test-conference", "state": state, "role": "CO_HOST", "sources": cite } }),
+                )
+                .await;
+            assert_refused(&refused, &["input.state"]);
+        }
         let search = app
             .query("{ search(text: \"zedville\") { __typename } }")
             .await;

@@ -532,11 +532,7 @@ fn date_spec(date: &UncertainDate) -> Option<DateSpec> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
-
-    fn day(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
-    }
+    use crate::dates::day;
 
     #[test]
     fn dates_read_back_in_the_form_that_loads_them() {

@@ -65,17 +65,11 @@ fn requested_table(
                 .ok_or_else(|| format!("`format` is `csv`, `ndjson` or `json`, not `{other}`")),
         };
     }
-    let accept = headers
-        .get_all(header::ACCEPT)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|t| t.split(';').next().map(str::trim))
-        .find_map(|t| match t {
-            "text/csv" => Some(TableFormat::Csv),
-            "application/x-ndjson" => Some(TableFormat::Ndjson),
-            _ => None,
-        });
+    let accept = media_types(headers).find_map(|t| match t {
+        "text/csv" => Some(TableFormat::Csv),
+        "application/x-ndjson" => Some(TableFormat::Ndjson),
+        _ => None,
+    });
     Ok(accept)
 }
 
@@ -300,14 +294,23 @@ pub async fn get(State(app): State<AppState>, request: axum::extract::Request) -
     .await
 }
 
-/// Whether the client asks for Server-Sent Events.
-fn wants_events(headers: &HeaderMap) -> bool {
+/// The items of every value of a list-valued header (`Accept: a, b` and a second `Accept`).
+fn header_items(headers: &HeaderMap, name: header::HeaderName) -> impl Iterator<Item = &str> {
     headers
-        .get_all(header::ACCEPT)
-        .iter()
+        .get_all(name)
+        .into_iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .any(|t| t.split(';').next().map(str::trim) == Some("text/event-stream"))
+}
+
+/// The media types the client accepts, without their parameters.
+fn media_types(headers: &HeaderMap) -> impl Iterator<Item = &str> {
+    header_items(headers, header::ACCEPT).filter_map(|t| t.split(';').next().map(str::trim))
+}
+
+/// Whether the client asks for Server-Sent Events.
+fn wants_events(headers: &HeaderMap) -> bool {
+    media_types(headers).any(|t| t == "text/event-stream")
 }
 
 /// The dataset version a read must reflect, from its `min-dataset-version` header.
@@ -704,27 +707,18 @@ fn answer(
 
 /// Whether the client accepts brotli (`Accept-Encoding: br`, not refused with `q=0`).
 fn accepts_brotli(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|coding| {
-            let mut parts = coding.split(';').map(str::trim);
-            parts
-                .next()
-                .is_some_and(|name| name.eq_ignore_ascii_case("br"))
-                && !parts.any(|p| p.replace(' ', "").starts_with("q=0") && !p.contains("q=0."))
-        })
+    header_items(headers, header::ACCEPT_ENCODING).any(|coding| {
+        let mut parts = coding.split(';').map(str::trim);
+        parts
+            .next()
+            .is_some_and(|name| name.eq_ignore_ascii_case("br"))
+            && !parts.any(|p| p.replace(' ', "").starts_with("q=0") && !p.contains("q=0."))
+    })
 }
 
 /// Whether `If-None-Match` names the entity tag (or `*`).
 fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
-    headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
+    header_items(headers, header::IF_NONE_MATCH)
         .map(|t| t.trim().trim_start_matches("W/"))
         .any(|t| t == etag.trim_start_matches("W/") || t == "*")
 }

@@ -62,6 +62,20 @@ pub async fn remove_endorsement(txn: &DatabaseTransaction, id: i32) -> ApiResult
     crate::graphql::curation::remove::<endorsement::Entity>(txn, RecordKind::Endorsement, id).await
 }
 
+/// A state's endorsement of a commitment, if it endorses it.
+pub async fn endorsement_of(
+    txn: &DatabaseTransaction,
+    state_id: i32,
+    commitment_id: i32,
+) -> ApiResult<Option<endorsement::Model>> {
+    endorsement::Entity::find()
+        .filter(endorsement::Column::StateId.eq(state_id))
+        .filter(endorsement::Column::CommitmentId.eq(commitment_id))
+        .one(txn)
+        .await
+        .or_gql()
+}
+
 /// The commitments that every member endorses on joining.
 pub async fn endorsed_on_joining(txn: &DatabaseTransaction) -> ApiResult<Vec<commitment::Model>> {
     commitment::Entity::find()
@@ -93,12 +107,7 @@ pub async fn endorse_on_joining(
             let joined = read_date(m, "joined");
             let mut sources = commitment_sources.clone();
             sources.extend(m_sources.iter().copied());
-            let current = endorsement::Entity::find()
-                .filter(endorsement::Column::StateId.eq(m.state_id))
-                .filter(endorsement::Column::CommitmentId.eq(c.id))
-                .one(txn)
-                .await
-                .or_gql()?;
+            let current = endorsement_of(txn, m.state_id, c.id).await?;
             let id = match current {
                 None => {
                     let mut row = endorsement::ActiveModel {
@@ -138,24 +147,16 @@ EndorsementInput -> Endorsement in endorsement, cited {
     commitment: String [requires commitment => commitment_id],
     /// When it endorsed it; for endorsements made on joining, the joining date applies
     /// when this is left out.
-    endorsed: Option<DateInput> [own],
+    endorsed: Option<DateInput> [date endorsed],
     /// What else the sources say about it.
     note: Option<String> [set],
     /// Keys of the sources that give these facts; at least one.
     sources: Vec<String> [sources],
 }
 check |input, checks, txn, current, row| {
-    let endorsed = checks
-        .date(txn, "input.endorsed", input.endorsed.as_ref())
-        .await?;
     // The rest needs both records; without them the input is refused anyway.
     if let (Some(state_id), Some(commitment_id)) = (state_id, commitment_id) {
-        let other = endorsement::Entity::find()
-            .filter(endorsement::Column::StateId.eq(state_id))
-            .filter(endorsement::Column::CommitmentId.eq(commitment_id))
-            .one(txn)
-            .await
-            .or_gql()?;
+        let other = endorsement_of(txn, state_id, commitment_id).await?;
         if other.is_some_and(|o| Some(o.id) != current.map(|c| c.id)) {
             checks.problem(
                 "input.commitment",

@@ -156,6 +156,34 @@ impl ConferenceHostInput {
     }
 }
 
+impl ConferenceHostInput {
+    /// Adds the hosting state (`adding`) or changes its role; returns the conference.
+    async fn write(&self, ctx: &Context<'_>, adding: bool) -> ApiResult<Conference> {
+        let write = Write::begin(ctx).await?;
+        let (conference, state_id, sources) = self.check(&write.txn, true).await?;
+        let found = hosting(&write.txn, conference.id, state_id).await?;
+        let mut row = match (found, adding) {
+            (None, true) => conference_host::ActiveModel {
+                conference_id: Set(conference.id),
+                state_id: Set(state_id),
+                ..Default::default()
+            },
+            (Some(host), false) => host.into(),
+            (Some(_), true) => {
+                let message = format!("`{}` already hosts `{}`", self.state, self.conference);
+                return Err(refusal("input.state", message));
+            }
+            (None, false) => {
+                let message = format!("`{}` does not host `{}`", self.state, self.conference);
+                return Err(refusal("input.state", message));
+            }
+        };
+        row.role = Set(self.role);
+        row.save(&write.txn).await.or_write()?;
+        hosts_changed(write, conference, &sources).await
+    }
+}
+
 /// Adds sources to what a conference cites.
 async fn cite_more(txn: &DatabaseTransaction, conference_id: i32, more: &[i32]) -> ApiResult<()> {
     let mut all = citations_of(txn, RecordKind::Conference, conference_id).await?;
@@ -225,27 +253,7 @@ ConferenceMutation {
         #[graphql(desc = "The record's facts and the keys of its sources.")]
         input: ConferenceHostInput,
     ) -> ApiResult<Conference> {
-        let write = Write::begin(ctx).await?;
-        let (conference, state_id, sources) = input.check(&write.txn, true).await?;
-        if hosting(&write.txn, conference.id, state_id)
-            .await?
-            .is_some()
-        {
-            return Err(refusal(
-                "input.state",
-                format!("`{}` already hosts `{}`", input.state, input.conference),
-            ));
-        }
-        conference_host::ActiveModel {
-            conference_id: Set(conference.id),
-            state_id: Set(state_id),
-            role: Set(input.role),
-            ..Default::default()
-        }
-        .insert(&write.txn)
-        .await
-        .or_write()?;
-        hosts_changed(write, conference, &sources).await
+        input.write(ctx, true).await
     }
 
     /// Changes a hosting state's role; returns the conference.
@@ -255,18 +263,7 @@ ConferenceMutation {
         #[graphql(desc = "The record's facts and the keys of its sources.")]
         input: ConferenceHostInput,
     ) -> ApiResult<Conference> {
-        let write = Write::begin(ctx).await?;
-        let (conference, state_id, sources) = input.check(&write.txn, true).await?;
-        let Some(host) = hosting(&write.txn, conference.id, state_id).await? else {
-            return Err(refusal(
-                "input.state",
-                format!("`{}` does not host `{}`", input.state, input.conference),
-            ));
-        };
-        let mut row: conference_host::ActiveModel = host.into();
-        row.role = Set(input.role);
-        row.update(&write.txn).await.or_write()?;
-        hosts_changed(write, conference, &sources).await
+        input.write(ctx, false).await
     }
 
     /// Removes a hosting state from a conference; returns the conference.

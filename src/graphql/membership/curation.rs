@@ -3,17 +3,13 @@
 use super::*;
 use crate::graphql::dates::read_date;
 use entity::membership;
-use sea_orm::{ColumnTrait, EntityTrait};
 
 use crate::graphql::commitment::curation::{
-    endorse_on_joining, endorsed_on_joining, remove_endorsement,
+    endorse_on_joining, endorsed_on_joining, endorsement_of, remove_endorsement,
 };
 use crate::graphql::curation::{crud, record_input};
 use crate::graphql::dates::DateInput;
-use crate::graphql::error::OrGraphql;
-use entity::endorsement;
 use sea_orm::ActiveValue::Set;
-use sea_orm::QueryFilter;
 
 record_input! {
 /// A membership as curators write it: a state's joining of the Coalition.
@@ -67,12 +63,7 @@ before_delete |txn, current| {
     let commitments = endorsed_on_joining(txn).await?;
     let joined = read_date(current, "joined");
     for c in commitments {
-        let found = endorsement::Entity::find()
-            .filter(endorsement::Column::StateId.eq(current.state_id))
-            .filter(endorsement::Column::CommitmentId.eq(c.id))
-            .one(txn)
-            .await
-            .or_gql()?;
+        let found = endorsement_of(txn, current.state_id, c.id).await?;
         if let Some(e) = found
             && e.note.is_none()
             && read_date(&e, "endorsed") == joined

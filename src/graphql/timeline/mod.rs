@@ -189,10 +189,7 @@ impl Tally {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
-    }
+    use crate::dates::day as d;
 
     #[test]
     fn steps_count_from_the_first_day_and_keep_month_ends() {
