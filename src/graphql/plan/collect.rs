@@ -288,6 +288,22 @@ fn children<'a>(fields: &[&'a Field]) -> Vec<&'a SelectionSet> {
     fields.iter().map(|f| &f.selection_set.node).collect()
 }
 
+/// The fields selected below `fields`, none with arguments, each planned by `plan_field`
+/// from its name and its merged fields, under its response key.
+fn plain_fields<'a, F>(
+    request: &Request<'a>,
+    fields: &[&'a Field],
+    mut plan_field: impl FnMut(&str, &[&'a Field]) -> Result<F, Uncovered>,
+) -> Result<Vec<(Name, F)>, Uncovered> {
+    let mut planned = Vec::new();
+    for (key, fields) in collect(&children(fields), request.fragments)? {
+        plain(&fields)?;
+        let field = plan_field(fields[0].name.node.as_str(), &fields)?;
+        planned.push((key.clone(), field));
+    }
+    Ok(planned)
+}
+
 /// Fields without arguments, as leaves, parents and the connection's own fields are.
 fn plain(fields: &[&Field]) -> Result<(), Uncovered> {
     if fields.iter().all(|f| f.arguments.is_empty()) {
@@ -344,10 +360,8 @@ pub fn node(
                 date.narrowing_note,
             ]
             .map(|column| layout.column(column));
-            let mut asked = Vec::new();
-            for (key, fields) in collect(&children(&fields), request.fragments)? {
-                plain(&fields)?;
-                let field = match fields[0].name.node.as_str() {
+            let asked = plain_fields(request, &fields, |name, _| {
+                Ok(match name {
                     "stated" => DateField::Stated,
                     "precision" => DateField::Precision,
                     "earliest" => DateField::Earliest,
@@ -356,9 +370,8 @@ pub fn node(
                     "narrowingNote" => DateField::NarrowingNote,
                     "__typename" => DateField::Typename,
                     _ => return Err("an unknown date field"),
-                };
-                asked.push((key.clone(), field));
-            }
+                })
+            })?;
             NodeField::Date(DatePlan { at, fields: asked })
         } else if let Some(relation) = (target.relation)(&wanted) {
             let nested = match relation.connection {
@@ -486,41 +499,31 @@ pub fn connection(
             }
             "edges" => {
                 plan.rows = true;
-                let mut edge = Vec::new();
-                for (key, fields) in collect(&children(&fields), request.fragments)? {
-                    plain(&fields)?;
-                    edge.push((
-                        key.clone(),
-                        match fields[0].name.node.as_str() {
-                            "cursor" => EdgeField::Cursor,
-                            "node" => EdgeField::Node(node(
-                                request,
-                                target,
-                                &children(&fields),
-                                &mut plan.layout,
-                            )?),
-                            "__typename" => EdgeField::Typename(edge_type.clone()),
-                            _ => return Err("an edge field of its own"),
-                        },
-                    ));
-                }
+                let layout = &mut plan.layout;
+                let edge = plain_fields(request, &fields, |name, fields| {
+                    Ok(match name {
+                        "cursor" => EdgeField::Cursor,
+                        "node" => {
+                            EdgeField::Node(node(request, target, &children(fields), layout)?)
+                        }
+                        "__typename" => EdgeField::Typename(edge_type.clone()),
+                        _ => return Err("an edge field of its own"),
+                    })
+                })?;
                 ConnectionField::Edges(edge)
             }
             "pageInfo" => {
                 plan.counts = true;
-                let mut info = Vec::new();
-                for (key, fields) in collect(&children(&fields), request.fragments)? {
-                    plain(&fields)?;
-                    let field = match fields[0].name.node.as_str() {
+                let info = plain_fields(request, &fields, |name, _| {
+                    Ok(match name {
                         "hasNextPage" => PageInfoField::HasNextPage,
                         "hasPreviousPage" => PageInfoField::HasPreviousPage,
                         "startCursor" => PageInfoField::StartCursor,
                         "endCursor" => PageInfoField::EndCursor,
                         "__typename" => PageInfoField::Typename,
                         _ => return Err("an unknown pageInfo field"),
-                    };
-                    info.push((key.clone(), field));
-                }
+                    })
+                })?;
                 ConnectionField::PageInfo(info)
             }
             "__typename" => ConnectionField::Typename(connection_type.clone()),
@@ -567,18 +570,13 @@ fn aggregate(
                     .map(model.key)
                     .collect::<Option<Vec<_>>>()
                     .ok_or("arguments the resolvers refuse")?;
-                let mut group = GroupPlan {
-                    keys: keys
-                        .iter()
-                        .map(|(_, field, leaf)| (*field, *leaf))
-                        .collect(),
-                    fields: Vec::new(),
-                };
-                for (key, fields) in collect(&children(&fields), request.fragments)? {
-                    plain(&fields)?;
-                    let name = fields[0].name.node.as_str();
+                let grouped_by: Vec<_> = keys
+                    .iter()
+                    .map(|(_, field, leaf)| (*field, *leaf))
+                    .collect();
+                let group_fields = plain_fields(request, &fields, |name, _| {
                     let wanted = snake_case(name);
-                    let field = if name == "count" {
+                    Ok(if name == "count" {
                         GroupField::Count
                     } else if name == "__typename" {
                         GroupField::Typename(model.group_type)
@@ -587,11 +585,14 @@ fn aggregate(
                     } else {
                         // A key field: its value where grouped by it, else null.
                         let leaf = (model.key_field)(&wanted).ok_or("an unknown group field")?;
-                        let at = group.keys.iter().position(|(field, _)| *field == wanted);
+                        let at = grouped_by.iter().position(|(field, _)| *field == wanted);
                         GroupField::Key(at, leaf)
-                    };
-                    group.fields.push((key.clone(), field));
-                }
+                    })
+                })?;
+                let group = GroupPlan {
+                    keys: grouped_by,
+                    fields: group_fields,
+                };
                 plan.groups
                     .push(keys.into_iter().map(|(sql, _, _)| sql).collect());
                 AggregateField::GroupBy(plan.groups.len() - 1, group)
