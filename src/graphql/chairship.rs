@@ -52,16 +52,16 @@ lists {
     sources: Source = Cited(RecordKind::Chairship);
 }
 
-record chairship, "chairships";
-filter ChairshipFilter {
+record chairship, "chairships", by [Start Asc];
+filter {
     /// Only periods that may include this day (the sources give many only to a year).
     possibly_on: Date = Custom(|table, day: &Date| possibly_on(table, day.0)),
 }
-order ChairshipOrderField, ChairshipOrder by [Start Asc] {
+order {
     /// The latest day the period can have ended.
     End = "end_latest",
 }
-groups ChairshipAggregate, ChairshipGroup, ChairshipGroupKey {
+groups {
     /// The chair's ISO code; null for periods without a confirmed chair.
     Chair => chair: String = KeySql::Related(entity::chairship::STATE.parent(), "code"),
 }

@@ -39,10 +39,7 @@ lists {
     sources: Source = Cited(RecordKind::Claim);
 }
 
-record claim, "claims";
-filter ClaimFilter
-order ClaimOrderField, ClaimOrder by [Topic Asc]
-groups ClaimAggregate, ClaimGroup, ClaimGroupKey
+record claim, "claims", by [Topic Asc];
 }
 
 /// Root fields for claims.

@@ -75,10 +75,7 @@ lists {
     sources: Source = Cited(RecordKind::Commitment);
 }
 
-record commitment, "commitments";
-filter CommitmentFilter
-order CommitmentOrderField, CommitmentOrder by [Kind Desc]
-groups CommitmentAggregate, CommitmentGroup, CommitmentGroupKey
+record commitment, "commitments", by [Kind Desc];
 }
 
 /// A state's endorsement of a commitment.

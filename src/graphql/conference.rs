@@ -118,10 +118,8 @@ lists {
     sources: Source = Cited(RecordKind::Conference);
 }
 
-record conference, "conferences";
-filter ConferenceFilter
-order ConferenceOrderField, ConferenceOrder by [StartDate Asc]
-groups ConferenceAggregate, ConferenceGroup, ConferenceGroupKey {
+record conference, "conferences", by [StartDate Asc];
+groups {
     /// The year it began.
     Year => year: i64 = KeySql::Year("start_date"),
     /// A host's UN M49 region (a meeting with hosts in two regions is in both groups).

@@ -67,10 +67,7 @@ lists {
     sources: Source = Cited(RecordKind::Document);
 }
 
-record document, "documents";
-filter DocumentFilter
-order DocumentOrderField, DocumentOrder by [Adopted Asc]
-groups DocumentAggregate, DocumentGroup, DocumentGroupKey
+record document, "documents", by [Adopted Asc];
 }
 
 impl Document {

@@ -22,14 +22,14 @@ macro_rules! date_column {
 pub(crate) use date_column;
 
 /// The node-type half of [`object!`], from its trailing `record` section
-/// (`record entity, "plural noun";` then `filter`, `order`, `groups` and `measures`, each
-/// with the names of its types and, where needed, `{ members }`): the filter input (a member
+/// (`record entity, "plural noun", by [default order];` then, where needed, `filter`,
+/// `order`, `groups` and `measures`, each with `{ members }`): the filter input (a member
 /// for each column and date marked `filter`, each parent and each list, then the section's
 /// own, as [`filter!`] takes them), the sort fields (each column and date marked `order`,
 /// then the section's own, as [`order_by!`] takes them), the group keys (each column marked
 /// `group`, then the section's own) and measures (as [`aggregate_types!`] takes them), and
 /// the [`Record`] facts. Each derived member carries its field's description; the types'
-/// own are written from the plural noun.
+/// own are written from the plural noun, their names from the node type's.
 ///
 /// [`filter!`]: crate::graphql::filter::filter
 /// [`order_by!`]: crate::graphql::order::order_by
@@ -37,6 +37,25 @@ pub(crate) use date_column;
 macro_rules! record {
     // An object type that is no node type.
     (@derive [] $($rest:tt)*) => {};
+    // The generated types take their names from the node type's: `State` has `StateFilter`,
+    // `StateOrderField`, `StateOrder`, `StateAggregate`, `StateGroup` and `StateGroupKey`.
+    (@derive [
+        $entity:ident, $noun:literal, by [$($default:tt)*];
+        $(filter { $($members:tt)* })?
+        $(order { $($orders:tt)* })?
+        $(groups { $($keys:tt)* })?
+        $(measures { $($measures:tt)* })?
+    ] $ty:ident $fields:tt) => {
+        pastey::paste! {
+            $crate::graphql::fields::record!(@derive [
+                $entity, $noun;
+                filter [<$ty Filter>] { $($($members)*)? }
+                order [<$ty OrderField>], [<$ty Order>] by [$($default)*] { $($($orders)*)? }
+                groups [<$ty Aggregate>], [<$ty Group>], [<$ty GroupKey>] { $($($keys)*)? }
+                $(measures { $($measures)* })?
+            ] $ty $fields);
+        }
+    };
     (@derive [
         $entity:ident, $noun:literal;
         filter $filter:ident $({ $($members:tt)* })?
@@ -324,10 +343,8 @@ where
 ///         /// The conferences the state hosted; each edge gives its role.
 ///         hosted_conferences: Conference with HostingFields = entity::conference_host::HOSTED;
 ///     }
-///     record state, "states";
-///     filter StateFilter { /* members with rules of their own */ }
-///     order StateOrderField, StateOrder by [Name Asc]
-///     groups StateAggregate, StateGroup, StateGroupKey
+///     record state, "states", by [Name Asc];
+///     filter { /* members with rules of their own */ }
 /// }
 /// ```
 macro_rules! object {

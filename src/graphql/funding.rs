@@ -80,15 +80,13 @@ lists {
     sources: Source = Cited(RecordKind::Funding);
 }
 
-record funding, "fundings";
-filter FundingFilter {
+record funding, "fundings", by [PeriodStart Asc];
+filter {
     /// The states among its funders.
     funder_states: ListFilter<StateFilter> = entity::funding_funder::STATE_FUNDERS,
     /// The organizations among its funders.
     funder_organizations: ListFilter<OrganizationFilter> = entity::funding_funder::ORGANIZATION_FUNDERS,
 }
-order FundingOrderField, FundingOrder by [PeriodStart Asc]
-groups FundingAggregate, FundingGroup, FundingGroupKey
 measures {
     /// The sum of the amounts given, in whole units; null when they are in more than one
     /// currency (group by CURRENCY to sum each).

@@ -56,10 +56,7 @@ lists {
     sources: Source = Cited(RecordKind::Initiative);
 }
 
-record initiative, "initiatives";
-filter InitiativeFilter
-order InitiativeOrderField, InitiativeOrder by [Name Asc]
-groups InitiativeAggregate, InitiativeGroup, InitiativeGroupKey
+record initiative, "initiatives", by [Name Asc];
 }
 
 /// Root fields for initiatives.

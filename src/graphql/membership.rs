@@ -196,13 +196,12 @@ lists {
     sources: Source = Cited(RecordKind::Membership);
 }
 
-record membership, "memberships";
-filter MembershipFilter {
+record membership, "memberships", by [Joined Asc];
+filter {
     /// Only memberships certainly in force on this day.
     in_force_on: Date = Custom(|table, day: &Date| in_force_on_at(table, day.0, false)),
 }
-order MembershipOrderField, MembershipOrder by [Joined Asc]
-groups MembershipAggregate, MembershipGroup, MembershipGroupKey {
+groups {
     /// The member state's UN M49 region.
     Region => region: entity::enums::Region = KeySql::Related(entity::membership::STATE.parent(), "region"),
     /// The member state's UN M49 subregion.

@@ -50,10 +50,8 @@ lists {
     sources: Source = Cited(RecordKind::Organization);
 }
 
-record organization, "organizations";
-filter OrganizationFilter
-order OrganizationOrderField, OrganizationOrder by [Name Asc]
-groups OrganizationAggregate, OrganizationGroup, OrganizationGroupKey {
+record organization, "organizations", by [Name Asc];
+groups {
     /// The ISO code of the state it is based in.
     HomeState => home_state: String = KeySql::Related(entity::organization::STATE.parent(), "code"),
 }

@@ -35,10 +35,7 @@ lists {
     sources: Source = Cited(RecordKind::Person);
 }
 
-record person, "people";
-filter PersonFilter
-order PersonOrderField, PersonOrder by [Name Asc]
-groups PersonAggregate, PersonGroup, PersonGroupKey
+record person, "people", by [Name Asc];
 }
 
 /// Root fields for people.

@@ -81,10 +81,7 @@ paged {
     cited_by() -> Node = Self::cited_by_page;
 }
 
-record source, "sources";
-filter SourceFilter
-order SourceOrderField, SourceOrder by [Key Asc]
-groups SourceAggregate, SourceGroup, SourceGroupKey
+record source, "sources", by [Key Asc];
 }
 
 impl Source {

@@ -77,13 +77,11 @@ lists {
     sources: Source = Cited(RecordKind::State);
 }
 
-record state, "states";
-filter StateFilter {
+record state, "states", by [Name Asc];
+filter {
     /// Only states that were certainly members on this day.
     member_on: Date = Custom(|table, day: &Date| super::membership::state_is_member_at(table, day.0, false)),
 }
-order StateOrderField, StateOrder by [Name Asc]
-groups StateAggregate, StateGroup, StateGroupKey
 }
 
 /// Root fields for states.
