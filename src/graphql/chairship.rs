@@ -67,12 +67,9 @@ groups {
 }
 }
 
-/// Root fields for chairships.
-#[derive(Default)]
-pub struct ChairshipQuery;
-
 object! {
-impl ChairshipQuery {}
+/// Root fields for chairships.
+query ChairshipQuery;
 roots {
     /// The chairships, oldest first.
     chairships() -> Chairship = |_| chairship::Entity::find();

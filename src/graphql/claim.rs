@@ -42,12 +42,9 @@ lists {
 record claim, "claims", by [Topic Asc];
 }
 
-/// Root fields for claims.
-#[derive(Default)]
-pub struct ClaimQuery;
-
 object! {
-impl ClaimQuery {}
+/// Root fields for claims.
+query ClaimQuery;
 roots {
     /// The claims sources make on disputed or reported facts.
     claims(

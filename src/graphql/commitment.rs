@@ -107,12 +107,9 @@ lists {
 }
 }
 
-/// Root fields for commitments.
-#[derive(Default)]
-pub struct CommitmentQuery;
-
 object! {
-impl CommitmentQuery {}
+/// Root fields for commitments.
+query CommitmentQuery;
 roots {
     /// The commitments: principles first, then areas of action.
     commitments(

@@ -135,12 +135,9 @@ measures {
 }
 }
 
-/// Root fields for conferences.
-#[derive(Default)]
-pub struct ConferenceQuery;
-
 object! {
-impl ConferenceQuery {
+/// Root fields for conferences.
+query ConferenceQuery {
     /// The Freedom Online Conference with this number, or null.
     async fn conference(
         &self,

@@ -128,12 +128,9 @@ impl Document {
     }
 }
 
-/// Root fields for documents.
-#[derive(Default)]
-pub struct DocumentQuery;
-
 object! {
-impl DocumentQuery {}
+/// Root fields for documents.
+query DocumentQuery;
 roots {
     /// Documents, oldest first.
     documents(

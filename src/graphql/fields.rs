@@ -316,8 +316,9 @@ where
     plan::answer::<_, N>(ctx, &select, &query, &args, resolve).await
 }
 
-/// A concept's object type. Its own fields are written out in `impl`; then, each section
-/// optional and in this order: the fields that answer a column as it is (`columns`,
+/// A concept's object type (or a root type, declared with `query Name;` in place of `impl`,
+/// whose `roots` are the root fields). Its own fields are written out in `impl`; then, each
+/// section optional and in this order: the fields that answer a column as it is (`columns`,
 /// `name: Type`, `id: ID` for the global id) or a date read from its interval columns
 /// (`dates`); the rows its foreign keys point to (`parents`, `name: Type = KEY;`); lists the
 /// model cannot describe, with their loader (`paged`, `name(extra arguments) -> Type =
@@ -348,6 +349,18 @@ where
 /// }
 /// ```
 macro_rules! object {
+    // A root type: `query PersonQuery;` (or `query ConferenceQuery { fields of its own }`)
+    // declares the type, then its roots follow as any object's do.
+    ($(#[$attr:meta])* query $ty:ident; $($rest:tt)*) => {
+        $crate::graphql::fields::object!($(#[$attr])* query $ty {} $($rest)*);
+    };
+    ($(#[$attr:meta])* query $ty:ident { $($body:tt)* } $($rest:tt)*) => {
+        $(#[$attr])*
+        #[derive(Default)]
+        pub struct $ty;
+
+        $crate::graphql::fields::object!(impl $ty { $($body)* } $($rest)*);
+    };
     (
         $(#[$attr:meta])*
         impl $ty:ident { $($body:tt)* }

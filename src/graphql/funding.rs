@@ -128,12 +128,9 @@ impl Funding {
     }
 }
 
-/// Root fields for fundings.
-#[derive(Default)]
-pub struct FundingQuery;
-
 object! {
-impl FundingQuery {}
+/// Root fields for fundings.
+query FundingQuery;
 roots {
     /// The fundings, oldest period first.
     fundings() -> Funding = |_| funding::Entity::find();

@@ -59,12 +59,9 @@ lists {
 record initiative, "initiatives", by [Name Asc];
 }
 
-/// Root fields for initiatives.
-#[derive(Default)]
-pub struct InitiativeQuery;
-
 object! {
-impl InitiativeQuery {}
+/// Root fields for initiatives.
+query InitiativeQuery;
 roots {
     /// The initiatives, by name.
     initiatives() -> Initiative = |_| initiative::Entity::find();

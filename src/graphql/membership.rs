@@ -211,12 +211,9 @@ groups {
 }
 }
 
-/// Root fields for memberships.
-#[derive(Default)]
-pub struct MembershipQuery;
-
 object! {
-impl MembershipQuery {}
+/// Root fields for memberships.
+query MembershipQuery;
 roots {
     /// Every state's periods of membership, by joining date.
     memberships() -> Membership = |_| membership::Entity::find();

@@ -57,12 +57,9 @@ groups {
 }
 }
 
-/// Root fields for organizations.
-#[derive(Default)]
-pub struct OrganizationQuery;
-
 object! {
-impl OrganizationQuery {}
+/// Root fields for organizations.
+query OrganizationQuery;
 roots {
     /// The organizations, by name.
     organizations() -> Organization = |_| organization::Entity::find();

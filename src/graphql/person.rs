@@ -38,12 +38,9 @@ lists {
 record person, "people", by [Name Asc];
 }
 
-/// Root fields for people.
-#[derive(Default)]
-pub struct PersonQuery;
-
 object! {
-impl PersonQuery {}
+/// Root fields for people.
+query PersonQuery;
 roots {
     /// The people, by name.
     people() -> Person = |_| person::Entity::find();

@@ -118,12 +118,9 @@ impl Source {
     }
 }
 
-/// Root fields for sources.
-#[derive(Default)]
-pub struct SourceQuery;
-
 object! {
-impl SourceQuery {}
+/// Root fields for sources.
+query SourceQuery;
 roots {
     /// The sources, by key. With `citedBy`, the bibliography of a set of records: the
     /// sources they cite, each once.

@@ -84,12 +84,9 @@ filter {
 }
 }
 
-/// Root fields for states.
-#[derive(Default)]
-pub struct StateQuery;
-
 object! {
-impl StateQuery {
+/// Root fields for states.
+query StateQuery {
     /// The state with this ISO 3166-1 alpha-2 code (case-insensitive), or null.
     async fn state(
         &self,
