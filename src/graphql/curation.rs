@@ -363,6 +363,18 @@ pub async fn id_where<E: EntityTrait>(
         .or_gql()
 }
 
+/// The row of `E` whose columns hold these ids (a link row: a host, an endorsement), if any.
+pub async fn row_with<E: EntityTrait>(
+    txn: &DatabaseTransaction,
+    columns: &[(E::Column, i32)],
+) -> ApiResult<Option<E::Model>> {
+    let mut select = E::find();
+    for (column, id) in columns {
+        select = select.filter(column.eq(*id));
+    }
+    select.one(txn).await.or_gql()
+}
+
 /// The id of the record of `E` with this key, if it is given and exists.
 pub async fn id_of_key<E: Named>(
     txn: &DatabaseTransaction,

@@ -7,7 +7,9 @@ use entity::enums::{CommitmentKind, RecordKind};
 use entity::{commitment, endorsement};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::graphql::curation::{OrWriteError, citations_of, cite, count, crud, record_input};
+use crate::graphql::curation::{
+    OrWriteError, citations_of, cite, count, crud, record_input, row_with,
+};
 use crate::graphql::dates::{DateInput, write_date};
 use crate::graphql::error::OrGraphql;
 use entity::membership;
@@ -68,12 +70,15 @@ pub async fn endorsement_of(
     state_id: i32,
     commitment_id: i32,
 ) -> ApiResult<Option<endorsement::Model>> {
-    endorsement::Entity::find()
-        .filter(endorsement::Column::StateId.eq(state_id))
-        .filter(endorsement::Column::CommitmentId.eq(commitment_id))
-        .one(txn)
-        .await
-        .or_gql()
+    use endorsement::Column;
+    row_with::<endorsement::Entity>(
+        txn,
+        &[
+            (Column::StateId, state_id),
+            (Column::CommitmentId, commitment_id),
+        ],
+    )
+    .await
 }
 
 /// The commitments that every member endorses on joining.

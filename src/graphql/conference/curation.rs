@@ -6,12 +6,12 @@ use crate::graphql::error::{ApiResult, OrGraphql};
 use async_graphql::Context;
 use entity::enums::{ConferenceFormat, ConferenceKind, HostRole, RecordKind};
 use entity::{conference, conference_host, state};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::EntityTrait;
 
 use crate::changes::Operation;
 use crate::graphql::curation::{
     Checks, OrWriteError, RecordInput, Write, citations_of, cite, crud, id_of_key, record_input,
-    refusal, replace_rows,
+    refusal, replace_rows, row_with,
 };
 use async_graphql::InputObject;
 use sea_orm::ActiveValue::Set;
@@ -224,12 +224,15 @@ async fn hosting(
     conference_id: i32,
     state_id: i32,
 ) -> ApiResult<Option<conference_host::Model>> {
-    conference_host::Entity::find()
-        .filter(conference_host::Column::ConferenceId.eq(conference_id))
-        .filter(conference_host::Column::StateId.eq(state_id))
-        .one(txn)
-        .await
-        .or_gql()
+    use conference_host::Column;
+    row_with::<conference_host::Entity>(
+        txn,
+        &[
+            (Column::ConferenceId, conference_id),
+            (Column::StateId, state_id),
+        ],
+    )
+    .await
 }
 
 crud! {
