@@ -19,14 +19,15 @@ use super::{
 };
 use crate::dates::{UncertainDate, parse_interval};
 
-/// Every row of an entity, in id order.
+/// Every row of an entity, in id order; its table joins those `$read` has read.
 macro_rules! rows {
-    ($db:expr, $module:ident) => {
+    ($db:expr, $read:ident, $module:ident) => {{
+        $read.insert(sea_orm::EntityName::table_name(&$module::Entity));
         $module::Entity::find()
             .order_by_asc($module::Column::Id)
             .all($db)
             .await?
-    };
+    }};
 }
 
 /// Reads every record of the database into the data file's model; [`Dataset::to_toml`]
@@ -34,7 +35,9 @@ macro_rules! rows {
 /// chairships and claims, and the endorsements a member gives on joining when they are
 /// exactly what the loader would generate.
 pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> {
-    let source_models = rows!(db, source);
+    // The tables read, so that rows of any other are refused rather than lost.
+    let mut read = BTreeSet::new();
+    let source_models = rows!(db, read, source);
     let source_keys = Names::new(
         "source",
         source_models.iter().map(|s| (s.id, s.key.clone())),
@@ -42,7 +45,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
     // The sources each record cites, in citation order, which is the order its file listed
     // them in when it was loaded.
     let mut cited: HashMap<(RecordKind, i32), Vec<String>> = HashMap::new();
-    for c in rows!(db, citation) {
+    for c in rows!(db, read, citation) {
         cited
             .entry((c.record_kind, c.record_id))
             .or_default()
@@ -63,6 +66,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
         })
         .collect();
 
+    read.insert(sea_orm::EntityName::table_name(&coalition::Entity));
     let coalition = coalition::Entity::find()
         .filter(coalition::Column::Key.eq("foc"))
         .one(db)
@@ -90,7 +94,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
         sources: cites(RecordKind::Coalition, coalition.id),
     };
 
-    let state_models = rows!(db, state);
+    let state_models = rows!(db, read, state);
     let state_codes = Names::new("state", state_models.iter().map(|s| (s.id, s.code.clone())));
     let states = state_models
         .iter()
@@ -103,7 +107,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
         })
         .collect();
 
-    let membership_models = rows!(db, membership);
+    let membership_models = rows!(db, read, membership);
     let mut memberships = Vec::new();
     for m in &membership_models {
         memberships.push(MembershipRow {
@@ -117,13 +121,13 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
         });
     }
 
-    let conference_models = rows!(db, conference);
+    let conference_models = rows!(db, read, conference);
     let conference_keys = Names::new(
         "conference",
         conference_models.iter().map(|c| (c.id, c.key.clone())),
     );
     let mut hosts: HashMap<i32, Vec<HostRow>> = HashMap::new();
-    for h in rows!(db, conference_host) {
+    for h in rows!(db, read, conference_host) {
         hosts.entry(h.conference_id).or_default().push(HostRow {
             state: state_codes.of(h.state_id)?,
             role: h.role,
@@ -149,7 +153,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
         .collect();
 
     let mut chairships = Vec::new();
-    for c in rows!(db, chairship) {
+    for c in rows!(db, read, chairship) {
         chairships.push(ChairshipRow {
             chair: state_codes.opt(c.state_id)?,
             interim: c.interim.clone(),
@@ -160,7 +164,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
         });
     }
 
-    let document_models = rows!(db, document);
+    let document_models = rows!(db, read, document);
     let document_keys = Names::new(
         "document",
         document_models.iter().map(|d| (d.id, d.key.clone())),
@@ -178,7 +182,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
         });
     }
 
-    let commitment_models = rows!(db, commitment);
+    let commitment_models = rows!(db, read, commitment);
     let commitment_keys = Names::new(
         "commitment",
         commitment_models.iter().map(|c| (c.id, c.key.clone())),
@@ -198,7 +202,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
     }
 
     let endorsements = endorsements(
-        rows!(db, endorsement),
+        rows!(db, read, endorsement),
         &memberships,
         &membership_models,
         &commitments,
@@ -208,7 +212,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
         &cites,
     )?;
 
-    let organization_models = rows!(db, organization);
+    let organization_models = rows!(db, read, organization);
     let organization_keys = Names::new(
         "organization",
         organization_models.iter().map(|o| (o.id, o.key.clone())),
@@ -225,7 +229,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
         });
     }
 
-    let initiative_models = rows!(db, initiative);
+    let initiative_models = rows!(db, read, initiative);
     let initiative_keys = Names::new(
         "initiative",
         initiative_models.iter().map(|i| (i.id, i.key.clone())),
@@ -246,14 +250,14 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
     }
 
     let mut funders: HashMap<i32, Vec<FunderRow>> = HashMap::new();
-    for f in rows!(db, funding_funder) {
+    for f in rows!(db, read, funding_funder) {
         funders.entry(f.funding_id).or_default().push(FunderRow {
             state: state_codes.opt(f.state_id)?,
             organization: organization_keys.opt(f.organization_id)?,
         });
     }
     let mut fundings = Vec::new();
-    for f in rows!(db, funding) {
+    for f in rows!(db, read, funding) {
         fundings.push(FundingRow {
             key: f.key.clone(),
             description: f.description.clone(),
@@ -272,7 +276,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
     }
 
     let mut roles: HashMap<i32, Vec<PersonRoleRow>> = HashMap::new();
-    for r in rows!(db, person_role) {
+    for r in rows!(db, read, person_role) {
         roles.entry(r.person_id).or_default().push(PersonRoleRow {
             conference: conference_keys.of(r.conference_id)?,
             role: r.role,
@@ -280,7 +284,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
             office_state: state_codes.opt(r.office_state_id)?,
         });
     }
-    let people = rows!(db, person)
+    let people = rows!(db, read, person)
         .into_iter()
         .map(|p| PersonRow {
             roles: roles.remove(&p.id).unwrap_or_default(),
@@ -290,7 +294,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
         })
         .collect();
 
-    let claims = rows!(db, claim)
+    let claims = rows!(db, read, claim)
         .into_iter()
         .map(|c| ClaimRow {
             as_of: date_spec(&stored_date(&c, "as_of")),
@@ -302,6 +306,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
         })
         .collect();
 
+    refuse_unread(db, &read).await?;
     Ok(Dataset {
         sources,
         coalition,
@@ -318,6 +323,54 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
         people,
         claims,
     })
+}
+
+/// The tables whose rows neither the data file holds (`read`) nor the loader derives (the
+/// search index, the dataset version, the kept row counts): a record type not yet in the
+/// file format.
+fn unread<'a>(tables: &[&'a str], read: &BTreeSet<&str>) -> Vec<&'a str> {
+    use sea_orm::EntityName;
+    let derived = [
+        search_entry::Entity.table_name(),
+        dataset_version::Entity.table_name(),
+        row_count::Entity.table_name(),
+    ];
+    tables
+        .iter()
+        .copied()
+        .filter(|table| !read.contains(table) && !derived.contains(table))
+        .collect()
+}
+
+/// Refuses to export a database holding rows the data file has no place for, which the
+/// file (and a later import of it) would otherwise lose without a word.
+async fn refuse_unread(
+    db: &impl ConnectionTrait,
+    read: &BTreeSet<&str>,
+) -> Result<(), DatasetError> {
+    use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Query};
+    let mut lost = Vec::new();
+    for table in unread(&entity::tables(), read) {
+        let count = Query::select()
+            .expr(Expr::col(Asterisk).count())
+            .from(Alias::new(table))
+            .to_owned();
+        let rows: i64 = match db.query_one(&count).await? {
+            Some(row) => row.try_get_by_index(0)?,
+            None => 0,
+        };
+        if rows > 0 {
+            lost.push(format!("{rows} rows of `{table}`"));
+        }
+    }
+    if lost.is_empty() {
+        Ok(())
+    } else {
+        Err(DatasetError::Invalid(vec![format!(
+            "the data file has no place for {}: exporting would lose them",
+            lost.join(", ")
+        )]))
+    }
 }
 
 /// [`export`] from one consistent snapshot of the database, so records written while it
@@ -533,6 +586,19 @@ fn date_spec(date: &UncertainDate) -> Option<DateSpec> {
 mod tests {
     use super::*;
     use crate::dates::day;
+
+    #[test]
+    fn a_table_the_file_does_not_hold_is_unread() {
+        let read: BTreeSet<&str> = ["states", "memberships"].into_iter().collect();
+        let tables = [
+            "states",
+            "memberships",
+            "search_entries",
+            "row_counts",
+            "meetings",
+        ];
+        assert_eq!(unread(&tables, &read), ["meetings"]);
+    }
 
     #[test]
     fn dates_read_back_in_the_form_that_loads_them() {
