@@ -366,10 +366,10 @@ async fn refuse_unread(
     if lost.is_empty() {
         Ok(())
     } else {
-        Err(DatasetError::Invalid(vec![format!(
-            "the data file has no place for {}: exporting would lose them",
+        Err(DatasetError::Write(format!(
+            "it has no place for {}, which exporting would lose",
             lost.join(", ")
-        )]))
+        )))
     }
 }
 
