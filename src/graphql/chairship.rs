@@ -4,13 +4,11 @@ pub mod curation;
 
 use async_graphql::ID;
 use entity::chairship;
-use entity::enums::RecordKind;
 use sea_orm::EntityTrait;
 
 use super::dates::Date;
 use super::fields::object;
 use super::filter::Custom;
-use super::list::Cited;
 use super::list::KeySql;
 use super::list::Loaded;
 use super::source::Source;
@@ -47,10 +45,7 @@ parents {
     /// The state that chaired; null when none did or none is confirmed.
     chair: State = entity::chairship::STATE;
 }
-lists {
-    /// The sources of this record.
-    sources: Source = Cited(RecordKind::Chairship);
-}
+cited Chairship;
 
 record chairship, "chairships", by [Start Asc];
 filter {

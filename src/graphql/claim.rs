@@ -2,11 +2,10 @@
 
 use async_graphql::ID;
 use entity::claim;
-use entity::enums::{ClaimTopic, RecordKind};
+use entity::enums::ClaimTopic;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
 use super::fields::object;
-use super::list::Cited;
 use super::list::Loaded;
 use super::source::Source;
 
@@ -34,10 +33,7 @@ dates {
     /// The date the claim describes.
     as_of [filter as_of_earliest as_of_latest, order AsOf],
 }
-lists {
-    /// The sources of this record.
-    sources: Source = Cited(RecordKind::Claim);
-}
+cited Claim;
 
 record claim, "claims", by [Topic Asc];
 }

@@ -3,7 +3,6 @@
 use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
 use entity::enums::ConferenceKind;
-use entity::enums::RecordKind;
 use entity::{chairship, conference};
 use entity::{coalition, source, state};
 use sea_orm::sea_query::Alias;
@@ -15,7 +14,6 @@ use super::conference::Conference;
 use super::dates::Date;
 use super::error::{ApiResult, OrGraphql};
 use super::fields::object;
-use super::list::Cited;
 use super::list::{Db, Loaded, single};
 use super::membership::state_is_member;
 use super::source::Source;
@@ -118,10 +116,7 @@ dates {
     /// When it was founded.
     founded,
 }
-lists {
-    /// The sources of this record.
-    sources: Source = Cited(RecordKind::Coalition);
-}
+cited Coalition;
 roots {
     /// The states that were members on a day, by name.
     members(

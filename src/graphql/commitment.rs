@@ -3,13 +3,12 @@
 pub mod curation;
 
 use async_graphql::{ID, Object};
-use entity::enums::{CommitmentKind, RecordKind};
+use entity::enums::CommitmentKind;
 use entity::{commitment, endorsement};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
 use super::document::Document;
 use super::fields::object;
-use super::list::Cited;
 use super::list::Loaded;
 use super::list::{EdgeFields, EdgeOf};
 use super::source::Source;
@@ -71,9 +70,8 @@ parents {
 lists {
     /// The states that endorsed it; each edge gives the endorsement.
     endorsers: State with EndorsementFields = entity::endorsement::ENDORSERS;
-    /// The sources of this record.
-    sources: Source = Cited(RecordKind::Commitment);
 }
+cited Commitment;
 
 record commitment, "commitments", by [Kind Desc];
 }
@@ -101,10 +99,7 @@ parents {
     /// The endorsed commitment.
     commitment: Commitment = entity::endorsement::COMMITMENT;
 }
-lists {
-    /// The sources of this record.
-    sources: Source = Cited(RecordKind::Endorsement);
-}
+cited Endorsement;
 }
 
 object! {

@@ -3,7 +3,7 @@
 pub mod curation;
 
 use async_graphql::{Context, ID, SimpleObject};
-use entity::enums::{ConferenceFormat, ConferenceKind, HostRole, PersonRoleKind, RecordKind};
+use entity::enums::{ConferenceFormat, ConferenceKind, HostRole, PersonRoleKind};
 use entity::{conference, conference_host, person_role};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
@@ -12,7 +12,6 @@ use super::document::Document;
 use super::error::ApiResult;
 use super::fields::object;
 use super::initiative::Initiative;
-use super::list::Cited;
 use super::list::Loaded;
 use super::list::{EdgeFields, EdgeOf};
 use super::list::{KeySql, Measure};
@@ -114,9 +113,8 @@ lists {
     people: Person with ParticipationFields = entity::person_role::PARTICIPANTS;
     /// The initiatives launched at the conference.
     initiatives_launched: Initiative = entity::initiative::LAUNCHED_AT;
-    /// The sources of this record.
-    sources: Source = Cited(RecordKind::Conference);
 }
+cited Conference;
 
 record conference, "conferences", by [StartDate Asc];
 groups {

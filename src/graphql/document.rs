@@ -3,7 +3,7 @@
 pub mod curation;
 
 use async_graphql::{Context, ID};
-use entity::enums::{DocumentKind, RecordKind};
+use entity::enums::DocumentKind;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -17,7 +17,6 @@ use super::commitment::Commitment;
 use super::conference::Conference;
 use super::error::{ApiResult, OrGraphql};
 use super::fields::object;
-use super::list::Cited;
 use super::list::{Connection, PageArgs};
 use super::list::{Db, Loaded, group};
 use super::source::Source;
@@ -63,9 +62,8 @@ paged {
 lists {
     /// The commitments the document sets out.
     commitments: Commitment = entity::commitment::DOCUMENT;
-    /// The sources of this record.
-    sources: Source = Cited(RecordKind::Document);
 }
+cited Document;
 
 record document, "documents", by [Adopted Asc];
 }

@@ -323,7 +323,8 @@ where
 /// (`dates`); the rows its foreign keys point to (`parents`, `name: Type = KEY;`); lists the
 /// model cannot describe, with their loader (`paged`, `name(extra arguments) -> Type =
 /// loader;`: the macro adds the page arguments and the cost); its list fields (`lists`, one
-/// line each: `name: Type = relationship;` or `name: Type with EdgeFields = link;`); lists
+/// line each: `name: Type = relationship;` or `name: Type with EdgeFields = link;`); its
+/// `sources` list, for a record that cites them (`cited Kind;`, its kind of citing record); lists
 /// of rows chosen by the object itself or by the field's arguments (`roots`,
 /// `name(extra arguments) -> Type = |object| select;`), as root fields are; and, for a node
 /// type, its `record` section (see [`record!`]), which reads the marks a column or date
@@ -380,6 +381,7 @@ macro_rules! object {
         $(lists {
             $( $(#[$doc:meta])* $field:ident : $node:ident $(with $edge:ty)? = $rel:expr; )*
         })?
+        $(cited $cited:ident;)?
         $(roots {
             $( $(#[$rdoc:meta])* $rfield:ident ( $( $(#[$ram:meta])* $ran:ident : $rat:ty ),* $(,)? )
                 -> $rnode:ident = $select:expr; )*
@@ -395,6 +397,9 @@ macro_rules! object {
             [$($($record)*)?]
         ] []
             $($( [$node list $(#[$doc])* $field () [$($edge)?] ($rel)] )*)?
+            $( [Source list
+                /// The sources of this record.
+                sources () [] ($crate::graphql::list::Cited(entity::enums::RecordKind::$cited))] )?
             $($( [$rnode root $(#[$rdoc])* $rfield ($( [$(#[$ram])* $ran ($rat)] )*) [] ($select)] )*)?);
     };
     // Looks up the next list's `orderBy` description, and files the list with it.

@@ -3,7 +3,7 @@
 pub mod curation;
 
 use async_graphql::{Context, ID, Union};
-use entity::enums::{FundingQualifier, RecordKind};
+use entity::enums::FundingQualifier;
 use entity::funding;
 use sea_orm::EntityTrait;
 
@@ -11,7 +11,6 @@ use super::error::ApiResult;
 use super::fields::object;
 use super::filter::ListFilter;
 use super::initiative::Initiative;
-use super::list::Cited;
 use super::list::{Aggregated, Connection, PageArgs};
 use super::list::{ListQuery, Loaded, through};
 use super::list::{Measure, Scope};
@@ -75,10 +74,7 @@ paged {
     /// The states and organizations that gave the money.
     funders() -> Funder = Self::funders_page;
 }
-lists {
-    /// The sources of this record.
-    sources: Source = Cited(RecordKind::Funding);
-}
+cited Funding;
 
 record funding, "fundings", by [PeriodStart Asc];
 filter {

@@ -1,14 +1,12 @@
 //! Initiatives: the Digital Defenders Partnership and its like.
 
 use async_graphql::ID;
-use entity::enums::RecordKind;
 use entity::initiative;
 use sea_orm::EntityTrait;
 
 use super::conference::Conference;
 use super::fields::object;
 use super::funding::Funding;
-use super::list::Cited;
 use super::list::Loaded;
 use super::organization::Organization;
 use super::source::Source;
@@ -52,9 +50,8 @@ parents {
 lists {
     /// The fundings it received.
     fundings: Funding = entity::funding::RECIPIENT;
-    /// The sources of this record.
-    sources: Source = Cited(RecordKind::Initiative);
 }
+cited Initiative;
 
 record initiative, "initiatives", by [Name Asc];
 }

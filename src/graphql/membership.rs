@@ -4,7 +4,6 @@ pub mod curation;
 
 use async_graphql::{Enum, ID};
 use chrono::NaiveDate;
-use entity::enums::RecordKind;
 use entity::{membership, state};
 use sea_orm::sea_query::{Alias, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, EntityTrait};
@@ -13,7 +12,6 @@ use super::filter::{Custom, column};
 
 use super::dates::{Date, read_date};
 use super::fields::object;
-use super::list::Cited;
 use super::list::KeySql;
 use super::list::Loaded;
 use super::source::Source;
@@ -191,10 +189,7 @@ parents {
     /// The member state.
     state: State = entity::membership::STATE;
 }
-lists {
-    /// The sources of this record.
-    sources: Source = Cited(RecordKind::Membership);
-}
+cited Membership;
 
 record membership, "memberships", by [Joined Asc];
 filter {

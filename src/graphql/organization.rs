@@ -3,14 +3,13 @@
 pub mod curation;
 
 use async_graphql::ID;
-use entity::enums::{OrganizationKind, RecordKind};
+use entity::enums::OrganizationKind;
 use entity::organization;
 use sea_orm::EntityTrait;
 
 use super::fields::object;
 use super::funding::Funding;
 use super::initiative::Initiative;
-use super::list::Cited;
 use super::list::KeySql;
 use super::list::Loaded;
 use super::source::Source;
@@ -46,9 +45,8 @@ lists {
     managed_initiatives: Initiative = entity::initiative::MANAGER;
     /// The fundings it contributed to.
     fundings: Funding = entity::funding_funder::FUNDED_BY_ORGANIZATION;
-    /// The sources of this record.
-    sources: Source = Cited(RecordKind::Organization);
 }
+cited Organization;
 
 record organization, "organizations", by [Name Asc];
 groups {

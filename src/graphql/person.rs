@@ -3,13 +3,11 @@
 pub mod curation;
 
 use async_graphql::ID;
-use entity::enums::RecordKind;
 use entity::person;
 use sea_orm::EntityTrait;
 
 use super::conference::{Conference, ParticipationFields};
 use super::fields::object;
-use super::list::Cited;
 use super::list::Loaded;
 use super::source::Source;
 
@@ -31,9 +29,8 @@ columns {
 lists {
     /// The conferences the person took part in; each edge gives the role and the office held.
     conferences: Conference with ParticipationFields = entity::person_role::PARTICIPATIONS;
-    /// The sources of this record.
-    sources: Source = Cited(RecordKind::Person);
 }
+cited Person;
 
 record person, "people", by [Name Asc];
 }

@@ -3,7 +3,7 @@
 pub mod curation;
 
 use async_graphql::{Context, ID};
-use entity::enums::{RecordKind, Region};
+use entity::enums::Region;
 use entity::{membership, state};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -15,7 +15,6 @@ use super::error::ApiResult;
 use super::fields::object;
 use super::filter::Custom;
 use super::funding::Funding;
-use super::list::Cited;
 use super::list::{ListQuery, Loaded};
 use super::membership::{Membership, MembershipStatus, state_is_member, state_status_on};
 use super::organization::Organization;
@@ -73,9 +72,8 @@ lists {
     /// The people the sources name holding an office of this state; each edge gives the
     /// conference, their role there and the office.
     people: Person with ParticipationFields = entity::person_role::OFFICE_HOLDERS;
-    /// The sources of this record.
-    sources: Source = Cited(RecordKind::State);
 }
+cited State;
 
 record state, "states", by [Name Asc];
 filter {
