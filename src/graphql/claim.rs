@@ -3,9 +3,9 @@
 use async_graphql::ID;
 use entity::claim;
 use entity::enums::ClaimTopic;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
 use super::fields::object;
+use super::fields::rows_where;
 use super::list::Loaded;
 use super::source::Source;
 
@@ -43,9 +43,7 @@ object! {
 query ClaimQuery;
 roots {
     /// The claims sources make on disputed or reported facts.
-    claims(
-        #[graphql(desc = "Only claims on this topic.")] topic: Option<ClaimTopic>,
-    ) -> Claim = |_| claim::Entity::find()
-            .apply_if(topic, |s, topic| s.filter(claim::Column::Topic.eq(topic)));
+    claims(#[graphql(desc = "Only claims on this topic.")] topic: Option<ClaimTopic>)
+        -> Claim = |_| rows_where(claim::Column::Topic, topic);
 }
 }

@@ -5,10 +5,10 @@ pub mod curation;
 use async_graphql::{ID, Object};
 use entity::enums::CommitmentKind;
 use entity::{commitment, endorsement};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
 use super::document::Document;
 use super::fields::object;
+use super::fields::rows_where;
 use super::list::Loaded;
 use super::list::{EdgeFields, EdgeOf};
 use super::source::Source;
@@ -107,9 +107,7 @@ object! {
 query CommitmentQuery;
 roots {
     /// The commitments: principles first, then areas of action.
-    commitments(
-        #[graphql(desc = "Only commitments of this kind.")] kind: Option<CommitmentKind>,
-    ) -> Commitment = |_| commitment::Entity::find()
-            .apply_if(kind, |s, kind| s.filter(commitment::Column::Kind.eq(kind)));
+    commitments(#[graphql(desc = "Only commitments of this kind.")] kind: Option<CommitmentKind>)
+        -> Commitment = |_| rows_where(commitment::Column::Kind, kind);
 }
 }

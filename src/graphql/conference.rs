@@ -5,12 +5,13 @@ pub mod curation;
 use async_graphql::{Context, ID, SimpleObject};
 use entity::enums::{ConferenceFormat, ConferenceKind, HostRole, PersonRoleKind};
 use entity::{conference, conference_host, person_role};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::dates::Date;
 use super::document::Document;
 use super::error::ApiResult;
 use super::fields::object;
+use super::fields::rows_where;
 use super::initiative::Initiative;
 use super::list::Loaded;
 use super::list::{EdgeFields, EdgeOf};
@@ -149,9 +150,7 @@ query ConferenceQuery {
 }
 roots {
     /// Conferences and other meetings, oldest first.
-    conferences(
-        #[graphql(desc = "Only meetings of this kind.")] kind: Option<ConferenceKind>,
-    ) -> Conference = |_| conference::Entity::find()
-            .apply_if(kind, |s, kind| s.filter(conference::Column::Kind.eq(kind)));
+    conferences(#[graphql(desc = "Only meetings of this kind.")] kind: Option<ConferenceKind>)
+        -> Conference = |_| rows_where(conference::Column::Kind, kind);
 }
 }

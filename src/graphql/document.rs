@@ -9,14 +9,15 @@ use std::sync::Arc;
 
 use entity::{chairship, document};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 use sea_orm::{Condition, ConnectionTrait, FromQueryResult};
+use sea_orm::{EntityTrait, QueryTrait};
 
 use super::chairship::Chairship;
 use super::commitment::Commitment;
 use super::conference::Conference;
 use super::error::{ApiResult, OrGraphql};
 use super::fields::object;
+use super::fields::rows_where;
 use super::list::{Connection, PageArgs};
 use super::list::{Db, Loaded, group};
 use super::source::Source;
@@ -131,9 +132,7 @@ object! {
 query DocumentQuery;
 roots {
     /// Documents, oldest first.
-    documents(
-        #[graphql(desc = "Only documents of this kind.")] kind: Option<DocumentKind>,
-    ) -> Document = |_| document::Entity::find()
-            .apply_if(kind, |s, kind| s.filter(document::Column::Kind.eq(kind)));
+    documents(#[graphql(desc = "Only documents of this kind.")] kind: Option<DocumentKind>)
+        -> Document = |_| rows_where(document::Column::Kind, kind);
 }
 }

@@ -3,7 +3,7 @@
 //! relationship's declaration in `entity::keys` and the listed type's [`Record`].
 
 use async_graphql::{Context, OutputType};
-use sea_orm::EntityTrait;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
 use super::error::{ApiResult, OrGraphql};
 use super::filter::list_query;
@@ -314,6 +314,19 @@ where
     let select = select(on);
     let resolve = Connection::from_query(ctx, select.clone(), &query, &args, N::wrap);
     plan::answer::<_, N>(ctx, &select, &query, &args, resolve).await
+}
+
+/// The rows of `column`'s table; only those whose `column` equals `value` when one is given
+/// (a root list's optional `kind` or `topic`).
+pub fn rows_where<C>(
+    column: C,
+    value: Option<impl Into<sea_orm::Value>>,
+) -> sea_orm::Select<C::EntityName>
+where
+    C: ColumnTrait,
+    C::EntityName: EntityTrait,
+{
+    C::EntityName::find().apply_if(value, |select, value| select.filter(column.eq(value)))
 }
 
 /// A concept's object type (or a root type, declared with `query Name;` in place of `impl`,

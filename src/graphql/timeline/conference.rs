@@ -8,12 +8,12 @@ use chrono::{Datelike, NaiveDate};
 use entity::enums::{ConferenceKind, Region};
 use entity::{conference, conference_host, state};
 use sea_orm::{
-    ColumnTrait, EntityTrait, Iterable, JoinType, QueryFilter, QuerySelect, QueryTrait,
-    RelationTrait,
+    ColumnTrait, EntityTrait, Iterable, JoinType, QueryFilter, QuerySelect, RelationTrait,
 };
 
 use super::{check_length, check_order, years};
 use crate::graphql::error::{ApiResult, OrGraphql};
+use crate::graphql::fields::rows_where;
 use crate::graphql::list::Db;
 
 /// The meetings that began in one year, and where their hosts came from.
@@ -52,12 +52,11 @@ pub async fn timeline(
     if let (Some(from), Some(to)) = (from, to) {
         check_order(from, to)?;
     }
-    let started: HashMap<i32, i32> = conference::Entity::find()
+    let started: HashMap<i32, i32> = rows_where(conference::Column::Kind, kind)
         .select_only()
         .column(conference::Column::Id)
         .column(conference::Column::StartDate)
         .filter(conference::Column::StartDate.is_not_null())
-        .apply_if(kind, |s, kind| s.filter(conference::Column::Kind.eq(kind)))
         .into_tuple::<(i32, NaiveDate)>()
         .all(&db.conn)
         .await
