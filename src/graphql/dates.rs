@@ -1,7 +1,7 @@
 //! The `Date` scalar and the uncertain-date interval as the API shows it.
 
 use async_graphql::{
-    InputObject, InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value,
+    InputObject, InputValueError, InputValueResult, Object, Scalar, ScalarType, Value,
 };
 use chrono::NaiveDate;
 use entity::enums::Precision;
@@ -34,35 +34,42 @@ impl ScalarType for Date {
     }
 }
 
+/// An uncertain date as the API shows it.
+pub struct DateInterval(pub UncertainDate);
+
 /// A date that sources may give only to a year or a month: the interval it is known to lie
 /// in, with the precision and wording of the source, and what narrowed it.
-#[derive(SimpleObject, Clone, Debug)]
-pub struct DateInterval {
+#[Object]
+impl DateInterval {
     /// The date as the source wrote it (`2014`, `2014-01`, `2014-04-25`); null when no source
     /// gives it and only other facts bound it.
-    pub stated: Option<String>,
-    /// How precisely the source gave the date.
-    pub precision: Option<Precision>,
-    /// The earliest day the date can be; null when unbounded.
-    pub earliest: Option<Date>,
-    /// The latest day the date can be; null when unbounded.
-    pub latest: Option<Date>,
-    /// Keys of the sources whose facts narrowed the interval beyond the stated date.
-    pub narrowed_by: Vec<String>,
-    /// Why the interval is narrower than the stated date.
-    pub narrowing_note: Option<String>,
-}
+    async fn stated(&self) -> Option<&str> {
+        self.0.stated.as_deref()
+    }
 
-impl From<UncertainDate> for DateInterval {
-    fn from(d: UncertainDate) -> Self {
-        Self {
-            stated: d.stated,
-            precision: d.precision,
-            earliest: d.earliest.map(Date),
-            latest: d.latest.map(Date),
-            narrowed_by: d.narrowed_by,
-            narrowing_note: d.narrowing_note,
-        }
+    /// How precisely the source gave the date.
+    async fn precision(&self) -> Option<Precision> {
+        self.0.precision
+    }
+
+    /// The earliest day the date can be; null when unbounded.
+    async fn earliest(&self) -> Option<Date> {
+        self.0.earliest.map(Date)
+    }
+
+    /// The latest day the date can be; null when unbounded.
+    async fn latest(&self) -> Option<Date> {
+        self.0.latest.map(Date)
+    }
+
+    /// Keys of the sources whose facts narrowed the interval beyond the stated date.
+    async fn narrowed_by(&self) -> &[String] {
+        &self.0.narrowed_by
+    }
+
+    /// Why the interval is narrower than the stated date.
+    async fn narrowing_note(&self) -> Option<&str> {
+        self.0.narrowing_note.as_deref()
     }
 }
 

@@ -497,7 +497,7 @@ macro_rules! object {
             $(
                 $(#[$ddoc])*
                 pub async fn $dfield(&self) -> Option<$crate::graphql::dates::DateInterval> {
-                    $crate::graphql::dates::read_date(&self.0.model, stringify!($dfield)).map(Into::into)
+                    $crate::graphql::dates::read_date(&self.0.model, stringify!($dfield)).map($crate::graphql::dates::DateInterval)
                 }
             )*
 
