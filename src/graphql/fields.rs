@@ -165,6 +165,9 @@ macro_rules! record {
     (@member $head:tt $f:tt $o:tt $g:tt $m:tt (root $($skip:tt)*) $($rest:tt)*) => {
         $crate::graphql::fields::record!(@member $head $f $o $g $m $($rest)*);
     };
+    (@member $head:tt $f:tt $o:tt $g:tt $m:tt (paged $($skip:tt)*) $($rest:tt)*) => {
+        $crate::graphql::fields::record!(@member $head $f $o $g $m $($rest)*);
+    };
     (@member {
             $ty:ident $filter:ident [$($members:tt)*] $field:ident $key:ident [$($orders:tt)*] $noun:literal
             $agg:ident $group:ident $keyenum:ident [$($keys:tt)*] [$($measures:tt)*]
@@ -389,7 +392,7 @@ macro_rules! object {
         })?
         $(paged {
             $( $(#[$gdoc:meta])* $gfield:ident ( $( $(#[$am:meta])* $an:ident : $at:ty ),* $(,)? )
-                -> $gnode:ty = $gfn:path; )*
+                -> $gnode:ident = $gfn:path; )*
         })?
         $(lists {
             $( $(#[$doc:meta])* $field:ident : $node:ident $(with $edge:ty)? = $rel:expr; )*
@@ -406,24 +409,30 @@ macro_rules! object {
             [$($( [$(#[$cdoc])* $cfield ($cty) [$($($cmark)*)?]] )*)?]
             [$($( [$(#[$ddoc])* $dfield [$($($dmark)*)?]] )*)?]
             [$($( [$(#[$pdoc])* $pfield $pnode ($fk)] )*)?]
-            [$($( [$(#[$gdoc])* $gfield ($( [$(#[$am])* $an ($at)] )*) ($gnode) $gfn] )*)?]
             [$($($record)*)?]
         ] []
+            $($( [$gnode paged $(#[$gdoc])* $gfield ($( [$(#[$am])* $an ($at)] )*) [] ($gfn)] )*)?
             $($( [$node list $(#[$doc])* $field () [$($edge)?] ($rel)] )*)?
             $( [Source list
                 /// The sources of this record.
                 sources () [] ($crate::graphql::list::Cited(entity::enums::RecordKind::$cited))] )?
             $($( [$rnode root $(#[$rdoc])* $rfield ($( [$(#[$ram])* $ran ($rat)] )*) [] ($select)] )*)?);
     };
-    // Looks up the next list's `orderBy` description, and files the list with it.
+    // Looks up the next list's `orderBy` description, and files the list with it; a list
+    // with its own loader takes no filter or order.
+    (@next $head:tt [$($lists:tt)*] [$node:ident paged $($item:tt)*] $($rest:tt)*) => {
+        $crate::graphql::fields::object!(@next $head [$($lists)* [[] $node paged $($item)*]] $($rest)*);
+    };
     (@next $head:tt $lists:tt [$node:ident $($item:tt)*] $($rest:tt)*) => {
         $crate::graphql::default_order_doc!($node; $head $lists [$node $($item)*] $($rest)*);
     };
     (@got $order_doc:literal $head:tt [$($lists:tt)*] [$($item:tt)*] $($rest:tt)*) => {
-        $crate::graphql::fields::object!(@next $head [$($lists)* [$order_doc $($item)*]] $($rest)*);
+        $crate::graphql::fields::object!(@next $head [$($lists)* [[$order_doc] $($item)*]] $($rest)*);
     };
-    // The relationship of a list field, for the planner; a root list has none.
+    // The relationship of a list field, for the planner; a root list and one with its own
+    // loader have none.
     (@relation root $($rest:tt)*) => {};
+    (@relation paged $($rest:tt)*) => {};
     (@relation list $name:ident $field:ident $node:ident [$($edge:ty)?] ($source:expr)) => {
         if $name == stringify!($field) {
             return Some($crate::graphql::model::Relation::list::<
@@ -432,12 +441,16 @@ macro_rules! object {
             >($crate::graphql::list::Many::path($source)));
         }
     };
-    // A list's page: of a relationship of the object's row, or of the rows a root chooses.
-    (@page list $node:ident $this:ident $ctx:ident ($source:expr) $filter:ident $order:ident $args:ident) => {
+    // A list's page: of a relationship of the object's row, of the rows a root chooses, or
+    // of the list's own loader.
+    (@page list $node:ident $this:ident $ctx:ident ($source:expr) [$filter:ident $order:ident $doc:literal] ($($an:ident)*) $args:ident) => {
         $crate::graphql::fields::nested($ctx, &$this.0, $source, $filter.as_ref(), $order.as_deref(), $args)
     };
-    (@page root $node:ident $this:ident $ctx:ident ($source:expr) $filter:ident $order:ident $args:ident) => {
+    (@page root $node:ident $this:ident $ctx:ident ($source:expr) [$filter:ident $order:ident $doc:literal] ($($an:ident)*) $args:ident) => {
         $crate::graphql::fields::root::<$node, Self>($ctx, $this, $source, $filter.as_ref(), $order.as_deref(), $args)
+    };
+    (@page paged $node:ident $this:ident $ctx:ident ($source:expr) [] ($($an:ident)*) $args:ident) => {
+        async { Ok($crate::graphql::plan::Answer::Resolved(($source)($this, $ctx, $($an,)* $args).await?)) }
     };
     // Every list has its description: writes the type. Every field that declares a cost
     // is written here, in the expansion that writes `#[Object]`: the cost's names resolve
@@ -447,10 +460,9 @@ macro_rules! object {
         [$( [$(#[$cdoc:meta])* $cfield:ident ($cty:ty) [$($cmark:tt)*]] )*]
         [$( [$(#[$ddoc:meta])* $dfield:ident [$($dmark:tt)*]] )*]
         [$( [$(#[$pdoc:meta])* $pfield:ident $pnode:ident ($fk:expr)] )*]
-        [$( [$(#[$gdoc:meta])* $gfield:ident ($( [$(#[$am:meta])* $an:ident ($at:ty)] )*) ($gnode:ty) $gfn:path] )*]
         [$($record:tt)*]
     ]
-        [$( [$order_doc:literal $node:ident $kind:ident $(#[$doc:meta])* $field:ident
+        [$( [[$($order_doc:literal)?] $node:ident $kind:ident $(#[$doc:meta])* $field:ident
             ($( [$(#[$am2:meta])* $an2:ident ($at2:ty)] )*) [$($edge:ty)?] ($source:expr)] )*]) => {
         impl $ty {
             /// The fields that answer a column as it is, with how each is read.
@@ -518,35 +530,20 @@ macro_rules! object {
             )*
 
             $(
-                $(#[$gdoc])*
-                #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
-                async fn $gfield(
-                    &self,
-                    ctx: &async_graphql::Context<'_>,
-                    $( $(#[$am])* $an: $at, )*
-                    #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
-                    #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
-                    #[graphql(desc = "Return the first n items (1 to 100; up to 10,000 when the answer is a table, CSV or NDJSON).")] first: Option<i32>,
-                    #[graphql(desc = "Return the last n items (1 to 100; up to 10,000 when the answer is a table, CSV or NDJSON).")] last: Option<i32>,
-                ) -> $crate::graphql::error::ApiResult<$crate::graphql::list::Connection<$gnode>> {
-                    let args = $crate::graphql::list::PageArgs::new(ctx, after, before, first, last)?;
-                    $gfn(self, ctx, $($an,)* args).await
-                }
-            )*
-
-            $(
                 $(#[$doc])*
                 #[graphql(complexity = "crate::graphql::limits::page_cost(first, last, child_complexity)")]
                 async fn $field(
                     &self,
                     ctx: &async_graphql::Context<'_>,
                     $( $(#[$am2])* $an2: $at2, )*
-                    #[graphql(desc = "Only items matching this filter.")]
-                    filter: Option<<$node as $crate::graphql::model::Record>::Filter>,
-                    #[graphql(desc = $order_doc)]
-                    order_by: Option<Vec<$crate::graphql::order::OrderBy<
-                        <$node as $crate::graphql::model::Record>::OrderField,
-                    >>>,
+                    $(
+                        #[graphql(desc = "Only items matching this filter.")]
+                        filter: Option<<$node as $crate::graphql::model::Record>::Filter>,
+                        #[graphql(desc = $order_doc)]
+                        order_by: Option<Vec<$crate::graphql::order::OrderBy<
+                            <$node as $crate::graphql::model::Record>::OrderField,
+                        >>>,
+                    )?
                     #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
                     #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
                     #[graphql(desc = "Return the first n items (1 to 100; up to 10,000 when the answer is a table, CSV or NDJSON).")] first: Option<i32>,
@@ -555,7 +552,8 @@ macro_rules! object {
                     $crate::graphql::list::Connection<$node $(, $edge)?>,
                 >> {
                     let args = $crate::graphql::list::PageArgs::new(ctx, after, before, first, last)?;
-                    $crate::graphql::fields::object!(@page $kind $node self ctx ($source) filter order_by args).await
+                    $crate::graphql::fields::object!(@page $kind $node self ctx ($source)
+                        [$(filter order_by $order_doc)?] ($($an2)*) args).await
                 }
             )*
         }
