@@ -29,15 +29,11 @@ pub enum DateSpec {
     /// `{ stated = "2014-01", not_after = "2014-01-16", narrowed_by = ["FS2014"] }`. An empty
     /// table `{}` is a date no source gives.
     Narrowed {
-        #[serde(skip_serializing_if = "Option::is_none")]
         stated: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         not_before: Option<NaiveDate>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         not_after: Option<NaiveDate>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         narrowed_by: Vec<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         note: Option<String>,
     },
 }
@@ -131,13 +127,9 @@ pub struct SourceRow {
     /// itself (no source the dataset holds gives that).
     #[serde(default, skip_serializing_if = "is_false")]
     pub title_is_description: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<DateSpec>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
@@ -146,15 +138,11 @@ pub struct SourceRow {
 pub struct CoalitionRow {
     pub name: String,
     pub purpose: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub founded: Option<DateSpec>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub founding_place: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub membership_criteria: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub participant_regions: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_regions_text: Option<String>,
     pub sources: Vec<String>,
 }
@@ -173,15 +161,11 @@ pub struct StateRow {
 #[serde(deny_unknown_fields)]
 pub struct MembershipRow {
     pub state: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub joined: Option<DateSpec>,
     #[serde(default)]
     pub founding: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ordinal: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub left: Option<DateSpec>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     pub sources: Vec<String>,
 }
@@ -198,24 +182,16 @@ pub struct HostRow {
 pub struct ConferenceRow {
     pub key: String,
     pub kind: ConferenceKind,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ordinal: Option<i32>,
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub venue: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<NaiveDate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<NaiveDate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<ConferenceFormat>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hosts: Vec<HostRow>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     pub sources: Vec<String>,
 }
@@ -223,15 +199,10 @@ pub struct ConferenceRow {
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChairshipRow {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chair: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interim: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<DateSpec>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<DateSpec>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     pub sources: Vec<String>,
 }
@@ -242,11 +213,8 @@ pub struct DocumentRow {
     pub key: String,
     pub title: String,
     pub kind: DocumentKind,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub adopted: Option<DateSpec>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conference: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     pub sources: Vec<String>,
 }
@@ -258,11 +226,9 @@ pub struct CommitmentRow {
     pub kind: CommitmentKind,
     pub title: String,
     pub description: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<String>,
     #[serde(default)]
     pub endorsed_on_joining: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     pub sources: Vec<String>,
 }
@@ -274,9 +240,8 @@ pub struct EndorsementRow {
     pub commitment: String,
     /// When the state endorsed it; a commitment endorsed on joining takes the joining date
     /// when this is left out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub endorsed: Option<DateSpec>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     pub sources: Vec<String>,
 }
@@ -287,9 +252,7 @@ pub struct OrganizationRow {
     pub key: String,
     pub name: String,
     pub kind: OrganizationKind,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     pub sources: Vec<String>,
 }
@@ -299,17 +262,11 @@ pub struct OrganizationRow {
 pub struct InitiativeRow {
     pub key: String,
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub launched_at: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub launched: Option<DateSpec>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manager: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operating_since: Option<DateSpec>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     pub sources: Vec<String>,
 }
@@ -317,9 +274,7 @@ pub struct InitiativeRow {
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FunderRow {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
 }
 
@@ -328,25 +283,17 @@ pub struct FunderRow {
 pub struct FundingRow {
     pub key: String,
     pub description: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub qualifier: Option<FundingQualifier>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_start: Option<DateSpec>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_end: Option<DateSpec>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient_initiative: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient_programme: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub funders: Vec<FunderRow>,
     #[serde(default)]
     pub funders_complete: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     pub sources: Vec<String>,
 }
@@ -356,9 +303,7 @@ pub struct FundingRow {
 pub struct PersonRoleRow {
     pub conference: String,
     pub role: PersonRoleKind,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub office: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub office_state: Option<String>,
 }
 
@@ -377,11 +322,8 @@ pub struct PersonRow {
 pub struct ClaimRow {
     pub topic: ClaimTopic,
     pub statement: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub as_of: Option<DateSpec>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     pub sources: Vec<String>,
 }

@@ -6,6 +6,8 @@
 //! (`[memberships.joined]`, `[[conferences.hosts]]`), so the dataset is turned into TOML values
 //! (its tables and fields in the order the structs declare them) and written here block by
 //! block, each field's value through the toml crate's inline form, which quotes and escapes.
+//! TOML has no null: the toml crate leaves an absent (`None`) field out, so the rows need no
+//! rule of their own for it.
 
 use std::fmt::Write as _;
 
