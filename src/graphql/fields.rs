@@ -361,6 +361,7 @@ where
 ///         /// The conferences the state hosted; each edge gives its role.
 ///         hosted_conferences: Conference with HostingFields = entity::conference_host::HOSTED;
 ///     }
+///     cited State;
 ///     record state, "states", by [Name Asc];
 ///     filter { /* members with rules of their own */ }
 /// }
