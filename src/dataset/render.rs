@@ -11,7 +11,7 @@
 
 use std::fmt::Write as _;
 
-use toml::{Table, Value};
+use toml::Value;
 
 use super::{Dataset, DatasetError};
 
@@ -19,9 +19,14 @@ impl Dataset {
     /// The dataset as a data file (`data/README.md` describes the format). Reading the text
     /// back with [`Dataset::parse`] gives the same dataset, and writing it again the same text.
     pub fn to_toml(&self) -> Result<String, DatasetError> {
-        let not_toml = |e: &dyn std::fmt::Display| DatasetError::Write(format!("not TOML: {e}"));
-        let Value::Table(file) = Value::try_from(self).map_err(|e| not_toml(&e))? else {
-            return Err(not_toml(&"the dataset is not a table"));
+        let file = match Value::try_from(self) {
+            Ok(Value::Table(file)) => file,
+            Ok(_) => {
+                return Err(DatasetError::Write(
+                    "the dataset is not a TOML table".into(),
+                ));
+            }
+            Err(e) => return Err(DatasetError::Write(format!("the dataset is not TOML: {e}"))),
         };
         // A table with no record still needs its key (most are required), and a bare key can
         // only stand before the first table header.
@@ -64,7 +69,7 @@ fn fields(out: &mut String, record: Value) -> Result<(), DatasetError> {
             "a record is not a table: {record}"
         )));
     };
-    for (key, value) in Table::into_iter(record) {
+    for (key, value) in record {
         // Field names are Rust identifiers, so they are bare keys.
         let _ = writeln!(out, "{key} = {value}");
     }
