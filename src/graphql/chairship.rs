@@ -47,7 +47,7 @@ parents {
 }
 cited Chairship;
 
-record chairship, "chairships", by [Start Asc];
+record chairship, "chairships", by [Start Asc] "Sort keys, in order; by start when left out.";
 filter {
     /// Only periods that may include this day (the sources give many only to a year).
     possibly_on: Date = Custom(|table, day: &Date| possibly_on(table, day.0)),

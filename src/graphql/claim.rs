@@ -35,7 +35,7 @@ dates {
 }
 cited Claim;
 
-record claim, "claims", by [Topic Asc];
+record claim, "claims", by [Topic Asc] "Sort keys, in order; by topic when left out.";
 }
 
 object! {

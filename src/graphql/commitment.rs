@@ -73,7 +73,8 @@ lists {
 }
 cited Commitment;
 
-record commitment, "commitments", by [Kind Desc];
+record commitment, "commitments",
+    by [Kind Desc] "Sort keys, in order; principles first when left out.";
 }
 
 /// A state's endorsement of a commitment.

@@ -117,7 +117,8 @@ lists {
 }
 cited Conference;
 
-record conference, "conferences", by [StartDate Asc];
+record conference, "conferences",
+    by [StartDate Asc] "Sort keys, in order; by start date when left out.";
 groups {
     /// The year it began.
     Year => year: i64 = KeySql::Year("start_date"),

@@ -66,7 +66,8 @@ lists {
 }
 cited Document;
 
-record document, "documents", by [Adopted Asc];
+record document, "documents",
+    by [Adopted Asc] "Sort keys, in order; by adoption date when left out.";
 }
 
 impl Document {

@@ -22,7 +22,8 @@ macro_rules! date_column {
 pub(crate) use date_column;
 
 /// The node-type half of [`object!`], from its trailing `record` section
-/// (`record entity, "plural noun", by [default order];` then, where needed, `filter`,
+/// (`record entity, "plural noun", by [default order] "its description";`, the description
+/// every list of the type gives its `orderBy`; then, where needed, `filter`,
 /// `order`, `groups` and `measures`, each with `{ members }`): the filter input (a member
 /// for each column and date marked `filter`, each parent and each list, then the section's
 /// own, as [`filter!`] takes them), the sort fields (each column and date marked `order`,
@@ -40,7 +41,7 @@ macro_rules! record {
     // The generated types take their names from the node type's: `State` has `StateFilter`,
     // `StateOrderField`, `StateOrder`, `StateAggregate`, `StateGroup` and `StateGroupKey`.
     (@derive [
-        $entity:ident, $noun:literal, by [$($default:tt)*];
+        $entity:ident, $noun:literal, by [$($default:tt)*] $order_doc:literal;
         $(filter { $($members:tt)* })?
         $(order { $($orders:tt)* })?
         $(groups { $($keys:tt)* })?
@@ -55,6 +56,22 @@ macro_rules! record {
                 $(measures { $($measures)* })?
             ] $ty $fields);
         }
+    };
+    // The description of the `orderBy` argument of every list of the type, which names its
+    // default order: a macro in the type's module, which `object!` asks for it where a type
+    // lists this one, since an attribute's argument must be a literal. It is written before
+    // anything else of the type, as types list each other. (`$d` is a `$` for the macro.)
+    (@order_doc $ty:ident []) => {};
+    (@order_doc $ty:ident [$entity:ident, $noun:literal, by [$($default:tt)*] $doc:literal; $($rest:tt)*]) => {
+        pastey::paste! {
+            $crate::graphql::fields::record!(@order_doc_macro [<$ty:snake _order_doc>] $doc $);
+        }
+    };
+    (@order_doc_macro $name:ident $doc:literal $d:tt) => {
+        macro_rules! $name {
+            ($d($d item:tt)*) => { $crate::graphql::fields::object!(@got $doc $d($d item)*); };
+        }
+        pub(crate) use $name;
     };
     (@derive [
         $entity:ident, $noun:literal;
@@ -362,7 +379,7 @@ where
 ///         hosted_conferences: Conference with HostingFields = entity::conference_host::HOSTED;
 ///     }
 ///     cited State;
-///     record state, "states", by [Name Asc];
+///     record state, "states", by [Name Asc] "Sort keys, in order; by name when left out.";
 ///     filter { /* members with rules of their own */ }
 /// }
 /// ```
@@ -405,6 +422,7 @@ macro_rules! object {
         })?
         $(record $($record:tt)*)?
     ) => {
+        $crate::graphql::fields::record!(@order_doc $ty [$($($record)*)?]);
         $crate::graphql::fields::object!(@next [
             [$(#[$attr])* impl $ty { $($body)* }]
             [$($( [$(#[$cdoc])* $cfield ($cty) [$($($cmark)*)?]] )*)?]
@@ -425,7 +443,10 @@ macro_rules! object {
         $crate::graphql::fields::object!(@next $head [$($lists)* [[] $node paged $($item)*]] $($rest)*);
     };
     (@next $head:tt $lists:tt [$node:ident $($item:tt)*] $($rest:tt)*) => {
-        $crate::graphql::default_order_doc!($node; $head $lists [$node $($item)*] $($rest)*);
+        pastey::paste! {
+            $crate::graphql::[<$node:snake>]::[<$node:snake _order_doc>]!(
+                $head $lists [$node $($item)*] $($rest)*);
+        }
     };
     (@got $order_doc:literal $head:tt [$($lists:tt)*] [$($item:tt)*] $($rest:tt)*) => {
         $crate::graphql::fields::object!(@next $head [$($lists)* [[$order_doc] $($item)*]] $($rest)*);

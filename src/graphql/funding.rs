@@ -76,7 +76,7 @@ paged {
 }
 cited Funding;
 
-record funding, "fundings", by [PeriodStart Asc];
+record funding, "fundings", by [PeriodStart Asc] "Sort keys, in order; by period when left out.";
 filter {
     /// The states among its funders.
     funder_states: ListFilter<StateFilter> = entity::funding_funder::STATE_FUNDERS,

@@ -53,7 +53,7 @@ lists {
 }
 cited Initiative;
 
-record initiative, "initiatives", by [Name Asc];
+record initiative, "initiatives", by [Name Asc] "Sort keys, in order; by name when left out.";
 }
 
 object! {

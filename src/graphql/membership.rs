@@ -191,7 +191,8 @@ parents {
 }
 cited Membership;
 
-record membership, "memberships", by [Joined Asc];
+record membership, "memberships",
+    by [Joined Asc] "Sort keys, in order; by joining date when left out.";
 filter {
     /// Only memberships certainly in force on this day.
     in_force_on: Date = Custom(|table, day: &Date| in_force_on_at(table, day.0, false)),

@@ -77,8 +77,7 @@ pub struct MutationRoot(
     person::curation::PersonMutation,
 );
 
-// The node types: what `node(id:)` loads and global ids name (`node.rs` has the machinery),
-// and the description of each listed type's `orderBy`, which names its default order.
+// The node types: what `node(id:)` loads and global ids name (`node.rs` has the machinery).
 use self::{
     chairship::Chairship, claim::Claim, coalition::Coalition, commitment::Commitment,
     commitment::Endorsement, conference::Conference, document::Document, funding::Funding,
@@ -116,24 +115,6 @@ node::nodes! {
     /// A claim.
     Claim(claim);
 }
-
-/// The description of a list's `orderBy` argument for each listed node type, which names its
-/// default order; handed to `object!` as a literal, as attribute arguments must be.
-macro_rules! default_order_doc {
-    (State; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by name when left out." $($t)*); };
-    (Membership; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by joining date when left out." $($t)*); };
-    (Conference; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by start date when left out." $($t)*); };
-    (Chairship; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by start when left out." $($t)*); };
-    (Document; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by adoption date when left out." $($t)*); };
-    (Commitment; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; principles first when left out." $($t)*); };
-    (Organization; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by name when left out." $($t)*); };
-    (Initiative; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by name when left out." $($t)*); };
-    (Funding; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by period when left out." $($t)*); };
-    (Person; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by name when left out." $($t)*); };
-    (Source; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by key when left out." $($t)*); };
-    (Claim; $($t:tt)*) => { $crate::graphql::fields::object!(@got "Sort keys, in order; by topic when left out." $($t)*); };
-}
-pub(crate) use default_order_doc;
 
 /// The schema type.
 pub type FocSchema = Schema<QueryRoot, MutationRoot, change::SubscriptionRoot>;

@@ -48,7 +48,7 @@ lists {
 }
 cited Organization;
 
-record organization, "organizations", by [Name Asc];
+record organization, "organizations", by [Name Asc] "Sort keys, in order; by name when left out.";
 groups {
     /// The ISO code of the state it is based in.
     HomeState => home_state: String = KeySql::Related(entity::organization::STATE.parent(), "code"),

@@ -32,7 +32,7 @@ lists {
 }
 cited Person;
 
-record person, "people", by [Name Asc];
+record person, "people", by [Name Asc] "Sort keys, in order; by name when left out.";
 }
 
 object! {

@@ -81,7 +81,7 @@ paged {
     cited_by() -> Node = Self::cited_by_page;
 }
 
-record source, "sources", by [Key Asc];
+record source, "sources", by [Key Asc] "Sort keys, in order; by key when left out.";
 }
 
 impl Source {

@@ -75,7 +75,7 @@ lists {
 }
 cited State;
 
-record state, "states", by [Name Asc];
+record state, "states", by [Name Asc] "Sort keys, in order; by name when left out.";
 filter {
     /// Only states that were certainly members on this day.
     member_on: Date = Custom(|table, day: &Date| super::membership::state_is_member_at(table, day.0, false)),
