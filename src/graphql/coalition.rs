@@ -14,7 +14,7 @@ use super::conference::Conference;
 use super::dates::Date;
 use super::error::{ApiResult, OrGraphql};
 use super::fields::object;
-use super::list::{Db, Loaded, single};
+use super::list::{Db, Loaded, alone};
 use super::membership::state_is_member;
 use super::source::Source;
 use super::state::State;
@@ -164,7 +164,7 @@ impl CoalitionSnapshot {
             .one(&db.conn)
             .await
             .or_gql()?;
-        Ok(single(found).map(Conference))
+        Ok(found.map(alone).map(Conference))
     }
 }
 roots {
@@ -222,6 +222,6 @@ impl CoalitionQuery {
     ) -> ApiResult<Option<Coalition>> {
         let db = ctx.data::<Db>()?;
         let found = coalition::Entity::find().one(&db.conn).await.or_gql()?;
-        Ok(single(found).map(|c| Coalition(c, on)))
+        Ok(found.map(alone).map(|c| Coalition(c, on)))
     }
 }

@@ -28,11 +28,7 @@ impl EndorsementFields {
     }
 }
 
-impl EdgeFields for EndorsementFields {
-    fn label() -> &'static str {
-        "Endorsement"
-    }
-}
+impl EdgeFields for EndorsementFields {}
 
 impl EdgeOf<Loaded<endorsement::Model>> for EndorsementFields {
     fn of(model: Loaded<endorsement::Model>) -> Self {

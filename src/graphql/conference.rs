@@ -28,11 +28,7 @@ pub struct HostingFields {
     pub role: HostRole,
 }
 
-impl EdgeFields for HostingFields {
-    fn label() -> &'static str {
-        "Hosting"
-    }
-}
+impl EdgeFields for HostingFields {}
 
 /// What a person did at a conference and the office they held then.
 pub struct ParticipationFields(pub Loaded<person_role::Model>);
@@ -66,11 +62,7 @@ parents {
 }
 }
 
-impl EdgeFields for ParticipationFields {
-    fn label() -> &'static str {
-        "Participation"
-    }
-}
+impl EdgeFields for ParticipationFields {}
 
 /// A Coalition meeting.
 #[derive(Clone)]

@@ -273,7 +273,7 @@ where
     let resolve = async {
         let db = ctx.data::<super::list::Db>()?;
         let found = select.clone().one(&db.conn).await.or_gql()?;
-        Ok(super::list::single(found).map(N::wrap))
+        Ok(found.map(super::list::alone).map(N::wrap))
     };
     plan::one::<N>(ctx, &select, resolve).await
 }

@@ -41,48 +41,9 @@ pub trait Filter {
 
 pub use entity::keys::Path;
 
-/// A relationship's path as SQL: the subqueries filters are made of.
-pub trait PathSql: Sized {
-    /// `SELECT 1 FROM <related rows of current> WHERE <target condition>`.
-    fn subquery(
-        self,
-        current: &Alias,
-        aliases: &mut Aliases,
-        target: impl FnOnce(&Alias, &mut Aliases) -> Condition,
-    ) -> SelectStatement;
-
-    /// The related row exists and satisfies `filter` (for to-one relationships).
-    fn matches<F: Filter>(self, current: &Alias, aliases: &mut Aliases, filter: &F) -> Condition {
-        Condition::all().add(Expr::exists(
-            self.subquery(current, aliases, |t, a| filter.condition(t, a)),
-        ))
-    }
-}
-
-impl PathSql for Path {
-    fn subquery(
-        self,
-        current: &Alias,
-        aliases: &mut Aliases,
-        target: impl FnOnce(&Alias, &mut Aliases) -> Condition,
-    ) -> SelectStatement {
-        let row = aliases.fresh();
-        let mut select = Query::select();
-        select
-            .expr(Expr::val(1))
-            .from_as(Alias::new(self.related_table()), row.clone());
-        self.correlate(&mut select, current, &row, aliases);
-        let condition = target(&row, aliases);
-        select.cond_where(condition);
-        select
-    }
-}
-
-/// A relationship's path as what ties a query of the related rows to the current row.
+/// A relationship's path as SQL: what ties a query of the related rows to the current row,
+/// and the subqueries filters are made of.
 pub trait Correlate {
-    /// The table the path leads to.
-    fn related_table(&self) -> &'static str;
-
     /// Adds to `select`, which reads the related table as `row`, what keeps the rows related
     /// to the row `current`: the key's condition, and the link or citations table joined.
     fn correlate(
@@ -92,16 +53,38 @@ pub trait Correlate {
         row: &Alias,
         aliases: &mut Aliases,
     );
+
+    /// `SELECT 1 FROM <related rows of current> WHERE <target condition>`.
+    fn subquery(
+        self,
+        current: &Alias,
+        aliases: &mut Aliases,
+        target: impl FnOnce(&Alias, &mut Aliases) -> Condition,
+    ) -> SelectStatement;
 }
 
 impl Correlate for Path {
-    fn related_table(&self) -> &'static str {
-        match *self {
+    fn subquery(
+        self,
+        current: &Alias,
+        aliases: &mut Aliases,
+        target: impl FnOnce(&Alias, &mut Aliases) -> Condition,
+    ) -> SelectStatement {
+        let table = match self {
             Path::Children { table, .. }
             | Path::Parent { table, .. }
             | Path::Link { table, .. } => table,
             Path::Citations { .. } => entity::source::Entity.table_name(),
-        }
+        };
+        let row = aliases.fresh();
+        let mut select = Query::select();
+        select
+            .expr(Expr::val(1))
+            .from_as(Alias::new(table), row.clone());
+        self.correlate(&mut select, current, &row, aliases);
+        let condition = target(&row, aliases);
+        select.cond_where(condition);
+        select
     }
 
     fn correlate(
@@ -470,55 +453,34 @@ impl FieldFilter for BooleanFilter {
     }
 }
 
-/// Declares the filter of a stored enum.
-macro_rules! enum_filter {
-    ($(#[$meta:meta])* $name:ident, $enum:ty) => {
+/// Declares the filters of stored enums, each `<Enum>Filter`.
+macro_rules! enum_filters {
+    ($($(#[$meta:meta])* $enum:ident;)*) => {$(pastey::paste! {
         value_filter!(
-            $(#[$meta])* $name, $enum, "Equal to.", |v: &$enum| sea_orm::Value::from(v.as_str());
+            $(#[$meta])* [<$enum Filter>], $enum, "Equal to.",
+            |v: &$enum| sea_orm::Value::from(v.as_str());
         );
-    };
+    })*};
 }
 
-enum_filter!(
+enum_filters! {
     /// Conditions on a UN M49 region.
-    RegionFilter,
-    Region
-);
-enum_filter!(
+    Region;
     /// Conditions on the kind of a meeting.
-    ConferenceKindFilter,
-    ConferenceKind
-);
-enum_filter!(
+    ConferenceKind;
     /// Conditions on the format of a meeting.
-    ConferenceFormatFilter,
-    ConferenceFormat
-);
-enum_filter!(
+    ConferenceFormat;
     /// Conditions on the kind of a document.
-    DocumentKindFilter,
-    DocumentKind
-);
-enum_filter!(
+    DocumentKind;
     /// Conditions on the kind of a commitment.
-    CommitmentKindFilter,
-    CommitmentKind
-);
-enum_filter!(
+    CommitmentKind;
     /// Conditions on the kind of an organization.
-    OrganizationKindFilter,
-    OrganizationKind
-);
-enum_filter!(
+    OrganizationKind;
     /// Conditions on the qualifier of an amount.
-    FundingQualifierFilter,
-    FundingQualifier
-);
-enum_filter!(
+    FundingQualifier;
     /// Conditions on the topic of a claim.
-    ClaimTopicFilter,
-    ClaimTopic
-);
+    ClaimTopic;
+}
 
 /// What one member of a filter input is checked against: a column for a field filter, a
 /// relationship for a list filter (`some`/`every`/`none`) or a parent's filter, or a
@@ -547,7 +509,10 @@ impl<F: Filter, C: EntityTrait, P: EntityTrait> FilterOn<ForeignKey<C, P>> for B
         table: &Alias,
         aliases: &mut Aliases,
     ) -> Condition {
-        on.parent().matches(table, aliases, self.as_ref())
+        let exists = on
+            .parent()
+            .subquery(table, aliases, |t, a| self.condition(t, a));
+        Condition::all().add(Expr::exists(exists))
     }
 }
 

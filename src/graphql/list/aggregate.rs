@@ -12,15 +12,12 @@ use std::sync::Arc;
 use async_graphql::Context;
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, ModelTrait, QueryFilter, QueryTrait,
-    Select,
-};
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, JoinType, QueryTrait, Select};
 
 use super::*;
-use crate::graphql::error::{ApiResult, OrGraphql};
-use entity::keys::{CITATIONS, ForeignKey, Link, Path};
-use sea_orm::IdenStatic;
+use crate::graphql::dates::Date;
+use crate::graphql::error::{ApiError, ApiResult, OrGraphql};
+use entity::keys::{CITATIONS, Path};
 
 /// The rows a list holds, as SQL, for its aggregates.
 #[derive(Clone)]
@@ -43,85 +40,46 @@ impl Scope {
         Self { rows, parent: None }
     }
 
-    /// The rows of `E` whose key `fk` holds the id of `parent` (for all of its group).
-    pub fn children<E: EntityTrait, P: EntityTrait>(
-        parent: &Loaded<P::Model>,
-        fk: ForeignKey<E, P>,
-        query: &ListQuery,
-    ) -> ApiResult<Self>
-    where
-        P::Model: Clone + Send + Sync + 'static,
-    {
-        let (id, ids, shared) = parent.group_scope();
-        let mut rows = query
-            .apply(E::find().filter(fk.column.is_in(ids)))
-            .or_gql()?
-            .into_query();
-        rows.clear_order_by();
-        rows.expr_as(
-            Expr::col((Alias::new(E::default().table_name()), fk.column)),
-            Alias::new(PARENT),
-        );
-        Ok(Self {
-            rows,
-            parent: id.map(|id| (id, shared)),
-        })
-    }
-
-    /// The rows of `E` linked to `parent` (for all of its group) through `link`.
-    pub fn through<P: EntityTrait, L: EntityTrait, E: EntityTrait>(
-        parent: &Loaded<P::Model>,
-        link: Link<P, L, E>,
-        query: &ListQuery,
-    ) -> ApiResult<Self>
-    where
-        P::Model: Clone + Send + Sync + 'static,
-    {
-        let (from, to) = (link.from.column.as_str(), link.to.column.as_str());
-        Self::linked::<E, P::Model>(parent, L::default().table_name(), from, to, query)
-    }
-
-    /// The rows of `E` linked to `parent` through the table `link`, whose `from` column
-    /// holds the parent's id and `to` the row's.
-    fn linked<E: EntityTrait, M: ModelTrait + Clone + Send + Sync + 'static>(
+    /// The rows of `E` that `path` reaches from `parent`, for every row of its group, each
+    /// with the id of the row it is reached from.
+    pub fn nested<E: EntityTrait, M: Row>(
         parent: &Loaded<M>,
-        link: &'static str,
-        from: &'static str,
-        to: &'static str,
+        path: Path,
         query: &ListQuery,
     ) -> ApiResult<Self> {
         let (id, ids, shared) = parent.group_scope();
-        let table = Alias::new(E::default().table_name());
-        let via = Alias::new("agg_link");
+        let col = |table: &str, column: &str| Expr::col((Alias::new(table), Alias::new(column)));
+        let (via, target) = ("agg_link", col(E::default().table_name(), "id"));
         let mut rows = query.apply(E::find()).or_gql()?.into_query();
         rows.clear_order_by();
-        rows.join_as(
-            sea_orm::JoinType::InnerJoin,
-            Alias::new(link),
-            via.clone(),
-            Expr::col((via.clone(), Alias::new(to))).eq(Expr::col((table, Alias::new("id")))),
-        )
-        .and_where(Expr::col((via.clone(), Alias::new(from))).is_in(ids))
-        .expr_as(Expr::col((via, Alias::new(from))), Alias::new(PARENT));
+        let owner = match path {
+            Path::Children { table, foreign_key } => col(table, foreign_key),
+            Path::Link { link, from, to, .. } => {
+                let on = col(via, to).eq(target);
+                rows.join_as(JoinType::InnerJoin, Alias::new(link), Alias::new(via), on);
+                col(via, from)
+            }
+            Path::Citations { kind } => {
+                let (citations, source, kind_column, record) = CITATIONS.names();
+                let on = col(via, source).eq(target);
+                rows.join_as(
+                    JoinType::InnerJoin,
+                    Alias::new(citations),
+                    Alias::new(via),
+                    on,
+                )
+                .and_where(col(via, kind_column).eq(kind.as_str()));
+                col(via, record)
+            }
+            // A list never follows a key to its one parent.
+            Path::Parent { .. } => return Err(ApiError::Unavailable).or_gql(),
+        };
+        rows.and_where(owner.clone().is_in(ids))
+            .expr_as(owner, Alias::new(PARENT));
         Ok(Self {
             rows,
             parent: id.map(|id| (id, shared)),
         })
-    }
-
-    /// The sources a record of `kind` cites, for every record of its group.
-    pub fn citations<M: ModelTrait + Clone + Send + Sync + 'static>(
-        record: &Loaded<M>,
-        kind: entity::enums::RecordKind,
-        query: &ListQuery,
-    ) -> ApiResult<Self> {
-        let (table, source, kind_column, record_column) = CITATIONS.names();
-        let mut scope =
-            Self::linked::<entity::source::Entity, M>(record, table, record_column, source, query)?;
-        scope.rows.and_where(
-            Expr::col((Alias::new("agg_link"), Alias::new(kind_column))).eq(kind.as_str()),
-        );
-        Ok(scope)
     }
 }
 
@@ -142,23 +100,7 @@ pub enum KeySql {
     Related(Path, &'static str),
 }
 
-/// What kind of value a key yields.
-#[derive(Clone, Copy)]
-enum KeyKind {
-    Text,
-    Bool,
-    Int,
-}
-
 impl KeySql {
-    fn kind(self) -> KeyKind {
-        match self {
-            KeySql::Text(_) | KeySql::Related(..) => KeyKind::Text,
-            KeySql::Bool(_) => KeyKind::Bool,
-            KeySql::Year(_) | KeySql::CertainYear(..) => KeyKind::Int,
-        }
-    }
-
     /// The key's SQL expression over the rows `t`, adding the joins it needs. Every name
     /// here is one of the schema's own; no client text reaches it.
     fn sql(self, n: usize, backend: DbBackend, select: &mut SelectStatement) -> String {
@@ -243,44 +185,55 @@ impl Measure {
     }
 }
 
-/// A key's value in one group.
+/// A key's or a measure's value in one group.
 #[derive(Clone, Debug, PartialEq)]
-pub enum KeyValue {
+pub enum Cell {
     /// Text (also stored enums).
     Text(Option<String>),
     /// A whole number.
     Int(Option<i64>),
     /// True or false.
     Bool(Option<bool>),
-}
-
-/// A measure's value in one group.
-#[derive(Clone, Debug, PartialEq)]
-pub enum MeasureValue {
-    /// A whole number.
-    Int(Option<i64>),
     /// A date.
     Date(Option<NaiveDate>),
 }
 
+/// Reads a group's key or measure as its field's type.
+pub trait FromCell: Sized {
+    /// The value, when the cell holds one of this type.
+    fn from_cell(value: &Cell) -> Option<Self>;
+}
+
+macro_rules! from_cell {
+    ($($ty:ty => $variant:ident $(($wrap:path))?),*) => {$(
+        impl FromCell for $ty {
+            fn from_cell(value: &Cell) -> Option<Self> {
+                match value {
+                    Cell::$variant(v) => v.clone()$(.map($wrap))?,
+                    _ => None,
+                }
+            }
+        }
+    )*};
+}
+from_cell!(String => Text, i64 => Int, bool => Bool, Date => Date(Date));
+
 /// One group of an aggregate: its keys, its number of distinct rows, its measures.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct GroupRow {
     /// The key values, in the order the keys were asked.
-    pub keys: Vec<KeyValue>,
+    pub keys: Vec<Cell>,
     /// Distinct rows in the group.
     pub count: i64,
     /// The measures, by the name of their field.
-    pub measures: Vec<(&'static str, MeasureValue)>,
+    pub measures: Vec<(&'static str, Cell)>,
 }
 
 impl GroupRow {
     /// The measure of the field `name`.
-    pub fn measure(&self, name: &str) -> Option<&MeasureValue> {
-        self.measures
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v)
+    pub fn measure<T: FromCell>(&self, name: &str) -> Option<T> {
+        let (_, value) = self.measures.iter().find(|(n, _)| *n == name)?;
+        T::from_cell(value)
     }
 }
 
@@ -344,10 +297,14 @@ pub async fn aggregate(
                     .enumerate()
                     .map(|(n, key)| {
                         let name = format!("k{n}");
-                        Ok(match key.kind() {
-                            KeyKind::Text => KeyValue::Text(row.try_get("", &name)?),
-                            KeyKind::Int => KeyValue::Int(row.try_get("", &name)?),
-                            KeyKind::Bool => KeyValue::Bool(row.try_get("", &name)?),
+                        Ok(match key {
+                            KeySql::Bool(_) => Cell::Bool(row.try_get("", &name)?),
+                            KeySql::Year(_) | KeySql::CertainYear(..) => {
+                                Cell::Int(row.try_get("", &name)?)
+                            }
+                            KeySql::Text(_) | KeySql::Related(..) => {
+                                Cell::Text(row.try_get("", &name)?)
+                            }
                         })
                     })
                     .collect::<Result<Vec<_>, sea_orm::DbErr>>()?;
@@ -361,9 +318,9 @@ pub async fn aggregate(
                             match measure {
                                 Measure::SumInUnit(..)
                                 | Measure::MinInt(_)
-                                | Measure::MaxInt(_) => MeasureValue::Int(row.try_get("", &name)?),
+                                | Measure::MaxInt(_) => Cell::Int(row.try_get("", &name)?),
                                 Measure::MinDate(_) | Measure::MaxDate(_) => {
-                                    MeasureValue::Date(row.try_get("", &name)?)
+                                    Cell::Date(row.try_get("", &name)?)
                                 }
                             },
                         ))
@@ -412,39 +369,6 @@ pub async fn aggregate(
     }
 }
 
-/// Reads a stored enum from a group key.
-pub trait FromKey: Sized {
-    /// The value, when the key holds one of this type.
-    fn from_key(value: &KeyValue) -> Option<Self>;
-}
-
-impl FromKey for String {
-    fn from_key(value: &KeyValue) -> Option<Self> {
-        match value {
-            KeyValue::Text(v) => v.clone(),
-            _ => None,
-        }
-    }
-}
-
-impl FromKey for i64 {
-    fn from_key(value: &KeyValue) -> Option<Self> {
-        match value {
-            KeyValue::Int(v) => *v,
-            _ => None,
-        }
-    }
-}
-
-impl FromKey for bool {
-    fn from_key(value: &KeyValue) -> Option<Self> {
-        match value {
-            KeyValue::Bool(v) => *v,
-            _ => None,
-        }
-    }
-}
-
 /// A column's type that its list can be grouped by: the group key's type and how the key
 /// reads the column.
 pub trait GroupColumn {
@@ -477,10 +401,10 @@ impl<T: GroupColumn> GroupColumn for Option<T> {
 
 macro_rules! enum_keys {
     ($($enum:ty),*) => {
-        $(impl FromKey for $enum {
-            fn from_key(value: &KeyValue) -> Option<Self> {
+        $(impl FromCell for $enum {
+            fn from_cell(value: &Cell) -> Option<Self> {
                 match value {
-                    KeyValue::Text(Some(v)) => <$enum as sea_orm::ActiveEnum>::try_from_value(v).ok(),
+                    Cell::Text(Some(v)) => <$enum as sea_orm::ActiveEnum>::try_from_value(v).ok(),
                     _ => None,
                 }
             }
@@ -505,22 +429,6 @@ enum_keys!(
     FundingQualifier,
     ClaimTopic
 );
-
-/// Reads a measure as a whole number.
-pub fn int_measure(value: Option<&MeasureValue>) -> Option<i64> {
-    match value {
-        Some(MeasureValue::Int(v)) => *v,
-        _ => None,
-    }
-}
-
-/// Reads a measure as a date.
-pub fn date_measure(value: Option<&MeasureValue>) -> Option<crate::graphql::dates::Date> {
-    match value {
-        Some(MeasureValue::Date(v)) => v.map(crate::graphql::dates::Date),
-        _ => None,
-    }
-}
 
 /// The most keys one `groupBy` may combine.
 pub const MAX_GROUP_KEYS: usize = 4;
@@ -607,11 +515,7 @@ macro_rules! aggregate_types {
                 self.totals
                     .get_or_try_init(|| async {
                         let groups = $crate::graphql::list::aggregate(ctx, &self.scope, &[], MEASURES).await?;
-                        Ok(groups.into_iter().next().unwrap_or($crate::graphql::list::GroupRow {
-                            keys: Vec::new(),
-                            count: 0,
-                            measures: Vec::new(),
-                        }))
+                        Ok(groups.into_iter().next().unwrap_or_default())
                     })
                     .await
             }
@@ -628,8 +532,7 @@ macro_rules! aggregate_types {
             $(
                 $(#[$mdoc])*
                 async fn $mfield(&self, ctx: &async_graphql::Context<'_>) -> $crate::graphql::error::ApiResult<Option<$crate::graphql::list::measure_type!($mty)>> {
-                    let totals = self.totals(ctx).await?;
-                    Ok($crate::graphql::list::measure_read!($mty, totals.measure(stringify!($mfield))))
+                    Ok(self.totals(ctx).await?.measure(stringify!($mfield)))
                 }
             )*
 
@@ -661,9 +564,9 @@ macro_rules! aggregate_types {
         }
 
         impl $group {
-            fn key<T: $crate::graphql::list::FromKey>(&self, key: $keyenum) -> Option<T> {
+            fn key<T: $crate::graphql::list::FromCell>(&self, key: $keyenum) -> Option<T> {
                 let position = self.keys.iter().position(|k| *k == key)?;
-                T::from_key(self.row.keys.get(position)?)
+                T::from_cell(self.row.keys.get(position)?)
             }
         }
 
@@ -686,7 +589,7 @@ macro_rules! aggregate_types {
             $(
                 $(#[$mdoc])*
                 async fn $mfield(&self) -> Option<$crate::graphql::list::measure_type!($mty)> {
-                    $crate::graphql::list::measure_read!($mty, self.row.measure(stringify!($mfield)))
+                    self.row.measure(stringify!($mfield))
                 }
             )*
         }
@@ -704,17 +607,6 @@ macro_rules! measure_type {
     };
 }
 pub(crate) use measure_type;
-
-/// Reads a measure of a kind.
-macro_rules! measure_read {
-    (int, $value:expr) => {
-        $crate::graphql::list::int_measure($value)
-    };
-    (date, $value:expr) => {
-        $crate::graphql::list::date_measure($value)
-    };
-}
-pub(crate) use measure_read;
 
 /// Totals over a list of items of several types.
 #[derive(async_graphql::SimpleObject)]

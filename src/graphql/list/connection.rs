@@ -12,8 +12,11 @@ use crate::graphql::error::{ApiResult, OrGraphql};
 
 /// Extra fields an edge carries about the relationship itself, and the name they give it.
 pub trait EdgeFields: ObjectType + Send + Sync + 'static {
-    /// The word inserted in the connection's type name (`StateHostingConnection`).
-    fn label() -> &'static str;
+    /// The word inserted in the connection's type name (`StateHostingConnection`): the
+    /// fields' type name without `Fields`.
+    fn label() -> String {
+        Self::type_name().trim_end_matches("Fields").to_owned()
+    }
 }
 
 /// Edge fields made from what an item of a relationship carries (its link row, or nothing).
@@ -29,8 +32,8 @@ impl<L> EdgeOf<L> for EmptyFields {
 }
 
 impl EdgeFields for EmptyFields {
-    fn label() -> &'static str {
-        ""
+    fn label() -> String {
+        String::new()
     }
 }
 
@@ -141,11 +144,6 @@ impl<N: OutputType, X: EdgeFields> TypeName for Edge<N, X> {
 }
 
 impl<N, X> Connection<N, X> {
-    /// A page cut from a complete, ordered list (for lists already loaded in one batch).
-    pub fn from_items(items: Vec<(N, X)>, args: &PageArgs) -> Self {
-        Self::from_page(super::Page::cut(items, args))
-    }
-
     /// A page of a nested list, as the loader cut it.
     pub fn from_page(page: super::Page<(N, X)>) -> Self {
         let end = page.start + page.items.len();
@@ -176,14 +174,10 @@ impl<N, X> Connection<N, X> {
 }
 
 impl<N> Connection<N, EmptyFields> {
-    /// A page of a nested list of plain items, as the loader cut it.
-    pub fn from_node_page(page: super::Page<N>) -> Self {
-        Self::from_page(page.map(|n| (n, EmptyFields)))
-    }
-
     /// A page of plain items.
     pub fn from_nodes(items: Vec<N>, args: &PageArgs) -> Self {
-        Self::from_items(items.into_iter().map(|n| (n, EmptyFields)).collect(), args)
+        let items = items.into_iter().map(|n| (n, EmptyFields)).collect();
+        Self::from_page(super::Page::cut(items, args))
     }
 
     /// A page read from the database: one statement counts the list, one reads the page.
@@ -208,16 +202,18 @@ impl<N> Connection<N, EmptyFields> {
         let wants_items = selection.field("nodes").exists() || selection.field("edges").exists();
         let wants_length =
             selection.field("totalCount").exists() || selection.field("pageInfo").exists();
+        let read = |start: usize, end: usize| {
+            let page = select
+                .clone()
+                .offset(start as u64)
+                .limit((end - start) as u64);
+            page.all(&db.conn)
+        };
         let (total, start, end, rows) = match args.fixed_window() {
             // Items without the list's length: the page alone, which an index on the sort
             // key answers without reading the whole list.
             Some((start, end)) if wants_items && !wants_length => {
-                let rows = select
-                    .offset(start as u64)
-                    .limit((end - start) as u64)
-                    .all(&db.conn)
-                    .await
-                    .or_gql()?;
+                let rows = read(start, end).await.or_gql()?;
                 let end = start + rows.len();
                 (end, start, end, rows)
             }
@@ -227,12 +223,7 @@ impl<N> Connection<N, EmptyFields> {
                 let total = select.clone().count(&db.conn).await.or_gql()? as usize;
                 let (start, end) = args.window(total);
                 let rows = if end > start && wants_items {
-                    select
-                        .offset(start as u64)
-                        .limit((end - start) as u64)
-                        .all(&db.conn)
-                        .await
-                        .or_gql()?
+                    read(start, end).await.or_gql()?
                 } else {
                     Vec::new()
                 };

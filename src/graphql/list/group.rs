@@ -1,15 +1,10 @@
 //! Batched loading. Rows loaded together form a group ([`Loaded`]); a relationship asked of
 //! one row is loaded for its whole group through the request's DataLoader, so each
 //! relationship field of a query costs one batch whatever the number of rows.
-//!
-//! Two generic key shapes cover the model: rows by primary key ([`ById`]) and rows whose
-//! foreign key column is one of a set of parent ids ([`ByColumn`]); citations add the record
-//! kind ([`CitationsOf`]).
 
 use std::any::Any;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::hash::Hash;
-use std::marker::PhantomData;
 use std::ops::Deref;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
@@ -22,7 +17,7 @@ use entity::enums::RecordKind;
 use entity::source;
 use futures_util::future::BoxFuture;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait};
-use sea_orm::{EntityTrait, FromQueryResult, ModelTrait, QueryFilter, QueryTrait};
+use sea_orm::{EntityTrait, FromQueryResult, ModelTrait, QueryFilter, QueryResult, QueryTrait};
 
 use super::*;
 use crate::graphql::error::{ApiError, ApiResult, OrGraphql};
@@ -109,20 +104,36 @@ pub fn group<M: Clone>(rows: Vec<M>) -> Vec<Loaded<M>> {
         .collect()
 }
 
-/// A row loaded on its own, as a group of one.
-pub fn single<M: Clone>(row: Option<M>) -> Option<Loaded<M>> {
-    row.map(alone)
+/// A row on its own (loaded alone, or just written), as a group of one.
+pub fn alone<M: Clone>(row: M) -> Loaded<M> {
+    let rows = vec![row.clone()];
+    let group = Arc::new(Group {
+        rows,
+        shared: Arc::default(),
+    });
+    Loaded { model: row, group }
 }
 
-/// A row on its own (just written, say), as a group of one.
-pub fn alone<M: Clone>(row: M) -> Loaded<M> {
-    Loaded {
-        model: row.clone(),
-        group: Arc::new(Group {
-            rows: vec![row],
-            shared: Arc::default(),
-        }),
-    }
+/// Several owners' rows made one group, each owner keeping its own, in order.
+fn regroup<K, M: Clone>(owned: Vec<(K, Vec<M>)>) -> impl Iterator<Item = (K, Vec<Loaded<M>>)> {
+    let sizes: Vec<usize> = owned.iter().map(|(_, rows)| rows.len()).collect();
+    let (keys, rows): (Vec<K>, Vec<Vec<M>>) = owned.into_iter().unzip();
+    let mut all = group(rows.into_iter().flatten().collect()).into_iter();
+    let regrouped: Vec<_> = sizes
+        .into_iter()
+        .map(|n| all.by_ref().take(n).collect())
+        .collect();
+    keys.into_iter().zip(regrouped)
+}
+
+/// The key of the row of `E` with this id, if it satisfies `query`.
+fn by_id<E>(id: i32, query: &Arc<ListQuery>) -> ByColumn<E> {
+    ByColumn::new("id", id, query.clone())
+}
+
+/// Distinct ids, sorted.
+fn distinct(ids: impl Iterator<Item = i32>) -> Vec<i32> {
+    ids.collect::<BTreeSet<_>>().into_iter().collect()
 }
 
 /// The `id` of any row.
@@ -134,10 +145,7 @@ pub(super) fn id_of<M: ModelTrait>(model: &M) -> Option<i32> {
 /// Children of the rows of one group, by parent id, themselves one group.
 type ChildrenMap<M> = HashMap<i32, Vec<Loaded<M>>>;
 
-impl<M> Loaded<M>
-where
-    M: ModelTrait + Clone + Send + Sync + 'static,
-{
+impl<M: Row> Loaded<M> {
     /// Runs `load` once for the whole group under `name` and shares its result.
     ///
     /// The load, with the SQL it awaits, is boxed: every field of an object is resolved as
@@ -187,8 +195,8 @@ where
     ) -> ApiResult<Vec<Loaded<R>>>
     where
         K: Hash + Eq + Clone + Send + Sync + 'static,
-        DbLoader: Loader<K, Value = Vec<R>, Error = ApiError>,
-        R: Clone + Send + Sync + 'static,
+        DbLoader: Loader<K, Value = Vec<Ranked<R>>, Error = ApiError>,
+        R: Row,
     {
         let map: Arc<ChildrenMap<R>> = self
             .shared(name, async {
@@ -197,18 +205,11 @@ where
                     .load_many(ids.iter().map(|id| key(*id)))
                     .await
                     .or_gql()?;
-                let mut per_row = Vec::with_capacity(ids.len());
-                let mut all = Vec::new();
-                for id in ids {
+                let owned = ids.into_iter().map(|id| {
                     let rows = found.remove(&key(id)).unwrap_or_default();
-                    per_row.push((id, rows.len()));
-                    all.extend(rows);
-                }
-                let mut grouped = group(all).into_iter();
-                Ok(per_row
-                    .into_iter()
-                    .map(|(id, n)| (id, grouped.by_ref().take(n).collect()))
-                    .collect::<ChildrenMap<R>>())
+                    (id, rows.into_iter().map(|(_, row)| row).collect())
+                });
+                Ok(regroup(owned.collect()).collect::<ChildrenMap<R>>())
             })
             .await?;
         Ok(id_of(&self.model)
@@ -226,7 +227,7 @@ where
     ) -> ApiResult<Vec<Loaded<E::Model>>>
     where
         E: EntityTrait,
-        E::Model: Clone + Send + Sync + 'static,
+        E::Model: Row,
         P: EntityTrait,
     {
         let column = fk.column.as_str();
@@ -235,11 +236,8 @@ where
             E::default().table_name(),
             query.key
         );
-        self.per_row(ctx, name, |parent| ByColumn::<E> {
-            column,
-            value: parent,
-            query: query.clone(),
-            entity: PhantomData,
+        self.per_row(ctx, name, |parent| {
+            ByColumn::<E>::new(column, parent, query.clone())
         })
         .await
     }
@@ -256,7 +254,7 @@ where
     ) -> ApiResult<Page<Loaded<E::Model>>>
     where
         E: EntityTrait,
-        E::Model: Clone + Send + Sync + 'static,
+        E::Model: Row,
         P: EntityTrait,
     {
         let Some(window) = args.fixed_window() else {
@@ -275,15 +273,21 @@ where
                     )
                     .into_query();
                 let db = ctx.data::<Db>()?;
-                let rows = window_rows(&db.conn, inner, &table, (&table, column), query, window)
-                    .await
-                    .or_gql()?;
-                let mut models = Vec::with_capacity(rows.len());
-                for (parent, rank, total, row) in rows {
-                    let model = E::Model::from_query_result(&row, "").or_gql()?;
-                    models.push((parent, rank, total, model));
-                }
-                Ok(regroup(pages_of(models, window)))
+                let read = |row: &QueryResult| E::Model::from_query_result(row, "");
+                let pages = window_rows(
+                    &db.conn,
+                    inner,
+                    &table,
+                    (&table, column),
+                    query,
+                    window,
+                    read,
+                )
+                .await
+                .or_gql()?;
+                Ok(regroup(pages)
+                    .map(|((parent, total), items)| (parent, (items, total)))
+                    .collect::<Pages<_>>())
             })
             .await?;
         Ok(self.page_from(&pages, window))
@@ -303,9 +307,9 @@ where
     where
         P: EntityTrait,
         L: EntityTrait,
-        L::Model: Clone + Send + Sync + 'static,
+        L::Model: Row,
         E: EntityTrait,
-        E::Model: Clone + Send + Sync + 'static,
+        E::Model: Row,
     {
         let Some(window) = args.fixed_window() else {
             let links = self.children(ctx, link.from, &ListQuery::all()).await?;
@@ -335,46 +339,28 @@ where
                     );
                 prefixed_columns::<L>(&mut inner, "link_");
                 let db = ctx.data::<Db>()?;
-                let rows = window_rows(
-                    &db.conn,
-                    inner,
-                    &table,
-                    (&link_table, parent),
-                    query,
-                    window,
-                )
-                .await
-                .or_gql()?;
-                let mut pairs = Vec::with_capacity(rows.len());
-                for (owner, rank, total, row) in rows {
-                    let model = E::Model::from_query_result(&row, "").or_gql()?;
-                    let link = L::Model::from_query_result(&row, "link_").or_gql()?;
-                    pairs.push((owner, rank, total, (model, link)));
-                }
-                let pages = pages_of(pairs, window);
+                let read = |row: &QueryResult| {
+                    let model = E::Model::from_query_result(row, "")?;
+                    Ok((model, L::Model::from_query_result(row, "link_")?))
+                };
+                let owner = (link_table.as_str(), parent);
+                let pages = window_rows(&db.conn, inner, &table, owner, query, window, read)
+                    .await
+                    .or_gql()?;
                 // Targets form one group, links another, as the whole page level does.
-                let mut order = Vec::new();
-                let (mut targets, mut links) = (Vec::new(), Vec::new());
-                for (owner, (items, total)) in pages {
-                    order.push((owner, items.len(), total));
-                    for (model, link) in items {
-                        targets.push(model);
-                        links.push(link);
-                    }
-                }
-                let mut targets = group(targets).into_iter();
-                let mut links = group(links).into_iter();
-                Ok(order
+                let (targets, links): (Vec<_>, Vec<_>) = pages
                     .into_iter()
-                    .map(|(owner, n, total)| {
-                        let items = targets
-                            .by_ref()
-                            .take(n)
-                            .zip(links.by_ref().take(n))
-                            .collect();
-                        (owner, (items, total))
+                    .map(|(owner, pairs)| {
+                        let (targets, links): (Vec<_>, Vec<_>) = pairs.into_iter().unzip();
+                        ((owner, targets), (owner, links))
                     })
-                    .collect::<HashMap<_, _>>())
+                    .unzip();
+                Ok(regroup(targets)
+                    .zip(regroup(links))
+                    .map(|(((owner, total), targets), (_, links))| {
+                        (owner, (targets.into_iter().zip(links).collect(), total))
+                    })
+                    .collect::<Pages<_>>())
             })
             .await?;
         Ok(self.page_from(&pages, window))
@@ -382,10 +368,7 @@ where
 
     /// The ids of the rows of this row's group, sorted and distinct.
     fn group_ids(&self) -> Vec<i32> {
-        let mut ids: Vec<i32> = self.group.rows.iter().filter_map(id_of).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
+        distinct(self.group.rows.iter().filter_map(id_of))
     }
 
     /// This row's page among the pages of its group.
@@ -413,7 +396,7 @@ where
     where
         C: EntityTrait<Model = M>,
         E: EntityTrait,
-        E::Model: Clone + Send + Sync + 'static,
+        E::Model: Row,
     {
         Ok(self
             .related_where(ctx, fk, &ListQuery::all())
@@ -432,7 +415,7 @@ where
     where
         C: EntityTrait<Model = M>,
         E: EntityTrait,
-        E::Model: Clone + Send + Sync + 'static,
+        E::Model: Row,
     {
         let Some(target) = fk.value(&self.model) else {
             return Ok(None);
@@ -440,23 +423,14 @@ where
         let name = fk.column.as_str();
         let map: Arc<HashMap<i32, Ranked<Loaded<E::Model>>>> = self
             .shared(format!("related:{name}:{}", query.key), async {
-                let mut ids: Vec<i32> = self
-                    .group
-                    .rows
-                    .iter()
-                    .filter_map(|row| fk.value(row))
-                    .collect();
-                ids.sort_unstable();
-                ids.dedup();
+                let ids = distinct(self.group.rows.iter().filter_map(|row| fk.value(row)));
                 let found = loader(ctx)?
-                    .load_many(ids.iter().map(|id| ById::<E>::new(*id, query.clone())))
+                    .load_many(ids.iter().map(|id| by_id::<E>(*id, query)))
                     .await
                     .or_gql()?;
                 let mut rows: Vec<(i32, Ranked<E::Model>)> = ids
                     .iter()
-                    .filter_map(|id| {
-                        Some((*id, found.get(&ById::new(*id, query.clone()))?.clone()))
-                    })
+                    .filter_map(|id| Some((*id, found.get(&by_id(*id, query))?.first()?.clone())))
                     .collect();
                 rows.sort_by_key(|(_, (rank, _))| *rank);
                 let (keys, ranked): (Vec<(i32, usize)>, Vec<E::Model>) = rows
@@ -495,16 +469,16 @@ where
 pub async fn by_ids<E>(ctx: &Context<'_>, ids: &[i32]) -> ApiResult<HashMap<i32, Loaded<E::Model>>>
 where
     E: EntityTrait,
-    E::Model: Clone + Send + Sync + 'static,
+    E::Model: Row,
 {
     let all = ListQuery::all();
     let found = loader(ctx)?
-        .load_many(ids.iter().map(|id| ById::<E>::new(*id, all.clone())))
+        .load_many(ids.iter().map(|id| by_id::<E>(*id, &all)))
         .await
         .or_gql()?;
     let (present, rows): (Vec<i32>, Vec<E::Model>) = ids
         .iter()
-        .filter_map(|id| Some((*id, found.get(&ById::new(*id, all.clone()))?.1.clone())))
+        .filter_map(|id| Some((*id, found.get(&by_id(*id, &all))?.first()?.1.clone())))
         .unzip();
     Ok(present.into_iter().zip(group(rows)).collect())
 }
@@ -520,9 +494,9 @@ pub async fn through<L, E>(
 ) -> ApiResult<Vec<(Loaded<E::Model>, Loaded<L::Model>)>>
 where
     L: EntityTrait,
-    L::Model: Clone + Send + Sync + 'static,
+    L::Model: Row,
     E: EntityTrait,
-    E::Model: Clone + Send + Sync + 'static,
+    E::Model: Row,
 {
     let targets =
         futures_util::future::try_join_all(links.iter().map(|l| l.related_where(ctx, to, query)))

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+
+use derive_where::derive_where;
 use std::marker::PhantomData;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -74,30 +76,27 @@ impl Hash for ListQuery {
     }
 }
 
-/// The row of entity `E` with this id, if it satisfies `query`.
-pub struct ById<E> {
-    id: i32,
+/// The rows of entity `E` whose `column` equals `value` and that satisfy `query`: by `id`,
+/// one row; by a foreign key, the children of one parent.
+#[derive_where(Clone, PartialEq, Eq, Hash)]
+pub struct ByColumn<E> {
+    column: &'static str,
+    value: i32,
     query: Arc<ListQuery>,
     entity: PhantomData<fn() -> E>,
 }
 
-impl<E> ById<E> {
-    /// The key of row `id`.
-    pub fn new(id: i32, query: Arc<ListQuery>) -> Self {
+impl<E> ByColumn<E> {
+    /// The key of the rows whose `column` holds `value`.
+    pub fn new(column: &'static str, value: i32, query: Arc<ListQuery>) -> Self {
+        let entity = PhantomData;
         Self {
-            id,
+            column,
+            value,
             query,
-            entity: PhantomData,
+            entity,
         }
     }
-}
-
-/// The rows of entity `E` whose `column` equals `value` and that satisfy `query`.
-pub struct ByColumn<E> {
-    pub(super) column: &'static str,
-    pub(super) value: i32,
-    pub(super) query: Arc<ListQuery>,
-    pub(super) entity: PhantomData<fn() -> E>,
 }
 
 /// The sources a record cites that satisfy `query`.
@@ -107,35 +106,6 @@ pub struct CitationsOf {
     pub(super) record: i32,
     pub(super) query: Arc<ListQuery>,
 }
-
-/// `Clone`, `Eq` and `Hash` for a batch key over an entity `E`, by its fields: derived, they
-/// would ask the same of `E`.
-macro_rules! entity_key {
-    ($key:ident { $($field:ident),+ }) => {
-        impl<E> Clone for $key<E> {
-            fn clone(&self) -> Self {
-                Self { $($field: self.$field.clone(),)+ entity: PhantomData }
-            }
-        }
-        impl<E> PartialEq for $key<E> {
-            fn eq(&self, other: &Self) -> bool {
-                $(self.$field == other.$field)&&+
-            }
-        }
-        impl<E> Eq for $key<E> {}
-        impl<E> Hash for $key<E> {
-            fn hash<H: Hasher>(&self, state: &mut H) {
-                $(self.$field.hash(state);)+
-            }
-        }
-    };
-}
-entity_key!(ById { id, query });
-entity_key!(ByColumn {
-    column,
-    value,
-    query
-});
 
 /// A column of an entity by name; every table has `id`.
 pub(super) fn column<E: EntityTrait>(name: &str) -> Result<E::Column, ApiError> {
@@ -179,60 +149,28 @@ pub(super) fn by_query<K, P: Hash + Eq>(
 /// A row with its position in the order its query asked for.
 pub type Ranked<M> = (usize, M);
 
-impl<E> Loader<ById<E>> for DbLoader
+impl<E: EntityTrait> Loader<ByColumn<E>> for DbLoader
 where
-    E: EntityTrait,
-    E::Model: Clone + Send + Sync + 'static,
+    E::Model: Row,
 {
-    type Value = Ranked<E::Model>;
-    type Error = ApiError;
-
-    async fn load(&self, keys: &[ById<E>]) -> Result<HashMap<ById<E>, Ranked<E::Model>>, ApiError> {
-        let id = column::<E>("id")?;
-        let mut result = HashMap::new();
-        for (_, (query, ids)) in by_query(keys, |k| ((), &k.query, k.id)) {
-            let rows = query
-                .apply(E::find().filter(id.is_in(ids)))?
-                .all(&self.conn)
-                .await?;
-            for (rank, row) in rows.into_iter().enumerate() {
-                if let Some(row_id) = int_of(&row, id) {
-                    result.insert(ById::new(row_id, query.clone()), (rank, row));
-                }
-            }
-        }
-        Ok(result)
-    }
-}
-
-impl<E> Loader<ByColumn<E>> for DbLoader
-where
-    E: EntityTrait,
-    E::Model: Clone + Send + Sync + 'static,
-{
-    type Value = Vec<E::Model>;
+    type Value = Vec<Ranked<E::Model>>;
     type Error = ApiError;
 
     async fn load(
         &self,
         keys: &[ByColumn<E>],
-    ) -> Result<HashMap<ByColumn<E>, Vec<E::Model>>, ApiError> {
-        let mut result: HashMap<ByColumn<E>, Vec<E::Model>> = HashMap::new();
+    ) -> Result<HashMap<ByColumn<E>, Self::Value>, ApiError> {
+        let mut result: HashMap<ByColumn<E>, Self::Value> = HashMap::new();
         for ((name, _), (query, values)) in by_query(keys, |k| (k.column, &k.query, k.value)) {
             let col = column::<E>(name)?;
             let rows = query
                 .apply(E::find().filter(col.is_in(values)))?
                 .all(&self.conn)
                 .await?;
-            for row in rows {
+            for (rank, row) in rows.into_iter().enumerate() {
                 if let Some(value) = int_of(&row, col) {
-                    let key = ByColumn {
-                        column: name,
-                        value,
-                        query: query.clone(),
-                        entity: PhantomData,
-                    };
-                    result.entry(key).or_default().push(row);
+                    let key = ByColumn::new(name, value, query.clone());
+                    result.entry(key).or_default().push((rank, row));
                 }
             }
         }
@@ -241,14 +179,14 @@ where
 }
 
 impl Loader<CitationsOf> for DbLoader {
-    type Value = Vec<source::Model>;
+    type Value = Vec<Ranked<source::Model>>;
     type Error = ApiError;
 
     async fn load(
         &self,
         keys: &[CitationsOf],
-    ) -> Result<HashMap<CitationsOf, Vec<source::Model>>, ApiError> {
-        let mut result: HashMap<CitationsOf, Vec<source::Model>> = HashMap::new();
+    ) -> Result<HashMap<CitationsOf, Self::Value>, ApiError> {
+        let mut result: HashMap<CitationsOf, Self::Value> = HashMap::new();
         for ((kind, _), (query, records)) in by_query(keys, |k| (k.kind, &k.query, k.record)) {
             // The sources with their citations by these records: one statement per kind and
             // query.
@@ -261,14 +199,14 @@ impl Loader<CitationsOf> for DbLoader {
                 .select_also(citation::Entity)
                 .all(&self.conn)
                 .await?;
-            for (source, cite) in rows {
+            for (rank, (source, cite)) in rows.into_iter().enumerate() {
                 if let Some(cite) = cite {
                     let key = CitationsOf {
                         kind,
                         record: cite.record_id,
                         query: query.clone(),
                     };
-                    result.entry(key).or_default().push(source);
+                    result.entry(key).or_default().push((rank, source));
                 }
             }
         }

@@ -24,7 +24,7 @@ pub trait Many: Copy + Send + Sync + 'static {
 }
 
 /// A relationship from a row of type `M` to many rows of `Target`.
-pub trait ToMany<M>: Many {
+pub trait ToMany<M: Row>: Many {
     /// The entity listed.
     type Target: EntityTrait;
     /// What each item carries about the relationship itself: its link row, or nothing.
@@ -41,7 +41,9 @@ pub trait ToMany<M>: Many {
     ) -> BoxFuture<'a, ApiResult<RelatedPage<Self::Target, Self::Link>>>;
 
     /// The related rows of the row's whole group, as SQL, for aggregates.
-    fn scope(self, parent: &Loaded<M>, query: &ListQuery) -> ApiResult<Scope>;
+    fn scope(self, parent: &Loaded<M>, query: &ListQuery) -> ApiResult<Scope> {
+        Scope::nested::<Self::Target, M>(parent, self.path(), query)
+    }
 }
 
 /// Bounds every row type of the model meets.
@@ -71,10 +73,6 @@ where
             let page = parent.children_page(ctx, self, query, args).await?;
             Ok(page.map(|row| (row, ())))
         })
-    }
-
-    fn scope(self, parent: &Loaded<P::Model>, query: &ListQuery) -> ApiResult<Scope> {
-        Scope::children(parent, self, query)
     }
 }
 
@@ -106,10 +104,6 @@ where
     ) -> BoxFuture<'a, ApiResult<Page<(Loaded<T::Model>, Loaded<L::Model>)>>> {
         Box::pin(parent.linked_page(ctx, self, query, args))
     }
-
-    fn scope(self, parent: &Loaded<P::Model>, query: &ListQuery) -> ApiResult<Scope> {
-        Scope::through(parent, self, query)
-    }
 }
 
 impl<P: EntityTrait, L: EntityTrait, T: EntityTrait> Many for Link<P, L, T> {
@@ -140,10 +134,6 @@ impl<M: Row> ToMany<M> for Cited {
                 args,
             ))
         })
-    }
-
-    fn scope(self, parent: &Loaded<M>, query: &ListQuery) -> ApiResult<Scope> {
-        Scope::citations(parent, self.0, query)
     }
 }
 

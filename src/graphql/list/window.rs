@@ -8,13 +8,17 @@ use sea_orm::sea_query::{
     WindowStatement,
 };
 use sea_orm::{
-    Condition, ConnectionTrait, DatabaseConnection, EntityTrait, Iterable, Order, QueryResult,
+    Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Iterable, Order,
+    QueryResult,
 };
 
 use super::*;
 
 /// The pages of a group's parents: each parent's items and the length of its whole list.
 pub(super) type Pages<T> = HashMap<i32, (Vec<T>, usize)>;
+
+/// Each parent with the length of its whole list, and its page's rows as `read` reads them.
+pub(super) type OwnedPages<T> = Vec<((i32, usize), Vec<T>)>;
 
 /// A row reached through a link table, with its link row.
 pub(super) type Linked<M, L> = (Loaded<M>, Loaded<L>);
@@ -26,15 +30,17 @@ pub(super) type Linked<M, L> = (Loaded<M>, Loaded<L>);
 /// last row.
 ///
 /// `inner` selects the candidate rows of `table` (joined to a link table where the list
-/// goes through one); `parent` is the column holding the parent's id.
-pub(super) async fn window_rows(
+/// goes through one); `parent` is the column holding the parent's id. The pages come in
+/// the parents' order.
+pub(super) async fn window_rows<T>(
     conn: &DatabaseConnection,
     mut inner: SelectStatement,
     table: &str,
     parent: (&str, &str),
     query: &ListQuery,
     (start, end): (usize, usize),
-) -> Result<Vec<(i32, usize, usize, QueryResult)>, sea_orm::DbErr> {
+    read: impl Fn(&QueryResult) -> Result<T, DbErr>,
+) -> Result<OwnedPages<T>, DbErr> {
     let parent_column = || Expr::col((Alias::new(parent.0), Alias::new(parent.1)));
     if let Some(condition) = &query.condition {
         inner.cond_where(condition.clone());
@@ -56,45 +62,32 @@ pub(super) async fn window_rows(
         .from_subquery(inner, Alias::new("page").into_iden())
         .cond_where(
             Condition::any()
+                .add(rank().gt(start as i64).and(rank().lte(end as i64)))
                 .add(
-                    Condition::all()
-                        .add(rank().gt(start as i64))
-                        .add(rank().lte(end as i64)),
-                )
-                .add(
-                    Condition::all()
-                        .add(rank().equals(Alias::new("page_total")))
-                        .add(total().lte(start as i64)),
+                    rank()
+                        .equals(Alias::new("page_total"))
+                        .and(total().lte(start as i64)),
                 ),
         )
         .order_by(Alias::new("page_parent"), Order::Asc)
         .order_by(Alias::new("page_rank"), Order::Asc)
         .to_owned();
-    let mut rows = Vec::new();
+    let mut pages: OwnedPages<T> = Vec::new();
     for row in conn.query_all(&outer).await? {
         let parent: i32 = row.try_get("", "page_parent")?;
         let rank: i64 = row.try_get("", "page_rank")?;
         let total: i64 = row.try_get("", "page_total")?;
-        rows.push((parent, rank as usize, total as usize, row));
-    }
-    Ok(rows)
-}
-
-/// The pages of several parents, from the rows [`window_rows`] returned: the rows inside
-/// the window become items (all parents' items one group), the others only report lengths.
-pub(super) fn pages_of<T: Clone>(
-    rows: Vec<(i32, usize, usize, T)>,
-    (start, end): (usize, usize),
-) -> HashMap<i32, (Vec<T>, usize)> {
-    let mut pages: HashMap<i32, (Vec<T>, usize)> = HashMap::new();
-    for (parent, rank, total, item) in rows {
-        let page = pages.entry(parent).or_default();
-        page.1 = total;
-        if rank > start && rank <= end {
-            page.0.push(item);
+        if pages.last().map(|((owner, _), _)| *owner) != Some(parent) {
+            pages.push(((parent, total as usize), Vec::new()));
+        }
+        // The rows past the window only report their list's length.
+        if let (true, Some((_, items))) =
+            (rank > start as i64 && rank <= end as i64, pages.last_mut())
+        {
+            items.push(read(&row)?);
         }
     }
-    pages
+    Ok(pages)
 }
 
 /// The columns of `E` as `prefix` + name, so that a row carrying two tables' columns can
@@ -108,21 +101,4 @@ pub(super) fn prefixed_columns<E: EntityTrait>(select: &mut SelectStatement, pre
             Alias::new(format!("{prefix}{name}")),
         );
     }
-}
-
-/// Pages of several parents with all their items made one group.
-pub(super) fn regroup<M: Clone>(
-    pages: HashMap<i32, (Vec<M>, usize)>,
-) -> HashMap<i32, (Vec<Loaded<M>>, usize)> {
-    let mut order = Vec::new();
-    let mut all = Vec::new();
-    for (parent, (items, total)) in pages {
-        order.push((parent, items.len(), total));
-        all.extend(items);
-    }
-    let mut grouped = group(all).into_iter();
-    order
-        .into_iter()
-        .map(|(parent, n, total)| (parent, (grouped.by_ref().take(n).collect(), total)))
-        .collect()
 }
