@@ -465,17 +465,27 @@ mod bad_input_is_refused_with_every_problem {
             "hosts": [{ "state": "KE", "role": "HOST" }, { "state": "KE", "role": "CO_HOST" }], "sources": ["FS2014"] } })).await;
         sent += 1;
         assert_refused(&answer, &["input.end", "input.hosts[1].state"]);
-        // A funder that is both a state and an organization; a currency that is not one.
+        // A funder that is both a state and an organization; a currency that is not one;
+        // fields of two words, named as GraphQL names them.
         let answer = app
             .curate(
                 "mutation($i: FundingInput!) { createFunding(input: $i) { id } }",
                 json!({ "i": {
             "key": "f", "description": "d", "amount": 5, "currency": "euro",
+            "periodStart": { "stated": "soon" }, "recipientInitiative": "no-such-initiative",
             "funders": [{ "state": "KE", "organization": "x" }], "sources": ["FS2014"] } }),
             )
             .await;
         sent += 1;
-        assert_refused(&answer, &["input.currency", "input.funders[0]"]);
+        assert_refused(
+            &answer,
+            &[
+                "input.currency",
+                "input.funders[0]",
+                "input.periodStart",
+                "input.recipientInitiative",
+            ],
+        );
         // Ids that are not ids, and ids of another type.
         let answer = app
             .curate(

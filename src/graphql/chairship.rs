@@ -4,11 +4,12 @@ pub mod curation;
 
 use async_graphql::ID;
 use entity::chairship;
-use sea_orm::EntityTrait;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait};
+use sea_orm::{Condition, EntityTrait};
 
 use super::dates::Date;
 use super::fields::object;
-use super::filter::Custom;
+use super::filter::{Custom, column};
 use super::list::KeySql;
 use super::list::Loaded;
 use super::source::Source;
@@ -71,22 +72,24 @@ roots {
 }
 }
 
-/// Periods that may include `day`: begun by its latest start, not ended before it.
-pub fn possibly_on(
-    table: &sea_orm::sea_query::Alias,
-    day: chrono::NaiveDate,
-) -> sea_orm::Condition {
-    use super::filter::column;
-    use sea_orm::sea_query::ExprTrait;
-    sea_orm::Condition::all()
+/// Periods that may include `day`.
+pub fn possibly_on(table: &Alias, day: chrono::NaiveDate) -> Condition {
+    possibly_between(table, day, day)
+}
+
+/// Periods that may overlap the days from `first` to `last`: begun by `last` at the
+/// latest, not ended before `first`.
+pub fn possibly_between(table: &Alias, first: impl Into<Expr>, last: impl Into<Expr>) -> Condition {
+    let (start, end) = (column(table, "start_earliest"), column(table, "end_latest"));
+    Condition::all()
         .add(
-            sea_orm::Condition::any()
-                .add(column(table, "start_earliest").is_null())
-                .add(column(table, "start_earliest").lte(day)),
+            Condition::any()
+                .add(start.clone().is_null())
+                .add(start.lte(last)),
         )
         .add(
-            sea_orm::Condition::any()
-                .add(column(table, "end_latest").is_null())
-                .add(column(table, "end_latest").gte(day)),
+            Condition::any()
+                .add(end.clone().is_null())
+                .add(end.gte(first)),
         )
 }

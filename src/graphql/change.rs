@@ -3,16 +3,16 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use async_graphql::{Context, ErrorExtensions, ID, Object, Subscription};
+use async_graphql::{ComplexObject, Context, ErrorExtensions, ID, SimpleObject, Subscription};
 use chrono::{DateTime, Utc};
 use futures_util::{Stream, StreamExt, stream};
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::error::{ApiError, ApiResult, OrGraphql};
 use super::node::{Node, NodeKind, global_id, load_keys, parse_global_id};
-use crate::changes::{Announcement, Cause, Feed, Operation, RecordChange};
+use crate::changes::{Announcement, Cause, Feed, RecordChange};
 
 /// The most ids one `recordChanged` subscription may name.
 const MOST_IDS: usize = 100;
@@ -68,140 +68,100 @@ impl async_graphql::ScalarType for Timestamp {
 }
 
 /// A change to one record: what happened to it, when, and the record as it is now.
+#[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct RecordChanged {
+    /// The record's type.
     kind: NodeKind,
-    id: i32,
-    operation: Operation,
-    at: DateTime<Utc>,
+    /// The record's global id.
+    id: ID,
+    /// What happened to it.
+    operation: ChangeOperation,
+    /// When the write committed.
+    at: Timestamp,
+    /// The dataset version the write committed.
     version: i64,
+    /// The record's row id.
+    #[graphql(skip)]
+    row: i32,
 }
 
 impl RecordChanged {
     fn of(announcement: &Announcement, change: &RecordChange) -> Option<Self> {
+        let kind = NodeKind::named(&change.kind)?;
         Some(Self {
-            kind: NodeKind::named(&change.kind)?,
-            id: change.id,
-            operation: change.operation,
-            at: announcement.at,
+            kind,
+            id: global_id(kind.name(), change.id),
+            operation: change.operation.into(),
+            at: Timestamp(announcement.at),
             version: announcement.version,
+            row: change.id,
         })
     }
 }
 
-/// A change to one record: what happened to it, when, and the record as it is now.
-#[Object]
+#[ComplexObject]
 impl RecordChanged {
-    /// The record's type.
-    async fn kind(&self) -> NodeKind {
-        self.kind
-    }
-
-    /// The record's global id.
-    async fn id(&self) -> ID {
-        global_id(self.kind.name(), self.id)
-    }
-
-    /// What happened to it.
-    async fn operation(&self) -> ChangeOperation {
-        self.operation.into()
-    }
-
-    /// When the write committed.
-    async fn at(&self) -> Timestamp {
-        Timestamp(self.at)
-    }
-
-    /// The dataset version the write committed.
-    async fn version(&self) -> i64 {
-        self.version
-    }
-
     /// The record as it is now; null once it has been deleted.
     async fn record(&self, ctx: &Context<'_>) -> ApiResult<Option<Node>> {
-        let key = (self.kind.name(), self.id);
+        let key = (self.kind.name(), self.row);
         Ok(load_keys(ctx, &[key]).await?.remove(&key))
     }
 }
 
-/// A committed write to the dataset.
-pub struct DatasetChanged(Arc<Announcement>);
-
 /// A committed write to the dataset: its version, when, what kind of write, and the
 /// records it changed.
-#[Object]
-impl DatasetChanged {
+#[derive(SimpleObject)]
+pub struct DatasetChanged {
     /// The dataset version it committed: every write raises it by one, so a gap means
     /// changes this subscription did not see.
-    async fn version(&self) -> i64 {
-        self.0.version
-    }
-
+    version: i64,
     /// When it committed.
-    async fn at(&self) -> Timestamp {
-        Timestamp(self.0.at)
-    }
-
+    at: Timestamp,
     /// What kind of write it was.
-    async fn cause(&self) -> ChangeCause {
-        self.0.cause.into()
-    }
-
+    cause: ChangeCause,
     /// Whether it replaced the whole dataset (an import): refetch everything.
-    async fn replaced(&self) -> bool {
-        self.0.replaced()
-    }
-
+    replaced: bool,
     /// Whether `records` names every record it changed; imports, seeds, synthetic loads
     /// and missed writes name none.
-    async fn complete(&self) -> bool {
-        self.0.cause == Cause::Mutation && !self.0.truncated
-    }
-
+    complete: bool,
     /// The records it changed, as far as it names them.
-    async fn records(&self) -> Vec<RecordChanged> {
-        self.0
-            .records
-            .iter()
-            .filter_map(|change| RecordChanged::of(&self.0, change))
-            .collect()
+    records: Vec<RecordChanged>,
+}
+
+impl From<Arc<Announcement>> for DatasetChanged {
+    fn from(announcement: Arc<Announcement>) -> Self {
+        let records = announcement.records.iter();
+        Self {
+            version: announcement.version,
+            at: Timestamp(announcement.at),
+            cause: announcement.cause.into(),
+            replaced: announcement.replaced(),
+            complete: announcement.cause == Cause::Mutation && !announcement.truncated,
+            records: records
+                .filter_map(|change| RecordChanged::of(&announcement, change))
+                .collect(),
+        }
     }
 }
 
 /// The subscriptions one connection holds, against the most it may hold at once.
 #[derive(Clone)]
-pub struct SubscriptionSlots {
-    held: Arc<AtomicUsize>,
-    most: usize,
-}
+pub struct SubscriptionSlots(Arc<Semaphore>, usize);
 
 impl SubscriptionSlots {
     /// Slots for one connection.
     pub fn new(most: usize) -> Self {
-        Self {
-            held: Arc::default(),
+        Self(
+            Arc::new(Semaphore::new(most.min(Semaphore::MAX_PERMITS))),
             most,
-        }
+        )
     }
 
-    fn take(&self) -> ApiResult<Slot> {
-        let taken = self
-            .held
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |held| {
-                (held < self.most).then_some(held + 1)
-            });
-        match taken {
-            Ok(_) => Ok(Slot(self.held.clone())),
-            Err(_) => Err(ApiError::TooManySubscriptions(self.most).extend()),
-        }
-    }
-}
-
-/// One subscription's place among its connection's; freed when the subscription ends.
-struct Slot(Arc<AtomicUsize>);
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
+    /// One subscription's place among its connection's; freed when the subscription ends.
+    fn take(&self) -> ApiResult<OwnedSemaphorePermit> {
+        let taken = self.0.clone().try_acquire_owned();
+        taken.map_err(|_| ApiError::TooManySubscriptions(self.1).extend())
     }
 }
 
@@ -268,7 +228,7 @@ impl SubscriptionRoot {
                 .is_none_or(|k| k.contains(change.kind.name()))
                 && ids
                     .as_ref()
-                    .is_none_or(|ids| ids.contains(&(change.kind.name(), change.id)))
+                    .is_none_or(|ids| ids.contains(&(change.kind.name(), change.row)))
         };
         Ok(announcements(ctx)?.flat_map(move |item| {
             let changes: Vec<ApiResult<RecordChanged>> = match item {
@@ -290,7 +250,7 @@ impl SubscriptionRoot {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<impl Stream<Item = ApiResult<DatasetChanged>>> {
-        Ok(announcements(ctx)?.map(|item| item.map(DatasetChanged)))
+        Ok(announcements(ctx)?.map(|item| item.map(DatasetChanged::from)))
     }
 }
 

@@ -2,7 +2,7 @@
 
 pub mod curation;
 
-use async_graphql::{ID, Object};
+use async_graphql::{ID, SimpleObject};
 use entity::enums::CommitmentKind;
 use entity::{commitment, endorsement};
 
@@ -15,24 +15,19 @@ use super::source::Source;
 use super::state::State;
 
 /// What an endorsement edge says.
+#[derive(SimpleObject)]
 pub struct EndorsementFields {
-    model: Loaded<endorsement::Model>,
-}
-
-/// What an endorsement edge says.
-#[Object]
-impl EndorsementFields {
     /// The endorsement itself: when, with what note, on which sources.
-    async fn endorsement(&self) -> Endorsement {
-        Endorsement(self.model.clone())
-    }
+    endorsement: Endorsement,
 }
 
 impl EdgeFields for EndorsementFields {}
 
 impl EdgeOf<Loaded<endorsement::Model>> for EndorsementFields {
     fn of(model: Loaded<endorsement::Model>) -> Self {
-        Self { model }
+        Self {
+            endorsement: Endorsement(model),
+        }
     }
 }
 

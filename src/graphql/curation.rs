@@ -410,26 +410,6 @@ where
     Ok(())
 }
 
-/// Refuses to delete a record that others still refer to, naming what refers to it.
-pub fn refuse_if_referenced(what: &str, references: Vec<(&str, u64)>) -> ApiResult<()> {
-    let named: Vec<String> = references
-        .into_iter()
-        .filter(|(_, count)| *count > 0)
-        .map(|(kind, count)| format!("{count} {kind}"))
-        .collect();
-    if named.is_empty() {
-        Ok(())
-    } else {
-        Err(refusal(
-            "id",
-            format!(
-                "{what} is still referred to by {}; change or delete those first",
-                named.join(", ")
-            ),
-        ))
-    }
-}
-
 /// How many rows of `E` match a condition.
 pub async fn count<E: EntityTrait>(
     txn: &DatabaseTransaction,
@@ -597,24 +577,6 @@ pub trait RecordInput: Sync {
     }
 }
 
-/// The name a problem gives an input field: `input.` and the field's GraphQL name
-/// (`period_start` is `input.periodStart`).
-pub fn input_path(field: &str) -> String {
-    let mut path = String::from("input.");
-    let mut capital = false;
-    for c in field.chars() {
-        match c {
-            '_' => capital = true,
-            c if capital => {
-                path.extend(c.to_uppercase());
-                capital = false;
-            }
-            c => path.push(c),
-        }
-    }
-    path
-}
-
 /// A curation input, each field said once: the `InputObject` with its documented fields and
 /// the [`RecordInput`] whose check reads each field by its mark and writes it to the row.
 ///
@@ -670,8 +632,11 @@ macro_rules! record_input {
                 let $this = self;
                 let mut $checks = $crate::graphql::curation::Checks::default();
                 let mut $row = <::entity::$table::ActiveModel as Default>::default();
+                // A problem names the field as GraphQL does: `input.periodStart`.
                 $( $crate::graphql::curation::input_field!(
-                    ($this, $checks, $txn, $current, $row, $table) $field [$($mark)*]
+                    ($this, $checks, $txn, $current, $row, $table,
+                        pastey::paste!(concat!("input.", stringify!([<$field:lower_camel>]))))
+                    $field [$($mark)*]
                 ); )+
                 $own
                 let sources = $checks.finish()?;
@@ -726,78 +691,47 @@ macro_rules! record_input {
 }
 pub(crate) use record_input;
 
-/// One field of a [`record_input!`]: its checks and its column, by its mark.
+/// One field of a [`record_input!`]: its checks and its column, by its mark; `$at` is the
+/// name problems give it.
 macro_rules! input_field {
-    (($this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident, $table:ident)
+    (($this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident, $table:ident, $at:expr)
         $field:ident [key]) => {
         $crate::graphql::curation::input_field!(
-            ($this, $checks, $txn, $current, $row, $table) $field [text]
+            ($this, $checks, $txn, $current, $row, $table, $at) $field [text]
         );
-        $checks
-            .unique::<::entity::$table::Entity>(
-                $txn,
-                &$crate::graphql::curation::input_path(stringify!($field)),
-                &$this.$field,
-                $current.map(|c| c.id),
-            )
-            .await?;
+        let id = $current.map(|c| c.id);
+        $checks.unique::<::entity::$table::Entity>($txn, $at, &$this.$field, id).await?;
     };
-    (($this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident, $table:ident)
+    (($this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident, $table:ident, $at:expr)
         $field:ident [text]) => {
-        $checks.not_blank(
-            &$crate::graphql::curation::input_path(stringify!($field)),
-            &$this.$field,
-        );
+        $checks.not_blank($at, &$this.$field);
         $row.$field = sea_orm::ActiveValue::Set($this.$field.clone());
     };
-    (($this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident, $table:ident)
+    (($this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident, $table:ident, $at:expr)
         $field:ident [set]) => {
         $row.$field = sea_orm::ActiveValue::Set(Clone::clone(&$this.$field));
     };
-    (($this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident, $table:ident)
+    (($this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident, $table:ident, $at:expr)
         $field:ident [date $column:ident]) => {
-        let $field = $checks
-            .date(
-                $txn,
-                &$crate::graphql::curation::input_path(stringify!($field)),
-                $this.$field.as_ref(),
-            )
-            .await?;
+        let $field = $checks.date($txn, $at, $this.$field.as_ref()).await?;
         $crate::dataset::set_date(&mut $row, stringify!($column), $field.as_ref());
     };
-    (($this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident, $table:ident)
+    (($this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident, $table:ident, $at:expr)
         $field:ident [refers $parent:ident => $column:ident]) => {
-        let $column = $checks
-            .find_opt::<::entity::$parent::Entity>(
-                $txn,
-                &$crate::graphql::curation::input_path(stringify!($field)),
-                $this.$field.as_deref(),
-            )
-            .await?;
+        let key = $this.$field.as_deref();
+        let $column = $checks.find_opt::<::entity::$parent::Entity>($txn, $at, key).await?;
         $row.$column = sea_orm::ActiveValue::Set($column);
     };
-    (($this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident, $table:ident)
+    (($this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident, $table:ident, $at:expr)
         $field:ident [requires $parent:ident => $column:ident]) => {
-        let $column = $checks
-            .find::<::entity::$parent::Entity>(
-                $txn,
-                &$crate::graphql::curation::input_path(stringify!($field)),
-                &$this.$field,
-            )
-            .await?;
+        let $column = $checks.find::<::entity::$parent::Entity>($txn, $at, &$this.$field).await?;
         $row.$column = sea_orm::ActiveValue::Set($column.unwrap_or_default());
     };
-    (($this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident, $table:ident)
+    (($this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident, $table:ident, $at:expr)
         $field:ident [sources]) => {
-        $checks
-            .sources(
-                $txn,
-                &$crate::graphql::curation::input_path(stringify!($field)),
-                &$this.$field,
-            )
-            .await?;
+        $checks.sources($txn, $at, &$this.$field).await?;
     };
-    (($this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident, $table:ident)
+    (($this:ident, $checks:ident, $txn:ident, $current:ident, $row:ident, $table:ident, $at:expr)
         $field:ident [own]) => {};
 }
 pub(crate) use input_field;
@@ -852,7 +786,17 @@ async fn follow_keys(
         }
     }
     references.extend(others);
-    refuse_if_referenced(what, references)?;
+    references.retain(|(_, count)| *count > 0);
+    if !references.is_empty() {
+        let named: Vec<String> = references
+            .iter()
+            .map(|(noun, n)| format!("{n} {noun}"))
+            .collect();
+        let named = named.join(", ");
+        let message =
+            format!("{what} is still referred to by {named}; change or delete those first");
+        return Err(refusal("id", message));
+    }
     for key in keys.iter().filter(|key| key.on_delete == OnDelete::Cascade) {
         let delete = Query::delete()
             .from_table(Alias::new(key.child))

@@ -9,10 +9,10 @@ use std::sync::Arc;
 
 use entity::{chairship, document};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType};
-use sea_orm::{Condition, ConnectionTrait, FromQueryResult};
+use sea_orm::{ConnectionTrait, FromQueryResult};
 use sea_orm::{EntityTrait, QueryTrait};
 
-use super::chairship::Chairship;
+use super::chairship::{Chairship, possibly_between};
 use super::commitment::Commitment;
 use super::conference::Conference;
 use super::error::{ApiResult, OrGraphql};
@@ -90,17 +90,11 @@ impl Document {
                         JoinType::InnerJoin,
                         Alias::new("documents"),
                         d.clone(),
-                        Condition::all()
-                            .add(
-                                Condition::any()
-                                    .add(col(&c, "start_earliest").is_null())
-                                    .add(col(&c, "start_earliest").lte(col(&d, "adopted_latest"))),
-                            )
-                            .add(
-                                Condition::any()
-                                    .add(col(&c, "end_latest").is_null())
-                                    .add(col(&c, "end_latest").gte(col(&d, "adopted_earliest"))),
-                            ),
+                        possibly_between(
+                            &c,
+                            col(&d, "adopted_earliest"),
+                            col(&d, "adopted_latest"),
+                        ),
                     )
                     .and_where(col(&d, "id").is_in(ids))
                     .and_where(col(&d, "adopted_earliest").is_not_null())

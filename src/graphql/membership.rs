@@ -4,9 +4,9 @@ pub mod curation;
 
 use async_graphql::{Enum, ID};
 use chrono::NaiveDate;
-use entity::{membership, state};
-use sea_orm::sea_query::{Alias, ExprTrait, Query, SelectStatement};
-use sea_orm::{ColumnTrait, Condition, EntityTrait};
+use entity::membership;
+use sea_orm::sea_query::{Alias, ExprTrait, Query};
+use sea_orm::{Condition, EntityTrait};
 
 use super::filter::{Custom, column};
 
@@ -126,24 +126,23 @@ pub fn in_force_on_at(table: &Alias, day: NaiveDate, include_uncertain: bool) ->
     }
 }
 
-/// The ids of states with a membership in force on `day`, as a subquery.
-pub fn member_state_ids(day: NaiveDate, include_uncertain: bool) -> SelectStatement {
-    let table = Alias::new("memberships");
-    Query::select()
-        .column(membership::Column::StateId)
-        .from(membership::Entity)
-        .cond_where(in_force_on_at(&table, day, include_uncertain))
-        .to_owned()
-}
-
-/// The condition "the state's id is among those members".
+/// The condition "the state's id is among the states with a membership in force on `day`".
 pub fn state_is_member(day: NaiveDate, include_uncertain: bool) -> Condition {
-    Condition::all().add(state::Column::Id.in_subquery(member_state_ids(day, include_uncertain)))
+    state_is_member_at(&Alias::new("states"), day, include_uncertain)
 }
 
 /// The same, on the state row of `table`.
 pub fn state_is_member_at(table: &Alias, day: NaiveDate, include_uncertain: bool) -> Condition {
-    Condition::all().add(column(table, "id").in_subquery(member_state_ids(day, include_uncertain)))
+    let members = Query::select()
+        .column(membership::Column::StateId)
+        .from(membership::Entity)
+        .cond_where(in_force_on_at(
+            &Alias::new("memberships"),
+            day,
+            include_uncertain,
+        ))
+        .to_owned();
+    Condition::all().add(column(table, "id").in_subquery(members))
 }
 
 /// A state's period in the Coalition.
