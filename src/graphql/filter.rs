@@ -41,92 +41,72 @@ pub trait Filter {
 
 pub use entity::keys::Path;
 
-/// A relationship's path as SQL: what ties a query of the related rows to the current row,
-/// and the subqueries filters are made of.
-pub trait Correlate {
-    /// Adds to `select`, which reads the related table as `row`, what keeps the rows related
-    /// to the row `current`: the key's condition, and the link or citations table joined.
-    fn correlate(
-        &self,
-        select: &mut SelectStatement,
-        current: &Alias,
-        row: &Alias,
-        aliases: &mut Aliases,
-    );
-
-    /// `SELECT 1 FROM <related rows of current> WHERE <target condition>`.
-    fn subquery(
-        self,
-        current: &Alias,
-        aliases: &mut Aliases,
-        target: impl FnOnce(&Alias, &mut Aliases) -> Condition,
-    ) -> SelectStatement;
+/// `SELECT 1 FROM <rows related along path to the row current> WHERE <target condition>`:
+/// the subqueries filters are made of.
+pub fn subquery(
+    path: Path,
+    current: &Alias,
+    aliases: &mut Aliases,
+    target: impl FnOnce(&Alias, &mut Aliases) -> Condition,
+) -> SelectStatement {
+    let table = match path {
+        Path::Children { table, .. } | Path::Parent { table, .. } | Path::Link { table, .. } => {
+            table
+        }
+        Path::Citations { .. } => entity::source::Entity.table_name(),
+    };
+    let row = aliases.fresh();
+    let mut select = Query::select();
+    select
+        .expr(Expr::val(1))
+        .from_as(Alias::new(table), row.clone());
+    correlate(path, &mut select, current, &row, aliases);
+    let condition = target(&row, aliases);
+    select.cond_where(condition);
+    select
 }
 
-impl Correlate for Path {
-    fn subquery(
-        self,
-        current: &Alias,
-        aliases: &mut Aliases,
-        target: impl FnOnce(&Alias, &mut Aliases) -> Condition,
-    ) -> SelectStatement {
-        let table = match self {
-            Path::Children { table, .. }
-            | Path::Parent { table, .. }
-            | Path::Link { table, .. } => table,
-            Path::Citations { .. } => entity::source::Entity.table_name(),
-        };
-        let row = aliases.fresh();
-        let mut select = Query::select();
-        select
-            .expr(Expr::val(1))
-            .from_as(Alias::new(table), row.clone());
-        self.correlate(&mut select, current, &row, aliases);
-        let condition = target(&row, aliases);
-        select.cond_where(condition);
-        select
-    }
-
-    fn correlate(
-        &self,
-        select: &mut SelectStatement,
-        current: &Alias,
-        row: &Alias,
-        aliases: &mut Aliases,
-    ) {
-        let id = |table: &Alias| Expr::col((table.clone(), Alias::new("id")));
-        let col = |table: &Alias, name: &str| Expr::col((table.clone(), Alias::new(name)));
-        match *self {
-            Path::Children { foreign_key, .. } => {
-                select.and_where(col(row, foreign_key).eq(id(current)));
-            }
-            Path::Parent { foreign_key, .. } => {
-                select.and_where(id(row).eq(col(current, foreign_key)));
-            }
-            Path::Link { link, from, to, .. } => {
-                let via = aliases.fresh();
-                select
-                    .join_as(
-                        JoinType::InnerJoin,
-                        Alias::new(link),
-                        via.clone(),
-                        col(&via, to).eq(id(row)),
-                    )
-                    .and_where(col(&via, from).eq(id(current)));
-            }
-            Path::Citations { kind } => {
-                let via = aliases.fresh();
-                let (citations, source, kind_column, record) = CITATIONS.names();
-                select
-                    .join_as(
-                        JoinType::InnerJoin,
-                        Alias::new(citations),
-                        via.clone(),
-                        col(&via, source).eq(id(row)),
-                    )
-                    .and_where(col(&via, kind_column).eq(kind.as_str()))
-                    .and_where(col(&via, record).eq(id(current)));
-            }
+/// Adds to `select`, which reads the table `path` leads to as `row`, what keeps the rows
+/// related to the row `current`: the key's condition, and the link or citations table joined.
+pub fn correlate(
+    path: Path,
+    select: &mut SelectStatement,
+    current: &Alias,
+    row: &Alias,
+    aliases: &mut Aliases,
+) {
+    let id = |table: &Alias| Expr::col((table.clone(), Alias::new("id")));
+    let col = |table: &Alias, name: &str| Expr::col((table.clone(), Alias::new(name)));
+    match path {
+        Path::Children { foreign_key, .. } => {
+            select.and_where(col(row, foreign_key).eq(id(current)));
+        }
+        Path::Parent { foreign_key, .. } => {
+            select.and_where(id(row).eq(col(current, foreign_key)));
+        }
+        Path::Link { link, from, to, .. } => {
+            let via = aliases.fresh();
+            select
+                .join_as(
+                    JoinType::InnerJoin,
+                    Alias::new(link),
+                    via.clone(),
+                    col(&via, to).eq(id(row)),
+                )
+                .and_where(col(&via, from).eq(id(current)));
+        }
+        Path::Citations { kind } => {
+            let via = aliases.fresh();
+            let (citations, source, kind_column, record) = CITATIONS.names();
+            select
+                .join_as(
+                    JoinType::InnerJoin,
+                    Alias::new(citations),
+                    via.clone(),
+                    col(&via, source).eq(id(row)),
+                )
+                .and_where(col(&via, kind_column).eq(kind.as_str()))
+                .and_where(col(&via, record).eq(id(current)));
         }
     }
 }
@@ -242,19 +222,25 @@ impl<F: InputType + Filter> ListFilter<F> {
     pub fn condition(&self, path: Path, current: &Alias, aliases: &mut Aliases) -> Condition {
         let mut all = Condition::all();
         if let Some(f) = &self.some {
-            all = all.add(Expr::exists(
-                path.subquery(current, aliases, |t, a| f.condition(t, a)),
-            ));
+            all = all.add(Expr::exists(subquery(path, current, aliases, |t, a| {
+                f.condition(t, a)
+            })));
         }
         if let Some(f) = &self.every {
-            all = all.add(Expr::not_exists(
-                path.subquery(current, aliases, |t, a| f.condition(t, a).not()),
-            ));
+            all = all.add(Expr::not_exists(subquery(
+                path,
+                current,
+                aliases,
+                |t, a| f.condition(t, a).not(),
+            )));
         }
         if let Some(f) = &self.none {
-            all = all.add(Expr::not_exists(
-                path.subquery(current, aliases, |t, a| f.condition(t, a)),
-            ));
+            all = all.add(Expr::not_exists(subquery(
+                path,
+                current,
+                aliases,
+                |t, a| f.condition(t, a),
+            )));
         }
         all
     }
@@ -509,9 +495,7 @@ impl<F: Filter, C: EntityTrait, P: EntityTrait> FilterOn<ForeignKey<C, P>> for B
         table: &Alias,
         aliases: &mut Aliases,
     ) -> Condition {
-        let exists = on
-            .parent()
-            .subquery(table, aliases, |t, a| self.condition(t, a));
+        let exists = subquery(on.parent(), table, aliases, |t, a| self.condition(t, a));
         Condition::all().add(Expr::exists(exists))
     }
 }

@@ -13,7 +13,7 @@ use sea_orm::sea_query::{Alias, SelectStatement};
 use sea_orm::{ActiveEnum, EntityTrait, QueryTrait};
 
 use super::error::{ApiResult, OrGraphql};
-use super::filter::{Aliases, Correlate, Filter, Path, list_query};
+use super::filter::{Aliases, Filter, Path, correlate, list_query};
 use super::list::{ListQuery, Loaded};
 use super::order::{OrderBy, OrderDirection, OrderField};
 
@@ -262,7 +262,8 @@ fn related_rows<E: EntityTrait>(
 ) -> ApiResult<SelectStatement> {
     let mut select = query.apply(E::find()).or_gql()?;
     let table = Alias::new(E::default().table_name());
-    path.correlate(
+    correlate(
+        *path,
         QueryTrait::query(&mut select),
         parent,
         &table,
