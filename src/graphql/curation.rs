@@ -19,7 +19,7 @@ use entity::enums::RecordKind;
 use sea_orm::sea_query::{Expr, IntoColumnRef};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait,
-    IntoActiveModel, ModelTrait, PaginatorTrait, QueryFilter, QuerySelect, SqlErr,
+    IntoActiveModel, ModelTrait, PaginatorTrait, PrimaryKeyTrait, QueryFilter, QuerySelect, SqlErr,
     TransactionTrait, TryIntoModel,
 };
 use subtle::ConstantTimeEq;
@@ -180,11 +180,6 @@ pub fn row_id(id: &ID, kind: &'static str) -> ApiResult<i32> {
         }
         Err(e) => Err(e.extend()),
     }
-}
-
-/// The error for a global id whose record does not exist (any more).
-pub fn not_found(kind: &str, id: &ID) -> async_graphql::Error {
-    ApiError::invalid("id", format!("no {kind} has the id `{}`", id.0)).extend()
 }
 
 /// Collects every problem of an input before refusing it, each with the field it concerns,
@@ -471,13 +466,6 @@ pub async fn citations_of(
     Ok(rows.into_iter().map(|c| c.source_id).collect())
 }
 
-/// Brings the search entries of one record in step with it (none when it was deleted).
-pub async fn reindex(txn: &DatabaseTransaction, kind: RecordKind, record_id: i32) -> ApiResult<()> {
-    crate::search::reindex_record(txn, kind, record_id)
-        .await
-        .or_write()
-}
-
 /// The row of `E` a global id names, or a clear error when there is none.
 pub async fn existing<E: EntityTrait>(
     txn: &DatabaseTransaction,
@@ -492,7 +480,7 @@ where
         .one(txn)
         .await
         .or_gql()?
-        .ok_or_else(|| not_found(kind, id))
+        .ok_or_else(|| ApiError::invalid("id", format!("no {kind} has the id `{}`", id.0)).extend())
 }
 
 /// Deletes a record with its citations and search entries.
@@ -506,7 +494,10 @@ where
 {
     uncite(txn, kind, record_id).await?;
     E::delete_by_id(record_id).exec(txn).await.or_write()?;
-    reindex(txn, kind, record_id).await
+    // The search entries of a deleted record go with it.
+    crate::search::reindex_record(txn, kind, record_id)
+        .await
+        .or_write()
 }
 
 /// A row of `E` ready to save, with the ids of the sources it cites.
@@ -521,8 +512,8 @@ pub struct Checked<A> {
 /// row, and what deleting such a record must respect. [`create`], [`update`] and
 /// [`delete`] run the rest, the same way for every kind.
 pub trait RecordInput: Sync {
-    /// The table.
-    type Entity: EntityTrait<Model = Self::Model>;
+    /// The table, keyed by a whole number.
+    type Entity: EntityTrait<Model = Self::Model, PrimaryKey: PrimaryKeyTrait<ValueType = i32>>;
     /// Its rows.
     type Model: ModelTrait<Entity = Self::Entity>
         + IntoActiveModel<Self::Active>
@@ -837,7 +828,9 @@ async fn save<I: RecordInput>(
     }
     input.after_save(txn, &saved, before).await?;
     if let Some(kind) = I::KIND {
-        reindex(txn, kind, id).await?;
+        crate::search::reindex_record(txn, kind, id)
+            .await
+            .or_write()?;
     }
     Ok(saved)
 }
@@ -854,10 +847,7 @@ pub async fn create<I: RecordInput>(ctx: &Context<'_>, input: &I) -> ApiResult<I
 }
 
 /// Replaces the record a global id names with the input.
-pub async fn update<I: RecordInput>(ctx: &Context<'_>, id: &ID, input: &I) -> ApiResult<I::Model>
-where
-    <<I::Entity as EntityTrait>::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i32>,
-{
+pub async fn update<I: RecordInput>(ctx: &Context<'_>, id: &ID, input: &I) -> ApiResult<I::Model> {
     let write = Write::begin(ctx).await?;
     let current = existing::<I::Entity>(&write.txn, id, I::TYPE).await?;
     let mut checked = input.check(&write.txn, Some(&current)).await?;
@@ -872,10 +862,7 @@ where
 }
 
 /// Deletes the record a global id names, when nothing refers to it; returns the id.
-pub async fn delete<I: RecordInput>(ctx: &Context<'_>, id: ID) -> ApiResult<ID>
-where
-    <<I::Entity as EntityTrait>::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i32>,
-{
+pub async fn delete<I: RecordInput>(ctx: &Context<'_>, id: ID) -> ApiResult<ID> {
     let write = Write::begin(ctx).await?;
     let current = existing::<I::Entity>(&write.txn, &id, I::TYPE).await?;
     let row = id_of(&current)?;
