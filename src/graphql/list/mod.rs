@@ -1,10 +1,6 @@
-//! Nested lists, the machinery every list field shares and that knows no concept: page
-//! arguments and cursors (`page`), the request's database handle and batching loader (`db`),
-//! batch keys and list queries (`keys`), rows loaded together as groups with their shared
-//! relationship loads (`group`), pages cut by the database in one windowed statement per
-//! level (`window`), the connection types (`connection`), and aggregates and groups over a
-//! list's rows (`aggregate`); and each kind of relationship of the model read as a nested
-//! list (`relation`).
+//! Nested lists, the machinery every list field shares and that knows no concept: pages
+//! and cursors, batched and windowed loading, connections, aggregates, and each kind of
+//! relationship of the model read as a nested list.
 
 mod aggregate;
 mod connection;

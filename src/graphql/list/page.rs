@@ -51,14 +51,9 @@ impl PageArgs {
             }
         };
         let (first, last) = (size("first", first).or_gql()?, size("last", last).or_gql()?);
-        let after = after
-            .map(|c| decode_cursor("after", &c))
-            .transpose()
-            .or_gql()?;
-        let before = before
-            .map(|c| decode_cursor("before", &c))
-            .transpose()
-            .or_gql()?;
+        let cursor = |field, c: Option<String>| c.map(|c| decode_cursor(field, &c)).transpose();
+        let after = cursor("after", after).or_gql()?;
+        let before = cursor("before", before).or_gql()?;
         Ok(Self {
             after,
             before,
