@@ -1,6 +1,7 @@
 //! One error type for the API, mapped once to GraphQL errors with stable codes.
 
-use async_graphql::ErrorExtensions;
+use async_graphql::indexmap::IndexMap;
+use async_graphql::{ErrorExtensions, Name, Value};
 
 /// What went wrong, as a client should see it.
 #[derive(Clone, Debug, thiserror::Error)]
@@ -121,23 +122,15 @@ impl ErrorExtensions for ApiError {
                 }
                 Self::Problems(problems) => e.set(
                     "problems",
-                    async_graphql::Value::List(
-                        problems
-                            .iter()
-                            .map(|p| {
-                                let mut item = async_graphql::indexmap::IndexMap::new();
-                                item.insert(
-                                    async_graphql::Name::new("field"),
-                                    async_graphql::Value::from(p.field.clone()),
-                                );
-                                item.insert(
-                                    async_graphql::Name::new("message"),
-                                    async_graphql::Value::from(p.message.clone()),
-                                );
-                                async_graphql::Value::Object(item)
-                            })
-                            .collect(),
-                    ),
+                    problems
+                        .iter()
+                        .map(|p| {
+                            Value::from(IndexMap::from([
+                                (Name::new("field"), Value::from(&p.field)),
+                                (Name::new("message"), Value::from(&p.message)),
+                            ]))
+                        })
+                        .collect::<Value>(),
                 ),
                 _ => {}
             }

@@ -8,7 +8,6 @@
 //! Every level's subqueries take aliases numbered by their depth, so a nested query only
 //! ever refers to its parent row's alias, which nothing below it reuses.
 
-use async_graphql::indexmap::IndexMap;
 use async_graphql::{Name, Value};
 use entity::row_count;
 use sea_orm::sea_query::{
@@ -16,6 +15,7 @@ use sea_orm::sea_query::{
     SqlWriterValues, SqliteQueryBuilder, SubQueryStatement, Value as SqlValue, Values,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
+use serde_json::Value as Json;
 use std::fmt::Write;
 
 use super::collect::{
@@ -241,7 +241,7 @@ pub async fn run(conn: &DatabaseConnection, prepared: &Prepared) -> ApiResult<Va
         .or_gql()?;
     let text: Option<String> = row.try_get("", "answer").or_gql()?;
     let json = match text {
-        None => serde_json::Value::Null,
+        None => Json::Null,
         Some(text) => serde_json::from_str(&text)
             .map_err(|e| {
                 tracing::error!("the planned statement's JSON does not parse: {e}");
@@ -251,7 +251,6 @@ pub async fn run(conn: &DatabaseConnection, prepared: &Prepared) -> ApiResult<Va
     };
     Ok(match &prepared.shape {
         Shape::List { plan, args } => connection_value(plan, args, &json),
-        Shape::One { .. } if json.is_null() => Value::Null,
         Shape::One { layout, node } => node_value(node, layout, &json),
     })
 }
@@ -412,14 +411,21 @@ fn row(dialect: Dialect, layout: &Layout, alias: &Alias, depth: usize) -> ApiRes
     Ok(Func::cust(dialect.array).args(values).into())
 }
 
+/// The object of `fields`' response keys, each with its field's value.
+fn object<F>(fields: &[(Name, F)], value: impl Fn(&F) -> Value) -> Value {
+    Value::Object(
+        fields
+            .iter()
+            .map(|(key, field)| (key.clone(), value(field)))
+            .collect(),
+    )
+}
+
 /// A list's value from its JSON, as the resolvers would give it.
-fn connection_value(plan: &ConnectionPlan, args: &PageArgs, json: &serde_json::Value) -> Value {
-    let total = json.get(0).and_then(serde_json::Value::as_u64).unwrap_or(0) as usize;
-    let empty = Vec::new();
-    let rows = json
-        .get(1)
-        .and_then(serde_json::Value::as_array)
-        .unwrap_or(&empty);
+fn connection_value(plan: &ConnectionPlan, args: &PageArgs, json: &Json) -> Value {
+    // Indexing past the end (or into a non-array) gives null.
+    let total = json[0].as_u64().unwrap_or(0) as usize;
+    let rows = json[1].as_array().map_or(&[][..], Vec::as_slice);
     // The positions as the resolvers count them: with the list's length when it is asked
     // for, from the rows alone when it is not.
     let (start, end, total) = if plan.counts {
@@ -432,184 +438,117 @@ fn connection_value(plan: &ConnectionPlan, args: &PageArgs, json: &serde_json::V
         (0, 0, 0)
     };
     let cursor = |i: usize| Value::String(encode_cursor(start + i));
-    let mut object = IndexMap::new();
-    for (key, field) in &plan.fields {
-        let value = match field {
-            ConnectionField::TotalCount => Value::from(total as u64),
-            ConnectionField::Typename(name) => Value::String(name.clone()),
-            ConnectionField::Nodes(node) => Value::List(
-                rows.iter()
-                    .map(|row| node_value(node, &plan.layout, row))
-                    .collect(),
-            ),
-            ConnectionField::Edges(edge) => Value::List(
-                rows.iter()
-                    .enumerate()
-                    .map(|(i, row)| {
-                        let mut object = IndexMap::new();
-                        for (key, field) in edge {
-                            let value = match field {
-                                EdgeField::Cursor => cursor(i),
-                                EdgeField::Node(node) => node_value(node, &plan.layout, row),
-                                EdgeField::Typename(name) => Value::String(name.clone()),
-                            };
-                            object.insert(key.clone(), value);
-                        }
-                        Value::Object(object)
-                    })
-                    .collect(),
-            ),
-            ConnectionField::Aggregate(asked) => aggregate_value(plan, asked, json),
-            ConnectionField::PageInfo(info) => {
-                let mut object = IndexMap::new();
-                for (key, field) in info {
-                    let value = match field {
-                        PageInfoField::HasNextPage => Value::Boolean(end < total),
-                        PageInfoField::HasPreviousPage => Value::Boolean(start > 0),
-                        PageInfoField::StartCursor if !rows.is_empty() => cursor(0),
-                        PageInfoField::EndCursor if !rows.is_empty() => cursor(rows.len() - 1),
-                        PageInfoField::StartCursor | PageInfoField::EndCursor => Value::Null,
-                        PageInfoField::Typename => Value::String("PageInfo".into()),
-                    };
-                    object.insert(key.clone(), value);
-                }
-                Value::Object(object)
-            }
-        };
-        object.insert(key.clone(), value);
-    }
-    Value::Object(object)
+    object(&plan.fields, |field| match field {
+        ConnectionField::TotalCount => Value::from(total as u64),
+        ConnectionField::Typename(name) => Value::from(name),
+        ConnectionField::Nodes(node) => rows
+            .iter()
+            .map(|row| node_value(node, &plan.layout, row))
+            .collect(),
+        ConnectionField::Edges(edge) => rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                object(edge, |field| match field {
+                    EdgeField::Cursor => cursor(i),
+                    EdgeField::Node(node) => node_value(node, &plan.layout, row),
+                    EdgeField::Typename(name) => Value::from(name),
+                })
+            })
+            .collect(),
+        ConnectionField::Aggregate(asked) => aggregate_value(plan, asked, json),
+        ConnectionField::PageInfo(info) => object(info, |field| match field {
+            PageInfoField::HasNextPage => Value::Boolean(end < total),
+            PageInfoField::HasPreviousPage => Value::Boolean(start > 0),
+            PageInfoField::StartCursor if !rows.is_empty() => cursor(0),
+            PageInfoField::EndCursor if !rows.is_empty() => cursor(rows.len() - 1),
+            PageInfoField::StartCursor | PageInfoField::EndCursor => Value::Null,
+            PageInfoField::Typename => Value::from("PageInfo"),
+        }),
+    })
 }
 
 /// A list's aggregate from its JSON: `[total, rows, totals, groups...]`.
-fn aggregate_value(
-    plan: &ConnectionPlan,
-    asked: &[(Name, AggregateField)],
-    json: &serde_json::Value,
-) -> Value {
-    let null = serde_json::Value::Null;
-    let totals = json.get(2).unwrap_or(&null);
-    let mut object = IndexMap::with_capacity(asked.len());
-    for (key, field) in asked {
-        let value = match field {
-            AggregateField::Count => count(totals.get(0)),
-            AggregateField::Measure(n) => leaf_value(
-                plan.measure_leaves[*n],
-                totals.get(1 + n).unwrap_or(&null),
-                "",
-            ),
-            AggregateField::Typename(name) => Value::String((*name).to_owned()),
-            AggregateField::GroupBy(slot, group) => {
-                let empty = Vec::new();
-                let groups = json
-                    .get(3 + slot)
-                    .and_then(serde_json::Value::as_array)
-                    .unwrap_or(&empty);
-                Value::List(
-                    groups
-                        .iter()
-                        .map(|row| group_value(plan, group, row))
-                        .collect(),
-                )
-            }
-        };
-        object.insert(key.clone(), value);
-    }
-    Value::Object(object)
+fn aggregate_value(plan: &ConnectionPlan, asked: &[(Name, AggregateField)], json: &Json) -> Value {
+    object(asked, |field| match field {
+        AggregateField::Count => count(&json[2][0]),
+        AggregateField::Measure(n) => leaf_value(plan.measure_leaves[*n], &json[2][1 + n], ""),
+        AggregateField::Typename(name) => Value::from(*name),
+        AggregateField::GroupBy(slot, group) => json[3 + slot]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|row| group_value(plan, group, row))
+            .collect(),
+    })
 }
 
 /// A count as the resolvers give it (0 where there is none).
-fn count(cell: Option<&serde_json::Value>) -> Value {
-    Value::from(cell.and_then(serde_json::Value::as_i64).unwrap_or(0))
+fn count(cell: &Json) -> Value {
+    Value::from(cell.as_i64().unwrap_or(0))
 }
 
 /// One group from its row: `[key, ..., count, measure, ...]`.
-fn group_value(plan: &ConnectionPlan, group: &GroupPlan, row: &serde_json::Value) -> Value {
-    let null = serde_json::Value::Null;
+fn group_value(plan: &ConnectionPlan, group: &GroupPlan, row: &Json) -> Value {
     let keys = group.keys.len();
-    let mut object = IndexMap::with_capacity(group.fields.len());
-    for (key, field) in &group.fields {
-        let value = match field {
-            GroupField::Key(Some(at), leaf) => leaf_value(*leaf, row.get(*at).unwrap_or(&null), ""),
-            GroupField::Key(None, _) => Value::Null,
-            GroupField::Count => count(row.get(keys)),
-            GroupField::Measure(n) => leaf_value(
-                plan.measure_leaves[*n],
-                row.get(keys + 1 + n).unwrap_or(&null),
-                "",
-            ),
-            GroupField::Typename(name) => Value::String((*name).to_owned()),
-        };
-        object.insert(key.clone(), value);
-    }
-    Value::Object(object)
+    object(&group.fields, |field| match field {
+        GroupField::Key(Some(at), leaf) => leaf_value(*leaf, &row[*at], ""),
+        GroupField::Key(None, _) => Value::Null,
+        GroupField::Count => count(&row[keys]),
+        GroupField::Measure(n) => leaf_value(plan.measure_leaves[*n], &row[keys + 1 + n], ""),
+        GroupField::Typename(name) => Value::from(*name),
+    })
 }
 
-/// A node's value from its row.
-fn node_value(node: &NodePlan, layout: &Layout, row: &serde_json::Value) -> Value {
-    let null = serde_json::Value::Null;
-    let mut object: IndexMap<Name, Value> = IndexMap::with_capacity(node.fields.len());
-    for (key, field) in &node.fields {
-        let value = match field {
-            NodeField::Typename(name) => Value::String((*name).to_owned()),
-            NodeField::Column(at, leaf) => {
-                leaf_value(*leaf, row.get(*at).unwrap_or(&null), node.type_name)
-            }
-            NodeField::Date(date) => date_value(date, row),
-            NodeField::Nested(at) => {
-                let json = row.get(layout.columns.len() + at).unwrap_or(&null);
-                match &layout.nested[*at] {
-                    Nested::List { plan, args, .. } => connection_value(plan, args, json),
-                    Nested::Parent { .. } if json.is_null() => Value::Null,
-                    Nested::Parent { layout, node, .. } => node_value(node, layout, json),
-                }
-            }
-        };
-        object.insert(key.clone(), value);
+/// A node's value from its row; null for no row (a parent that is absent, or a root giving
+/// one row that finds none).
+fn node_value(node: &NodePlan, layout: &Layout, row: &Json) -> Value {
+    if row.is_null() {
+        return Value::Null;
     }
-    Value::Object(object)
+    object(&node.fields, |field| match field {
+        NodeField::Typename(name) => Value::from(*name),
+        NodeField::Column(at, leaf) => leaf_value(*leaf, &row[*at], node.type_name),
+        NodeField::Date(date) => date_value(date, row),
+        NodeField::Nested(at) => {
+            let json = &row[layout.columns.len() + at];
+            match &layout.nested[*at] {
+                Nested::List { plan, args, .. } => connection_value(plan, args, json),
+                Nested::Parent { layout, node, .. } => node_value(node, layout, json),
+            }
+        }
+    })
 }
 
 /// An uncertain date's value from its columns, as `crate::dates::read_date` reads them: null
 /// when it has neither a stated date nor a bound.
-fn date_value(date: &DatePlan, row: &serde_json::Value) -> Value {
-    let cell = |i: usize| row.get(date.at[i]).filter(|v| !v.is_null());
-    let text = |i: usize| cell(i).and_then(|v| v.as_str()).map(str::to_owned);
+fn date_value(date: &DatePlan, row: &Json) -> Value {
+    let text = |i: usize| row[date.at[i]].as_str();
     let (stated, earliest, latest) = (text(0), text(2), text(3));
     if stated.is_none() && earliest.is_none() && latest.is_none() {
         return Value::Null;
     }
-    let optional = |text: Option<String>| text.map_or(Value::Null, Value::String);
-    let mut object = IndexMap::with_capacity(date.fields.len());
-    for (key, field) in &date.fields {
-        let value = match field {
-            DateField::Stated => optional(stated.clone()),
-            DateField::Earliest => optional(earliest.clone()),
-            DateField::Latest => optional(latest.clone()),
-            DateField::Precision => match (<entity::enums::Precision as PlanLeaf>::LEAF, text(1)) {
-                (Leaf::Enum(read), Some(stored)) => read(&stored).unwrap_or(Value::Null),
-                _ => Value::Null,
-            },
-            DateField::NarrowedBy => Value::List(
-                text(4)
-                    .map(|keys| {
-                        keys.split(',')
-                            .map(|k| Value::String(k.to_owned()))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            ),
-            DateField::NarrowingNote => optional(text(5)),
-            DateField::Typename => Value::String("DateInterval".into()),
-        };
-        object.insert(key.clone(), value);
-    }
-    Value::Object(object)
+    object(&date.fields, |field| match field {
+        DateField::Stated => Value::from(stated),
+        DateField::Earliest => Value::from(earliest),
+        DateField::Latest => Value::from(latest),
+        DateField::Precision => leaf_value(
+            <entity::enums::Precision as PlanLeaf>::LEAF,
+            &row[date.at[1]],
+            "",
+        ),
+        DateField::NarrowedBy => Value::List(
+            text(4)
+                .map(|keys| keys.split(',').map(Value::from).collect())
+                .unwrap_or_default(),
+        ),
+        DateField::NarrowingNote => Value::from(text(5)),
+        DateField::Typename => Value::from("DateInterval"),
+    })
 }
 
 /// A column's JSON as its field's value.
-fn leaf_value(leaf: Leaf, cell: &serde_json::Value, type_name: &'static str) -> Value {
-    use serde_json::Value as Json;
+fn leaf_value(leaf: Leaf, cell: &Json, type_name: &'static str) -> Value {
     match (leaf, cell) {
         (_, Json::Null) => Value::Null,
         (Leaf::Text, Json::String(text)) => Value::String(text.clone()),
