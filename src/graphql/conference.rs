@@ -138,7 +138,7 @@ query ConferenceQuery {
         ordinal: i32,
     ) -> ApiResult<Answer<Option<Conference>>> {
         let select = conference::Entity::find().filter(conference::Column::Ordinal.eq(ordinal));
-        super::fields::one(ctx, select).await
+        super::plan::one(ctx, select).await
     }
 }
 roots {

@@ -2,15 +2,15 @@
 //! [`object!`] writes each list field (its six arguments, its cost and its body) from the
 //! relationship's declaration in `entity::keys` and the listed type's [`Record`].
 
-use async_graphql::{Context, OutputType};
+use async_graphql::Context;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
-use super::error::{ApiResult, OrGraphql};
+use super::error::ApiResult;
 use super::filter::list_query;
 use super::list::{Connection, EdgeOf, Loaded, PageArgs, Row, ToMany};
 use super::model::Record;
 use super::order::OrderBy;
-use super::plan::{self, Answer};
+use super::plan::Answer;
 
 /// The column of an uncertain date's part: `date_column!(joined, earliest)` is
 /// `"joined_earliest"` (see `crate::dates`).
@@ -261,23 +261,6 @@ where
     ))
 }
 
-/// A root field answering the one row `select` chooses (or null).
-pub async fn one<N>(
-    ctx: &Context<'_>,
-    select: sea_orm::Select<N::Entity>,
-) -> ApiResult<Answer<Option<N>>>
-where
-    N: Record,
-    <N::Entity as EntityTrait>::Model: Row,
-{
-    let resolve = async {
-        let db = ctx.data::<super::list::Db>()?;
-        let found = select.clone().one(&db.conn).await.or_gql()?;
-        Ok(found.map(super::list::alone).map(N::wrap))
-    };
-    plan::one::<N>(ctx, &select, resolve).await
-}
-
 /// How a column's value answers its field: text borrowed, other values copied, a row's id as
 /// the global id of its type.
 pub trait AsField<'a, Out> {
@@ -313,27 +296,6 @@ impl AsField<'_, async_graphql::ID> for i32 {
     fn as_field(&self, type_name: &'static str) -> async_graphql::ID {
         super::node::global_id(type_name, *self)
     }
-}
-
-/// A root list: the rows `select` chooses for the object `on` (the whole table, or narrowed
-/// by the field's own arguments or the object), filtered, sorted and paged as asked.
-pub async fn root<N, T>(
-    ctx: &Context<'_>,
-    on: &T,
-    select: impl FnOnce(&T) -> sea_orm::Select<N::Entity>,
-    filter: Option<&N::Filter>,
-    order_by: Option<&[OrderBy<N::OrderField>]>,
-    args: PageArgs,
-) -> ApiResult<Answer<Connection<N>>>
-where
-    N: Record,
-    <N::Entity as EntityTrait>::Model: Row,
-    Connection<N>: OutputType,
-{
-    let query = list_query::<N::Entity, _, _>(filter, order_by, N::ORDER);
-    let select = select(on);
-    let resolve = Connection::from_query(ctx, select.clone(), &query, &args, N::wrap);
-    plan::answer::<_, N>(ctx, &select, &query, &args, resolve).await
 }
 
 /// The rows of `column`'s table; only those whose `column` equals `value` when one is given
@@ -469,7 +431,7 @@ macro_rules! object {
         $crate::graphql::fields::nested($ctx, &$this.0, $source, $filter.as_ref(), $order.as_deref(), $args)
     };
     (@page root $node:ident $this:ident $ctx:ident ($source:expr) [$filter:ident $order:ident $doc:literal] ($($an:ident)*) $args:ident) => {
-        $crate::graphql::fields::root::<$node, Self>($ctx, $this, $source, $filter.as_ref(), $order.as_deref(), $args)
+        $crate::graphql::plan::root::<$node, Self>($ctx, $this, $source, $filter.as_ref(), $order.as_deref(), $args)
     };
     (@page paged $node:ident $this:ident $ctx:ident ($source:expr) [] ($($an:ident)*) $args:ident) => {
         async { Ok($crate::graphql::plan::Answer::Resolved(($source)($this, $ctx, $($an,)* $args).await?)) }

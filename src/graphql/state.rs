@@ -93,7 +93,7 @@ query StateQuery {
     ) -> ApiResult<Answer<Option<State>>> {
         let select =
             state::Entity::find().filter(state::Column::Code.eq(code.trim().to_ascii_uppercase()));
-        super::fields::one(ctx, select).await
+        super::plan::one(ctx, select).await
     }
 }
 roots {

@@ -31,8 +31,10 @@ use lru::LruCache;
 use sea_orm::{DatabaseBackend, EntityName, EntityTrait, QueryTrait, Select};
 
 use super::error::{ApiResult, OrGraphql};
-use super::list::{Connection, Db, ListQuery, PageArgs, PageLimit};
+use super::filter::list_query;
+use super::list::{Connection, Db, PageArgs, PageLimit, Row, alone};
 use super::model::{Record, Target};
+use super::order::OrderBy;
 
 /// Whether root list fields are planned.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -307,11 +309,18 @@ async fn planned_or<T>(
 }
 
 /// The answer of a root field giving the one row of `N` that `select` chooses (or null).
-pub async fn one<N: Record>(
+pub async fn one<N>(
     ctx: &async_graphql::Context<'_>,
-    select: &Select<N::Entity>,
-    resolve: impl std::future::Future<Output = ApiResult<Option<N>>>,
-) -> ApiResult<Answer<Option<N>>> {
+    select: Select<N::Entity>,
+) -> ApiResult<Answer<Option<N>>>
+where
+    N: Record,
+    <N::Entity as EntityTrait>::Model: Row,
+{
+    let resolve = async {
+        let found = select.clone().one(&ctx.data::<Db>()?.conn).await.or_gql()?;
+        Ok(found.map(alone).map(N::wrap))
+    };
     let prepare = |request: &collect::Request, backend| {
         let mut layout = collect::Layout::default();
         let sets = [&ctx.item.node.selection_set.node];
@@ -323,30 +332,36 @@ pub async fn one<N: Record>(
     planned_or(ctx, prepare, resolve).await
 }
 
-/// The answer of a root list field over the rows `select` and `query` give, paged by `args`.
-pub async fn answer<T, N>(
+/// A root list: the rows `select` chooses for the object `on` (the whole table, or narrowed
+/// by the field's own arguments or the object), filtered, sorted and paged as asked.
+pub async fn root<N, T>(
     ctx: &async_graphql::Context<'_>,
-    select: &Select<N::Entity>,
-    query: &ListQuery,
-    args: &PageArgs,
-    resolve: impl std::future::Future<Output = ApiResult<T>>,
-) -> ApiResult<Answer<T>>
+    on: &T,
+    select: impl FnOnce(&T) -> Select<N::Entity>,
+    filter: Option<&N::Filter>,
+    order_by: Option<&[OrderBy<N::OrderField>]>,
+    args: PageArgs,
+) -> ApiResult<Answer<Connection<N>>>
 where
     N: Record,
+    <N::Entity as EntityTrait>::Model: Row,
     Connection<N>: OutputType,
 {
+    let query = list_query::<N::Entity, _, _>(filter, order_by, N::ORDER);
+    let select = select(on);
+    let resolve = Connection::from_query(ctx, select.clone(), &query, &args, N::wrap);
     let prepare = |request: &collect::Request, backend| {
         let sets = [&ctx.item.node.selection_set.node];
         let type_name = Connection::<N>::type_name().into_owned();
-        let plan = collect::connection(request, Target::of::<N>(), &sets, args, type_name)?;
+        let plan = collect::connection(request, Target::of::<N>(), &sets, &args, type_name)?;
         // The root's rows are the whole table when it narrows them by nothing of its own.
         let whole = (*select.as_query() == N::Entity::find().into_query())
             .then(|| N::Entity::default().table_name());
-        let length = sql::Length::of(query, whole);
+        let length = sql::Length::of(&query, whole);
         Ok(query
             .apply(select.clone())
             .or_gql()
-            .and_then(|rows| sql::prepare_list(backend, rows.into_query(), length, *args, plan)))
+            .and_then(|rows| sql::prepare_list(backend, rows.into_query(), length, args, plan)))
     };
     planned_or(ctx, prepare, resolve).await
 }
