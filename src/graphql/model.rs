@@ -239,14 +239,8 @@ fn parse_list_query<N: Record>(
     filter: Option<Value>,
     order: Option<Value>,
 ) -> Option<Arc<ListQuery>> {
-    let filter = match filter {
-        None | Some(Value::Null) => None,
-        value => Some(<N::Filter as InputType>::parse(value).ok()?),
-    };
-    let order = match order {
-        None | Some(Value::Null) => None,
-        value => Some(<Vec<OrderBy<N::OrderField>> as InputType>::parse(value).ok()?),
-    };
+    let filter = Option::<N::Filter>::parse(filter).ok()?;
+    let order = Option::<Vec<OrderBy<N::OrderField>>>::parse(order).ok()?;
     Some(list_query::<N::Entity, _, _>(
         filter.as_ref(),
         order.as_deref(),

@@ -3,12 +3,11 @@
 //! repeated keys merged, as the specification's CollectFields does; anything the planner
 //! does not cover gives the reason it falls back.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::indexmap::IndexMap;
-use async_graphql::parser::types::{Field, FragmentDefinition, Selection, SelectionSet};
-use async_graphql::{Name, Positioned, Value};
+use async_graphql::parser::types::{Field, Selection, SelectionSet};
+use async_graphql::{InputType, Name, Positioned, Value};
 
 use crate::graphql::filter::Path;
 use crate::graphql::list::{KeySql, MAX_GROUP_KEYS, Measure};
@@ -191,30 +190,17 @@ pub struct ConnectionPlan {
     pub groups: Vec<Vec<KeySql>>,
 }
 
-type Fragments = HashMap<Name, Positioned<FragmentDefinition>>;
-
 /// What planning reads of the request: its fragments and variables, and the context that
 /// checks page arguments.
-pub struct Request<'a> {
-    fragments: &'a Fragments,
-    ctx: &'a async_graphql::Context<'a>,
-}
+pub struct Request<'a>(pub &'a async_graphql::Context<'a>);
 
-impl<'a> Request<'a> {
-    /// The request `ctx` belongs to.
-    pub fn of(ctx: &'a async_graphql::Context<'a>) -> Self {
-        Self {
-            fragments: &ctx.query_env.fragments,
-            ctx,
-        }
-    }
-
+impl Request<'_> {
     /// The value of a field's argument, variables applied (their defaults included).
     fn argument(&self, field: &Field, name: &str) -> Result<Option<Value>, Uncovered> {
         let Some((_, value)) = field.arguments.iter().find(|(n, _)| n.node == name) else {
             return Ok(None);
         };
-        let env = self.ctx.query_env;
+        let env = self.0.query_env;
         value
             .node
             .clone()
@@ -232,13 +218,18 @@ impl<'a> Request<'a> {
             })
             .map(Some)
     }
+
+    /// A field's argument as `T`, variables applied; one the resolvers refuse falls back.
+    fn parsed<T: InputType>(&self, field: &Field, name: &str) -> Result<T, Uncovered> {
+        T::parse(self.argument(field, name)?).map_err(|_| "arguments the resolvers refuse")
+    }
 }
 
 /// The fields of `sets` by response key, in the order they first appear, fragments
 /// expanded; a directive anywhere falls back (`@skip`/`@include` are not evaluated here).
 fn collect<'a>(
     sets: &[&'a SelectionSet],
-    fragments: &'a Fragments,
+    request: &Request<'a>,
 ) -> Result<IndexMap<&'a Name, Vec<&'a Field>>, Uncovered> {
     let mut groups: IndexMap<&Name, Vec<&Field>> = IndexMap::new();
     // An explicit stack: fragments may spread fragments as deep as the document allows.
@@ -259,7 +250,10 @@ fn collect<'a>(
                 continue;
             }
             Selection::FragmentSpread(spread) => {
-                let fragment = fragments
+                let fragment = request
+                    .0
+                    .query_env
+                    .fragments
                     .get(&spread.node.fragment_name.node)
                     .ok_or("an unknown fragment")?;
                 if !fragment.node.directives.is_empty() {
@@ -296,7 +290,7 @@ fn plain_fields<'a, F>(
     mut plan_field: impl FnMut(&str, &[&'a Field]) -> Result<F, Uncovered>,
 ) -> Result<Vec<(Name, F)>, Uncovered> {
     let mut planned = Vec::new();
-    for (key, fields) in collect(&children(fields), request.fragments)? {
+    for (key, fields) in collect(&children(fields), request)? {
         plain(&fields)?;
         let field = plan_field(fields[0].name.node.as_str(), &fields)?;
         planned.push((key.clone(), field));
@@ -338,7 +332,7 @@ pub fn node(
         type_name: target.type_name,
         fields: Vec::new(),
     };
-    for (key, fields) in collect(sets, request.fragments)? {
+    for (key, fields) in collect(sets, request)? {
         let name = fields[0].name.node.as_str();
         let wanted = snake_case(name);
         let field = if name == "__typename" {
@@ -390,30 +384,12 @@ pub fn node(
                         request.argument(field, "orderBy")?,
                     )
                     .ok_or("arguments the resolvers refuse")?;
-                    let size = |name| -> Result<Option<i32>, Uncovered> {
-                        match request.argument(field, name)? {
-                            None | Some(Value::Null) => Ok(None),
-                            Some(Value::Number(n)) => n
-                                .as_i64()
-                                .and_then(|n| i32::try_from(n).ok())
-                                .map(Some)
-                                .ok_or("arguments the resolvers refuse"),
-                            Some(_) => Err("arguments the resolvers refuse"),
-                        }
-                    };
-                    let cursor = |name| -> Result<Option<String>, Uncovered> {
-                        match request.argument(field, name)? {
-                            None | Some(Value::Null) => Ok(None),
-                            Some(Value::String(s)) => Ok(Some(s)),
-                            Some(_) => Err("arguments the resolvers refuse"),
-                        }
-                    };
                     let args = PageArgs::new(
-                        request.ctx,
-                        cursor("after")?,
-                        cursor("before")?,
-                        size("first")?,
-                        size("last")?,
+                        request.0,
+                        request.parsed(field, "after")?,
+                        request.parsed(field, "before")?,
+                        request.parsed(field, "first")?,
+                        request.parsed(field, "last")?,
                     )
                     .map_err(|_| "arguments the resolvers refuse")?;
                     let plan = connection(
@@ -480,7 +456,7 @@ pub fn connection(
         measure_leaves: model.measure_leaves,
         groups: Vec::new(),
     };
-    for (key, fields) in collect(sets, request.fragments)? {
+    for (key, fields) in collect(sets, request)? {
         plain(&fields)?;
         let field = match fields[0].name.node.as_str() {
             "aggregate" => ConnectionField::Aggregate(aggregate(
@@ -549,7 +525,7 @@ fn aggregate(
             .position(|(field, _)| *field == wanted)
     };
     let mut asked = Vec::new();
-    for (key, fields) in collect(sets, request.fragments)? {
+    for (key, fields) in collect(sets, request)? {
         let name = fields[0].name.node.as_str();
         let field = match name {
             "count" => {

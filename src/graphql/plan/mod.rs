@@ -278,7 +278,7 @@ async fn planned_or<T>(
         Some(planned) => planned,
         None => {
             let backend = db.conn.get_database_backend();
-            let planned = match prepare(&collect::Request::of(ctx), backend) {
+            let planned = match prepare(&collect::Request(ctx), backend) {
                 Ok(prepared) => Ok(Arc::new(prepared?)),
                 Err(why) => Err(why),
             };
