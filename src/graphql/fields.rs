@@ -41,22 +41,36 @@ macro_rules! record {
     // The generated types take their names from the node type's: `State` has `StateFilter`,
     // `StateOrderField`, `StateOrder`, `StateAggregate`, `StateGroup` and `StateGroupKey`.
     (@derive [
-        $entity:ident, $noun:literal, by [$($default:tt)*] $order_doc:literal;
+        $entity:ident, $noun:literal, by [$( $default:ident $direction:ident ),*] $order_doc:literal;
         $(filter { $($members:tt)* })?
         $(order { $($orders:tt)* })?
         $(groups { $($keys:tt)* })?
         $(measures { $($measures:tt)* })?
-    ] $ty:ident $fields:tt) => {
-        pastey::paste! {
-            $crate::graphql::fields::record!(@derive [
-                $entity, $noun;
-                filter [<$ty Filter>] { $($($members)*)? }
-                order [<$ty OrderField>], [<$ty Order>] by [$($default)*] { $($($orders)*)? }
-                groups [<$ty Aggregate>], [<$ty Group>], [<$ty GroupKey>] { $($($keys)*)? }
-                $(measures { $($measures)* })?
-            ] $ty $fields);
+    ] $ty:ident [$($fields:tt)*]) => { pastey::paste! {
+        $crate::graphql::fields::record!(@member {
+            $ty [<$ty Filter>] [$($($members)*)?] [<$ty OrderField>] [<$ty Order>]
+            [$($($orders)*)?] $noun [<$ty Aggregate>] [<$ty Group>] [<$ty GroupKey>]
+            [$($($keys)*)?] [$($($measures)*)?]
+        } [] [] [] [] $($fields)*);
+
+        impl $crate::graphql::model::Record for $ty {
+            const TYPE: &'static str = stringify!($ty);
+            type Entity = $entity::Entity;
+            type Filter = [<$ty Filter>];
+            type OrderField = [<$ty OrderField>];
+            const ORDER: &'static [([<$ty OrderField>], $crate::graphql::order::OrderDirection)] = &[$(
+                ([<$ty OrderField>]::$default, $crate::graphql::order::OrderDirection::$direction)
+            ),*];
+
+            fn wrap(row: $crate::graphql::list::Loaded<$entity::Model>) -> Self {
+                Self(row)
+            }
+
+            fn aggregate_model() -> $crate::graphql::model::AggregateModel {
+                $ty::aggregate_model()
+            }
         }
-    };
+    }};
     // The description of the `orderBy` argument of every list of the type, which names its
     // default order: a macro in the type's module, which `object!` asks for it where a type
     // lists this one, since an attribute's argument must be a literal. It is written before
@@ -72,47 +86,6 @@ macro_rules! record {
             ($d($d item:tt)*) => { $crate::graphql::fields::object!(@got $doc $d($d item)*); };
         }
         pub(crate) use $name;
-    };
-    (@derive [
-        $entity:ident, $noun:literal;
-        filter $filter:ident $({ $($members:tt)* })?
-        order $field:ident, $key:ident by [$( $default:ident $direction:ident ),*] $({ $($orders:tt)* })?
-        groups $agg:ident, $group:ident, $keyenum:ident $({ $($keys:tt)* })?
-        $(measures { $($measures:tt)* })?
-    ] $ty:ident [$($fields:tt)*]) => {
-        $crate::graphql::fields::record!(@member {
-            $ty $filter [$($($members)*)?] $field $key [$($($orders)*)?] $noun
-            $agg $group $keyenum [$($($keys)*)?] [$($($measures)*)?]
-        } [] [] [] [] $($fields)*);
-
-        impl $crate::graphql::model::Record for $ty {
-            const TYPE: &'static str = stringify!($ty);
-            type Entity = $entity::Entity;
-            type Filter = $filter;
-            type OrderField = $field;
-            const ORDER: &'static [($field, $crate::graphql::order::OrderDirection)] =
-                &[$( ($field::$default, $crate::graphql::order::OrderDirection::$direction) ),*];
-
-            fn wrap(row: $crate::graphql::list::Loaded<$entity::Model>) -> Self {
-                Self(row)
-            }
-
-            fn columns() -> &'static [(&'static str, $crate::graphql::model::Leaf)] {
-                Self::COLUMNS
-            }
-
-            fn relation(name: &str) -> Option<$crate::graphql::model::Relation> {
-                Self::planned_relation(name)
-            }
-
-            fn dates() -> &'static [$crate::graphql::model::DateColumns] {
-                Self::DATES
-            }
-
-            fn aggregate_model() -> $crate::graphql::model::AggregateModel {
-                $ty::aggregate_model()
-            }
-        }
     };
     // Each field in turn adds its filter member, sort field, group key and measures, if it
     // is marked with them: as `(docs [more docs] name: type = what it checks)`, `(docs
@@ -415,16 +388,17 @@ macro_rules! object {
     };
     // The relationship of a list field, for the planner; a root list and one with its own
     // loader have none.
-    (@relation root $($rest:tt)*) => {};
-    (@relation paged $($rest:tt)*) => {};
     (@relation list $name:ident $field:ident $node:ident [$($edge:ty)?] ($source:expr)) => {
         if $name == stringify!($field) {
-            return Some($crate::graphql::model::Relation::list::<
-                $node,
-                $crate::graphql::list::Connection<$node $(, $edge)?>,
-            >($crate::graphql::list::Many::path($source)));
+            return Some($crate::graphql::model::Relation {
+                path: $crate::graphql::list::Many::path($source),
+                target: $crate::graphql::model::Target::of::<$node>(),
+                connection: Some(<$crate::graphql::list::Connection<$node $(, $edge)?>
+                    as async_graphql::OutputType>::type_name),
+            });
         }
     };
+    (@relation $($skip:tt)*) => {};
     // A list's page: of a relationship of the object's row, of the rows a root chooses, or
     // of the list's own loader.
     (@page list $node:ident $this:ident $ctx:ident ($source:expr) [$filter:ident $order:ident $doc:literal] ($($an:ident)*) $args:ident) => {
@@ -448,14 +422,12 @@ macro_rules! object {
     ]
         [$( [[$($order_doc:literal)?] $node:ident $kind:ident $(#[$doc:meta])* $field:ident
             ($( [$(#[$am2:meta])* $an2:ident ($at2:ty)] )*) [$($edge:ty)?] ($source:expr)] )*]) => {
-        impl $ty {
-            /// The fields that answer a column as it is, with how each is read.
-            pub const COLUMNS: &'static [(&'static str, $crate::graphql::model::Leaf)] = &[
+        impl $crate::graphql::model::Planned for $ty {
+            const COLUMNS: &'static [(&'static str, $crate::graphql::model::Leaf)] = &[
                 $( (stringify!($cfield), <$cty as $crate::graphql::model::PlanLeaf>::LEAF), )*
             ];
 
-            /// The uncertain dates, each with its columns, for the planner.
-            pub const DATES: &'static [$crate::graphql::model::DateColumns] = &[
+            const DATES: &'static [$crate::graphql::model::DateColumns] = &[
                 $( $crate::graphql::model::DateColumns {
                     field: stringify!($dfield),
                     stated: $crate::graphql::fields::date_column!($dfield, stated),
@@ -467,12 +439,15 @@ macro_rules! object {
                 }, )*
             ];
 
-            /// The relationship behind the field `name` (in snake case), for the planner.
-            #[allow(dead_code, unused_variables)]
-            pub fn planned_relation(name: &str) -> Option<$crate::graphql::model::Relation> {
+            #[allow(unused_variables)]
+            fn relation(name: &str) -> Option<$crate::graphql::model::Relation> {
                 $(
                     if name == stringify!($pfield) {
-                        return Some($crate::graphql::model::Relation::parent::<$pnode>($fk.parent()));
+                        return Some($crate::graphql::model::Relation {
+                            path: $fk.parent(),
+                            target: $crate::graphql::model::Target::of::<$pnode>(),
+                            connection: None,
+                        });
                     }
                 )*
                 $( $crate::graphql::fields::object!(@relation $kind name $field $node [$($edge)?] ($source)); )*

@@ -1,6 +1,6 @@
 //! The model of a node type, as both ways of answering read it: [`Record`] (its entity, its
-//! lists' filter and order, how a row becomes the type) and what the planner reads of it:
-//! how each column is answered ([`Leaf`]), its uncertain dates ([`DateColumns`]), its
+//! lists' filter and order, how a row becomes the type) and what the planner reads of it
+//! ([`Planned`]): how each column is answered ([`Leaf`]), its uncertain dates ([`DateColumns`]), its
 //! aggregate ([`AggregateModel`]) and its relationships ([`Relation`], leading to a
 //! [`Target`]). Concept modules declare it with `object!` and its `record` section
 //! (`graphql/fields.rs`); the resolvers (`fields.rs`) and the planner (`plan/`) read it.
@@ -17,9 +17,20 @@ use super::filter::{Aliases, Filter, Path, correlate, list_query};
 use super::list::{ListQuery, Loaded};
 use super::order::{OrderBy, OrderDirection, OrderField};
 
+/// What the planner reads of an object type's fields (written by `object!`).
+pub trait Planned {
+    /// The fields that answer a column as it is, by column, with how each is read.
+    const COLUMNS: &'static [(&'static str, Leaf)];
+    /// The uncertain dates, with their columns.
+    const DATES: &'static [DateColumns];
+
+    /// The relationship behind the field `name` (in snake case).
+    fn relation(name: &str) -> Option<Relation>;
+}
+
 /// A node type of the API over one entity: how its lists filter and sort, and how a row
 /// becomes the type.
-pub trait Record: OutputType + Sized {
+pub trait Record: Planned + OutputType + Sized {
     /// The type's name in global ids and the schema.
     const TYPE: &'static str;
     /// The entity its rows come from.
@@ -33,16 +44,6 @@ pub trait Record: OutputType + Sized {
 
     /// The type over a loaded row.
     fn wrap(row: Loaded<<Self::Entity as EntityTrait>::Model>) -> Self;
-
-    /// The fields that answer a column as it is, by column, with how each is read (for the
-    /// planner).
-    fn columns() -> &'static [(&'static str, Leaf)];
-
-    /// The relationship behind the field `name` (in snake case), for the planner.
-    fn relation(name: &str) -> Option<Relation>;
-
-    /// The uncertain dates, with their columns (for the planner).
-    fn dates() -> &'static [DateColumns];
 
     /// What the planner needs of the aggregate of its lists.
     fn aggregate_model() -> AggregateModel;
@@ -171,11 +172,13 @@ enum_leaves!(
 pub struct Target {
     /// Its GraphQL name, for global ids and `__typename`.
     pub type_name: &'static str,
-    pub(crate) columns: fn() -> &'static [(&'static str, Leaf)],
-    pub(crate) dates: fn() -> &'static [DateColumns],
+    pub(crate) columns: &'static [(&'static str, Leaf)],
+    pub(crate) dates: &'static [DateColumns],
     pub(crate) aggregate: fn() -> AggregateModel,
     pub(crate) relation: fn(&str) -> Option<Relation>,
     pub(crate) list_query: fn(Option<Value>, Option<Value>) -> Option<Arc<ListQuery>>,
+    /// Its rows reached by a path from a parent row, filtered and sorted: every column, so
+    /// that nested lists and parents can be joined to them.
     pub(crate) rows: fn(&Path, &Alias, &ListQuery) -> ApiResult<SelectStatement>,
 }
 
@@ -184,24 +187,13 @@ impl Target {
     pub fn of<N: Record>() -> Self {
         Self {
             type_name: N::TYPE,
-            columns: N::columns,
-            dates: N::dates,
+            columns: N::COLUMNS,
+            dates: N::DATES,
             aggregate: N::aggregate_model,
             relation: N::relation,
             list_query: parse_list_query::<N>,
             rows: related_rows::<N::Entity>,
         }
-    }
-
-    /// Its rows reached by `path` from the row `parent`, filtered and sorted by `query`:
-    /// every column, so that nested lists and parents can be joined to them.
-    pub fn rows(
-        &self,
-        path: &Path,
-        parent: &Alias,
-        query: &ListQuery,
-    ) -> ApiResult<SelectStatement> {
-        (self.rows)(path, parent, query)
     }
 }
 
@@ -211,26 +203,6 @@ pub struct Relation {
     pub(crate) path: Path,
     pub(crate) target: Target,
     pub(crate) connection: Option<fn() -> Cow<'static, str>>,
-}
-
-impl Relation {
-    /// The row a foreign key points to.
-    pub fn parent<N: Record>(path: Path) -> Self {
-        Self {
-            path,
-            target: Target::of::<N>(),
-            connection: None,
-        }
-    }
-
-    /// A list of `N` answered as the connection type `C`.
-    pub fn list<N: Record, C: async_graphql::OutputType>(path: Path) -> Self {
-        Self {
-            path,
-            target: Target::of::<N>(),
-            connection: Some(C::type_name),
-        }
-    }
 }
 
 /// A nested list's filter and order, from the field's arguments; None when they do not

@@ -337,13 +337,12 @@ pub fn node(
         let wanted = snake_case(name);
         let field = if name == "__typename" {
             NodeField::Typename(target.type_name)
-        } else if let Some((column, leaf)) = (target.columns)()
-            .iter()
-            .find(|(column, _)| *column == wanted)
+        } else if let Some((column, leaf)) =
+            target.columns.iter().find(|(column, _)| *column == wanted)
         {
             plain(&fields)?;
             NodeField::Column(layout.column(column), *leaf)
-        } else if let Some(date) = (target.dates)().iter().find(|d| d.field == wanted) {
+        } else if let Some(date) = target.dates.iter().find(|d| d.field == wanted) {
             plain(&fields)?;
             let at = [
                 date.stated,

@@ -383,7 +383,7 @@ fn row(dialect: Dialect, layout: &Layout, alias: &Alias, depth: usize) -> ApiRes
                 args,
                 plan,
             } => {
-                let rows = target.rows(path, alias, query)?;
+                let rows = (target.rows)(path, alias, query)?;
                 list(
                     dialect,
                     plan,
@@ -399,7 +399,7 @@ fn row(dialect: Dialect, layout: &Layout, alias: &Alias, depth: usize) -> ApiRes
                 layout,
                 ..
             } => {
-                let mut rows = target.rows(path, alias, &ListQuery::all())?;
+                let mut rows = (target.rows)(path, alias, &ListQuery::all())?;
                 rows.limit(1);
                 let at = Alias::new(format!("t{}", depth + 1));
                 let row = row(dialect, layout, &at, depth + 1)?;
