@@ -128,6 +128,12 @@ fn last_of_month(first: NaiveDate) -> NaiveDate {
 /// Reads the six columns of an uncertain date (`<prefix>_stated`, ...) from any row; `None`
 /// when the row has no such date.
 pub fn read_date<M: ModelTrait>(model: &M, prefix: &str) -> Option<UncertainDate> {
+    let date = read_columns(model, prefix);
+    (date.stated.is_some() || date.earliest.is_some() || date.latest.is_some()).then_some(date)
+}
+
+/// The six columns of an uncertain date (`<prefix>_stated`, ...) of any row, as they are.
+pub fn read_columns<M: ModelTrait>(model: &M, prefix: &str) -> UncertainDate {
     let get = |suffix: &str| {
         <<M::Entity as EntityTrait>::Column as FromStr>::from_str(&format!("{prefix}_{suffix}"))
             .ok()
@@ -141,7 +147,7 @@ pub fn read_date<M: ModelTrait>(model: &M, prefix: &str) -> Option<UncertainDate
         Some(sea_orm::Value::ChronoDate(Some(d))) => Some(d),
         _ => None,
     };
-    let date = UncertainDate {
+    UncertainDate {
         stated: text("stated"),
         precision: text("precision").and_then(|p| match p.as_str() {
             "year" => Some(Precision::Year),
@@ -152,11 +158,15 @@ pub fn read_date<M: ModelTrait>(model: &M, prefix: &str) -> Option<UncertainDate
         earliest: day("earliest"),
         latest: day("latest"),
         narrowed_by: text("narrowed_by")
-            .map(|s| s.split(',').map(str::to_owned).collect())
+            .map(|s| {
+                s.split(',')
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default(),
         narrowing_note: text("narrowing_note"),
-    };
-    (date.stated.is_some() || date.earliest.is_some() || date.latest.is_some()).then_some(date)
+    }
 }
 
 /// Writes the six columns of an uncertain date (`<prefix>_stated`, ...) on any active

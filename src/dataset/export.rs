@@ -3,13 +3,12 @@
 //! in (file order), so exporting what an import loaded gives back the same file.
 
 use std::collections::{BTreeSet, HashMap};
-use std::str::FromStr;
 
-use entity::enums::{Precision, RecordKind};
+use entity::enums::RecordKind;
 use entity::*;
 use sea_orm::{
     AccessMode, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    IsolationLevel, ModelTrait, QueryFilter, QueryOrder, TransactionTrait, Value,
+    IsolationLevel, QueryFilter, QueryOrder, TransactionTrait,
 };
 
 use super::{
@@ -17,7 +16,7 @@ use super::{
     DateSpec, DocumentRow, EndorsementRow, FunderRow, FundingRow, HostRow, InitiativeRow,
     MembershipRow, OrganizationRow, PersonRoleRow, PersonRow, SourceRow, StateRow,
 };
-use crate::dates::{UncertainDate, parse_interval};
+use crate::dates::{UncertainDate, parse_interval, read_columns};
 
 /// Every row of an entity, in id order; its table joins those `$read` has read.
 macro_rules! rows {
@@ -60,7 +59,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
             title: s.title.clone(),
             title_is_description: s.title_is_description,
             publisher: s.publisher.clone(),
-            date: date_spec(&stored_date(s, "published")),
+            date: date_spec(&read_columns(s, "published")),
             url: s.url.clone(),
             note: s.note.clone(),
         })
@@ -80,7 +79,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
     let coalition = CoalitionRow {
         name: coalition.name.clone(),
         purpose: coalition.purpose.clone(),
-        founded: date_spec(&stored_date(&coalition, "founded")),
+        founded: date_spec(&read_columns(&coalition, "founded")),
         founding_place: coalition.founding_place.clone(),
         membership_criteria: coalition.membership_criteria.clone(),
         // Stored one per line (the loader joins them with "\n").
@@ -112,10 +111,10 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
     for m in &membership_models {
         memberships.push(MembershipRow {
             state: state_codes.of(m.state_id)?,
-            joined: date_spec(&stored_date(m, "joined")),
+            joined: date_spec(&read_columns(m, "joined")),
             founding: m.founding,
             ordinal: m.ordinal,
-            left: date_spec(&stored_date(m, "left")),
+            left: date_spec(&read_columns(m, "left")),
             note: m.note.clone(),
             sources: cites(RecordKind::Membership, m.id),
         });
@@ -157,8 +156,8 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
         chairships.push(ChairshipRow {
             chair: state_codes.opt(c.state_id)?,
             interim: c.interim.clone(),
-            start: date_spec(&stored_date(&c, "start")),
-            end: date_spec(&stored_date(&c, "end")),
+            start: date_spec(&read_columns(&c, "start")),
+            end: date_spec(&read_columns(&c, "end")),
             note: c.note.clone(),
             sources: cites(RecordKind::Chairship, c.id),
         });
@@ -175,7 +174,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
             key: d.key.clone(),
             title: d.title.clone(),
             kind: d.kind,
-            adopted: date_spec(&stored_date(d, "adopted")),
+            adopted: date_spec(&read_columns(d, "adopted")),
             conference: conference_keys.opt(d.conference_id)?,
             note: d.note.clone(),
             sources: cites(RecordKind::Document, d.id),
@@ -241,9 +240,9 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
             name: i.name.clone(),
             description: i.description.clone(),
             launched_at: conference_keys.opt(i.launched_at_id)?,
-            launched: date_spec(&stored_date(i, "launched")),
+            launched: date_spec(&read_columns(i, "launched")),
             manager: organization_keys.opt(i.manager_id)?,
-            operating_since: date_spec(&stored_date(i, "operating_since")),
+            operating_since: date_spec(&read_columns(i, "operating_since")),
             url: i.url.clone(),
             sources: cites(RecordKind::Initiative, i.id),
         });
@@ -264,8 +263,8 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
             amount: f.amount,
             currency: f.currency.clone(),
             qualifier: f.qualifier,
-            period_start: date_spec(&stored_date(&f, "period_start")),
-            period_end: date_spec(&stored_date(&f, "period_end")),
+            period_start: date_spec(&read_columns(&f, "period_start")),
+            period_end: date_spec(&read_columns(&f, "period_end")),
             recipient_initiative: initiative_keys.opt(f.recipient_initiative_id)?,
             recipient_programme: f.recipient_programme.clone(),
             funders: funders.remove(&f.id).unwrap_or_default(),
@@ -297,7 +296,7 @@ pub async fn export(db: &impl ConnectionTrait) -> Result<Dataset, DatasetError> 
     let claims = rows!(db, read, claim)
         .into_iter()
         .map(|c| ClaimRow {
-            as_of: date_spec(&stored_date(&c, "as_of")),
+            as_of: date_spec(&read_columns(&c, "as_of")),
             sources: cites(RecordKind::Claim, c.id),
             topic: c.topic,
             statement: c.statement,
@@ -429,7 +428,7 @@ fn endorsements(
     for e in stored {
         let state = state_codes.of(e.state_id)?;
         let commitment = commitment_keys.of(e.commitment_id)?;
-        let endorsed = date_spec(&stored_date(&e, "endorsed"));
+        let endorsed = date_spec(&read_columns(&e, "endorsed"));
         let sources = cites(RecordKind::Endorsement, e.id);
         match (
             membership_of.get(&e.state_id),
@@ -514,42 +513,6 @@ impl DateSpec {
             narrowed_by: Vec::new(),
             note: None,
         }
-    }
-}
-
-/// The six columns of an uncertain date (`<prefix>_stated`, ...) of any row.
-fn stored_date<M: ModelTrait>(model: &M, prefix: &str) -> UncertainDate {
-    let get = |suffix: &str| {
-        <<M::Entity as EntityTrait>::Column as FromStr>::from_str(&format!("{prefix}_{suffix}"))
-            .ok()
-            .map(|column| model.get(column))
-    };
-    let text = |suffix: &str| match get(suffix) {
-        Some(Value::String(Some(s))) => Some(s),
-        _ => None,
-    };
-    let day = |suffix: &str| match get(suffix) {
-        Some(Value::ChronoDate(Some(d))) => Some(d),
-        _ => None,
-    };
-    UncertainDate {
-        precision: text("precision").and_then(|p| {
-            [Precision::Year, Precision::Month, Precision::Day]
-                .into_iter()
-                .find(|q| q.as_str() == p)
-        }),
-        stated: text("stated"),
-        earliest: day("earliest"),
-        latest: day("latest"),
-        narrowed_by: text("narrowed_by")
-            .map(|s| {
-                s.split(',')
-                    .filter(|k| !k.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default(),
-        narrowing_note: text("narrowing_note"),
     }
 }
 

@@ -1,9 +1,9 @@
 //! The model of a node type, as both ways of answering read it: [`Record`] (its entity, its
 //! lists' filter and order, how a row becomes the type) and what the planner reads of it
-//! ([`Planned`]): how each column is answered ([`Leaf`]), its uncertain dates ([`DateColumns`]), its
-//! aggregate ([`AggregateModel`]) and its relationships ([`Relation`], leading to a
-//! [`Target`]). Concept modules declare it with `object!` and its `record` section
-//! (`graphql/fields.rs`); the resolvers (`fields.rs`) and the planner (`plan/`) read it.
+//! ([`Planned`]): how each column is answered ([`Leaf`]), its uncertain dates
+//! ([`DateColumns`]), its aggregate ([`AggregateModel`]) and its relationships ([`Relation`],
+//! leading to a [`Target`]). Concept modules declare it with `object!` and its `record`
+//! section (`graphql/fields.rs`); the resolvers (`fields.rs`) and the planner (`plan/`) read it.
 
 use std::borrow::Cow;
 use std::sync::Arc;
