@@ -3,15 +3,16 @@
 
 use async_graphql::{Context, Object, SimpleObject, Union};
 use entity::enums::RecordKind;
-use entity::{commitment, conference, document, organization, person, search_entry, state};
-use sea_orm::sea_query::{ExprTrait, LikeExpr};
+use entity::search_entry;
+use sea_orm::sea_query::{CaseStatement, ExprTrait, LikeExpr};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::commitment::Commitment;
 use super::conference::Conference;
 use super::document::Document;
 use super::error::{ApiError, ApiResult, OrGraphql};
-use super::list::{Db, by_ids};
+use super::list::Db;
+use super::node::{Node, load_keys, type_of};
 use super::organization::Organization;
 use super::person::Person;
 use super::state::State;
@@ -90,21 +91,21 @@ impl SearchQuery {
                 .replace('_', "\\_")
         );
         let db = ctx.data::<Db>()?;
-        let kind_order = sea_orm::sea_query::Expr::case(
-            search_entry::Column::RecordKind.eq(RecordKind::State),
-            0,
-        )
-        .case(
-            search_entry::Column::RecordKind.eq(RecordKind::Conference),
-            1,
-        )
-        .case(search_entry::Column::RecordKind.eq(RecordKind::Document), 2)
-        .case(
-            search_entry::Column::RecordKind.eq(RecordKind::Organization),
-            3,
-        )
-        .case(search_entry::Column::RecordKind.eq(RecordKind::Person), 4)
-        .finally(5);
+        // Results by kind in the order the field's description gives, commitments last.
+        let first_kinds = [
+            RecordKind::State,
+            RecordKind::Conference,
+            RecordKind::Document,
+            RecordKind::Organization,
+            RecordKind::Person,
+        ];
+        let kind_order = first_kinds
+            .into_iter()
+            .zip(0..)
+            .fold(CaseStatement::new(), |order, (kind, n)| {
+                order.case(search_entry::Column::RecordKind.eq(kind), n)
+            })
+            .finally(5);
         let hits = search_entry::Entity::find()
             .filter(
                 sea_orm::sea_query::Expr::col(search_entry::Column::Folded)
@@ -117,50 +118,24 @@ impl SearchQuery {
             .all(&db.conn)
             .await
             .or_gql()?;
-        let ids = |kind: RecordKind| {
-            hits.iter()
-                .filter(|h| h.record_kind == kind)
-                .map(|h| h.record_id)
-                .collect::<Vec<_>>()
-        };
-        let wanted: Vec<Vec<i32>> = [
-            RecordKind::State,
-            RecordKind::Conference,
-            RecordKind::Document,
-            RecordKind::Organization,
-            RecordKind::Person,
-            RecordKind::Commitment,
-        ]
-        .into_iter()
-        .map(ids)
-        .collect();
-        let (states, conferences, documents, organizations, people, commitments) = tokio::try_join!(
-            by_ids::<state::Entity>(ctx, &wanted[0]),
-            by_ids::<conference::Entity>(ctx, &wanted[1]),
-            by_ids::<document::Entity>(ctx, &wanted[2]),
-            by_ids::<organization::Entity>(ctx, &wanted[3]),
-            by_ids::<person::Entity>(ctx, &wanted[4]),
-            by_ids::<commitment::Entity>(ctx, &wanted[5]),
-        )?;
+        let keys: Vec<_> = hits
+            .iter()
+            .filter_map(|hit| Some((type_of(hit.record_kind)?, hit.record_id)))
+            .collect();
+        let found = load_keys(ctx, &keys).await?;
         Ok(hits
             .into_iter()
             .filter_map(|hit| {
-                let id = hit.record_id;
-                let node = match hit.record_kind {
-                    RecordKind::State => SearchNode::State(State(states.get(&id)?.clone())),
-                    RecordKind::Conference => {
-                        SearchNode::Conference(Conference(conferences.get(&id)?.clone()))
-                    }
-                    RecordKind::Document => {
-                        SearchNode::Document(Document(documents.get(&id)?.clone()))
-                    }
-                    RecordKind::Organization => {
-                        SearchNode::Organization(Organization(organizations.get(&id)?.clone()))
-                    }
-                    RecordKind::Person => SearchNode::Person(Person(people.get(&id)?.clone())),
-                    RecordKind::Commitment => {
-                        SearchNode::Commitment(Commitment(commitments.get(&id)?.clone()))
-                    }
+                let node = match found
+                    .get(&(type_of(hit.record_kind)?, hit.record_id))?
+                    .clone()
+                {
+                    Node::State(n) => SearchNode::State(n),
+                    Node::Conference(n) => SearchNode::Conference(n),
+                    Node::Document(n) => SearchNode::Document(n),
+                    Node::Organization(n) => SearchNode::Organization(n),
+                    Node::Person(n) => SearchNode::Person(n),
+                    Node::Commitment(n) => SearchNode::Commitment(n),
                     _ => return None,
                 };
                 Some(SearchResult {
