@@ -13,9 +13,12 @@ use crate::graphql::error::{ApiResult, OrGraphql};
 /// Extra fields an edge carries about the relationship itself, and the name they give it.
 pub trait EdgeFields: ObjectType + Send + Sync + 'static {
     /// The word inserted in the connection's type name (`StateHostingConnection`): the
-    /// fields' type name without `Fields`.
-    fn label() -> String {
-        Self::type_name().trim_end_matches("Fields").to_owned()
+    /// fields' type name without `Fields`. Borrowed, since every item of a list asks it.
+    fn label() -> Cow<'static, str> {
+        match Self::type_name() {
+            Cow::Borrowed(name) => Cow::Borrowed(name.trim_end_matches("Fields")),
+            Cow::Owned(name) => Cow::Owned(name.trim_end_matches("Fields").to_owned()),
+        }
     }
 }
 
@@ -32,8 +35,8 @@ impl<L> EdgeOf<L> for EmptyFields {
 }
 
 impl EdgeFields for EmptyFields {
-    fn label() -> String {
-        String::new()
+    fn label() -> Cow<'static, str> {
+        Cow::Borrowed("")
     }
 }
 
